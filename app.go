@@ -1,0 +1,77 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+
+	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/lofty-mcp/lofty-mcp/lofty"
+	"github.com/lofty-mcp/lofty-mcp/lofty/loftytest"
+	"github.com/lofty-mcp/lofty-mcp/tools"
+)
+
+// app is the built server: the Lofty client and the MCP server over it.
+type app struct {
+	cfg    config
+	log    *slog.Logger
+	lofty  *lofty.Client
+	server *server.MCPServer
+}
+
+// demoInstructions tell the model plainly that --demo data is not real.
+const demoInstructions = tools.DefaultInstructions + "\n\n" +
+	"DEMO MODE: this server is running with --demo. All data comes from lofty-mcp's built-in fake Lofty: " +
+	"it is sample data, not a real CRM, and no real lead or person is involved. " +
+	"Demo lead IDs: 563172647619608 (Jane Smith, has an AI sales agent), 563172647619609 (Mark Lee, no sales agent), " +
+	"563172647619610 (another team's lead: access denied)."
+
+func newApp(cfg config, logger *slog.Logger) (*app, error) {
+	lcfg := lofty.Config{
+		BaseURL:    cfg.baseURL,
+		Credential: cfg.credential,
+		Timeout:    cfg.timeout,
+		UserAgent:  "lofty-mcp/" + buildVersion(),
+		Logger:     logger,
+	}
+	instructions := ""
+	if cfg.demo {
+		if !cfg.credential.IsZero() {
+			logger.Info("--demo: ignoring the configured Lofty credential; using demo data")
+		}
+		lcfg.BaseURL = "http://demo.lofty.invalid"
+		lcfg.Credential = lofty.Credential{Kind: lofty.APIKey, Secret: "demo", Source: "demo mode"}
+		lcfg.HTTPClient = loftytest.New(loftytest.Demo()).Client()
+		instructions = demoInstructions
+	}
+	client, err := lofty.New(lcfg)
+	if err != nil {
+		return nil, err
+	}
+	srv, err := tools.NewServer(client, tools.Options{
+		Version:      buildVersion(),
+		Instructions: instructions,
+		Logger:       logger,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("building the MCP server: %w", err)
+	}
+	return &app{cfg: cfg, log: logger, lofty: client, server: srv}, nil
+}
+
+// newLogger logs to w (stderr: stdout belongs to JSON-RPC) at level, as text or JSON.
+func newLogger(w io.Writer, level slog.Level, format string) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: level}
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// warnIfNoCredential says, when serving, that tools will fail until a credential is set.
+func (a *app) warnIfNoCredential() {
+	if !a.cfg.demo && a.cfg.credential.IsZero() {
+		a.log.Warn("no Lofty credentials: set LOFTY_API_KEY or LOFTY_ACCESS_TOKEN (or use --demo); every Lofty tool answers with an error until then")
+	}
+}

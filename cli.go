@@ -1,0 +1,143 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/lofty-mcp/lofty-mcp/tools"
+)
+
+// inProcessClient connects an initialized MCP client to a's server, so the
+// CLI commands go through the same server code path as any MCP client.
+func inProcessClient(ctx context.Context, a *app) (*client.Client, error) {
+	c, err := client.NewInProcessClientWithOptions(a.server, client.WithProtocolVersion(mcp.LATEST_LEGACY_PROTOCOL_VERSION))
+	if err != nil {
+		return nil, err
+	}
+	if err := c.Start(ctx); err != nil {
+		return nil, err
+	}
+	req := mcp.InitializeRequest{}
+	req.Params.ProtocolVersion = mcp.LATEST_LEGACY_PROTOCOL_VERSION
+	req.Params.ClientInfo = mcp.Implementation{Name: "lofty-mcp-cli", Version: buildVersion()}
+	if _, err := c.Initialize(ctx, req); err != nil {
+		c.Close()
+		return nil, err
+	}
+	return c, nil
+}
+
+// runCall calls one tool and prints its structured result (exit 0) or its
+// error text (exit 1).
+func runCall(ctx context.Context, a *app, args []string, stdout, stderr io.Writer) int {
+	name, rawArgs := args[0], "{}"
+	if len(args) == 2 {
+		rawArgs = args[1]
+	}
+	if !json.Valid([]byte(rawArgs)) {
+		fmt.Fprintf(stderr, "lofty-mcp: the arguments for %s are not valid JSON; expected one JSON object such as '{\"leadId\": 563172647619608}'\n", name)
+		return exitUsage
+	}
+	c, err := inProcessClient(ctx, a)
+	if err != nil {
+		fmt.Fprintf(stderr, "lofty-mcp: %v\n", err)
+		return exitError
+	}
+	defer c.Close()
+	req := mcp.CallToolRequest{}
+	req.Params.Name = name
+	req.Params.Arguments = json.RawMessage(rawArgs)
+	res, err := c.CallTool(ctx, req)
+	if err != nil {
+		fmt.Fprintf(stderr, "lofty-mcp: %s: %v\n", name, err)
+		return exitError
+	}
+	if res.IsError {
+		fmt.Fprintln(stderr, resultText(res))
+		return exitError
+	}
+	// The text block holds the structured result's exact JSON; print that
+	// rather than the client's decoded copy, whose numbers went through
+	// float64 and would round IDs above 2^53.
+	text := resultText(res)
+	var out bytes.Buffer
+	if res.StructuredContent != nil && json.Indent(&out, []byte(text), "", "  ") == nil {
+		fmt.Fprintf(stdout, "%s\n", out.Bytes())
+		return exitOK
+	}
+	fmt.Fprintln(stdout, text)
+	return exitOK
+}
+
+func resultText(res *mcp.CallToolResult) string {
+	var parts []string
+	for _, c := range res.Content {
+		if t, ok := mcp.AsTextContent(c); ok {
+			parts = append(parts, t.Text)
+		}
+	}
+	return strings.Join(parts, "\n")
+}
+
+// runTools lists the tools, or prints the full tools/list result as JSON.
+func runTools(ctx context.Context, a *app, asJSON bool, stdout, stderr io.Writer) int {
+	raw, err := toolsListJSON(ctx, a)
+	if err != nil {
+		fmt.Fprintf(stderr, "lofty-mcp: %v\n", err)
+		return exitError
+	}
+	if asJSON {
+		var out bytes.Buffer
+		_ = json.Indent(&out, raw, "", "  ")
+		out.WriteByte('\n')
+		_, _ = stdout.Write(out.Bytes())
+		return exitOK
+	}
+	var res mcp.ListToolsResult
+	if err := json.Unmarshal(raw, &res); err != nil {
+		fmt.Fprintf(stderr, "lofty-mcp: %v\n", err)
+		return exitError
+	}
+	toolsets := map[string]string{}
+	for _, t := range tools.All() {
+		t := t.Info()
+		toolsets[t.Name] = t.Toolset
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "TOOL\tTOOLSET\tTITLE")
+	for _, t := range res.Tools {
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", t.Name, toolsets[t.Name], t.Title)
+	}
+	_ = tw.Flush()
+	return exitOK
+}
+
+// toolsListJSON is the tools/list result exactly as the server sends it.
+func toolsListJSON(ctx context.Context, a *app) (json.RawMessage, error) {
+	resp := a.server.HandleMessage(ctx, []byte(`{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{}}`))
+	raw, err := json.Marshal(resp)
+	if err != nil {
+		return nil, err
+	}
+	var env struct {
+		Result json.RawMessage `json:"result"`
+		Error  *struct {
+			Message string `json:"message"`
+		} `json:"error"`
+	}
+	if err := json.Unmarshal(raw, &env); err != nil {
+		return nil, err
+	}
+	if env.Error != nil {
+		return nil, fmt.Errorf("tools/list: %s", env.Error.Message)
+	}
+	return env.Result, nil
+}

@@ -1,0 +1,174 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/lofty-mcp/lofty-mcp/lofty"
+)
+
+// version is stamped at release time (-ldflags "-X main.version=v1.2.3").
+var version = ""
+
+// buildVersion is the stamped version, else the module version `go install`
+// recorded, else "dev".
+func buildVersion() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
+}
+
+// config is everything the flags and environment decide.
+type config struct {
+	command     string   // "", "call", "tools"
+	commandArgs []string // positional arguments after the command
+
+	showVersion bool
+	demo        bool
+	jsonOutput  bool
+	logLevel    slog.Level
+	logFormat   string
+
+	baseURL    string
+	credential lofty.Credential
+	timeout    time.Duration
+}
+
+var errHelp = errors.New("help requested")
+
+// commands are the subcommands; anything else positional is an error.
+var commands = map[string]bool{"call": true, "tools": true}
+
+const usageHead = `lofty-mcp: an MCP server for the Lofty real-estate CRM Open API.
+
+Usage:
+  lofty-mcp [flags]                    serve MCP over stdio (what MCP clients run)
+  lofty-mcp [flags] call TOOL [JSON]   call one tool, print its structured result
+  lofty-mcp [flags] tools [--json]     list the tools (--json: the full tools/list result)
+
+Flags:
+`
+
+const usageEnv = `
+Environment:
+  LOFTY_API_KEY          Lofty personal API key (sent as "Authorization: token <key>")
+  LOFTY_ACCESS_TOKEN     Lofty OAuth access token (sent as "Authorization: Bearer <token>")
+                         Set one of the two, not both.
+  LOFTY_BASE_URL         Lofty API base URL (default https://api.lofty.com)
+  LOFTY_TIMEOUT          per-request timeout, a Go duration (default 15s)
+  LOFTY_MCP_LOG_LEVEL    default for --log-level
+  LOFTY_MCP_LOG_FORMAT   default for --log-format
+`
+
+// parseConfig reads flags (anywhere on the command line) and environment.
+func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
+	var cfg config
+	fs := flag.NewFlagSet("lofty-mcp", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, usageHead)
+		fs.PrintDefaults()
+		fmt.Fprint(stderr, usageEnv)
+	}
+	logLevel := fs.String("log-level", envOr(getenv, "LOFTY_MCP_LOG_LEVEL", "info"), "log level: debug, info, warn or error (logs go to stderr)")
+	fs.StringVar(&cfg.logFormat, "log-format", envOr(getenv, "LOFTY_MCP_LOG_FORMAT", "text"), "log format: text or json")
+	fs.BoolVar(&cfg.demo, "demo", false, "use built-in demo data instead of Lofty; no credentials needed")
+	fs.BoolVar(&cfg.showVersion, "version", false, "print the version and exit")
+	fs.BoolVar(&cfg.jsonOutput, "json", false, "with tools: print the full tools/list result as JSON")
+
+	positional, err := parseInterleaved(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		return cfg, errHelp
+	}
+	if err != nil {
+		return cfg, err
+	}
+	if len(positional) > 0 {
+		cfg.command, cfg.commandArgs = positional[0], positional[1:]
+		if !commands[cfg.command] {
+			return cfg, fmt.Errorf("unknown command %q; expected one of: call, tools (or none, to serve over stdio)", cfg.command)
+		}
+	}
+	if cfg.command == "tools" && len(cfg.commandArgs) > 0 {
+		return cfg, fmt.Errorf("tools takes no arguments, got %q", cfg.commandArgs)
+	}
+	if cfg.command == "call" && (len(cfg.commandArgs) < 1 || len(cfg.commandArgs) > 2) {
+		return cfg, errors.New(`call needs a tool name and, optionally, its arguments as one JSON object: lofty-mcp call get_sales_agent_by_lead '{"leadId": 563172647619608}'`)
+	}
+
+	if cfg.logLevel, err = parseLevel(*logLevel); err != nil {
+		return cfg, err
+	}
+	if cfg.logFormat != "text" && cfg.logFormat != "json" {
+		return cfg, fmt.Errorf("--log-format must be text or json, got %q", cfg.logFormat)
+	}
+
+	cfg.baseURL = envOr(getenv, "LOFTY_BASE_URL", lofty.DefaultBaseURL)
+	cfg.timeout = lofty.DefaultTimeout
+	if v := strings.TrimSpace(getenv("LOFTY_TIMEOUT")); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return cfg, fmt.Errorf("LOFTY_TIMEOUT must be a positive Go duration such as 15s or 2m, got %q", v)
+		}
+		cfg.timeout = d
+	}
+	key, token := strings.TrimSpace(getenv("LOFTY_API_KEY")), strings.TrimSpace(getenv("LOFTY_ACCESS_TOKEN"))
+	switch {
+	case key != "" && token != "":
+		return cfg, errors.New("both LOFTY_API_KEY and LOFTY_ACCESS_TOKEN are set; set only one: " +
+			"LOFTY_API_KEY for a personal API key, LOFTY_ACCESS_TOKEN for an OAuth access token")
+	case key != "":
+		cfg.credential = lofty.Credential{Kind: lofty.APIKey, Secret: key, Source: "LOFTY_API_KEY"}
+	case token != "":
+		cfg.credential = lofty.Credential{Kind: lofty.AccessToken, Secret: token, Source: "LOFTY_ACCESS_TOKEN"}
+	}
+	return cfg, nil
+}
+
+// parseInterleaved parses flags that may appear before, between and after
+// positional arguments; "--" ends flag parsing.
+func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return positional, nil
+		}
+		// flag stops at "--" (consumed) or at the first non-flag.
+		if len(args) > len(rest) && args[len(args)-len(rest)-1] == "--" {
+			return append(positional, rest...), nil
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
+	}
+}
+
+func parseLevel(s string) (slog.Level, error) {
+	var l slog.Level
+	switch strings.ToLower(s) {
+	case "debug", "info", "warn", "error":
+		err := l.UnmarshalText([]byte(s))
+		return l, err
+	}
+	return l, fmt.Errorf("--log-level must be debug, info, warn or error, got %q", s)
+}
+
+func envOr(getenv func(string) string, name, def string) string {
+	if v := strings.TrimSpace(getenv(name)); v != "" {
+		return v
+	}
+	return def
+}

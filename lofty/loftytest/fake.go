@@ -1,0 +1,189 @@
+// Package loftytest is a fake Lofty Open API for tests and demo mode. It
+// answers as Lofty's published OpenAPI document says (field names, status
+// codes, error bodies), serves seeded data, records what it was asked, and
+// lets a test script any answer.
+package loftytest
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// Request is what the fake recorded of one request.
+type Request struct {
+	Method        string
+	Path          string
+	RawQuery      string
+	Authorization string
+	UserAgent     string
+}
+
+// Fake is an http.Handler that behaves like Lofty. The zero value is not
+// usable; call New.
+type Fake struct {
+	mu       sync.Mutex
+	data     *Data
+	requests []Request
+
+	// Hook, when set, sees every request first; returning true means it has
+	// answered and the fake does nothing more. Set it before serving.
+	Hook func(w http.ResponseWriter, r *http.Request) bool
+}
+
+// New returns a fake serving data. A nil data serves Demo().
+func New(data *Data) *Fake {
+	if data == nil {
+		data = Demo()
+	}
+	return &Fake{data: data}
+}
+
+// Start serves f on a loopback port until the test ends; it returns the base URL.
+func (f *Fake) Start(t interface{ Cleanup(func()) }) string {
+	srv := httptest.NewServer(f)
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+// Client returns an *http.Client whose requests f answers in-process, with
+// no listener (used by --demo).
+func (f *Fake) Client() *http.Client {
+	return &http.Client{Transport: inProcess{f}}
+}
+
+type inProcess struct{ h http.Handler }
+
+func (t inProcess) RoundTrip(r *http.Request) (*http.Response, error) {
+	if err := r.Context().Err(); err != nil {
+		return nil, err
+	}
+	rec := httptest.NewRecorder()
+	t.h.ServeHTTP(rec, r)
+	resp := rec.Result()
+	resp.Request = r
+	return resp, nil
+}
+
+// Requests returns a copy of every request recorded so far.
+func (f *Fake) Requests() []Request {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]Request(nil), f.requests...)
+}
+
+// RequestCount returns how many requests reached the fake.
+func (f *Fake) RequestCount() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.requests)
+}
+
+// ServeHTTP implements http.Handler.
+func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	f.requests = append(f.requests, Request{
+		Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery,
+		Authorization: r.Header.Get("Authorization"), UserAgent: r.UserAgent(),
+	})
+	f.mu.Unlock()
+
+	if f.Hook != nil && f.Hook(w, r) {
+		return
+	}
+	if r.Method != http.MethodGet {
+		writeText(w, http.StatusMethodNotAllowed, "Method Not Allowed")
+		return
+	}
+	if !f.authorized(w, r) {
+		return
+	}
+	switch r.URL.Path {
+	case "/v2.0/sales-agents/by-lead":
+		f.salesAgentByLead(w, r)
+	default:
+		writeText(w, http.StatusNotFound, "Not Found")
+	}
+}
+
+// authorized checks the Authorization header as Lofty does: "token <key>"
+// for API keys, "Bearer <token>" for OAuth access tokens. A key sent as
+// Bearer gets Lofty's 400 with code 200058.
+func (f *Fake) authorized(w http.ResponseWriter, r *http.Request) bool {
+	scheme, secret, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+	secret = strings.TrimSpace(secret)
+	if secret == "" || (scheme != "token" && scheme != "Bearer") {
+		writeText(w, http.StatusUnauthorized, "Missing or invalid authentication token.")
+		return false
+	}
+	d := f.data
+	if len(d.APIKeys) == 0 && len(d.AccessTokens) == 0 {
+		return true
+	}
+	isKey, isToken := contains(d.APIKeys, secret), contains(d.AccessTokens, secret)
+	switch {
+	case scheme == "token" && isKey, scheme == "Bearer" && isToken:
+		return true
+	case scheme == "Bearer" && isKey:
+		writeJSON(w, http.StatusBadRequest, map[string]any{"code": 200058, "message": "Invalid access token"})
+	default:
+		writeText(w, http.StatusUnauthorized, "Missing or invalid authentication token.")
+	}
+	return false
+}
+
+func (f *Fake) salesAgentByLead(w http.ResponseWriter, r *http.Request) {
+	id, ok := leadIDParam(w, r.URL.Query().Get("leadId"))
+	if !ok {
+		return
+	}
+	lead, found := f.data.Leads[id]
+	switch {
+	case !found || lead.SalesAgent == nil:
+		writeText(w, http.StatusNotFound, "Sales Agent not found for the lead.")
+	case lead.Forbidden:
+		writeText(w, http.StatusForbidden, "Caller does not have access to this lead.")
+	default:
+		writeJSON(w, http.StatusOK, lead.SalesAgent)
+	}
+}
+
+// leadIDParam parses a required int64 query parameter the way Lofty's
+// framework does, answering 400 with an ApiCommonResponse when it is bad.
+func leadIDParam(w http.ResponseWriter, v string) (int64, bool) {
+	if v == "" {
+		writeJSON(w, http.StatusBadRequest, map[string]any{"code": 100001, "message": "Required parameter 'leadId' is not present"})
+		return 0, false
+	}
+	id, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]any{"code": 100002, "message": "Invalid lead ID parameter: " + strconv.Quote(v)})
+		return 0, false
+	}
+	return id, true
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// writeText answers as Lofty documents most errors: a plain string body.
+func writeText(w http.ResponseWriter, status int, msg string) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write([]byte(msg))
+}

@@ -1,0 +1,71 @@
+// Command lofty-mcp is an MCP (Model Context Protocol) server that gives AI
+// assistants read access to the Lofty real-estate CRM Open API.
+//
+//	lofty-mcp                      serve MCP over stdio
+//	lofty-mcp call TOOL [JSON]     call one tool and print its result
+//	lofty-mcp tools [--json]       list the tools
+//
+// Run `lofty-mcp --help` for flags and environment variables.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
+	stop()
+	os.Exit(code)
+}
+
+// Exit codes.
+const (
+	exitOK    = 0
+	exitError = 1 // a tool call failed, or the server stopped on an error
+	exitUsage = 2 // bad flags, arguments or configuration
+)
+
+// run is the whole program, with its environment passed in so tests can call it.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
+	cfg, err := parseConfig(args, getenv, stderr)
+	if errors.Is(err, errHelp) {
+		return exitOK
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "lofty-mcp: %v\n", err)
+		return exitUsage
+	}
+	if cfg.showVersion {
+		fmt.Fprintf(stdout, "lofty-mcp %s\n", buildVersion())
+		return exitOK
+	}
+	logger := newLogger(stderr, cfg.logLevel, cfg.logFormat)
+
+	a, err := newApp(cfg, logger)
+	if err != nil {
+		fmt.Fprintf(stderr, "lofty-mcp: %v\n", err)
+		return exitUsage
+	}
+
+	switch cfg.command {
+	case "":
+		if err := serveStdio(ctx, a, stdin, stdout); err != nil {
+			logger.Error("stdio server stopped", "error", err)
+			return exitError
+		}
+		return exitOK
+	case "call":
+		return runCall(ctx, a, cfg.commandArgs, stdout, stderr)
+	case "tools":
+		return runTools(ctx, a, cfg.jsonOutput, stdout, stderr)
+	}
+	fmt.Fprintf(stderr, "lofty-mcp: unknown command %q\n", cfg.command)
+	return exitUsage
+}

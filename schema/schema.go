@@ -1,0 +1,94 @@
+// Package schema turns Go structs into the JSON Schemas MCP tools declare
+// (inputSchema, outputSchema), with invopop/jsonschema. Reflection happens
+// once, at start-up.
+package schema
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"sort"
+
+	"github.com/invopop/jsonschema"
+)
+
+var reflector = jsonschema.Reflector{
+	DoNotReference: true, // inline everything: no $ref, no $defs
+	ExpandedStruct: true, // the root is the struct itself, type: object
+	Anonymous:      true, // no $id derived from the Go package path
+}
+
+// Of returns the JSON Schema of T: a flat `type: object` document without
+// `$ref`, `$schema` or `$id`, properties in declaration order. Fields without
+// omitempty are required; unknown properties are not allowed. It fails when
+// T is not a struct or a property lacks a description, so a tool cannot ship
+// an undocumented field.
+func Of[T any]() (json.RawMessage, error) {
+	t := reflect.TypeFor[T]()
+	if t.Kind() != reflect.Struct {
+		return nil, fmt.Errorf("schema: %s is not a struct", t)
+	}
+	s := reflector.ReflectFromType(t)
+	s.Version = ""
+	s.ID = ""
+	if err := checkDescribed(t.String(), s); err != nil {
+		return nil, err
+	}
+	return json.Marshal(s)
+}
+
+// MustOf is Of for package-level tool declarations; it panics on error.
+func MustOf[T any]() json.RawMessage {
+	raw, err := Of[T]()
+	if err != nil {
+		panic(err)
+	}
+	return raw
+}
+
+// checkDescribed requires a description on every property, at any depth.
+func checkDescribed(where string, s *jsonschema.Schema) error {
+	if s == nil {
+		return nil
+	}
+	if s.Properties != nil {
+		var missing []string
+		for p := s.Properties.Oldest(); p != nil; p = p.Next() {
+			if p.Value.Description == "" {
+				missing = append(missing, p.Key)
+			}
+			if err := checkDescribed(where+"."+p.Key, p.Value); err != nil {
+				return err
+			}
+		}
+		if len(missing) > 0 {
+			sort.Strings(missing)
+			return fmt.Errorf("schema: %s: properties without a description: %v", where, missing)
+		}
+	}
+	if err := checkDescribed(where+"[]", s.Items); err != nil {
+		return err
+	}
+	return nil
+}
+
+// IntegerProperties returns the names of the top-level properties whose type
+// is integer in the schema raw.
+func IntegerProperties(raw json.RawMessage) ([]string, error) {
+	var doc struct {
+		Properties map[string]struct {
+			Type any `json:"type"`
+		} `json:"properties"`
+	}
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		return nil, fmt.Errorf("schema: %w", err)
+	}
+	var out []string
+	for name, p := range doc.Properties {
+		if p.Type == "integer" {
+			out = append(out, name)
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}
