@@ -101,12 +101,51 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !f.authorized(w, r) {
 		return
 	}
-	switch r.URL.Path {
-	case "/v2.0/sales-agents/by-lead":
-		f.salesAgentByLead(w, r)
-	default:
-		writeText(w, http.StatusNotFound, "Not Found")
+	for _, rt := range routes {
+		if params, ok := rt.match(r.URL.Path); ok {
+			rt.serve(f, w, r, params)
+			return
+		}
 	}
+	writeText(w, http.StatusNotFound, "Not Found")
+}
+
+// route is one Lofty endpoint the fake serves. pattern segments written
+// {name} match one path segment, passed to serve by name.
+type route struct {
+	pattern string
+	serve   func(f *Fake, w http.ResponseWriter, r *http.Request, params map[string]string)
+}
+
+// routes lists the endpoints served; files of this package add theirs in init.
+var routes = []route{
+	{"/v2.0/sales-agents/by-lead", func(f *Fake, w http.ResponseWriter, r *http.Request, _ map[string]string) {
+		f.salesAgentByLead(w, r)
+	}},
+}
+
+func (rt route) match(path string) (map[string]string, bool) {
+	want, got := strings.Split(rt.pattern, "/"), strings.Split(path, "/")
+	if len(want) != len(got) {
+		return nil, false
+	}
+	var params map[string]string
+	for i := range want {
+		if strings.HasPrefix(want[i], "{") && strings.HasSuffix(want[i], "}") {
+			if got[i] == "" {
+				return nil, false
+			}
+			if params == nil {
+				params = map[string]string{}
+			}
+			params[want[i][1:len(want[i])-1]] = got[i]
+			continue
+		}
+		if want[i] != got[i] {
+			return nil, false
+		}
+	}
+	return params, true
 }
 
 // authorized checks the Authorization header as Lofty does: "token <key>"
@@ -150,6 +189,9 @@ func (f *Fake) salesAgentByLead(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, lead.SalesAgent)
 	}
 }
+
+// Data returns the fake's data, for handlers.
+func (f *Fake) Data() *Data { return f.data }
 
 // leadIDParam parses a required int64 query parameter the way Lofty's
 // framework does, answering 400 with an ApiCommonResponse when it is bad.
