@@ -42,7 +42,23 @@ type config struct {
 	baseURL    string
 	credential lofty.Credential
 	timeout    time.Duration
+
+	// Each area's settings live in its own file (config_*.go), registered
+	// through configAreas.
+	http       httpConfig
+	resilience resilienceConfig
+	toolsets   toolsetConfig
 }
+
+// configArea adds one area's flags (with environment defaults) and checks
+// its settings once flags are parsed.
+type configArea struct {
+	flags    func(fs *flag.FlagSet, getenv func(string) string, cfg *config)
+	validate func(cfg *config, getenv func(string) string) error
+}
+
+// configAreas are registered by config_*.go files in init.
+var configAreas []configArea
 
 var errHelp = errors.New("help requested")
 
@@ -85,6 +101,12 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.BoolVar(&cfg.demo, "demo", false, "use built-in demo data instead of Lofty; no credentials needed")
 	fs.BoolVar(&cfg.showVersion, "version", false, "print the version and exit")
 	fs.BoolVar(&cfg.jsonOutput, "json", false, "with tools: print the full tools/list result as JSON")
+
+	for _, a := range configAreas {
+		if a.flags != nil {
+			a.flags(fs, getenv, &cfg)
+		}
+	}
 
 	positional, err := parseInterleaved(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
@@ -131,6 +153,13 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 		cfg.credential = lofty.Credential{Kind: lofty.APIKey, Secret: key, Source: "LOFTY_API_KEY"}
 	case token != "":
 		cfg.credential = lofty.Credential{Kind: lofty.AccessToken, Secret: token, Source: "LOFTY_ACCESS_TOKEN"}
+	}
+	for _, a := range configAreas {
+		if a.validate != nil {
+			if err := a.validate(&cfg, getenv); err != nil {
+				return cfg, err
+			}
+		}
 	}
 	return cfg, nil
 }

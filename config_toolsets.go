@@ -1,0 +1,4 @@
+package main
+
+// toolsetConfig holds which toolsets and tools are served.
+type toolsetConfig struct{}
