@@ -25,7 +25,7 @@ const demoInstructions = tools.DefaultInstructions + "\n\n" +
 	"DEMO MODE: this server is running with --demo. All data comes from lofty-mcp's built-in fake Lofty: " +
 	"it is sample data, not a real CRM, and no real lead or person is involved. " +
 	"Demo lead IDs: 563172647619608 (Jane Smith, has an AI sales agent), 563172647619609 (Mark Lee, no sales agent), " +
-	"563172647619610 (another team's lead: access denied)."
+	"563172647619610 (another team's lead: access denied). Find demo leads by name with find_leads (e.g. key \"Jane\")."
 
 func newApp(cfg config, logger *slog.Logger) (*app, error) {
 	lcfg := lofty.Config{
@@ -34,6 +34,7 @@ func newApp(cfg config, logger *slog.Logger) (*app, error) {
 		Timeout:    cfg.timeout,
 		UserAgent:  "lofty-mcp/" + buildVersion(),
 		Logger:     logger,
+		Resilience: cfg.resilience.loftyResilience(),
 	}
 	instructions := ""
 	if cfg.demo {
@@ -53,6 +54,8 @@ func newApp(cfg config, logger *slog.Logger) (*app, error) {
 		Version:      buildVersion(),
 		Instructions: instructions,
 		Logger:       logger,
+		Toolsets:     cfg.toolsets.toolsets,
+		AllowTools:   cfg.toolsets.tools,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("building the MCP server: %w", err)

@@ -63,7 +63,7 @@ var configAreas []configArea
 var errHelp = errors.New("help requested")
 
 // commands are the subcommands; anything else positional is an error.
-var commands = map[string]bool{"call": true, "tools": true}
+var commands = map[string]bool{"call": true, "tools": true, "http": true}
 
 const usageHead = `lofty-mcp: an MCP server for the Lofty real-estate CRM Open API.
 
@@ -71,6 +71,7 @@ Usage:
   lofty-mcp [flags]                    serve MCP over stdio (what MCP clients run)
   lofty-mcp [flags] call TOOL [JSON]   call one tool, print its structured result
   lofty-mcp [flags] tools [--json]     list the tools (--json: the full tools/list result)
+  lofty-mcp [flags] http               serve MCP over HTTP: Streamable HTTP at /mcp, legacy SSE at /sse
 
 Flags:
 `
@@ -84,7 +85,7 @@ Environment:
   LOFTY_TIMEOUT          per-request timeout, a Go duration (default 15s)
   LOFTY_MCP_LOG_LEVEL    default for --log-level
   LOFTY_MCP_LOG_FORMAT   default for --log-format
-`
+` + usageHTTPEnv
 
 // parseConfig reads flags (anywhere on the command line) and environment.
 func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
@@ -118,7 +119,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	if len(positional) > 0 {
 		cfg.command, cfg.commandArgs = positional[0], positional[1:]
 		if !commands[cfg.command] {
-			return cfg, fmt.Errorf("unknown command %q; expected one of: call, tools (or none, to serve over stdio)", cfg.command)
+			return cfg, fmt.Errorf("unknown command %q; expected one of: call, tools, http (or none, to serve over stdio)", cfg.command)
 		}
 	}
 	if cfg.command == "tools" && len(cfg.commandArgs) > 0 {

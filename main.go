@@ -4,6 +4,7 @@
 //	lofty-mcp                      serve MCP over stdio
 //	lofty-mcp call TOOL [JSON]     call one tool and print its result
 //	lofty-mcp tools [--json]       list the tools
+//	lofty-mcp http                 serve MCP over HTTP (Streamable HTTP and SSE)
 //
 // Run `lofty-mcp --help` for flags and environment variables.
 package main
@@ -65,6 +66,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runCall(ctx, a, cfg.commandArgs, stdout, stderr)
 	case "tools":
 		return runTools(ctx, a, cfg.jsonOutput, stdout, stderr)
+	case "http":
+		return runHTTP(ctx, a, stderr)
 	}
 	fmt.Fprintf(stderr, "lofty-mcp: unknown command %q\n", cfg.command)
 	return exitUsage

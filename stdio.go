@@ -30,6 +30,7 @@ func serveStdio(ctx context.Context, a *app, stdin io.Reader, stdout io.Writer) 
 	a.warnIfNoCredential()
 	a.log.Info("serving MCP over stdio", "version", buildVersion(), "demo", a.cfg.demo, "credential", a.cfg.credential)
 	err := s.Listen(ctx, &drainingReader{r: stdin, t: t, ctx: ctx}, &countingWriter{w: stdout, t: t})
+	a.log.Debug("stdio server stopped", "lofty", a.lofty.Stats())
 	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, io.EOF) {
 		return nil
 	}

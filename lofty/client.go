@@ -3,6 +3,7 @@
 package lofty
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -101,11 +102,16 @@ func WithCredential(ctx context.Context, cred Credential) context.Context {
 type Config struct {
 	BaseURL      string        // default DefaultBaseURL
 	Credential   Credential    // may be zero: requests then fail with KindNoCredentials
-	Timeout      time.Duration // per request; default DefaultTimeout
+	Timeout      time.Duration // per attempt; default DefaultTimeout
 	MaxBodyBytes int64         // response body cap; default DefaultMaxBodyBytes
 	UserAgent    string        // default "lofty-mcp"
 	HTTPClient   *http.Client  // default: a client with its own tuned transport
 	Logger       *slog.Logger  // default: discard
+	// Resilience sets retries, rate limiting, the concurrency cap,
+	// coalescing and the cache. Its zero value turns them all off (one
+	// attempt per call, each call its own request, no cache): a plain
+	// client. DefaultResilience() is what lofty-mcp runs with.
+	Resilience Resilience
 }
 
 // Client calls the Lofty Open API. It is safe for concurrent use.
@@ -117,6 +123,13 @@ type Client struct {
 	userAgent string
 	http      *http.Client
 	log       *slog.Logger
+
+	res     Resilience    // with defaults filled in
+	gates   *gates        // per-credential token buckets; nil: no local limit
+	sem     chan struct{} // concurrency cap; nil: none
+	cache   *cache        // nil: no cache
+	flights flightGroup   // coalescing of identical concurrent reads
+	stats   counters
 }
 
 // New returns a Client for cfg.
@@ -158,8 +171,15 @@ func New(cfg Config) (*Client, error) {
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
 	}
+	if err := c.setResilience(cfg.Resilience); err != nil {
+		return nil, err
+	}
 	return c, nil
 }
+
+// Close releases the client's idle connections. Calls in flight finish;
+// the client stays usable.
+func (c *Client) Close() { c.http.CloseIdleConnections() }
 
 // HasCredential reports whether the client has a credential of its own.
 func (c *Client) HasCredential() bool { return !c.cred.IsZero() }
@@ -172,7 +192,9 @@ func (c *Client) credential(ctx context.Context) Credential {
 	return c.cred
 }
 
-// get performs GET path?query and decodes a 2xx JSON body into out.
+// get performs GET path?query and decodes a 2xx JSON body into out. On the
+// way it goes through the cache, coalescing, the rate limiter, the
+// concurrency cap and retries (see resilience.go).
 func (c *Client) get(ctx context.Context, path string, query url.Values, out any) error {
 	cred := c.credential(ctx)
 	if cred.IsZero() {
@@ -181,73 +203,127 @@ func (c *Client) get(ctx context.Context, path string, query url.Values, out any
 	u := *c.base
 	u.Path = c.base.Path + path
 	u.RawQuery = query.Encode()
+	r := newCall(path, u.String(), cred)
 
-	ctx, cancel := context.WithTimeout(ctx, c.timeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	c.stats.calls.Add(1)
+	res, err := c.load(ctx, r)
 	if err != nil {
-		return &Error{Kind: KindUnknown, Path: path, Err: err}
+		return err
 	}
-	req.Header.Set("Authorization", cred.authorization())
+	if err := json.Unmarshal(res.body, out); err != nil {
+		return &Error{Kind: KindBadResponse, Status: res.status, Path: path, Message: notLoftyJSON}
+	}
+	return nil
+}
+
+const notLoftyJSON = "response is not the JSON Lofty documents"
+
+// attempt is the outcome of one HTTP request to Lofty.
+type attempt struct {
+	status int         // 0: no complete response
+	header http.Header // nil without a response
+	body   []byte      // a 2xx body holding valid JSON
+	err    *Error      // nil on success
+	// retriable: the request may be sent again (429, 502, 503, 504, a
+	// connection failure).
+	retriable bool
+	// hint is how long Lofty asked us to wait (Retry-After, X-RateLimit-Reset), 0 if it did not.
+	hint time.Duration
+}
+
+// do sends one GET for r, bounded by limit, and classifies the outcome.
+func (c *Client) do(ctx context.Context, r *call, limit time.Duration, n int) attempt {
+	ctx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, r.url, nil)
+	if err != nil {
+		return attempt{err: &Error{Kind: KindUnknown, Path: r.path, Err: err}}
+	}
+	req.Header.Set("Authorization", r.cred.authorization())
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", c.userAgent)
 
 	start := time.Now()
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return c.transportError(ctx, path, cred, err)
+		c.stats.request(0)
+		a := c.transportFailure(ctx, r, limit, err)
+		c.log.LogAttrs(ctx, slog.LevelDebug, "lofty request failed", slog.String("path", r.path),
+			slog.Int("attempt", n+1), slog.Duration("duration", time.Since(start)), slog.String("error", a.err.Message))
+		return a
 	}
 	defer resp.Body.Close()
 	body, readErr := io.ReadAll(io.LimitReader(resp.Body, c.maxBody+1))
 	c.log.LogAttrs(ctx, slog.LevelDebug, "lofty request",
-		slog.String("path", path), slog.Int("status", resp.StatusCode),
+		slog.String("path", r.path), slog.Int("status", resp.StatusCode), slog.Int("attempt", n+1),
 		slog.Duration("duration", time.Since(start)), slog.Int("bytes", len(body)))
 	if readErr != nil {
-		return c.transportError(ctx, path, cred, readErr)
+		c.stats.request(0)
+		a := c.transportFailure(ctx, r, limit, readErr)
+		a.header = resp.Header
+		c.log.LogAttrs(ctx, slog.LevelDebug, "lofty response body cut short", slog.String("path", r.path),
+			slog.Int("attempt", n+1), slog.String("error", a.err.Message))
+		return a
 	}
-	if int64(len(body)) > c.maxBody {
-		return &Error{Kind: KindBadResponse, Status: resp.StatusCode, Path: path,
-			Message: fmt.Sprintf("response body larger than %d bytes", c.maxBody)}
-	}
+	c.stats.request(resp.StatusCode)
+	a := attempt{status: resp.StatusCode, header: resp.Header}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		// The status decides an error's kind, whatever the body's size;
+		// the secret is removed before the message is shortened, so that
+		// no cut can leave part of it behind.
+		if int64(len(body)) > c.maxBody {
+			body = body[:c.maxBody]
+		}
+		if s := r.cred.Secret; s != "" {
+			body = bytes.ReplaceAll(body, []byte(s), []byte("[redacted]"))
+		}
 		code, msg := parseErrorBody(body)
-		return &Error{
+		a.hint = retryAfter(resp.Header, time.Now())
+		a.retriable = retriableStatus(resp.StatusCode)
+		a.err = &Error{
 			Kind:       kindForStatus(resp.StatusCode),
-			Credential: cred.SourceName(),
+			Credential: r.cred.SourceName(),
 			Status:     resp.StatusCode,
-			Code:       redact(code, cred),
-			Message:    redact(msg, cred),
-			Path:       path,
-			RetryAfter: retryAfter(resp.Header, time.Now()),
+			Code:       redact(code, r.cred),
+			Message:    redact(msg, r.cred),
+			Path:       r.path,
+			RetryAfter: a.hint,
 		}
+		return a
 	}
-	if err := json.Unmarshal(body, out); err != nil {
-		msg := "response is not the JSON Lofty documents"
-		if len(body) == 0 {
-			msg = "empty response body"
-		}
-		return &Error{Kind: KindBadResponse, Status: resp.StatusCode, Path: path, Message: msg}
+	switch {
+	case int64(len(body)) > c.maxBody:
+		a.err = &Error{Kind: KindBadResponse, Status: resp.StatusCode, Path: r.path,
+			Message: fmt.Sprintf("response body larger than %d bytes", c.maxBody)}
+	case len(bytes.TrimSpace(body)) == 0:
+		a.err = &Error{Kind: KindBadResponse, Status: resp.StatusCode, Path: r.path, Message: "empty response body"}
+	case !json.Valid(body):
+		a.err = &Error{Kind: KindBadResponse, Status: resp.StatusCode, Path: r.path, Message: notLoftyJSON}
+	default:
+		a.body = body
 	}
-	return nil
+	return a
 }
 
-// transportError classifies a failure to get a complete response.
-func (c *Client) transportError(ctx context.Context, path string, cred Credential, err error) error {
-	e := &Error{Kind: KindUnavailable, Path: path}
+// transportFailure classifies a failure to get a complete response.
+func (c *Client) transportFailure(ctx context.Context, r *call, limit time.Duration, err error) attempt {
+	e := &Error{Kind: KindUnavailable, Path: r.path}
+	a := attempt{err: e}
 	var ne net.Error
 	switch {
 	case errors.Is(ctx.Err(), context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()):
-		e.Message = fmt.Sprintf("no answer within %s", c.timeout)
+		e.Message = "no answer within " + roundDuration(limit)
 		e.Err = context.DeadlineExceeded
-	case errors.Is(err, context.Canceled):
+	case errors.Is(err, context.Canceled) || errors.Is(ctx.Err(), context.Canceled):
 		e.Message = "request cancelled"
 		e.Err = context.Canceled
 	default:
 		// The transport error text names host and port, never the headers;
 		// redact anyway in case a URL ever carries a secret.
-		e.Message = redact(unwrapURLError(err).Error(), cred)
+		e.Message = redact(unwrapURLError(err).Error(), r.cred)
+		a.retriable = retriableTransport(err)
 	}
-	return e
+	return a
 }
 
 func unwrapURLError(err error) error {
@@ -277,12 +353,29 @@ func retryAfter(h http.Header, now time.Time) time.Duration {
 			return t.Sub(now)
 		}
 	}
-	if v := strings.TrimSpace(h.Get("X-RateLimit-Reset")); v != "" {
-		if epoch, err := strconv.ParseInt(v, 10, 64); err == nil {
-			if t := time.Unix(epoch, 0); t.After(now) {
-				return t.Sub(now).Round(time.Second)
-			}
-		}
+	if t, ok := rateLimitReset(h, now); ok && t.After(now) {
+		return t.Sub(now)
 	}
 	return 0
+}
+
+// rateLimitReset reads X-RateLimit-Reset: epoch seconds as Lofty documents
+// (epoch milliseconds, and small values as seconds from now, are accepted
+// too, should a proxy rewrite it).
+func rateLimitReset(h http.Header, now time.Time) (time.Time, bool) {
+	v := strings.TrimSpace(h.Get("X-RateLimit-Reset"))
+	if v == "" {
+		return time.Time{}, false
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	switch {
+	case err != nil || n < 0:
+		return time.Time{}, false
+	case n >= 1e12:
+		return time.UnixMilli(n), true
+	case n >= 1e9:
+		return time.Unix(n, 0), true
+	default:
+		return now.Add(time.Duration(n) * time.Second), true
+	}
 }

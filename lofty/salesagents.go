@@ -12,22 +12,22 @@ import (
 // never reported as a zero.
 type SalesAgent struct {
 	ID                   *int64 `json:"id,omitempty" jsonschema:"description=Sales Agent ID"`
-	UserID               *int64 `json:"userId,omitempty" jsonschema:"description=ID of the Lofty user who owns this Sales Agent"`
-	AgentName            string `json:"agentName,omitempty" jsonschema:"description=The human agent's full name"`
-	AgentHeadURL         string `json:"agentHeadUrl,omitempty" jsonschema:"description=The human agent's avatar URL"`
-	AssistantName        string `json:"assistantName,omitempty" jsonschema:"description=The AI assistant's name"`
-	AssistantHeadURL     string `json:"assistantHeadUrl,omitempty" jsonschema:"description=The AI assistant's avatar URL"`
-	VirtualNumber        string `json:"virtualNumber,omitempty" jsonschema:"description=Virtual phone number the AI assistant uses"`
-	VirtualNumberCountry string `json:"virtualNumberCountry,omitempty" jsonschema:"description=Country code of the virtual number (e.g. US)"`
-	FollowUpRole         string `json:"followUpRole,omitempty" jsonschema:"description=Follow-up role: buyer_agent\\, listing_agent\\, etc."`
-	AgentExperience      string `json:"agentExperience,omitempty" jsonschema:"description=Agent experience description"`
-	Email                string `json:"email,omitempty" jsonschema:"description=The AI assistant's email address"`
-	Status               string `json:"status,omitempty" jsonschema:"description=Status: ACTIVE\\, INACTIVE\\, etc."`
-	CreatedAt            string `json:"createdAt,omitempty" jsonschema:"description=Creation time (ISO 8601)"`
-	UpdatedAt            string `json:"updatedAt,omitempty" jsonschema:"description=Last update time (ISO 8601)"`
-	HasQuotaSeat         *bool  `json:"hasQuotaSeat,omitempty" jsonschema:"description=Whether the AI assistant has a valid quota seat"`
-	BorrowLevel          string `json:"borrowLevel,omitempty" jsonschema:"description=Borrow level when the AI assistant is borrowed: SELF\\, GROUP\\, TEAM"`
-	BorrowID             *int64 `json:"borrowId,omitempty" jsonschema:"description=ID of the user or office the AI assistant is borrowed from"`
+	UserID               *int64 `json:"userId,omitempty" jsonschema:"description=Owner user ID"`
+	AgentName            string `json:"agentName,omitempty" jsonschema:"description=Human agent's name"`
+	AgentHeadURL         string `json:"agentHeadUrl,omitempty" jsonschema:"description=Agent avatar URL"`
+	AssistantName        string `json:"assistantName,omitempty" jsonschema:"description=AI assistant's name"`
+	AssistantHeadURL     string `json:"assistantHeadUrl,omitempty" jsonschema:"description=Assistant avatar URL"`
+	VirtualNumber        string `json:"virtualNumber,omitempty" jsonschema:"description=Assistant's virtual phone number"`
+	VirtualNumberCountry string `json:"virtualNumberCountry,omitempty" jsonschema:"description=Virtual number country (e.g. US)"`
+	FollowUpRole         string `json:"followUpRole,omitempty" jsonschema:"description=buyer_agent\\, listing_agent\\, ..."`
+	AgentExperience      string `json:"agentExperience,omitempty" jsonschema:"description=Agent experience"`
+	Email                string `json:"email,omitempty" jsonschema:"description=Assistant's email"`
+	Status               string `json:"status,omitempty" jsonschema:"description=ACTIVE\\, INACTIVE\\, ..."`
+	CreatedAt            string `json:"createdAt,omitempty" jsonschema:"description=Created (ISO 8601)"`
+	UpdatedAt            string `json:"updatedAt,omitempty" jsonschema:"description=Updated (ISO 8601)"`
+	HasQuotaSeat         *bool  `json:"hasQuotaSeat,omitempty" jsonschema:"description=Has a valid quota seat"`
+	BorrowLevel          string `json:"borrowLevel,omitempty" jsonschema:"description=If borrowed: SELF\\, GROUP or TEAM"`
+	BorrowID             *int64 `json:"borrowId,omitempty" jsonschema:"description=User or office borrowed from"`
 }
 
 // SalesAgentPath is the endpoint SalesAgentByLead calls.

@@ -25,6 +25,8 @@ type Spec[In, Out any] struct {
 	Description string
 	// Toolset groups tools for selection (e.g. "sales_agents").
 	Toolset string
+	// Upstream is the Lofty endpoint the tool calls, for docs ("GET /v1.0/leads").
+	Upstream string
 	// Call does the work.
 	Call func(ctx context.Context, c *lofty.Client, in In) (Out, error)
 	// Subject names what the call was about in error sentences, e.g. "lead 42".
@@ -40,11 +42,12 @@ type Tool interface {
 	build(c *lofty.Client, log *slog.Logger) (built, error)
 }
 
-// Info is a tool's name, title and toolset.
+// Info is a tool's name, title, toolset and upstream endpoint.
 type Info struct {
-	Name    string
-	Title   string
-	Toolset string
+	Name     string
+	Title    string
+	Toolset  string
+	Upstream string
 }
 
 type built struct {
@@ -55,7 +58,7 @@ type built struct {
 
 // Info implements Tool.
 func (s Spec[In, Out]) Info() Info {
-	return Info{Name: s.Name, Title: s.Title, Toolset: s.Toolset}
+	return Info{Name: s.Name, Title: s.Title, Toolset: s.Toolset, Upstream: s.Upstream}
 }
 
 func (s Spec[In, Out]) build(c *lofty.Client, log *slog.Logger) (built, error) {

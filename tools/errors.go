@@ -55,6 +55,9 @@ func ErrorText(err error, subject, notFound string) string {
 		s = "Lofty's rate limit was reached. " + retryHint(le.RetryAfter)
 	case lofty.KindUnavailable:
 		s = "Lofty is unavailable right now. Try again in a minute."
+		if le.RetryAfter > 0 { // a 503 with Retry-After that did not fit the call's deadline
+			s = "Lofty is unavailable right now. " + retryHint(le.RetryAfter)
+		}
 	case lofty.KindBadResponse:
 		s = "Lofty sent a response lofty-mcp could not read. Try again later; if it persists, report it."
 	default:

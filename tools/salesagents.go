@@ -3,28 +3,209 @@ package tools
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/lofty-mcp/lofty-mcp/lofty"
 )
 
+// ToolsetSalesAgents holds the Lofty AI sales agent (Sales Agents V2) tools.
+const ToolsetSalesAgents = "sales_agents"
+
 // GetSalesAgentByLeadInput is what the model sends to get_sales_agent_by_lead.
 type GetSalesAgentByLeadInput struct {
-	LeadID int64 `json:"leadId" jsonschema:"minimum=1,description=Lofty lead ID (64-bit integer)"`
+	LeadID int64 `json:"leadId" jsonschema:"minimum=1,description=Lead ID"`
 }
+
+// LeadInput is the input of tools that need only a lead ID.
+type LeadInput = GetSalesAgentByLeadInput
+
+func leadSubject(in LeadInput) string { return fmt.Sprintf("lead %d", in.LeadID) }
 
 // GetSalesAgentByLead returns the AI sales agent of a lead.
 var GetSalesAgentByLead = Spec[GetSalesAgentByLeadInput, lofty.SalesAgent]{
-	Name:    "get_sales_agent_by_lead",
-	Title:   "Get sales agent by lead",
-	Toolset: "sales_agents",
-	Description: "Return the Lofty AI sales agent (AI assistant) assigned to a lead: the assistant's name, " +
-		"email and virtual phone number, the human agent it works for, its follow-up role, status and quota seat. " +
-		"Needs the numeric Lofty lead ID.",
+	Name:     "get_sales_agent_by_lead",
+	Title:    "Get sales agent by lead",
+	Toolset:  ToolsetSalesAgents,
+	Upstream: "GET " + lofty.SalesAgentPath,
+	Description: "The AI sales agent (AI assistant) assigned to a lead: its name, email, virtual number, " +
+		"human agent, role, status. Needs the leadId; only a name or email? Call find_leads first.",
 	Call: func(ctx context.Context, c *lofty.Client, in GetSalesAgentByLeadInput) (lofty.SalesAgent, error) {
 		return c.SalesAgentByLead(ctx, in.LeadID)
 	},
-	Subject: func(in GetSalesAgentByLeadInput) string { return fmt.Sprintf("lead %d", in.LeadID) },
+	Subject: leadSubject,
 	NotFound: func(in GetSalesAgentByLeadInput) string {
 		return fmt.Sprintf("Lead %d has no AI sales agent in Lofty (or no lead has this ID).", in.LeadID)
 	},
+}
+
+// NoInput is the input of tools that take no arguments.
+type NoInput struct{}
+
+// GetCurrentSalesAgent returns the caller's own AI sales agent.
+var GetCurrentSalesAgent = Spec[NoInput, lofty.SalesAgent]{
+	Name:        "get_current_sales_agent",
+	Title:       "Get my sales agent",
+	Toolset:     ToolsetSalesAgents,
+	Upstream:    "GET " + lofty.CurrentSalesAgentPath,
+	Description: "The AI sales agent of the Lofty user these credentials belong to (fields as get_sales_agent_by_lead).",
+	Call: func(ctx context.Context, c *lofty.Client, _ NoInput) (lofty.SalesAgent, error) {
+		return c.CurrentSalesAgent(ctx)
+	},
+	Subject: func(NoInput) string { return "the current user's sales agent" },
+	NotFound: func(NoInput) string {
+		return "The current Lofty user has no AI sales agent."
+	},
+}
+
+// GetSalesAgentQuota returns the caller's AI quota.
+var GetSalesAgentQuota = Spec[NoInput, lofty.SalesAgentQuota]{
+	Name:        "get_sales_agent_quota",
+	Title:       "Get sales agent quota",
+	Toolset:     ToolsetSalesAgents,
+	Upstream:    "GET " + lofty.SalesAgentQuotaPath,
+	Description: "The current user's AI sales agent quota: leads it may work, works, has left; whether borrowed.",
+	Call: func(ctx context.Context, c *lofty.Client, _ NoInput) (lofty.SalesAgentQuota, error) {
+		return c.SalesAgentQuota(ctx)
+	},
+	Subject: func(NoInput) string { return "the sales agent quota" },
+}
+
+// WorkingLeadStatus is check_working_lead's answer.
+type WorkingLeadStatus struct {
+	LeadID  int64 `json:"leadId" jsonschema:"description=Lead ID"`
+	Working bool  `json:"working" jsonschema:"description=In the AI working pool"`
+}
+
+// CheckWorkingLead reports whether the AI sales agent is working a lead.
+var CheckWorkingLead = Spec[LeadInput, WorkingLeadStatus]{
+	Name:        "check_working_lead",
+	Title:       "Check working lead",
+	Toolset:     ToolsetSalesAgents,
+	Upstream:    "GET /v2.0/sales-agents/working-lead/{leadId}",
+	Description: "Whether the AI sales agent is working a lead (in its working pool). Needs the leadId (find_leads finds it).",
+	Call: func(ctx context.Context, c *lofty.Client, in LeadInput) (WorkingLeadStatus, error) {
+		check, err := c.CheckWorkingLead(ctx, in.LeadID)
+		if err != nil {
+			return WorkingLeadStatus{}, err
+		}
+		return WorkingLeadStatus{LeadID: in.LeadID, Working: check.Working}, nil
+	},
+	Subject: leadSubject,
+}
+
+// ListWorkingLeadsInput is what the model sends to list_working_leads.
+type ListWorkingLeadsInput struct {
+	AIStage string `json:"aiStage,omitempty" jsonschema:"enum=HIGH_PRIORITY,enum=AI_PROSPECTING,enum=AI_MONITORING,description=Only leads in this AI stage"`
+	Limit   int64  `json:"limit,omitempty" jsonschema:"minimum=1,maximum=100,default=20,description=Page size"`
+	Offset  int64  `json:"offset,omitempty" jsonschema:"minimum=0,description=Start index"`
+	Sort    string `json:"sort,omitempty" jsonschema:"enum=Default,enum=CreateTime,enum=UpdateTime,description=Sort (default UpdateTime)"`
+	Desc    *bool  `json:"desc,omitempty" jsonschema:"description=Descending (default true)"`
+}
+
+// DefaultWorkingLeadsLimit is list_working_leads' page size (Lofty's default).
+const DefaultWorkingLeadsLimit = 20
+
+// WorkingLeadsPage is list_working_leads' answer, with Lofty's field names.
+type WorkingLeadsPage struct {
+	WorkingLeads []lofty.WorkingLead `json:"workingLeads" jsonschema:"description=Working leads"`
+	Total        *int64              `json:"total,omitempty" jsonschema:"description=Matches in all pages"`
+	NextOffset   *int64              `json:"nextOffset,omitempty" jsonschema:"description=More pages: pass as offset"`
+}
+
+// ListWorkingLeads lists the leads the AI sales agent is working.
+var ListWorkingLeads = Spec[ListWorkingLeadsInput, WorkingLeadsPage]{
+	Name:        "list_working_leads",
+	Title:       "List working leads",
+	Toolset:     ToolsetSalesAgents,
+	Upstream:    "GET " + lofty.WorkingLeadsPath,
+	Description: "Leads the AI sales agent is working, optionally by AI stage. Next page: pass nextOffset as offset.",
+	Call: func(ctx context.Context, c *lofty.Client, in ListWorkingLeadsInput) (WorkingLeadsPage, error) {
+		limit := in.Limit
+		if limit == 0 {
+			limit = DefaultWorkingLeadsLimit
+		}
+		list, err := c.WorkingLeads(ctx, lofty.WorkingLeadQuery{AIStage: in.AIStage, Limit: int(limit),
+			Offset: in.Offset, Sort: in.Sort, Desc: in.Desc})
+		if err != nil {
+			return WorkingLeadsPage{}, err
+		}
+		out := WorkingLeadsPage{WorkingLeads: list.WorkingLeads, Total: list.Metadata.Total}
+		if out.WorkingLeads == nil {
+			out.WorkingLeads = []lofty.WorkingLead{}
+		}
+		n := int64(len(out.WorkingLeads))
+		seen := in.Offset + n
+		if total := list.Metadata.Total; n > 0 && ((total != nil && seen < *total) || (total == nil && n >= limit)) {
+			out.NextOffset = &seen
+		}
+		return out, nil
+	},
+	Subject: func(ListWorkingLeadsInput) string { return "the working leads" },
+}
+
+// MuteStatus is get_lead_mute_status' answer.
+type MuteStatus struct {
+	LeadID int64 `json:"leadId" jsonschema:"description=Lead ID"`
+	Mute   bool  `json:"mute" jsonschema:"description=AI assistant muted for this lead"`
+}
+
+// GetLeadMuteStatus reports whether the AI assistant is muted for a lead.
+var GetLeadMuteStatus = Spec[LeadInput, MuteStatus]{
+	Name:        "get_lead_mute_status",
+	Title:       "Get lead mute status",
+	Toolset:     ToolsetSalesAgents,
+	Upstream:    "GET " + lofty.LeadMuteStatusPath,
+	Description: "Whether the AI sales agent is muted (not messaging) for a lead. Needs the leadId (find_leads finds it).",
+	Call: func(ctx context.Context, c *lofty.Client, in LeadInput) (MuteStatus, error) {
+		mute, err := c.LeadMuteStatus(ctx, in.LeadID)
+		if err != nil {
+			return MuteStatus{}, err
+		}
+		return MuteStatus{LeadID: in.LeadID, Mute: mute}, nil
+	},
+	Subject: leadSubject,
+}
+
+// ListPlanTasksInput is what the model sends to list_plan_tasks_for_lead.
+type ListPlanTasksInput struct {
+	LeadID int64  `json:"leadId" jsonschema:"minimum=1,description=Lead ID"`
+	Status string `json:"status,omitempty" jsonschema:"enum=PENDING,enum=FINISHED,enum=OVERDUE,description=Only tasks with this status"`
+}
+
+// MaxPlanTasks caps the tasks list_plan_tasks_for_lead returns.
+const MaxPlanTasks = 50
+
+// PlanTasks is list_plan_tasks_for_lead's answer.
+type PlanTasks struct {
+	LeadID int64            `json:"leadId" jsonschema:"description=Lead ID"`
+	Total  int              `json:"total" jsonschema:"description=Matching tasks (50 at most listed)"`
+	Tasks  []lofty.PlanTask `json:"tasks" jsonschema:"description=Tasks"`
+}
+
+// ListPlanTasksForLead lists the AI sales agent's plan tasks for a lead.
+var ListPlanTasksForLead = Spec[ListPlanTasksInput, PlanTasks]{
+	Name:     "list_plan_tasks_for_lead",
+	Title:    "List plan tasks for lead",
+	Toolset:  ToolsetSalesAgents,
+	Upstream: "GET /v2.0/plan-tasks/lead/{leadId}",
+	Description: "The AI sales agent's follow-up tasks for a lead (calls, emails, texts), optionally by status. " +
+		"Needs the leadId (find_leads finds it).",
+	Call: func(ctx context.Context, c *lofty.Client, in ListPlanTasksInput) (PlanTasks, error) {
+		tasks, err := c.PlanTasksForLead(ctx, in.LeadID)
+		if err != nil {
+			return PlanTasks{}, err
+		}
+		out := PlanTasks{LeadID: in.LeadID, Tasks: []lofty.PlanTask{}}
+		for _, t := range tasks {
+			if in.Status != "" && !strings.EqualFold(t.Status, in.Status) {
+				continue
+			}
+			out.Total++
+			if len(out.Tasks) < MaxPlanTasks {
+				out.Tasks = append(out.Tasks, t)
+			}
+		}
+		return out, nil
+	},
+	Subject: func(in ListPlanTasksInput) string { return fmt.Sprintf("lead %d", in.LeadID) },
 }

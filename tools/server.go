@@ -13,18 +13,17 @@ import (
 	"github.com/lofty-mcp/lofty-mcp/lofty"
 )
 
-// All returns every tool lofty-mcp offers, in listing order.
-func All() []Tool {
-	return []Tool{GetSalesAgentByLead}
-}
-
 // Options configures NewServer.
 type Options struct {
 	Name         string // server name; default "lofty-mcp"
 	Version      string
 	Instructions string
 	Logger       *slog.Logger // default: discard
-	Tools        []Tool       // default: All()
+	// Tools are the tools to serve; when nil, Toolsets and AllowTools select
+	// them (see Select): by default, the default toolsets.
+	Tools      []Tool
+	Toolsets   []string // toolset names, or "all"; empty: the default toolsets
+	AllowTools []string // when not empty, serve only these tools
 }
 
 // validationFailedPrefix starts mcp-go's input schema validation errors.
@@ -32,7 +31,8 @@ const validationFailedPrefix = "input schema validation failed"
 
 // DefaultInstructions tell the model what this server is for.
 const DefaultInstructions = "lofty-mcp gives read-only access to the Lofty real-estate CRM Open API. " +
-	"get_sales_agent_by_lead returns the AI sales agent (AI assistant) assigned to a lead, by numeric Lofty lead ID."
+	"Lofty tools need numeric lead IDs: when you only have a person's name, email or phone, call find_leads first, " +
+	"then use the leadId it returns (e.g. with get_lead or get_sales_agent_by_lead)."
 
 // NewServer builds the MCP server: every tool from o.Tools registered
 // through the adapter, with mcp-go's input and output schema validation on.
@@ -45,12 +45,17 @@ func NewServer(c *lofty.Client, o Options) (*server.MCPServer, error) {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
 	if o.Tools == nil {
-		o.Tools = All()
+		selected, err := Select(o.Toolsets, o.AllowTools)
+		if err != nil {
+			return nil, err
+		}
+		o.Tools = selected
 	}
 	if o.Instructions == "" {
 		o.Instructions = DefaultInstructions
 	}
 	decoders := map[string]*argDecoder{}
+	enums := map[string]enumCheck{}
 	var serverTools []server.ServerTool
 	for _, t := range o.Tools {
 		b, err := t.build(c, o.Logger)
@@ -61,6 +66,7 @@ func NewServer(c *lofty.Client, o Options) (*server.MCPServer, error) {
 			return nil, fmt.Errorf("tool %s registered twice", b.tool.Tool.Name)
 		}
 		decoders[b.tool.Tool.Name] = b.args
+		enums[b.tool.Tool.Name] = newEnumCheck(b.tool.Tool.RawInputSchema)
 		serverTools = append(serverTools, b.tool)
 	}
 
@@ -94,7 +100,10 @@ func NewServer(c *lofty.Client, o Options) (*server.MCPServer, error) {
 		if t, ok := mcp.AsTextContent(res.Content[0]); !ok || !strings.HasPrefix(t.Text, validationFailedPrefix) {
 			return
 		}
-		if err := d.check(rawArguments(*req)); err != nil {
+		raw := rawArguments(*req)
+		if err := d.check(raw); err != nil {
+			res.Content[0] = mcp.NewTextContent(err.Error())
+		} else if err := enums[req.Params.Name].check(raw); err != nil {
 			res.Content[0] = mcp.NewTextContent(err.Error())
 		}
 	})
@@ -108,5 +117,8 @@ func NewServer(c *lofty.Client, o Options) (*server.MCPServer, error) {
 		server.WithInstructions(o.Instructions),
 	)
 	s.AddTools(serverTools...)
+	if _, ok := decoders[GetSalesAgentByLead.Name]; ok {
+		s.AddResourceTemplate(salesAgentResourceTemplate(c, o.Logger))
+	}
 	return s, nil
 }

@@ -32,6 +32,8 @@ type Fake struct {
 	// Hook, when set, sees every request first; returning true means it has
 	// answered and the fake does nothing more. Set it before serving.
 	Hook func(w http.ResponseWriter, r *http.Request) bool
+
+	faults faultState // scripted answers (faults.go)
 }
 
 // New returns a fake serving data. A nil data serves Demo().
@@ -91,6 +93,10 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	})
 	f.mu.Unlock()
 
+	w, answered := f.serveScripted(w, r)
+	if answered {
+		return
+	}
 	if f.Hook != nil && f.Hook(w, r) {
 		return
 	}

@@ -1,0 +1,140 @@
+package lofty
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/singleflight"
+)
+
+// Coalescing. Concurrent identical reads (same credential, same URL: the
+// call key) share one upstream request through a singleflight.Group.
+//
+// The shared request must not run on any one caller's context: if it did,
+// the first caller to cancel would fail every other caller waiting on the
+// same answer. So each flight runs on a context of its own, detached from
+// the callers (context.WithoutCancel keeps their values, drops their
+// cancellation) and cancelled when the last waiting caller has gone. A
+// caller that leaves early gets its own cancellation or deadline error at
+// once; the others keep waiting. The flight's deadline, used to decide
+// whether a wait (backoff, Retry-After, rate limit) still fits, is the
+// latest deadline among the callers still waiting.
+//
+// The flights map mirrors the singleflight group so that a caller can join
+// a flight's waiters atomically with joining its singleflight call; both
+// are changed under flightGroup.mu only. A flight leaves the map (and the
+// group forgets its key) when its work is done, or when a new caller finds
+// it abandoned by all its waiters and starts a fresh one.
+type flightGroup struct {
+	mu      sync.Mutex
+	group   singleflight.Group
+	flights map[string]*flight
+}
+
+func (g *flightGroup) init() { g.flights = map[string]*flight{} }
+
+// flight is one upstream read shared by its waiters.
+type flight struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	mu      sync.Mutex
+	waiters map[uint64]time.Time // waiter id -> its deadline
+	nextID  uint64
+	closed  bool // every waiter left; ctx is cancelled
+}
+
+// tryJoin adds a waiter with deadline; false if the flight was abandoned.
+func (f *flight) tryJoin(deadline time.Time) (uint64, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.closed {
+		return 0, false
+	}
+	f.nextID++
+	f.waiters[f.nextID] = deadline
+	return f.nextID, true
+}
+
+// leave removes waiter id; the last one out cancels the flight.
+func (f *flight) leave(id uint64) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	delete(f.waiters, id)
+	if len(f.waiters) == 0 && !f.closed {
+		f.closed = true
+		f.cancel()
+	}
+}
+
+// deadline is the latest deadline of the waiters still waiting (the zero
+// time when none is left; the flight's context is then cancelled too).
+func (f *flight) deadline() time.Time {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var d time.Time
+	for _, w := range f.waiters {
+		if w.After(d) {
+			d = w
+		}
+	}
+	return d
+}
+
+// join makes the caller a waiter of r's flight, starting one if none is
+// live, and returns the channel its answer will arrive on.
+func (c *Client) join(ctx context.Context, r *call, deadline time.Time) (*flight, uint64, <-chan singleflight.Result) {
+	g := &c.flights
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if c.cache != nil {
+		// A flight may have filled the cache since the caller looked.
+		if res, err, ok := c.cache.get(r.key, time.Now()); ok {
+			c.stats.cacheHits.Add(1) // the caller's first look (in load) was not counted
+			ch := make(chan singleflight.Result, 1)
+			ch <- singleflight.Result{Val: res, Err: err}
+			return &flight{waiters: map[uint64]time.Time{}, cancel: func() {}}, 0, ch
+		}
+		c.stats.cacheMisses.Add(1)
+	}
+	f := g.flights[r.key]
+	if f != nil {
+		if id, ok := f.tryJoin(deadline); ok {
+			c.stats.coalesced.Add(1)
+			return f, id, g.group.DoChan(r.key, func() (any, error) { return c.runFlight(f, r) })
+		}
+		g.group.Forget(r.key) // abandoned: its result goes to no one
+	}
+	fctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	f = &flight{ctx: fctx, cancel: cancel, waiters: map[uint64]time.Time{}}
+	id, _ := f.tryJoin(deadline)
+	g.flights[r.key] = f
+	return f, id, g.group.DoChan(r.key, func() (any, error) { return c.runFlight(f, r) })
+}
+
+// runFlight is the work of one flight: fetch, cache, retire.
+func (c *Client) runFlight(f *flight, r *call) (any, error) {
+	defer f.cancel()
+	res, err := c.fetch(f, r)
+	if c.cache != nil && f.ctx.Err() == nil {
+		now := time.Now()
+		switch {
+		case err == nil:
+			c.cache.put(r.key, res, nil, now.Add(c.res.CacheTTL))
+		case err.Kind == KindNotFound:
+			c.cache.put(r.key, nil, err, now.Add(c.res.NotFoundTTL))
+		}
+	}
+	g := &c.flights
+	g.mu.Lock()
+	if g.flights[r.key] == f {
+		delete(g.flights, r.key)
+		g.group.Forget(r.key)
+	}
+	g.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}

@@ -1,0 +1,595 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/client/transport"
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+	"go.uber.org/goleak"
+
+	"github.com/lofty-mcp/lofty-mcp/lofty"
+	"github.com/lofty-mcp/lofty-mcp/lofty/loftytest"
+	"github.com/lofty-mcp/lofty-mcp/tools"
+)
+
+// The resilience tests drive the real tool call path: an MCP client (mcp-go's
+// in-process, stdio or Streamable HTTP client) -> mcp-go server ->
+// tools adapter -> lofty client -> the fake Lofty on loopback, scripted to
+// misbehave.
+
+const (
+	e2eSecret      = "lk_e2e_resilience_7c1d9a3b5e"
+	e2eOtherSecret = "at_e2e_resilience_2f4e6a8c0b"
+)
+
+var (
+	e2eCred  = lofty.Credential{Kind: lofty.APIKey, Secret: e2eSecret, Source: "LOFTY_API_KEY"}
+	e2eOther = lofty.Credential{Kind: lofty.AccessToken, Secret: e2eOtherSecret, Source: "X-Lofty-Access-Token header"}
+)
+
+// logSink is a goroutine-safe log sink.
+type logSink struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *logSink) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *logSink) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// e2eNoLeaks fails the test if goroutines outlive it. Call it first, so its
+// check runs after every other cleanup.
+func e2eNoLeaks(t *testing.T) {
+	t.Helper()
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() {
+		if err := goleak.Find(ignore); err != nil {
+			t.Error(err)
+		}
+	})
+}
+
+// e2eServer is an MCP server over a lofty client, and an in-process MCP client.
+type e2eServer struct {
+	lofty *lofty.Client
+	mcp   *server.MCPServer
+	cl    *client.Client
+	logs  *logSink
+}
+
+// newE2EServer serves get_sales_agent_by_lead against base with lofty-mcp's
+// default resilience (fast backoff), adjusted by edit; every log line, at
+// debug, goes to logs.
+func newE2EServer(t *testing.T, base string, edit func(*lofty.Config)) *e2eServer {
+	t.Helper()
+	logs := &logSink{}
+	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	res := lofty.DefaultResilience()
+	res.RetryBaseDelay, res.RetryMaxDelay = 20*time.Millisecond, 100*time.Millisecond
+	cfg := lofty.Config{BaseURL: base, Credential: e2eCred, Timeout: 30 * time.Second, Logger: logger, Resilience: res}
+	if edit != nil {
+		edit(&cfg)
+	}
+	lc, err := lofty.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(lc.Close)
+	srv, err := tools.NewServer(lc, tools.Options{Tools: []tools.Tool{tools.GetSalesAgentByLead}, Logger: logger})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cl, err := client.NewInProcessClient(srv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := cl.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cl.Close() })
+	init := mcp.InitializeRequest{}
+	init.Params.ProtocolVersion = mcp.LATEST_LEGACY_PROTOCOL_VERSION
+	init.Params.ClientInfo = mcp.Implementation{Name: "resilience-e2e", Version: "1"}
+	if _, err := cl.Initialize(ctx, init); err != nil {
+		t.Fatal(err)
+	}
+	return &e2eServer{lofty: lc, mcp: srv, cl: cl, logs: logs}
+}
+
+// callAgent calls get_sales_agent_by_lead for lead on cl.
+func callAgent(ctx context.Context, cl *client.Client, lead int64) (*mcp.CallToolResult, error) {
+	req := mcp.CallToolRequest{}
+	req.Params.Name = "get_sales_agent_by_lead"
+	req.Params.Arguments = json.RawMessage(fmt.Sprintf(`{"leadId": %d}`, lead))
+	return cl.CallTool(ctx, req)
+}
+
+// checkNoSecret fails if a secret appears in any of texts.
+func checkNoSecret(t *testing.T, texts map[string]string) {
+	t.Helper()
+	for what, s := range texts {
+		for _, secret := range []string{e2eSecret, e2eOtherSecret} {
+			if strings.Contains(s, secret) {
+				t.Errorf("the credential appears in %s", what)
+			}
+		}
+	}
+}
+
+func e2eWaitFor(t *testing.T, what string, limit time.Duration, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %v waiting for %s", limit, what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// TestFaultMatrix: every fault ends within the call's deadline, in success
+// after retries where the fault is retriable, else in an isError result with
+// the right sentence; the server answers a normal call afterwards; no
+// goroutine outlives the test; no credential in logs, errors or results.
+func TestFaultMatrix(t *testing.T) {
+	e2eNoLeaks(t)
+	refused, err := loftytest.RefusedURL()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const lead = loftytest.DemoLeadWithAgent
+	cases := []struct {
+		name     string
+		script   []loftytest.Answer
+		base     string        // default: the fake
+		timeout  time.Duration // LOFTY_TIMEOUT per attempt; default 2s
+		deadline time.Duration // the call's; default 10s
+		ok       bool          // success (after retries) expected
+		want     []string      // in the isError text
+		notWant  []string
+		requests int           // the fake sees exactly this many; 0: don't check
+		minTime  time.Duration // the call takes at least this long
+		maxTime  time.Duration // ...and at most this long; default: the deadline
+		healthBy lofty.Credential
+	}{
+		{name: "429, 429 (Retry-After: 1), then 200", script: []loftytest.Answer{loftytest.RetryAfter(1), loftytest.RetryAfter(1)},
+			ok: true, requests: 3, minTime: 2 * time.Second},
+		{name: "429 Retry-After: 30 with a 2s deadline", script: []loftytest.Answer{loftytest.RetryAfter(30)}, deadline: 2 * time.Second,
+			want:     []string{"Lofty's rate limit was reached.", "Retry after 30 seconds.", "HTTP 429", "Too Many Requests"},
+			requests: 1, maxTime: time.Second, healthBy: e2eOther},
+		{name: "429 with X-RateLimit-Reset, then 200",
+			script: []loftytest.Answer{loftytest.TooManyRequests(loftytest.RateLimitHeaders(10, 0, time.Now().Add(time.Second))...)},
+			ok:     true, requests: 2},
+		{name: "429 four times", script: loftytest.Repeat(4, loftytest.TooManyRequests()),
+			want: []string{"Lofty's rate limit was reached.", "HTTP 429"}, requests: 4},
+		{name: "500", script: []loftytest.Answer{loftytest.ServerError(500)},
+			want: []string{"Lofty is unavailable right now. Try again in a minute.", "HTTP 500"}, requests: 1},
+		{name: "502 then 200", script: []loftytest.Answer{loftytest.ServerError(502)}, ok: true, requests: 2},
+		{name: "503 then 200", script: []loftytest.Answer{loftytest.ServerError(503)}, ok: true, requests: 2},
+		{name: "504 then 200", script: []loftytest.Answer{loftytest.ServerError(504)}, ok: true, requests: 2},
+		{name: "503 four times", script: loftytest.Repeat(4, loftytest.ServerError(503)),
+			want: []string{"Lofty is unavailable right now.", "HTTP 503"}, requests: 4},
+		{name: "503 Retry-After: 120 with a 2s deadline", script: []loftytest.Answer{loftytest.ServerError(503, "Retry-After", "120")},
+			deadline: 2 * time.Second, want: []string{"Lofty is unavailable right now. Retry after 120 seconds.", "HTTP 503"},
+			requests: 1, maxTime: time.Second},
+		{name: "slower than the timeout", script: []loftytest.Answer{loftytest.Slow(time.Hour, loftytest.Pass())}, timeout: 300 * time.Millisecond,
+			want: []string{"Lofty is unavailable right now.", "no answer within 300ms"}, requests: 1, maxTime: 2 * time.Second},
+		{name: "slower than the call's deadline", script: []loftytest.Answer{loftytest.Slow(time.Hour, loftytest.Pass())}, deadline: 500 * time.Millisecond,
+			want: []string{"Lofty is unavailable right now.", "no answer within"}, requests: 1},
+		{name: "connection reset mid-body, then 200", script: []loftytest.Answer{loftytest.ResetMidBody()}, ok: true, requests: 2},
+		{name: "connection reset mid-body four times", script: loftytest.Repeat(4, loftytest.ResetMidBody()),
+			want: []string{"Lofty is unavailable right now."}, requests: 4},
+		{name: "malformed JSON", script: []loftytest.Answer{loftytest.MalformedJSON()},
+			want: []string{"Lofty sent a response lofty-mcp could not read.", "not the JSON"}, requests: 1},
+		{name: "HTML error page (502) four times", script: loftytest.Repeat(4, loftytest.HTMLErrorPage(502)),
+			want: []string{"Lofty is unavailable right now.", "HTTP 502", "(an HTML error page)"}, notWant: []string{"<html", "nginx"}, requests: 4},
+		{name: "HTML page with 200", script: []loftytest.Answer{loftytest.Status(200, "<html><body>maintenance</body></html>")},
+			want: []string{"could not read"}, notWant: []string{"<html"}, requests: 1},
+		{name: "empty body", script: []loftytest.Answer{loftytest.EmptyBody()},
+			want: []string{"could not read", "empty response body"}, requests: 1},
+		{name: "oversized body", script: []loftytest.Answer{loftytest.Oversized(8 << 20)},
+			want: []string{"could not read", fmt.Sprintf("larger than %d bytes", lofty.DefaultMaxBodyBytes)}, requests: 1},
+		{name: "body trickling slower than the timeout", script: []loftytest.Answer{loftytest.Trickle(16, 100*time.Millisecond)},
+			timeout: 500 * time.Millisecond, want: []string{"Lofty is unavailable right now.", "no answer within 500ms"}, requests: 1, maxTime: 2 * time.Second},
+		{name: "body trickling within the timeout", script: []loftytest.Answer{loftytest.Trickle(128, 5*time.Millisecond)}, ok: true, requests: 1},
+		{name: "connection refused", base: refused, want: []string{"Lofty is unavailable right now.", "refused"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			fake := loftytest.New(nil)
+			base := fake.Start(t)
+			if tc.base != "" {
+				base = tc.base
+			}
+			fake.Script(tc.script...)
+			timeout := tc.timeout
+			if timeout == 0 {
+				timeout = 2 * time.Second
+			}
+			s := newE2EServer(t, base, func(c *lofty.Config) { c.Timeout = timeout })
+			deadline := tc.deadline
+			if deadline == 0 {
+				deadline = 10 * time.Second
+			}
+			maxTime := tc.maxTime
+			if maxTime == 0 {
+				maxTime = deadline
+			}
+
+			ctx, cancel := context.WithTimeout(context.Background(), deadline)
+			defer cancel()
+			start := time.Now()
+			res, err := callAgent(ctx, s.cl, lead)
+			elapsed := time.Since(start)
+			if err != nil {
+				t.Fatalf("tools/call failed at the protocol level: %v", err)
+			}
+			text := resultText(res)
+			switch {
+			case tc.ok && res.IsError:
+				t.Errorf("isError result %q, want success after retries", text)
+			case tc.ok && !strings.Contains(text, `"agentName":"John Doe"`):
+				t.Errorf("result %s, want the sales agent", text)
+			case !tc.ok && !res.IsError:
+				t.Errorf("success %s, want an isError result", text)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(text, w) {
+					t.Errorf("result %q, want it to contain %q", text, w)
+				}
+			}
+			for _, w := range tc.notWant {
+				if strings.Contains(text, w) {
+					t.Errorf("result %q contains %q", text, w)
+				}
+			}
+			if elapsed > maxTime+200*time.Millisecond {
+				t.Errorf("took %v, want at most %v", elapsed, maxTime)
+			}
+			if elapsed < tc.minTime {
+				t.Errorf("took %v, want at least %v", elapsed, tc.minTime)
+			}
+			if tc.requests > 0 {
+				if n := fake.RequestCount(); n != tc.requests {
+					t.Errorf("the fake saw %d requests, want %d", n, tc.requests)
+				}
+			}
+
+			// Still healthy: tools/list, and a normal call.
+			if _, err := s.cl.ListTools(context.Background(), mcp.ListToolsRequest{}); err != nil {
+				t.Errorf("tools/list after the fault: %v", err)
+			}
+			if tc.base == "" {
+				hctx := context.Background()
+				if !tc.healthBy.IsZero() {
+					// Lofty asked this credential to wait; another is served.
+					hctx = lofty.WithCredential(hctx, tc.healthBy)
+				}
+				hctx, hcancel := context.WithTimeout(hctx, 5*time.Second)
+				defer hcancel()
+				res, err := callAgent(hctx, s.cl, loftytest.DemoLeadBeyond53Bits)
+				if err != nil || res.IsError {
+					t.Errorf("a normal call after the fault: %v %v", err, res)
+				}
+			}
+			checkNoSecret(t, map[string]string{"the logs": s.logs.String(), "the result": text})
+			if !strings.Contains(s.logs.String(), "lofty request") {
+				t.Error("no debug log of the Lofty requests was captured")
+			}
+		})
+	}
+}
+
+// 50 concurrent calls for one lead make one upstream request (coalesced
+// while in flight, cached after); a second credential's call makes its own.
+func TestConcurrentCallsOneUpstreamRequest(t *testing.T) {
+	e2eNoLeaks(t)
+	fake := loftytest.New(nil)
+	s := newE2EServer(t, fake.Start(t), nil)
+	var wg sync.WaitGroup
+	errs := make(chan error, 50)
+	for range 50 {
+		wg.Go(func() {
+			res, err := callAgent(context.Background(), s.cl, loftytest.DemoLeadWithAgent)
+			if err == nil && res.IsError {
+				err = errors.New(resultText(res))
+			}
+			errs <- err
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
+	}
+	if n := fake.RequestCount(); n != 1 {
+		t.Errorf("the fake saw %d requests for 50 identical calls, want 1", n)
+	}
+	st := s.lofty.Stats()
+	if st.Calls != 50 || st.CacheHits+st.Coalesced != 49 {
+		t.Errorf("stats %+v: want 50 calls, 49 served by the cache or coalescing", st)
+	}
+
+	res, err := callAgent(lofty.WithCredential(context.Background(), e2eOther), s.cl, loftytest.DemoLeadWithAgent)
+	if err != nil || res.IsError {
+		t.Fatalf("second credential: %v %v", err, res)
+	}
+	reqs := fake.Requests()
+	if len(reqs) != 2 {
+		t.Fatalf("the fake saw %d requests, want 2: a second credential never shares an answer", len(reqs))
+	}
+	if reqs[1].Authorization != "Bearer "+e2eOtherSecret {
+		t.Errorf("second request sent with another credential than the caller's")
+	}
+	checkNoSecret(t, map[string]string{"the logs": s.logs.String()})
+}
+
+func TestCacheThroughTools(t *testing.T) {
+	e2eNoLeaks(t)
+	for _, tc := range []struct {
+		name     string
+		ttl      time.Duration
+		requests int
+	}{{"within the TTL no upstream request", 30 * time.Second, 1}, {"TTL 0 disables the cache", 0, 3}} {
+		t.Run(tc.name, func(t *testing.T) {
+			fake := loftytest.New(nil)
+			s := newE2EServer(t, fake.Start(t), func(c *lofty.Config) { c.Resilience.CacheTTL = tc.ttl })
+			for range 3 {
+				if res, err := callAgent(context.Background(), s.cl, loftytest.DemoLeadWithAgent); err != nil || res.IsError {
+					t.Fatalf("%v %v", err, res)
+				}
+			}
+			if n := fake.RequestCount(); n != tc.requests {
+				t.Errorf("the fake saw %d requests for 3 calls, want %d", n, tc.requests)
+			}
+		})
+	}
+}
+
+// A call cancelled by its MCP client aborts the Lofty request, whichever way
+// the client reaches the server.
+func TestCancellationReachesLofty(t *testing.T) {
+	e2eNoLeaks(t)
+
+	t.Run("in process: the caller's context", func(t *testing.T) {
+		fake := loftytest.New(nil)
+		fake.Script(loftytest.Hang())
+		s := newE2EServer(t, fake.Start(t), nil)
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { _, err := callAgent(ctx, s.cl, loftytest.DemoLeadWithAgent); done <- err }()
+		e2eWaitFor(t, "the Lofty request", 5*time.Second, func() bool { return fake.RequestCount() == 1 })
+		cancel()
+		<-done
+		e2eWaitFor(t, "the fake to see its request cancelled", 5*time.Second, func() bool { return fake.Cancelled() == 1 })
+	})
+
+	for _, proto := range []string{mcp.LATEST_LEGACY_PROTOCOL_VERSION, ""} {
+		name := proto
+		if name == "" {
+			name = "default protocol"
+		}
+		t.Run("streamable HTTP, "+name+": the client abandons the request", func(t *testing.T) {
+			fake := loftytest.New(nil)
+			fake.Script(loftytest.Hang())
+			s := newE2EServer(t, fake.Start(t), nil)
+			httpSrv := server.NewStreamableHTTPServer(s.mcp)
+			ts := httptest.NewServer(httpSrv)
+			t.Cleanup(ts.Close)
+			t.Cleanup(func() { _ = httpSrv.Shutdown(context.Background()) })
+			var opts []transport.StreamableHTTPCOption
+			cl, err := client.NewStreamableHttpClient(ts.URL+"/mcp", opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if proto != "" {
+				cl = client.NewClient(cl.GetTransport(), client.WithProtocolVersion(proto))
+			}
+			ctx := context.Background()
+			if err := cl.Start(ctx); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { _ = cl.Close() })
+			init := mcp.InitializeRequest{}
+			init.Params.ProtocolVersion = proto
+			init.Params.ClientInfo = mcp.Implementation{Name: "resilience-e2e", Version: "1"}
+			if _, err := cl.Initialize(ctx, init); err != nil {
+				t.Fatal(err)
+			}
+			cctx, cancel := context.WithCancel(ctx)
+			done := make(chan error, 1)
+			go func() { _, err := callAgent(cctx, cl, loftytest.DemoLeadWithAgent); done <- err }()
+			e2eWaitFor(t, "the Lofty request", 5*time.Second, func() bool { return fake.RequestCount() == 1 })
+			cancel()
+			<-done
+			e2eWaitFor(t, "the fake to see its request cancelled", 5*time.Second, func() bool { return fake.Cancelled() == 1 })
+			// The server still answers.
+			if res, err := callAgent(ctx, cl, loftytest.DemoLeadWithAgent); err != nil || res.IsError {
+				t.Errorf("after the cancellation: %v %v", err, res)
+			}
+		})
+	}
+
+	t.Run("stdio: notifications/cancelled", func(t *testing.T) {
+		fake := loftytest.New(nil)
+		fake.Script(loftytest.Hang())
+		cl, _ := stdioPipes(t, fake.Start(t))
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { _, err := callAgent(ctx, cl, loftytest.DemoLeadWithAgent); done <- err }()
+		e2eWaitFor(t, "the Lofty request", 5*time.Second, func() bool { return fake.RequestCount() == 1 })
+		cancel() // mcp-go's client sends notifications/cancelled
+		<-done
+		e2eWaitFor(t, "the fake to see its request cancelled", 5*time.Second, func() bool { return fake.Cancelled() == 1 })
+		if res, err := callAgent(context.Background(), cl, loftytest.DemoLeadWithAgent); err != nil || res.IsError {
+			t.Errorf("after the cancellation: %v %v", err, res)
+		}
+	})
+
+	t.Run("stdio: the client disconnects", func(t *testing.T) {
+		if testing.Short() {
+			t.Skip("waits out the stdio drain timeout")
+		}
+		fake := loftytest.New(nil)
+		fake.Script(loftytest.Hang())
+		cl, stdin := stdioPipes(t, fake.Start(t))
+		go func() { _, _ = callAgent(context.Background(), cl, loftytest.DemoLeadWithAgent) }()
+		e2eWaitFor(t, "the Lofty request", 5*time.Second, func() bool { return fake.RequestCount() == 1 })
+		_ = stdin.Close() // EOF: lofty-mcp answers what it has read, for up to drainTimeout, then stops
+		e2eWaitFor(t, "the fake to see its request cancelled", drainTimeout+3*time.Second, func() bool { return fake.Cancelled() == 1 })
+	})
+}
+
+// stdioPipes serves lofty-mcp over stdio (serveStdio, configured through
+// parseConfig from the environment as the binary is) on pipes, and returns
+// an initialized mcp-go stdio client on them and the server's stdin.
+func stdioPipes(t *testing.T, base string) (*client.Client, io.Closer) {
+	t.Helper()
+	// A per-attempt timeout well past what the tests wait for: the requests
+	// they see cancelled were cancelled by the client, not timed out.
+	env := map[string]string{"LOFTY_BASE_URL": base, "LOFTY_API_KEY": e2eSecret, "LOFTY_TIMEOUT": "40s"}
+	cfg, err := parseConfig(nil, func(k string) string { return env[k] }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := &logSink{}
+	a, err := newApp(cfg, newLogger(logs, slog.LevelDebug, "text"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(a.lofty.Close)
+	inR, inW := io.Pipe()
+	outR, outW := io.Pipe()
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() {
+		err := serveStdio(ctx, a, inR, outW)
+		_ = outW.Close()
+		served <- err
+	}()
+	t.Cleanup(func() {
+		_ = inW.Close()
+		cancel()
+		if err := <-served; err != nil {
+			t.Errorf("serveStdio: %v", err)
+		}
+		checkNoSecret(t, map[string]string{"the stdio server's logs": logs.String()})
+	})
+	cl := client.NewClient(transport.NewIO(outR, inW, io.NopCloser(strings.NewReader(""))))
+	if err := cl.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cl.Close() })
+	init := mcp.InitializeRequest{}
+	init.Params.ProtocolVersion = mcp.LATEST_LEGACY_PROTOCOL_VERSION
+	init.Params.ClientInfo = mcp.Implementation{Name: "resilience-e2e", Version: "1"}
+	if _, err := cl.Initialize(ctx, init); err != nil {
+		t.Fatal(err)
+	}
+	return cl, inW
+}
+
+// The resilience settings reach the client from the environment and flags.
+func TestResilienceConfig(t *testing.T) {
+	env := func(kv ...string) func(string) string {
+		m := map[string]string{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[kv[i]] = kv[i+1]
+		}
+		return func(k string) string { return m[k] }
+	}
+	cfg, err := parseConfig(nil, env(), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := lofty.Resilience{MaxRetries: 3, RateLimit: 100, MaxConcurrency: lofty.DefaultMaxConcurrency,
+		CacheTTL: 30 * time.Second, CallTimeout: 60 * time.Second, Coalesce: true}
+	if got := cfg.resilience.loftyResilience(); got != want {
+		t.Errorf("defaults: %+v, want %+v", got, want)
+	}
+	cfg, err = parseConfig([]string{"--max-retries", "5", "--cache-ttl", "0"},
+		env("LOFTY_MAX_RETRIES", "1", "LOFTY_RATE_LIMIT", "10", "LOFTY_MAX_CONCURRENCY", "0", "LOFTY_CACHE_TTL", "5m", "LOFTY_CALL_TIMEOUT", "20"), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = lofty.Resilience{MaxRetries: 5, RateLimit: 10, MaxConcurrency: 0, CacheTTL: 0, CallTimeout: 20 * time.Second, Coalesce: true}
+	if got := cfg.resilience.loftyResilience(); got != want {
+		t.Errorf("flags over environment: %+v, want %+v", got, want)
+	}
+	for _, bad := range []struct {
+		args []string
+		env  func(string) string
+		want string
+	}{
+		{nil, env("LOFTY_MAX_RETRIES", "many"), "LOFTY_MAX_RETRIES"},
+		{[]string{"--max-retries", "11"}, env(), "--max-retries"},
+		{nil, env("LOFTY_RATE_LIMIT", "-5"), "LOFTY_RATE_LIMIT"},
+		{nil, env("LOFTY_MAX_CONCURRENCY", "1.5"), "LOFTY_MAX_CONCURRENCY"},
+		{nil, env("LOFTY_CACHE_TTL", "forever"), "LOFTY_CACHE_TTL"},
+		{nil, env("LOFTY_CACHE_TTL", "-1s"), "LOFTY_CACHE_TTL"},
+		{[]string{"--call-timeout", "0"}, env(), "--call-timeout"},
+		{nil, env("LOFTY_CALL_TIMEOUT", "3h"), "LOFTY_CALL_TIMEOUT"},
+	} {
+		if _, err := parseConfig(bad.args, bad.env, io.Discard); err == nil || !strings.Contains(err.Error(), bad.want) {
+			t.Errorf("%v: err = %v, want one naming %s", bad.args, err, bad.want)
+		}
+	}
+}
+
+// The settings given by environment change what the built server does.
+func TestResilienceConfigReachesTheServer(t *testing.T) {
+	e2eNoLeaks(t)
+	fake := loftytest.New(nil)
+	base := fake.Start(t)
+	env := map[string]string{"LOFTY_BASE_URL": base, "LOFTY_API_KEY": e2eSecret, "LOFTY_MAX_RETRIES": "0", "LOFTY_CACHE_TTL": "0"}
+	cfg, err := parseConfig(nil, func(k string) string { return env[k] }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := newApp(cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(a.lofty.Close)
+	cl, err := inProcessClient(context.Background(), a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cl.Close() })
+	fake.Script(loftytest.ServerError(503))
+	if res, err := callAgent(context.Background(), cl, loftytest.DemoLeadWithAgent); err != nil || !res.IsError {
+		t.Fatalf("with LOFTY_MAX_RETRIES=0 a 503 should be the answer: %v %v", err, res)
+	}
+	for range 2 {
+		if res, err := callAgent(context.Background(), cl, loftytest.DemoLeadWithAgent); err != nil || res.IsError {
+			t.Fatalf("%v %v", err, res)
+		}
+	}
+	if n := fake.RequestCount(); n != 3 {
+		t.Errorf("the fake saw %d requests, want 3: no retry, no cache", n)
+	}
+}

@@ -1,0 +1,147 @@
+package tools
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"strings"
+)
+
+//go:generate go run ../internal/gendocs -readme ../README.md
+
+// README markers around the generated tool section.
+const (
+	DocsStart = "<!-- tools:start -->"
+	DocsEnd   = "<!-- tools:end -->"
+)
+
+// Docs returns the README's tool section (without the markers), generated
+// from the toolsets, the tool specs and their input schemas.
+func Docs() (string, error) {
+	var b strings.Builder
+	b.WriteString("<!-- Generated from the tool specs by `go generate ./tools`; do not edit by hand. -->\n\n")
+	b.WriteString("| toolset | default | tools |\n|---|---|---|\n")
+	for _, ts := range Toolsets() {
+		var names []string
+		for _, t := range All() {
+			if t.Info().Toolset == ts.Name {
+				names = append(names, "`"+t.Info().Name+"`")
+			}
+		}
+		def := "no"
+		if ts.Default {
+			def = "yes"
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", ts.Name, def, strings.Join(names, ", "))
+	}
+	b.WriteString("\n| tool | toolset | Lofty endpoint | what it does | arguments |\n|---|---|---|---|---|\n")
+	discard := slog.New(slog.DiscardHandler)
+	for _, t := range All() {
+		info := t.Info()
+		bt, err := t.build(nil, discard)
+		if err != nil {
+			return "", err
+		}
+		args, err := argumentsDoc(bt.tool.Tool.RawInputSchema)
+		if err != nil {
+			return "", fmt.Errorf("tool %s: %w", info.Name, err)
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | `%s` | %s | %s |\n", info.Name, info.Toolset, info.Upstream,
+			cell(bt.tool.Tool.Description), args)
+	}
+	b.WriteString("\nInteger arguments take a JSON integer or a decimal string (`\"563172647619608\"`); 64-bit IDs reach Lofty exactly. " +
+		"Every tool is read-only and returns `structuredContent` matching its `outputSchema`.\n")
+	fmt.Fprintf(&b, "\nResource template: `%s` (`application/json`) serves the same JSON as `get_sales_agent_by_lead`; "+
+		"it is offered when that tool is.\n", SalesAgentResourceTemplate)
+	return b.String(), nil
+}
+
+// argumentsDoc renders a tool's input schema as "`name` (type, required): description; ...".
+func argumentsDoc(raw json.RawMessage) (string, error) {
+	var doc struct {
+		Properties orderedKeys `json:"properties"`
+	}
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		return "", err
+	}
+	var props struct {
+		Properties map[string]struct {
+			Type        string            `json:"type"`
+			Description string            `json:"description"`
+			Minimum     *json.Number      `json:"minimum"`
+			Maximum     *json.Number      `json:"maximum"`
+			Default     json.RawMessage   `json:"default"`
+			Enum        []json.RawMessage `json:"enum"`
+		} `json:"properties"`
+		Required []string `json:"required"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	if err := dec.Decode(&props); err != nil {
+		return "", err
+	}
+	if len(doc.Properties) == 0 {
+		return "none", nil
+	}
+	var parts []string
+	for _, name := range doc.Properties {
+		p := props.Properties[name]
+		var facts []string
+		facts = append(facts, p.Type)
+		switch {
+		case p.Minimum != nil && p.Maximum != nil:
+			facts[0] += fmt.Sprintf(" %s–%s", p.Minimum, p.Maximum)
+		case p.Minimum != nil:
+			facts[0] += fmt.Sprintf(" ≥ %s", p.Minimum)
+		}
+		if len(p.Enum) > 0 {
+			var vals []string
+			for _, v := range p.Enum {
+				vals = append(vals, strings.Trim(string(v), `"`))
+			}
+			facts[0] = "one of " + strings.Join(vals, ", ")
+		}
+		for _, r := range props.Required {
+			if r == name {
+				facts = append(facts, "required")
+			}
+		}
+		if len(p.Default) > 0 {
+			facts = append(facts, "default "+string(p.Default))
+		}
+		parts = append(parts, fmt.Sprintf("`%s` (%s): %s", name, strings.Join(facts, ", "), p.Description))
+	}
+	return cell(strings.Join(parts, "; ")), nil
+}
+
+// cell makes text safe inside a Markdown table cell.
+func cell(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(s, "\n", " "), "|", "\\|")
+}
+
+// ReplaceDocs returns readme with the text between DocsStart and DocsEnd
+// replaced by section.
+func ReplaceDocs(readme []byte, section string) ([]byte, error) {
+	start := bytes.Index(readme, []byte(DocsStart))
+	end := bytes.Index(readme, []byte(DocsEnd))
+	if start < 0 || end < start {
+		return nil, fmt.Errorf("README has no %s ... %s section", DocsStart, DocsEnd)
+	}
+	var out bytes.Buffer
+	out.Write(readme[:start+len(DocsStart)])
+	out.WriteString("\n")
+	out.WriteString(section)
+	out.Write(readme[end:])
+	return out.Bytes(), nil
+}
+
+// DocsSection returns the current text between the markers of readme.
+func DocsSection(readme []byte) (string, bool) {
+	start := bytes.Index(readme, []byte(DocsStart))
+	end := bytes.Index(readme, []byte(DocsEnd))
+	if start < 0 || end < start {
+		return "", false
+	}
+	return strings.TrimPrefix(string(readme[start+len(DocsStart):end]), "\n"), true
+}

@@ -1,0 +1,562 @@
+package tools_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/lofty-mcp/lofty-mcp/lofty"
+	"github.com/lofty-mcp/lofty-mcp/lofty/loftytest"
+	"github.com/lofty-mcp/lofty-mcp/tools"
+)
+
+// lk is a fake Lofty with demo data on loopback, the MCP server over it, and
+// an initialized in-process client, for the lead and sales-agent tools.
+type lk struct {
+	fake   *loftytest.Fake
+	server *server.MCPServer
+	client *client.Client
+
+	mu     sync.Mutex
+	script func(w http.ResponseWriter, r *http.Request) bool
+}
+
+// lkProtocols are the protocol versions every flow is run with.
+var lkProtocols = []struct {
+	name string
+	opts []client.ClientOption
+}{
+	{"default", nil},
+	{"2025-11-25", []client.ClientOption{client.WithProtocolVersion(mcp.ProtocolVersion20251125)}},
+}
+
+func newLK(t *testing.T, opts tools.Options, copts ...client.ClientOption) *lk {
+	t.Helper()
+	h := &lk{fake: loftytest.New(nil)}
+	h.fake.Hook = func(w http.ResponseWriter, r *http.Request) bool {
+		h.mu.Lock()
+		s := h.script
+		h.mu.Unlock()
+		return s != nil && s(w, r)
+	}
+	c, err := lofty.New(lofty.Config{BaseURL: h.fake.Start(t), Timeout: 5 * time.Second,
+		Credential: lofty.Credential{Kind: lofty.APIKey, Secret: "lk-test-key"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.Version = "test"
+	if h.server, err = tools.NewServer(c, opts); err != nil {
+		t.Fatal(err)
+	}
+	if h.client, err = client.NewInProcessClientWithOptions(h.server, copts...); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := h.client.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = h.client.Close() })
+	req := mcp.InitializeRequest{}
+	req.Params.ClientInfo = mcp.Implementation{Name: "leads-test", Version: "0"}
+	if _, err := h.client.Initialize(ctx, req); err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+// answer makes the fake answer requests whose path starts with prefix with
+// status and body (JSON when it starts with { or [ or is true/false/null).
+func (h *lk) answer(prefix string, status int, body string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.script = func(w http.ResponseWriter, r *http.Request) bool {
+		if !strings.HasPrefix(r.URL.Path, prefix) {
+			return false
+		}
+		ct := "text/plain"
+		if b := strings.TrimSpace(body); b != "" && (strings.ContainsAny(b[:1], "{[\"") || b == "true" || b == "false" || b == "null") {
+			ct = "application/json"
+		}
+		w.Header().Set("Content-Type", ct)
+		w.WriteHeader(status)
+		_, _ = w.Write([]byte(body))
+		return true
+	}
+}
+
+// lastQuery is the query of the last request the fake saw for path.
+func (h *lk) lastQuery(t *testing.T, path string) url.Values {
+	t.Helper()
+	reqs := h.fake.Requests()
+	for i := len(reqs) - 1; i >= 0; i-- {
+		if reqs[i].Path == path {
+			q, err := url.ParseQuery(reqs[i].RawQuery)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return q
+		}
+	}
+	t.Fatalf("no request for %s", path)
+	return nil
+}
+
+func (h *lk) call(t *testing.T, tool, args string) *mcp.CallToolResult {
+	t.Helper()
+	req := mcp.CallToolRequest{}
+	req.Params.Name = tool
+	if args != "" {
+		req.Params.Arguments = json.RawMessage(args)
+	}
+	res, err := h.client.CallTool(context.Background(), req)
+	if err != nil {
+		t.Fatalf("%s %s: protocol error %v", tool, args, err)
+	}
+	return res
+}
+
+// ok calls tool, requires success, checks that the text block holds the
+// structured content, and decodes that text into out (numbers exact).
+func (h *lk) ok(t *testing.T, tool, args string, out any) string {
+	t.Helper()
+	res := h.call(t, tool, args)
+	txt := lkText(t, res)
+	if res.IsError {
+		t.Fatalf("%s %s: isError: %s", tool, args, txt)
+	}
+	if res.StructuredContent == nil {
+		t.Fatalf("%s: no structuredContent", tool)
+	}
+	sc, err := json.Marshal(res.StructuredContent)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a, b any
+	if json.Unmarshal(sc, &a) != nil || json.Unmarshal([]byte(txt), &b) != nil || !jsonEqual(a, b) {
+		t.Errorf("%s: structuredContent %s differs from the text %s", tool, sc, txt)
+	}
+	if out != nil {
+		dec := json.NewDecoder(strings.NewReader(txt))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(out); err != nil {
+			t.Fatalf("%s: %v: %s", tool, err, txt)
+		}
+	}
+	return txt
+}
+
+// fails calls tool, requires an isError result, and returns its text.
+func (h *lk) fails(t *testing.T, tool, args string) string {
+	t.Helper()
+	res := h.call(t, tool, args)
+	txt := lkText(t, res)
+	if !res.IsError {
+		t.Fatalf("%s %s: succeeded with %s, want isError", tool, args, txt)
+	}
+	if strings.Contains(txt, "&{") || strings.Contains(txt, "Got:") {
+		t.Errorf("error text in Go syntax: %q", txt)
+	}
+	return txt
+}
+
+func lkText(t *testing.T, res *mcp.CallToolResult) string {
+	t.Helper()
+	if len(res.Content) != 1 {
+		t.Fatalf("%d content blocks, want 1", len(res.Content))
+	}
+	tc, ok := mcp.AsTextContent(res.Content[0])
+	if !ok {
+		t.Fatalf("content %T, want text", res.Content[0])
+	}
+	return tc.Text
+}
+
+func jsonEqual(a, b any) bool {
+	x, _ := json.Marshal(a)
+	y, _ := json.Marshal(b)
+	return bytes.Equal(x, y)
+}
+
+func mustContain(t *testing.T, s string, subs ...string) {
+	t.Helper()
+	for _, sub := range subs {
+		if !strings.Contains(s, sub) {
+			t.Errorf("%q lacks %q", s, sub)
+		}
+	}
+}
+
+var (
+	janeID  = strconv.FormatInt(loftytest.DemoLeadWithAgent, 10)
+	markID  = strconv.FormatInt(loftytest.DemoLeadWithoutAgent, 10)
+	otherID = strconv.FormatInt(loftytest.DemoLeadForbidden, 10)
+)
+
+// TestFindJaneThenHerSalesAgent is the question the issue is about: "who is
+// Jane Smith's sales agent?" answered with a name, under both protocols.
+func TestFindJaneThenHerSalesAgent(t *testing.T) {
+	for _, p := range lkProtocols {
+		t.Run(p.name, func(t *testing.T) {
+			h := newLK(t, tools.Options{}, p.opts...)
+			var found tools.FindLeadsResult
+			h.ok(t, "find_leads", `{"key":"Jane"}`, &found)
+			if len(found.Leads) != 1 || found.Leads[0].FirstName != "Jane" || found.Leads[0].LastName != "Smith" {
+				t.Fatalf("find_leads Jane: %+v", found)
+			}
+			if found.Total == nil || *found.Total != 1 || found.NextOffset != nil || found.ScrollID != "" {
+				t.Errorf("paging of a one-lead answer: total %v next %v scroll %q", found.Total, found.NextOffset, found.ScrollID)
+			}
+			l := found.Leads[0]
+			if l.LeadID != loftytest.DemoLeadWithAgent || len(l.Emails) != 2 || l.Phones[0] != "+14155551234" ||
+				l.Stage != "Active" || l.Source != "Zillow" || l.AssignedUser != "John Doe" || l.CreateTime == "" || l.LastTouch == "" {
+				t.Errorf("summary %+v", l)
+			}
+			var agent lofty.SalesAgent
+			h.ok(t, "get_sales_agent_by_lead", `{"leadId":`+strconv.FormatInt(l.LeadID, 10)+`}`, &agent)
+			if agent.AssistantName != "John's AI Assistant" || agent.AgentName != "John Doe" {
+				t.Errorf("agent %+v", agent)
+			}
+		})
+	}
+}
+
+func TestFindLeadsSendsFiltersExactly(t *testing.T) {
+	h := newLK(t, tools.Options{})
+	h.ok(t, "find_leads", `{"key":"Jane Smith","email":"a@b.c","phone":"+1 415","stage":"Active","assignedUserId":9223372036854775807}`, nil)
+	q := h.lastQuery(t, "/v1.0/leads")
+	want := url.Values{"key": {"Jane Smith"}, "email": {"a@b.c"}, "phone": {"+1 415"}, "stage": {"Active"},
+		"assignedUserId": {"9223372036854775807"}, "limit": {"10"}}
+	if q.Encode() != want.Encode() {
+		t.Errorf("query %s, want %s", q.Encode(), want.Encode())
+	}
+	h.ok(t, "find_leads", `{"assignedUserId":"9007199254740993","limit":"3","offset":6}`, nil)
+	q = h.lastQuery(t, "/v1.0/leads")
+	if q.Get("assignedUserId") != "9007199254740993" || q.Get("limit") != "3" || q.Get("offset") != "6" {
+		t.Errorf("string integers: query %s", q.Encode())
+	}
+	// With a cursor, offset stays ours: it is not sent to Lofty.
+	h.answer("/v1.0/leads", 200, `{"_metadata":{"total":30},"leads":[{"leadId":1}]}`)
+	h.ok(t, "find_leads", `{"scrollId":"tok","offset":10}`, nil)
+	if q = h.lastQuery(t, "/v1.0/leads"); q.Get("scrollId") != "tok" || q.Has("offset") {
+		t.Errorf("cursor query %s", q.Encode())
+	}
+}
+
+// TestFindLeadsPagesThroughEverything: following nextOffset and scrollId
+// visits every lead the caller can see exactly once.
+func TestFindLeadsPagesThroughEverything(t *testing.T) {
+	h := newLK(t, tools.Options{})
+	var all tools.FindLeadsResult
+	h.ok(t, "find_leads", `{"limit":100}`, &all)
+	if all.NextOffset != nil || all.Total == nil || int(*all.Total) != len(all.Leads) || len(all.Leads) < 8 {
+		t.Fatalf("one big page: %d leads, total %v, next %v", len(all.Leads), all.Total, all.NextOffset)
+	}
+	for _, withCursor := range []bool{false, true} {
+		var got []int64
+		args := `{"limit":3}`
+		for page := 0; page < 20; page++ {
+			var r tools.FindLeadsResult
+			h.ok(t, "find_leads", args, &r)
+			for _, l := range r.Leads {
+				got = append(got, l.LeadID)
+			}
+			if r.NextOffset == nil {
+				break
+			}
+			if *r.NextOffset != int64(len(got)) {
+				t.Errorf("nextOffset %d after %d leads", *r.NextOffset, len(got))
+			}
+			if withCursor {
+				if r.ScrollID == "" {
+					t.Fatal("a middle page without a scrollId")
+				}
+				args = `{"limit":3,"offset":` + strconv.FormatInt(*r.NextOffset, 10) + `,"scrollId":"` + r.ScrollID + `"}`
+			} else {
+				args = `{"limit":3,"offset":` + strconv.FormatInt(*r.NextOffset, 10) + `}`
+			}
+		}
+		if len(got) != len(all.Leads) {
+			t.Fatalf("cursor %v: paged %d leads, want %d", withCursor, len(got), len(all.Leads))
+		}
+		for i := range got {
+			if got[i] != all.Leads[i].LeadID {
+				t.Errorf("cursor %v: lead %d is %d, want %d", withCursor, i, got[i], all.Leads[i].LeadID)
+			}
+		}
+	}
+}
+
+// TestFindLeadsNextPageDecisions: the next page as Lofty's answers vary.
+func TestFindLeadsNextPageDecisions(t *testing.T) {
+	h := newLK(t, tools.Options{})
+	leads := func(n int) string {
+		var parts []string
+		for i := range n {
+			parts = append(parts, `{"leadId":`+strconv.Itoa(9000+i)+`}`)
+		}
+		return "[" + strings.Join(parts, ",") + "]"
+	}
+	cases := []struct {
+		name, args, body string
+		next             int64 // 0: none
+		scroll           string
+	}{
+		{"total says more", `{"limit":2}`, `{"_metadata":{"total":5},"leads":` + leads(2) + `}`, 2, ""},
+		{"capped page, total says more", `{"limit":100,"offset":25}`, `{"_metadata":{"total":60,"limit":25},"leads":` + leads(25) + `}`, 50, ""},
+		{"total reached", `{"limit":2,"offset":3}`, `{"_metadata":{"total":5,"scrollId":"x"},"leads":` + leads(2) + `}`, 0, ""},
+		{"no total, full page", `{"limit":2}`, `{"leads":` + leads(2) + `}`, 2, ""},
+		{"no total, short page", `{"limit":3}`, `{"leads":` + leads(2) + `}`, 0, ""},
+		{"no total, cursor", `{"limit":3}`, `{"get_metadata":{"scrollId":"c2"},"leads":` + leads(2) + `}`, 2, "c2"},
+		{"empty page", `{"limit":3}`, `{"_metadata":{"total":9,"scrollId":"x"},"leads":[]}`, 0, ""},
+		{"leads null", `{}`, `{"_metadata":{"total":0},"leads":null}`, 0, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			h.answer("/v1.0/leads", 200, tc.body)
+			var r tools.FindLeadsResult
+			h.ok(t, "find_leads", tc.args, &r)
+			var next int64
+			if r.NextOffset != nil {
+				next = *r.NextOffset
+			}
+			if next != tc.next || r.ScrollID != tc.scroll || r.Leads == nil {
+				t.Errorf("next %d scroll %q leads %v, want next %d scroll %q", next, r.ScrollID, r.Leads, tc.next, tc.scroll)
+			}
+		})
+	}
+}
+
+func TestFindLeadsArgumentErrors(t *testing.T) {
+	h := newLK(t, tools.Options{})
+	for _, tc := range []struct{ args, want string }{
+		{`{"limit":0}`, `"limit" must be an integer from 1 to 100`},
+		{`{"limit":101}`, `"limit" must be an integer from 1 to 100`},
+		{`{"limit":1.5}`, `"limit"`},
+		{`{"offset":-1}`, `"offset" must be an integer from 0`},
+		{`{"assignedUserId":0}`, `"assignedUserId"`},
+		{`{"assignedUserId":9223372036854775808}`, `"assignedUserId"`},
+		{`{"key":5}`, `"key" must be a string`},
+		{`{"name":"Jane"}`, `unknown argument "name"`},
+	} {
+		mustContain(t, h.fails(t, "find_leads", tc.args), tc.want)
+	}
+	if n := h.fake.RequestCount(); n != 0 {
+		t.Errorf("%d requests reached Lofty with invalid arguments", n)
+	}
+}
+
+func TestLeadToolsLoftyErrors(t *testing.T) {
+	h := newLK(t, tools.Options{})
+	cases := []struct {
+		name, tool, args, prefix string
+		status                   int
+		body                     string
+		want                     []string
+	}{
+		{"limit rejected", "find_leads", `{}`, "/v1.0/leads", 400, "LIMIT_NOT_VALID", []string{"Lofty rejected the request for this lead search", "LIMIT_NOT_VALID"}},
+		{"credentials", "find_leads", `{}`, "/v1.0/leads", 401, "Missing or invalid authentication token.", []string{"Lofty refused the credentials", "LOFTY_API_KEY"}},
+		{"rate limited", "get_lead", `{"leadId":1}`, "/v1.0/leads", 429, `{"message":"Too Many Requests"}`, []string{"rate limit"}},
+		{"outage", "get_lead", `{"leadId":1}`, "/v1.0/leads", 500, "boom", []string{"Lofty is unavailable"}},
+		{"not a lead", "get_lead", `{"leadId":1}`, "/v1.0/leads", 200, `{"leads":[]}`, []string{"could not read"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			h.answer(tc.prefix, tc.status, tc.body)
+			mustContain(t, h.fails(t, tc.tool, tc.args), tc.want...)
+		})
+	}
+}
+
+func TestGetLead(t *testing.T) {
+	h := newLK(t, tools.Options{})
+	var r tools.LeadRecord
+	h.ok(t, "get_lead", `{"leadId":"`+janeID+`"}`, &r)
+	if r.LeadID != loftytest.DemoLeadWithAgent || r.FirstName != "Jane" || r.Stage != "Active" || r.Score == nil || *r.Score != 78 ||
+		strings.Join(r.Types, ",") != "Buyer" || strings.Join(r.Tags, ",") != "Buyer,Pre-approved" ||
+		r.Address != "Austin, TX 78704" || len(r.Cannot) != 0 || len(r.Roles) != 1 ||
+		r.Roles[0] != (tools.Role{Role: "Buyer Agent", AssigneeID: loftytest.DemoUserID, Assignee: "John Doe"}) {
+		t.Errorf("Jane: %+v", r)
+	}
+	if got := h.fake.Requests(); got[len(got)-1].Path != "/v1.0/leads/"+janeID {
+		t.Errorf("path %s", got[len(got)-1].Path)
+	}
+	for _, id := range []string{otherID, "42"} {
+		mustContain(t, h.fails(t, "get_lead", `{"leadId":`+id+`}`), "Lofty has no lead "+id, "find_leads", "code 20006")
+	}
+	mustContain(t, h.fails(t, "get_lead", `{}`), `missing required argument "leadId"`)
+
+	// A lead as Lofty may send it: bare, with blocked channels, unknown types,
+	// roles nobody holds, and IDs beyond 2^53.
+	h.answer("/v1.0/leads/", 200, `{"leadId":9007199254740993,"cannotCall":true,"cannotText":false,"cannotEmail":true,
+		"leadTypes":[2,42],"city":"Austin","customRoleList":[{"roleId":40,"role":"Buyer Agent","assigneeId":0},
+		{"roleId":130,"role":"ISA","assigneeId":9007199254740995,"assignee":"Ivy"}],"opportunity":{"weird":true},"extra":1}`)
+	txt := h.ok(t, "get_lead", `{"leadId":9007199254740993}`, &r)
+	mustContain(t, txt, `"leadId":9007199254740993`, `"assigneeId":9007199254740995`, `"cannot":["call","email"]`,
+		`"types":["Buyer","type 42"]`, `"address":"Austin"`)
+	if len(r.Roles) != 1 {
+		t.Errorf("roles %+v: only held roles are listed", r.Roles)
+	}
+}
+
+// TestResourceTemplate: lofty://leads/{leadId}/sales-agent serves the tool's
+// JSON; failures are JSON-RPC errors with the tool's sentence.
+func TestResourceTemplate(t *testing.T) {
+	for _, p := range lkProtocols {
+		t.Run(p.name, func(t *testing.T) {
+			h := newLK(t, tools.Options{}, p.opts...)
+			ctx := context.Background()
+			list, err := h.client.ListResourceTemplates(ctx, mcp.ListResourceTemplatesRequest{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(list.ResourceTemplates) != 1 || list.ResourceTemplates[0].URITemplate.Raw() != tools.SalesAgentResourceTemplate ||
+				list.ResourceTemplates[0].MIMEType != "application/json" {
+				t.Fatalf("templates %+v", list.ResourceTemplates)
+			}
+			for _, id := range []int64{loftytest.DemoLeadWithAgent, loftytest.DemoLeadBeyond53Bits, loftytest.DemoLeadMaxInt64} {
+				uri := tools.SalesAgentResourceURI(id)
+				req := mcp.ReadResourceRequest{}
+				req.Params.URI = uri
+				res, err := h.client.ReadResource(ctx, req)
+				if err != nil {
+					t.Fatalf("%s: %v", uri, err)
+				}
+				if len(res.Contents) != 1 {
+					t.Fatalf("%s: %d contents", uri, len(res.Contents))
+				}
+				tc, ok := res.Contents[0].(mcp.TextResourceContents)
+				if !ok || tc.URI != uri || tc.MIMEType != "application/json" {
+					t.Fatalf("%s: contents %+v", uri, res.Contents[0])
+				}
+				want := lkText(t, h.call(t, "get_sales_agent_by_lead", `{"leadId":`+strconv.FormatInt(id, 10)+`}`))
+				if tc.Text != want {
+					t.Errorf("%s: resource %s, tool %s", uri, tc.Text, want)
+				}
+			}
+			for uri, want := range map[string]string{
+				tools.SalesAgentResourceURI(loftytest.DemoLeadWithoutAgent): "has no AI sales agent",
+				tools.SalesAgentResourceURI(loftytest.DemoLeadForbidden):    "no access to lead " + otherID,
+				"lofty://leads/abc/sales-agent":                             "invalid resource URI",
+				"lofty://leads/0/sales-agent":                               "invalid resource URI",
+				"lofty://leads/9223372036854775808/sales-agent":             "invalid resource URI",
+			} {
+				req := mcp.ReadResourceRequest{}
+				req.Params.URI = uri
+				_, err := h.client.ReadResource(ctx, req)
+				if err == nil || !strings.Contains(err.Error(), want) {
+					t.Errorf("%s: err %v, want %q", uri, err, want)
+				}
+			}
+		})
+	}
+}
+
+func TestResourceTemplateFollowsItsTool(t *testing.T) {
+	h := newLK(t, tools.Options{Toolsets: []string{"leads"}})
+	_, err := h.client.ListResourceTemplates(context.Background(), mcp.ListResourceTemplatesRequest{})
+	if err == nil {
+		// mcp-go may list an empty set or refuse: either way, no template.
+		list, _ := h.client.ListResourceTemplates(context.Background(), mcp.ListResourceTemplatesRequest{})
+		if len(list.ResourceTemplates) != 0 {
+			t.Errorf("templates %+v without get_sales_agent_by_lead", list.ResourceTemplates)
+		}
+	}
+}
+
+func TestSelectToolsets(t *testing.T) {
+	names := func(ts []tools.Tool) string {
+		var out []string
+		for _, t := range ts {
+			out = append(out, t.Info().Name)
+		}
+		return strings.Join(out, ",")
+	}
+	all := names(tools.All())
+	cases := []struct {
+		toolsets, allow []string
+		want, err       string
+	}{
+		{nil, nil, all, ""},
+		{[]string{"all"}, nil, all, ""},
+		{[]string{"leads", "sales_agents"}, nil, all, ""},
+		{[]string{" Leads "}, nil, "find_leads,get_lead", ""},
+		{[]string{"sales_agents"}, nil, "get_sales_agent_by_lead,get_current_sales_agent,get_sales_agent_quota,check_working_lead,list_working_leads,get_lead_mute_status,list_plan_tasks_for_lead", ""},
+		{nil, []string{"get_sales_agent_by_lead", "find_leads"}, "find_leads,get_sales_agent_by_lead", ""},
+		{[]string{"leads"}, []string{"get_lead"}, "get_lead", ""},
+		{[]string{"contacts"}, nil, "", `unknown toolset "contacts"; valid toolsets: leads, sales_agents (or "all"`},
+		{nil, []string{"find_lead"}, "", `unknown tool "find_lead"; valid tools: find_leads, get_lead,`},
+		{[]string{"leads"}, []string{"check_working_lead"}, "", "check_working_lead (toolset sales_agents), outside the selected toolsets (leads)"},
+	}
+	for _, tc := range cases {
+		got, err := tools.Select(tc.toolsets, tc.allow)
+		switch {
+		case tc.err != "":
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Errorf("Select(%q, %q): err %v, want %q", tc.toolsets, tc.allow, err, tc.err)
+			}
+		case err != nil:
+			t.Errorf("Select(%q, %q): %v", tc.toolsets, tc.allow, err)
+		case names(got) != tc.want:
+			t.Errorf("Select(%q, %q) = %s, want %s", tc.toolsets, tc.allow, names(got), tc.want)
+		}
+	}
+	if got := tools.SplitNames(" leads, ,sales_agents,leads "); strings.Join(got, "|") != "leads|sales_agents" {
+		t.Errorf("SplitNames = %q", got)
+	}
+	for _, ts := range tools.Toolsets() {
+		if !ts.Default || ts.Description == "" {
+			t.Errorf("toolset %+v: want on by default, described", ts)
+		}
+	}
+
+	h := newLK(t, tools.Options{Toolsets: []string{"leads"}, AllowTools: []string{"find_leads"}})
+	list, err := h.client.ListTools(context.Background(), mcp.ListToolsRequest{})
+	if err != nil || len(list.Tools) != 1 || list.Tools[0].Name != "find_leads" {
+		t.Errorf("served %+v, %v", list, err)
+	}
+	req := mcp.CallToolRequest{}
+	req.Params.Name, req.Params.Arguments = "get_lead", json.RawMessage(`{"leadId":1}`)
+	if res, err := h.client.CallTool(context.Background(), req); err == nil && !res.IsError {
+		t.Error("a tool outside the selection answered")
+	}
+	c, _ := lofty.New(lofty.Config{})
+	if _, err := tools.NewServer(c, tools.Options{Toolsets: []string{"nope"}}); err == nil {
+		t.Error("NewServer accepted an unknown toolset")
+	}
+}
+
+// TestToolSpecsAreComplete: every tool documents its upstream endpoint, and
+// every tool taking a lead ID tells the model where lead IDs come from.
+func TestToolSpecsAreComplete(t *testing.T) {
+	h := newLK(t, tools.Options{})
+	list, err := h.client.ListTools(context.Background(), mcp.ListToolsRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	upstream := map[string]string{}
+	for _, tl := range tools.All() {
+		upstream[tl.Info().Name] = tl.Info().Upstream
+	}
+	for _, tl := range list.Tools {
+		if !strings.HasPrefix(upstream[tl.Name], "GET /v") {
+			t.Errorf("%s: upstream %q", tl.Name, upstream[tl.Name])
+		}
+		if _, ok := tl.InputSchema.Properties["leadId"]; ok && !strings.Contains(tl.Description, "find_leads") {
+			t.Errorf("%s takes a leadId but its description does not point to find_leads: %q", tl.Name, tl.Description)
+		}
+		if tl.OutputSchema.Type != "object" {
+			t.Errorf("%s: no output schema", tl.Name)
+		}
+	}
+}

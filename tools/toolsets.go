@@ -1,0 +1,149 @@
+package tools
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Toolset is a named group of tools, selected as a whole.
+type Toolset struct {
+	Name        string
+	Description string
+	// Default toolsets are served when no selection is made.
+	Default bool
+}
+
+// Toolsets returns every toolset, in listing order.
+func Toolsets() []Toolset {
+	return []Toolset{
+		{Name: ToolsetLeads, Description: "find leads by name, email or phone; read a lead", Default: true},
+		{Name: ToolsetSalesAgents, Description: "Lofty AI sales agents: by lead, current user, quota, working leads, mute status, plan tasks", Default: true},
+	}
+}
+
+// All returns every tool lofty-mcp offers, in listing order.
+func All() []Tool {
+	return []Tool{
+		FindLeads,
+		GetLead,
+		GetSalesAgentByLead,
+		GetCurrentSalesAgent,
+		GetSalesAgentQuota,
+		CheckWorkingLead,
+		ListWorkingLeads,
+		GetLeadMuteStatus,
+		ListPlanTasksForLead,
+	}
+}
+
+// AllToolsets is the --toolsets value that selects every toolset.
+const AllToolsets = "all"
+
+// Select returns the tools to serve: those of the named toolsets (nil or
+// empty: the default toolsets; "all": every toolset), restricted to the
+// allow-list of tool names when it is not empty. Unknown names, and a
+// selection that leaves no tool, are errors that list the valid names.
+func Select(toolsets, allow []string) ([]Tool, error) {
+	known := map[string]bool{}
+	var names []string
+	for _, ts := range Toolsets() {
+		known[ts.Name] = true
+		names = append(names, ts.Name)
+	}
+	chosen := map[string]bool{}
+	toolsets = cleanNames(toolsets)
+	if len(toolsets) == 0 {
+		for _, ts := range Toolsets() {
+			chosen[ts.Name] = ts.Default
+		}
+	}
+	var unknown []string
+	for _, name := range toolsets {
+		switch {
+		case name == AllToolsets:
+			for n := range known {
+				chosen[n] = true
+			}
+		case known[name]:
+			chosen[name] = true
+		default:
+			unknown = append(unknown, name)
+		}
+	}
+	if len(unknown) > 0 {
+		return nil, fmt.Errorf("unknown toolset %s; valid toolsets: %s (or %q for every toolset)",
+			quoteAll(unknown), strings.Join(names, ", "), AllToolsets)
+	}
+
+	allow = cleanNames(allow)
+	toolNames := map[string]Info{}
+	var allNames []string
+	for _, t := range All() {
+		toolNames[t.Info().Name] = t.Info()
+		allNames = append(allNames, t.Info().Name)
+	}
+	unknown = nil
+	var outside []string
+	for _, name := range allow {
+		info, ok := toolNames[name]
+		switch {
+		case !ok:
+			unknown = append(unknown, name)
+		case !chosen[info.Toolset]:
+			outside = append(outside, fmt.Sprintf("%s (toolset %s)", name, info.Toolset))
+		}
+	}
+	if len(unknown) > 0 {
+		return nil, fmt.Errorf("unknown tool %s; valid tools: %s", quoteAll(unknown), strings.Join(allNames, ", "))
+	}
+	if len(outside) > 0 {
+		return nil, fmt.Errorf("--tools names %s, outside the selected toolsets (%s); add the toolset to --toolsets",
+			strings.Join(outside, ", "), strings.Join(selectedNames(chosen), ", "))
+	}
+
+	var out []Tool
+	for _, t := range All() {
+		info := t.Info()
+		if chosen[info.Toolset] && (len(allow) == 0 || slices.Contains(allow, info.Name)) {
+			out = append(out, t)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("the selection serves no tools; valid toolsets: %s", strings.Join(names, ", "))
+	}
+	return out, nil
+}
+
+// SplitNames splits a comma-separated list of names (a flag or environment value).
+func SplitNames(s string) []string {
+	return cleanNames(strings.Split(s, ","))
+}
+
+func cleanNames(in []string) []string {
+	var out []string
+	for _, s := range in {
+		if s = strings.ToLower(strings.TrimSpace(s)); s != "" && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func quoteAll(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = fmt.Sprintf("%q", n)
+	}
+	return strings.Join(q, ", ")
+}
+
+func selectedNames(chosen map[string]bool) []string {
+	var out []string
+	for _, ts := range Toolsets() {
+		if chosen[ts.Name] {
+			out = append(out, ts.Name)
+		}
+	}
+	return out
+}
