@@ -82,7 +82,11 @@ Environment:
   LOFTY_ACCESS_TOKEN     Lofty OAuth access token (sent as "Authorization: Bearer <token>")
                          Set one of the two, not both.
   LOFTY_BASE_URL         Lofty API base URL (default https://api.lofty.com)
-  LOFTY_TIMEOUT          per-request timeout, a Go duration (default 15s)
+  LOFTY_TIMEOUT          timeout of one request attempt, a Go duration (default 15s)
+  LOFTY_MAX_RETRIES, LOFTY_RATE_LIMIT, LOFTY_MAX_CONCURRENCY, LOFTY_CACHE_TTL, LOFTY_CALL_TIMEOUT
+                         defaults for --max-retries, --rate-limit, --max-concurrency, --cache-ttl, --call-timeout
+  LOFTY_TOOLSETS, LOFTY_TOOLS
+                         defaults for --toolsets, --tools
   LOFTY_MCP_LOG_LEVEL    default for --log-level
   LOFTY_MCP_LOG_FORMAT   default for --log-format
 ` + usageHTTPEnv

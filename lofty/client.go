@@ -181,6 +181,14 @@ func New(cfg Config) (*Client, error) {
 // the client stays usable.
 func (c *Client) Close() { c.http.CloseIdleConnections() }
 
+// String never reveals the secret.
+func (c *Client) String() string {
+	return "lofty.Client{" + c.base.String() + ", " + c.cred.String() + "}"
+}
+
+// GoString never reveals the secret.
+func (c *Client) GoString() string { return c.String() }
+
 // HasCredential reports whether the client has a credential of its own.
 func (c *Client) HasCredential() bool { return !c.cred.IsZero() }
 

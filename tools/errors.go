@@ -27,6 +27,7 @@ func ErrorText(err error, subject, notFound string) string {
 	case lofty.KindNoCredentials:
 		return "No Lofty credentials are configured. Set LOFTY_API_KEY (a personal API key) or " +
 			"LOFTY_ACCESS_TOKEN (an OAuth access token) in the lofty-mcp server's environment and restart it. " +
+			"Over HTTP, a request may instead carry an X-Lofty-Api-Key or X-Lofty-Access-Token header. " +
 			"To try lofty-mcp without a Lofty account, start it with --demo."
 	case lofty.KindNotFound:
 		s = notFound

@@ -1,0 +1,103 @@
+// Package bench holds Go benchmarks of lofty-mcp's hot paths; the load
+// driver that measures the real binary is ./driver.
+package bench
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/lofty-mcp/lofty-mcp/lofty"
+	"github.com/lofty-mcp/lofty-mcp/lofty/loftytest"
+	"github.com/lofty-mcp/lofty-mcp/schema"
+	"github.com/lofty-mcp/lofty-mcp/tools"
+)
+
+var callLine = []byte(`{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"get_sales_agent_by_lead","arguments":{"leadId":` +
+	strconv.FormatInt(loftytest.DemoLeadWithAgent, 10) + `}}}`)
+
+func newClient(b *testing.B, fake *loftytest.Fake) *lofty.Client {
+	c, err := lofty.New(lofty.Config{
+		BaseURL:    "http://fake.lofty.invalid",
+		Credential: lofty.Credential{Kind: lofty.APIKey, Secret: "bench"},
+		HTTPClient: fake.Client(),
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return c
+}
+
+// BenchmarkToolCall is one tools/call through the MCP server, the adapter
+// and the Lofty client, with the fake Lofty answering in-process (no
+// network): the server's own overhead per call.
+func BenchmarkToolCall(b *testing.B) {
+	fake := loftytest.New(nil)
+	s, err := tools.NewServer(newClient(b, fake), tools.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		resp := s.HandleMessage(ctx, callLine)
+		if _, ok := resp.(mcp.JSONRPCResponse); !ok {
+			b.Fatalf("unexpected response %#v", resp)
+		}
+	}
+}
+
+// BenchmarkToolCallEncoded adds the JSON encoding of the response, as a
+// transport writes it.
+func BenchmarkToolCallEncoded(b *testing.B) {
+	fake := loftytest.New(nil)
+	s, err := tools.NewServer(newClient(b, fake), tools.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		out, err := json.Marshal(s.HandleMessage(ctx, callLine))
+		if err != nil || !strings.Contains(string(out), "structuredContent") {
+			b.Fatalf("bad response %s %v", out, err)
+		}
+	}
+}
+
+// BenchmarkSchemaReflection reflects the input and output schemas of the
+// first tool (done once at start-up).
+func BenchmarkSchemaReflection(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := schema.Of[tools.GetSalesAgentByLeadInput](); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := schema.Of[lofty.SalesAgent](); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkResultEncoding encodes a Sales Agent result as the adapter does.
+func BenchmarkResultEncoding(b *testing.B) {
+	id, user := int64(12345), int64(67890)
+	seat := true
+	agent := lofty.SalesAgent{ID: &id, UserID: &user, AgentName: "John Doe", AssistantName: "John's AI Assistant",
+		Email: "a@example.com", Status: "ACTIVE", HasQuotaSeat: &seat, FollowUpRole: "buyer_agent"}
+	b.ReportAllocs()
+	for b.Loop() {
+		body, err := json.Marshal(agent)
+		if err != nil {
+			b.Fatal(err)
+		}
+		res := mcp.CallToolResult{Content: []mcp.Content{mcp.NewTextContent(string(body))}, StructuredContent: json.RawMessage(body)}
+		if _, err := json.Marshal(res); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
