@@ -20,11 +20,18 @@ import (
 var callLine = []byte(`{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"get_sales_agent_by_lead","arguments":{"leadId":` +
 	strconv.FormatInt(loftytest.DemoLeadWithAgent, 10) + `}}}`)
 
+// newClient is a Lofty client answered in-process by fake, with the
+// resilience layer off (every call reaches the fake).
 func newClient(b *testing.B, fake *loftytest.Fake) *lofty.Client {
+	return newClientWith(b, fake, lofty.Resilience{})
+}
+
+func newClientWith(b *testing.B, fake *loftytest.Fake, r lofty.Resilience) *lofty.Client {
 	c, err := lofty.New(lofty.Config{
 		BaseURL:    "http://fake.lofty.invalid",
 		Credential: lofty.Credential{Kind: lofty.APIKey, Secret: "bench"},
 		HTTPClient: fake.Client(),
+		Resilience: r,
 	})
 	if err != nil {
 		b.Fatal(err)
@@ -47,6 +54,43 @@ func BenchmarkToolCall(b *testing.B) {
 		resp := s.HandleMessage(ctx, callLine)
 		if _, ok := resp.(mcp.JSONRPCResponse); !ok {
 			b.Fatalf("unexpected response %#v", resp)
+		}
+	}
+}
+
+// BenchmarkToolCallCacheHit is a tools/call answered from the Lofty
+// client's cache (the product defaults): the fake sees one request in all.
+func BenchmarkToolCallCacheHit(b *testing.B) {
+	fake := loftytest.New(nil)
+	r := lofty.DefaultResilience()
+	r.RateLimit = 0
+	s, err := tools.NewServer(newClientWith(b, fake, r), tools.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, ok := s.HandleMessage(ctx, callLine).(mcp.JSONRPCResponse); !ok {
+			b.Fatal("unexpected response")
+		}
+	}
+	if n := fake.RequestCount(); n != 1 {
+		b.Fatalf("fake saw %d requests, want 1 (cache hits)", n)
+	}
+}
+
+// BenchmarkCacheHit is a Lofty client read answered from its cache.
+func BenchmarkCacheHit(b *testing.B) {
+	fake := loftytest.New(nil)
+	r := lofty.DefaultResilience()
+	r.RateLimit = 0
+	c := newClientWith(b, fake, r)
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := c.SalesAgentByLead(ctx, loftytest.DemoLeadWithAgent); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

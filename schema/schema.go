@@ -12,19 +12,40 @@ import (
 	"github.com/invopop/jsonschema"
 )
 
-var reflector = jsonschema.Reflector{
-	DoNotReference: true, // inline everything: no $ref, no $defs
-	ExpandedStruct: true, // the root is the struct itself, type: object
-	Anonymous:      true, // no $id derived from the Go package path
+var (
+	// input schemas refuse unknown properties: a misspelt argument is an error.
+	inputReflector = jsonschema.Reflector{
+		DoNotReference: true, // inline everything: no $ref, no $defs
+		ExpandedStruct: true, // the root is the struct itself, type: object
+		Anonymous:      true, // no $id derived from the Go package path
+	}
+	// output schemas describe what lofty-mcp itself produces; leaving out
+	// additionalProperties keeps tools/list, which every conversation pays
+	// for, smaller.
+	outputReflector = jsonschema.Reflector{
+		DoNotReference:            true,
+		ExpandedStruct:            true,
+		Anonymous:                 true,
+		AllowAdditionalProperties: true,
+	}
+)
+
+// Of returns the input JSON Schema of T: a flat `type: object` document
+// without `$ref`, `$schema` or `$id`, properties in declaration order. Fields
+// without omitempty are required; unknown properties are not allowed. It
+// fails when T is not a struct or a property lacks a description, so a tool
+// cannot ship an undocumented field.
+func Of[T any]() (json.RawMessage, error) {
+	return reflectStruct(&inputReflector, reflect.TypeFor[T]())
 }
 
-// Of returns the JSON Schema of T: a flat `type: object` document without
-// `$ref`, `$schema` or `$id`, properties in declaration order. Fields without
-// omitempty are required; unknown properties are not allowed. It fails when
-// T is not a struct or a property lacks a description, so a tool cannot ship
-// an undocumented field.
-func Of[T any]() (json.RawMessage, error) {
-	t := reflect.TypeFor[T]()
+// OutputOf is Of for output schemas: the same document, except that it
+// does not forbid additional properties.
+func OutputOf[T any]() (json.RawMessage, error) {
+	return reflectStruct(&outputReflector, reflect.TypeFor[T]())
+}
+
+func reflectStruct(reflector *jsonschema.Reflector, t reflect.Type) (json.RawMessage, error) {
 	if t.Kind() != reflect.Struct {
 		return nil, fmt.Errorf("schema: %s is not a struct", t)
 	}

@@ -66,7 +66,7 @@ func (s Spec[In, Out]) build(c *lofty.Client, log *slog.Logger) (built, error) {
 	if err != nil {
 		return built{}, fmt.Errorf("tool %s input: %w", s.Name, err)
 	}
-	out, err := schema.Of[Out]()
+	out, err := schema.OutputOf[Out]()
 	if err != nil {
 		return built{}, fmt.Errorf("tool %s output: %w", s.Name, err)
 	}

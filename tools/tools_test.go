@@ -305,8 +305,14 @@ func TestToolsListRaw(t *testing.T) {
 			if err := json.Unmarshal(s, &schema); err != nil {
 				t.Fatal(err)
 			}
-			if schema["type"] != "object" || schema["additionalProperties"] != false {
-				t.Errorf("%s %s: type %v additionalProperties %v, want object and false", name, key, schema["type"], schema["additionalProperties"])
+			// Inputs refuse unknown arguments; outputs leave additionalProperties
+			// out (they describe what we produce, and every byte is context).
+			wantAP := any(false)
+			if key == "outputSchema" {
+				wantAP = nil
+			}
+			if schema["type"] != "object" || schema["additionalProperties"] != wantAP {
+				t.Errorf("%s %s: type %v additionalProperties %v, want object and %v", name, key, schema["type"], schema["additionalProperties"], wantAP)
 			}
 			for _, u := range undescribed(schema, name+"."+key) {
 				t.Errorf("no description: %s", u)

@@ -118,7 +118,8 @@ func run() error {
 	fake := loftytest.New(data)
 	upstream := httptest.NewServer(fake)
 	defer upstream.Close()
-	env := append(os.Environ(), "LOFTY_BASE_URL="+upstream.URL, "LOFTY_API_KEY=bench-key", "LOFTY_MCP_LOG_LEVEL=error")
+	// No local rate limit: the fake is ours, and the figures are about lofty-mcp itself.
+	env := append(os.Environ(), "LOFTY_BASE_URL="+upstream.URL, "LOFTY_API_KEY=bench-key", "LOFTY_MCP_LOG_LEVEL=error", "LOFTY_RATE_LIMIT=0")
 
 	coldN, seqN, tputN, rssN, httpSecs := counts()
 
