@@ -127,11 +127,51 @@ type countingWriter struct {
 
 func (c *countingWriter) Write(p []byte) (int, error) {
 	n, err := c.w.Write(p)
-	var e envelope
-	if json.Unmarshal(p, &e) == nil && e.Method == "" && len(e.ID) > 0 {
-		c.t.done(string(e.ID))
+	if id, ok := responseID(p); ok {
+		c.t.done(id)
 	}
 	return n, err
+}
+
+// responsePrefix starts every message mcp-go writes (its field order).
+var responsePrefix = []byte(`{"jsonrpc":"2.0","id":`)
+
+// responseID returns the id of a JSON-RPC response. Responses can be large
+// (a whole tool result), so the common shape — `{"jsonrpc":"2.0","id":ID,`
+// then "result" or "error" — is read from its first bytes; anything else is
+// decoded in full.
+func responseID(p []byte) (string, bool) {
+	if rest, ok := bytes.CutPrefix(p, responsePrefix); ok {
+		end := -1
+		if len(rest) > 0 && rest[0] == '"' {
+			for i := 1; i < len(rest); i++ {
+				if rest[i] == '\\' {
+					i++
+					continue
+				}
+				if rest[i] == '"' {
+					end = i + 1
+					break
+				}
+			}
+		} else {
+			end = bytes.IndexAny(rest, ",}")
+		}
+		if end > 0 {
+			after := rest[end:]
+			switch {
+			case bytes.HasPrefix(after, []byte(`,"result"`)), bytes.HasPrefix(after, []byte(`,"error"`)):
+				return string(rest[:end]), true
+			case bytes.HasPrefix(after, []byte(`,"method"`)):
+				return "", false
+			}
+		}
+	}
+	var e envelope
+	if json.Unmarshal(p, &e) == nil && e.Method == "" && len(e.ID) > 0 {
+		return string(e.ID), true
+	}
+	return "", false
 }
 
 type envelope struct {
