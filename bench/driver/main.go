@@ -37,6 +37,7 @@ var (
 	quick   = flag.Bool("quick", false, "small counts, for CI")
 	binPath = flag.String("bin", "", "lofty-mcp binary to measure (default: build it)")
 	jsonOut = flag.String("json", "", "also write the figures as JSON to this file")
+	only    = flag.String("only", "", "run one part: cold, stdio, economy or http (default: all)")
 )
 
 // leadWithAgent is a seeded lead the calls ask for.
@@ -122,19 +123,25 @@ func run() error {
 	env := append(os.Environ(), "LOFTY_BASE_URL="+upstream.URL, "LOFTY_API_KEY=bench-key", "LOFTY_MCP_LOG_LEVEL=error", "LOFTY_RATE_LIMIT=0")
 
 	coldN, seqN, tputN, rssN, httpSecs := counts()
+	part := func(name string) bool { return *only == "" || *only == name }
+	if *only == "http" {
+		return measureHTTP(bin, env, upstream.URL, time.Duration(httpSecs)*time.Second)
+	}
 
 	floorSeq, floorTput := measureFloor(upstream.URL, seqN, tputN)
 
 	// Cold start.
 	var starts []time.Duration
-	for i := 0; i < coldN; i++ {
+	for i := 0; i < coldN && part("cold"); i++ {
 		d, err := coldStart(bin, env)
 		if err != nil {
 			return fmt.Errorf("cold start: %w", err)
 		}
 		starts = append(starts, d)
 	}
-	report("cold start: spawn -> initialize response, median", ms(median(starts)), "ms", 0, "<= 15 ms")
+	if part("cold") {
+		report("cold start: spawn -> initialize response, median", ms(median(starts)), "ms", 0, "<= 15 ms")
+	}
 
 	// stdio with the cache off, so every call reaches the fake (the floor
 	// is one request to the fake); then with the cache at its default.
@@ -145,6 +152,9 @@ func run() error {
 		{"cache off", append(slices.Clone(env), "LOFTY_CACHE_TTL=0")},
 		{"cache on", env},
 	} {
+		if !part("stdio") {
+			break
+		}
 		p, err := startStdio(bin, mode.env)
 		if err != nil {
 			return err
@@ -191,6 +201,12 @@ func run() error {
 		p.close()
 	}
 
+	if !part("economy") {
+		if part("http") {
+			return measureHTTP(bin, env, upstream.URL, time.Duration(httpSecs)*time.Second)
+		}
+		return nil
+	}
 	// Upstream economy with the default cache.
 	p, err := startStdio(bin, env)
 	if err != nil {
