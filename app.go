@@ -43,7 +43,9 @@ func newApp(cfg config, logger *slog.Logger) (*app, error) {
 		}
 		lcfg.BaseURL = "http://demo.lofty.invalid"
 		lcfg.Credential = lofty.Credential{Kind: lofty.APIKey, Secret: "demo", Source: "demo mode"}
-		lcfg.HTTPClient = loftytest.New(loftytest.Demo()).Client()
+		fake := loftytest.New(loftytest.Demo())
+		fake.NoRecord = true
+		lcfg.HTTPClient = fake.Client()
 		instructions = demoInstructions
 	}
 	client, err := lofty.New(lcfg)

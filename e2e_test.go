@@ -756,3 +756,41 @@ func TestCLIUsageErrors(t *testing.T) {
 		}
 	})
 }
+
+// A last request without a trailing newline, and request ids that mcp-go
+// writes back differently ("a<b" as "a\u003cb", 1.0 as 1), are answered,
+// and the server exits promptly at EOF instead of waiting for answers it
+// thinks are missing.
+func TestStdioEOFEdgeCases(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		input string
+		ids   []string
+	}{
+		{"last line without newline", `{"jsonrpc":"2.0","id":1,"method":"ping"}`, []string{"1"}},
+		{"ids re-encoded by mcp-go", `{"jsonrpc":"2.0","id":"a<b","method":"ping"}` + "\n" + `{"jsonrpc":"2.0","id":1.0,"method":"ping"}` + "\n", []string{`"a\u003cb"`, "1"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			proc := startStdio(t, stdioEnv(), "--demo")
+			if _, err := io.WriteString(proc.stdin, tc.input); err != nil {
+				t.Fatal(err)
+			}
+			_ = proc.stdin.Close()
+			start := time.Now()
+			lines := proc.readAll(t)
+			if code := proc.wait(t); code != 0 {
+				t.Errorf("exit code %d, want 0", code)
+			}
+			// The drain wait is 10s; an answered request must not wait for it.
+			if took := time.Since(start); took > 3*time.Second {
+				t.Errorf("took %v to exit after EOF: a request looked unanswered", took)
+			}
+			byID := requireJSONRPC(t, lines)
+			for _, id := range tc.ids {
+				if _, ok := byID[id]; !ok {
+					t.Errorf("no answer with id %s; stdout:\n%s", id, strings.Join(lines, "\n"))
+				}
+			}
+		})
+	}
+}

@@ -1,6 +1,6 @@
 module github.com/lofty-mcp/lofty-mcp
 
-go 1.26.8
+go 1.26.0
 
 require (
 	github.com/invopop/jsonschema v0.14.0

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/lofty-mcp/lofty-mcp/internal/rpcid"
 )
 
 // drainTimeout bounds how long, after stdin closes, lofty-mcp waits for
@@ -91,9 +93,24 @@ type drainingReader struct {
 	t   *requestTracker
 	ctx context.Context
 	buf []byte // an incomplete trailing line
+
+	eof     bool // the input has ended; EOF is held back until requests are answered
+	newline bool // a newline is owed to end the last line
 }
 
 func (d *drainingReader) Read(p []byte) (int, error) {
+	switch {
+	case len(p) == 0:
+		return 0, nil
+	case d.newline:
+		// End the last line (see below); EOF comes on the next Read.
+		d.newline = false
+		p[0] = '\n'
+		return 1, nil
+	case d.eof:
+		d.t.wait(d.ctx, drainTimeout)
+		return 0, io.EOF
+	}
 	n, err := d.r.Read(p)
 	if n > 0 {
 		d.buf = append(d.buf, p[:n]...)
@@ -109,14 +126,27 @@ func (d *drainingReader) Read(p []byte) (int, error) {
 			d.buf = nil
 		}
 	}
-	if errors.Is(err, io.EOF) {
-		d.track(d.buf) // a last line without a newline
-		d.buf = nil
-		if n == 0 {
-			d.t.wait(d.ctx, drainTimeout)
+	if !errors.Is(err, io.EOF) {
+		return n, err
+	}
+	d.eof = true
+	if len(bytes.TrimSpace(d.buf)) > 0 {
+		// A last line without a newline: mcp-go drops a line that arrives
+		// with EOF, so end it here, and answer it like any other.
+		d.track(d.buf)
+		if n < len(p) {
+			p[n] = '\n'
+			n++
+		} else {
+			d.newline = true
 		}
 	}
-	return n, err
+	d.buf = nil
+	if n == 0 {
+		d.t.wait(d.ctx, drainTimeout)
+		return 0, io.EOF
+	}
+	return n, nil
 }
 
 // countingWriter counts responses (messages with an id and no method).
@@ -190,8 +220,8 @@ func (d *drainingReader) track(line []byte) {
 	}
 	switch {
 	case len(e.ID) > 0 && string(e.ID) != "null":
-		d.t.start(string(e.ID))
+		d.t.start(rpcid.Key(e.ID))
 	case e.Method == "notifications/cancelled" && len(e.Params.RequestID) > 0:
-		d.t.done(string(e.Params.RequestID))
+		d.t.done(rpcid.Key(e.Params.RequestID))
 	}
 }

@@ -37,6 +37,8 @@ import (
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/client/transport"
 	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/lofty-mcp/lofty-mcp/tools"
 )
 
 // repoRoot is the module root; loftyBin the lofty-mcp built from it.
@@ -859,5 +861,34 @@ func TestParseClaudeMCPAddRejectsNameAfterEnv(t *testing.T) {
 	}
 	if got.name != "lofty" || got.target != "lofty-mcp" || !slices.Equal(got.args, []string{"--demo"}) || got.env["K"] != "v" {
 		t.Fatalf("parsed %+v", got)
+	}
+}
+
+// TestManifestListsEveryTool keeps the bundle's tool list (what Claude
+// Desktop shows before install) in step with the server's tools.
+func TestManifestListsEveryTool(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("..", "mcpb", "manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m struct {
+		Tools []struct {
+			Name string `json:"name"`
+		} `json:"tools"`
+	}
+	if err := json.Unmarshal(raw, &m); err != nil {
+		t.Fatal(err)
+	}
+	var listed, served []string
+	for _, tool := range m.Tools {
+		listed = append(listed, tool.Name)
+	}
+	for _, tool := range tools.All() {
+		served = append(served, tool.Info().Name)
+	}
+	sort.Strings(listed)
+	sort.Strings(served)
+	if !slices.Equal(listed, served) {
+		t.Errorf("mcpb/manifest.json lists tools %v; the server has %v", listed, served)
 	}
 }

@@ -140,7 +140,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	base, err := url.Parse(strings.TrimRight(raw, "/"))
 	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
-		return nil, fmt.Errorf("LOFTY_BASE_URL %q is not an absolute http(s) URL such as %s", raw, DefaultBaseURL)
+		return nil, fmt.Errorf("LOFTY_BASE_URL %q is not an absolute http(s) URL such as %s", redactedURL(raw), DefaultBaseURL)
 	}
 	if cfg.Timeout < 0 {
 		return nil, fmt.Errorf("LOFTY_TIMEOUT must be positive, got %s", cfg.Timeout)
@@ -166,10 +166,18 @@ func New(cfg Config) (*Client, error) {
 	if c.http == nil {
 		t := http.DefaultTransport.(*http.Transport).Clone()
 		t.MaxIdleConnsPerHost = 32
-		c.http = &http.Client{Transport: t}
+		// A redirect is not followed: Go would resend the Authorization
+		// header to the same host, even from https down to http.
+		c.http = &http.Client{Transport: t, CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse
+		}}
 	}
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
+	}
+	if base.Scheme == "http" && !isLoopbackHost(base.Hostname()) {
+		c.log.Warn("LOFTY_BASE_URL uses plain http to a host that is not this machine: the Lofty credential crosses the network unencrypted",
+			"host", base.Hostname())
 	}
 	if err := c.setResilience(cfg.Resilience); err != nil {
 		return nil, err
@@ -181,9 +189,26 @@ func New(cfg Config) (*Client, error) {
 // the client stays usable.
 func (c *Client) Close() { c.http.CloseIdleConnections() }
 
-// String never reveals the secret.
+// String never reveals the secret (nor a password in the base URL).
 func (c *Client) String() string {
-	return "lofty.Client{" + c.base.String() + ", " + c.cred.String() + "}"
+	return "lofty.Client{" + c.base.Redacted() + ", " + c.cred.String() + "}"
+}
+
+// redactedURL hides a password in raw, if it parses as a URL.
+func redactedURL(raw string) string {
+	if u, err := url.Parse(raw); err == nil {
+		return u.Redacted()
+	}
+	return "(unparsable URL)"
+}
+
+// isLoopbackHost reports whether host names this machine.
+func isLoopbackHost(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // GoString never reveals the secret.
@@ -286,7 +311,7 @@ func (c *Client) do(ctx context.Context, r *call, limit time.Duration, n int) at
 			body = bytes.ReplaceAll(body, []byte(s), []byte("[redacted]"))
 		}
 		code, msg := parseErrorBody(body)
-		a.hint = retryAfter(resp.Header, time.Now())
+		a.hint = retryAfter(resp.Header, resp.StatusCode, time.Now())
 		a.retriable = retriableStatus(resp.StatusCode)
 		a.err = &Error{
 			Kind:       kindForStatus(resp.StatusCode),
@@ -350,9 +375,12 @@ func redact(s string, cred Credential) string {
 	return strings.ReplaceAll(s, cred.Secret, "[redacted]")
 }
 
-// retryAfter reads Retry-After (seconds or HTTP date) or, failing that,
-// X-RateLimit-Reset (epoch seconds), as a duration from now.
-func retryAfter(h http.Header, now time.Time) time.Duration {
+// retryAfter reads Retry-After (seconds or HTTP date) or, for a 429 only,
+// X-RateLimit-Reset (epoch seconds), as a duration from now. Lofty sends the
+// X-RateLimit-* headers on every answer: on a 502/503/504 the reset of the
+// rate-limit window says nothing about when the outage ends, and reading it
+// there would turn a short backoff into a wait of up to a minute.
+func retryAfter(h http.Header, status int, now time.Time) time.Duration {
 	if v := strings.TrimSpace(h.Get("Retry-After")); v != "" {
 		if secs, err := strconv.ParseInt(v, 10, 64); err == nil && secs >= 0 {
 			return time.Duration(secs) * time.Second
@@ -360,6 +388,9 @@ func retryAfter(h http.Header, now time.Time) time.Duration {
 		if t, err := http.ParseTime(v); err == nil && t.After(now) {
 			return t.Sub(now)
 		}
+	}
+	if status != http.StatusTooManyRequests {
+		return 0
 	}
 	if t, ok := rateLimitReset(h, now); ok && t.After(now) {
 		return t.Sub(now)

@@ -2,6 +2,7 @@ package lofty
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 
@@ -113,10 +114,23 @@ func (c *Client) join(ctx context.Context, r *call, deadline time.Time) (*flight
 	return f, id, g.group.DoChan(r.key, func() (any, error) { return c.runFlight(f, r) })
 }
 
+// fetchRecovered is fetch with a panic turned into an error: singleflight
+// re-panics a shared call's panic on a goroutine of its own, where nothing
+// (not mcp-go's recovery either) could catch it and the server would die.
+func (c *Client) fetchRecovered(f *flight, r *call) (res *result, err *Error) {
+	defer func() {
+		if p := recover(); p != nil {
+			c.log.Error("lofty request panicked", "path", r.path, "panic", fmt.Sprint(p))
+			res, err = nil, &Error{Kind: KindUnknown, Path: r.path, Message: "internal error in lofty-mcp"}
+		}
+	}()
+	return c.fetch(f, r)
+}
+
 // runFlight is the work of one flight: fetch, cache, retire.
 func (c *Client) runFlight(f *flight, r *call) (any, error) {
 	defer f.cancel()
-	res, err := c.fetch(f, r)
+	res, err := c.fetchRecovered(f, r)
 	if c.cache != nil && f.ctx.Err() == nil {
 		now := time.Now()
 		switch {

@@ -217,9 +217,11 @@ func (c *Client) load(ctx context.Context, r *call) (*result, error) {
 	case out := <-ch:
 		f.leave(id)
 		if out.Err != nil {
-			le, _ := AsError(out.Err)
-			cp := *le // each caller gets its own copy
-			return nil, &cp
+			if le, ok := AsError(out.Err); ok {
+				cp := *le // each caller gets its own copy
+				return nil, &cp
+			}
+			return nil, out.Err
 		}
 		return out.Val.(*result), nil
 	case <-ctx.Done():

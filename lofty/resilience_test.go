@@ -171,6 +171,29 @@ func TestRateLimitResetHonoured(t *testing.T) {
 	}
 }
 
+// Lofty sends X-RateLimit-* on every answer. A 503 whose rate-limit window
+// resets 40s from now is an outage, not a rate limit: it is retried after a
+// short backoff, not held until the window resets.
+func TestServerErrorIgnoresRateLimitReset(t *testing.T) {
+	resNoLeaks(t)
+	f, base := resFake(t)
+	reset := time.Now().Add(40 * time.Second)
+	f.Script(loftytest.ServerError(503, loftytest.RateLimitHeaders(100, 97, reset)...))
+	c := resClient(t, base, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	start := time.Now()
+	if _, err := c.SalesAgentByLead(ctx, resLead); err != nil {
+		t.Fatalf("got %v, want success after one backoff retry", err)
+	}
+	if n := f.RequestCount(); n != 2 {
+		t.Errorf("fake saw %d requests, want 2", n)
+	}
+	if took := time.Since(start); took > 5*time.Second {
+		t.Errorf("took %v: the retry waited for the rate-limit window, not a backoff", took)
+	}
+}
+
 func TestRetriableStatuses(t *testing.T) {
 	resNoLeaks(t)
 	for _, tc := range []struct {

@@ -25,6 +25,10 @@ type Request struct {
 // Fake is an http.Handler that behaves like Lofty. The zero value is not
 // usable; call New.
 type Fake struct {
+	// NoRecord turns request recording off (demo mode: a long-running
+	// server must not keep every request, nor a caller's credential).
+	NoRecord bool
+
 	mu       sync.Mutex
 	data     *Data
 	requests []Request
@@ -86,12 +90,14 @@ func (f *Fake) RequestCount() int {
 
 // ServeHTTP implements http.Handler.
 func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	f.mu.Lock()
-	f.requests = append(f.requests, Request{
-		Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery,
-		Authorization: r.Header.Get("Authorization"), UserAgent: r.UserAgent(),
-	})
-	f.mu.Unlock()
+	if !f.NoRecord {
+		f.mu.Lock()
+		f.requests = append(f.requests, Request{
+			Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery,
+			Authorization: r.Header.Get("Authorization"), UserAgent: r.UserAgent(),
+		})
+		f.mu.Unlock()
+	}
 
 	w, answered := f.serveScripted(w, r)
 	if answered {

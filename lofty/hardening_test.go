@@ -1,0 +1,74 @@
+package lofty_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/lofty-mcp/lofty-mcp/lofty"
+	"github.com/lofty-mcp/lofty-mcp/lofty/loftytest"
+)
+
+// A redirect is not followed, so the Authorization header never goes to
+// the redirect's target.
+func TestRedirectNotFollowed(t *testing.T) {
+	var targetHits atomic.Int32
+	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		targetHits.Add(1)
+		if r.Header.Get("Authorization") != "" {
+			t.Errorf("redirect target received an Authorization header")
+		}
+	}))
+	defer target.Close()
+	origin := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, target.URL+r.URL.Path, http.StatusFound)
+	}))
+	defer origin.Close()
+
+	c, err := lofty.New(lofty.Config{BaseURL: origin.URL, Credential: lofty.Credential{Kind: lofty.APIKey, Secret: "k-redirect"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.SalesAgentByLead(context.Background(), 1)
+	le, ok := lofty.AsError(err)
+	if !ok || le.Status != http.StatusFound {
+		t.Fatalf("got %v, want an error carrying HTTP 302", err)
+	}
+	if n := targetHits.Load(); n != 0 {
+		t.Errorf("redirect target saw %d requests, want 0", n)
+	}
+}
+
+// A password in LOFTY_BASE_URL is never printed.
+func TestBaseURLPasswordRedacted(t *testing.T) {
+	c, err := lofty.New(lofty.Config{BaseURL: "https://user:hunter2@api.example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := c.String(); strings.Contains(s, "hunter2") {
+		t.Errorf("String() = %q reveals the base URL's password", s)
+	}
+	_, err = lofty.New(lofty.Config{BaseURL: "ftp://user:hunter2@api.example.com"})
+	if err == nil || strings.Contains(err.Error(), "hunter2") {
+		t.Errorf("bad base URL error %v: want an error without the password", err)
+	}
+}
+
+// NoRecord keeps the fake from remembering requests (and credentials).
+func TestFakeNoRecord(t *testing.T) {
+	f := loftytest.New(nil)
+	f.NoRecord = true
+	c, err := lofty.New(lofty.Config{BaseURL: "http://fake.invalid", Credential: lofty.Credential{Kind: lofty.APIKey, Secret: "k"}, HTTPClient: f.Client()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.SalesAgentByLead(context.Background(), loftytest.DemoLeadWithAgent); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(f.Requests()); n != 0 {
+		t.Errorf("fake recorded %d requests with NoRecord set", n)
+	}
+}
