@@ -175,7 +175,9 @@ func New(cfg Config) (*Client, error) {
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
 	}
-	if base.Scheme == "http" && !isLoopbackHost(base.Hostname()) {
+	// (A caller's own HTTP client — demo mode's in-process fake — knows
+	// where its requests go.)
+	if cfg.HTTPClient == nil && base.Scheme == "http" && !isLoopbackHost(base.Hostname()) {
 		c.log.Warn("LOFTY_BASE_URL uses plain http to a host that is not this machine: the Lofty credential crosses the network unencrypted",
 			"host", base.Hostname())
 	}

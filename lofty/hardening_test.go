@@ -2,6 +2,7 @@ package lofty_test
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -70,5 +71,33 @@ func TestFakeNoRecord(t *testing.T) {
 	}
 	if n := len(f.Requests()); n != 0 {
 		t.Errorf("fake recorded %d requests with NoRecord set", n)
+	}
+}
+
+// A plain-http base URL to another machine is warned about; loopback and a
+// caller's own HTTP client are not.
+func TestPlainHTTPWarning(t *testing.T) {
+	for _, tc := range []struct {
+		base     string
+		ownHTTP  bool
+		wantWarn bool
+	}{
+		{"http://api.example.com", false, true},
+		{"https://api.example.com", false, false},
+		{"http://127.0.0.1:8080", false, false},
+		{"http://localhost:8080", false, false},
+		{"http://demo.lofty.invalid", true, false},
+	} {
+		var logs strings.Builder
+		cfg := lofty.Config{BaseURL: tc.base, Logger: slog.New(slog.NewTextHandler(&logs, nil))}
+		if tc.ownHTTP {
+			cfg.HTTPClient = loftytest.New(nil).Client()
+		}
+		if _, err := lofty.New(cfg); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Contains(logs.String(), "plain http"); got != tc.wantWarn {
+			t.Errorf("%s (own client %v): warned %v, want %v; logs: %s", tc.base, tc.ownHTTP, got, tc.wantWarn, logs.String())
+		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -25,7 +26,8 @@ type prop struct {
 	name     string
 	typ      string // JSON Schema type
 	required bool
-	min, max int64 // integer bounds (inclusive)
+	min, max int64    // integer bounds (inclusive)
+	enum     []string // allowed values of a string, if the schema lists them
 }
 
 func newArgDecoder[In any](inputSchema json.RawMessage) (*argDecoder, error) {
@@ -34,6 +36,7 @@ func newArgDecoder[In any](inputSchema json.RawMessage) (*argDecoder, error) {
 			Type    string       `json:"type"`
 			Minimum *json.Number `json:"minimum"`
 			Maximum *json.Number `json:"maximum"`
+			Enum    []string     `json:"enum"`
 		} `json:"properties"`
 		Required []string `json:"required"`
 	}
@@ -51,7 +54,7 @@ func newArgDecoder[In any](inputSchema json.RawMessage) (*argDecoder, error) {
 	}
 	d := &argDecoder{props: map[string]*prop{}, order: ordered.Properties}
 	for name, p := range doc.Properties {
-		pp := &prop{name: name, typ: p.Type, min: math.MinInt64, max: math.MaxInt64}
+		pp := &prop{name: name, typ: p.Type, min: math.MinInt64, max: math.MaxInt64, enum: p.Enum}
 		if p.Type == "integer" {
 			var err error
 			if p.Minimum != nil {
@@ -109,6 +112,9 @@ func (p *prop) expect() string {
 		}
 		return fmt.Sprintf("an integer from %s to %s (a JSON number, or a decimal string such as \"%s\")", lo, strconv.FormatInt(p.max, 10), strconv.FormatInt(max(p.min, 1), 10))
 	case "string":
+		if len(p.enum) > 0 {
+			return "one of " + strings.Join(p.enum, ", ")
+		}
 		return "a string"
 	case "boolean":
 		return "true or false"
@@ -190,7 +196,7 @@ func (d *argDecoder) normalize(raw json.RawMessage) (json.RawMessage, error) {
 			args[name] = json.RawMessage(strconv.FormatInt(n, 10))
 			continue
 		}
-		if !p.typeMatches(v) {
+		if !p.typeMatches(v) || !p.inEnum(v) {
 			return nil, p.invalid(v, "")
 		}
 	}
@@ -199,6 +205,16 @@ func (d *argDecoder) normalize(raw json.RawMessage) (json.RawMessage, error) {
 		return nil, fmt.Errorf("invalid arguments: %v", err)
 	}
 	return normalized, nil
+}
+
+// inEnum reports whether a string argument is one of its allowed values
+// (always true when the schema lists none).
+func (p *prop) inEnum(v json.RawMessage) bool {
+	if len(p.enum) == 0 {
+		return true
+	}
+	var s string
+	return json.Unmarshal(v, &s) == nil && slices.Contains(p.enum, s)
 }
 
 // typeMatches reports whether a non-integer argument has its declared JSON type.

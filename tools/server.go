@@ -55,7 +55,6 @@ func NewServer(c *lofty.Client, o Options) (*server.MCPServer, error) {
 		o.Instructions = DefaultInstructions
 	}
 	decoders := map[string]*argDecoder{}
-	enums := map[string]enumCheck{}
 	var serverTools []server.ServerTool
 	for _, t := range o.Tools {
 		b, err := t.build(c, o.Logger)
@@ -66,7 +65,6 @@ func NewServer(c *lofty.Client, o Options) (*server.MCPServer, error) {
 			return nil, fmt.Errorf("tool %s registered twice", b.tool.Tool.Name)
 		}
 		decoders[b.tool.Tool.Name] = b.args
-		enums[b.tool.Tool.Name] = newEnumCheck(b.tool.Tool.RawInputSchema)
 		serverTools = append(serverTools, b.tool)
 	}
 
@@ -100,10 +98,7 @@ func NewServer(c *lofty.Client, o Options) (*server.MCPServer, error) {
 		if t, ok := mcp.AsTextContent(res.Content[0]); !ok || !strings.HasPrefix(t.Text, validationFailedPrefix) {
 			return
 		}
-		raw := rawArguments(*req)
-		if err := d.check(raw); err != nil {
-			res.Content[0] = mcp.NewTextContent(err.Error())
-		} else if err := enums[req.Params.Name].check(raw); err != nil {
+		if err := d.check(rawArguments(*req)); err != nil {
 			res.Content[0] = mcp.NewTextContent(err.Error())
 		}
 	})
