@@ -78,9 +78,9 @@ func (g *gate) wait(ctx context.Context, deadline time.Time, path string, st *co
 	g.mu.Lock()
 	hold := g.holdUntil.Sub(now)
 	g.mu.Unlock()
-	wait, why := d, fmt.Sprintf("held back by lofty-mcp's own limit of %d requests a minute, LOFTY_RATE_LIMIT", g.perMinute)
-	if hold > wait {
-		wait, why = hold, "Lofty reported no requests left until its rate-limit window resets"
+	wait, held := d, hold > d
+	if held {
+		wait = hold
 	}
 	if wait <= 0 {
 		return nil
@@ -88,6 +88,10 @@ func (g *gate) wait(ctx context.Context, deadline time.Time, path string, st *co
 	if now.Add(wait).After(deadline) {
 		res.CancelAt(now)
 		st.rateLimitRejects.Add(1)
+		why := fmt.Sprintf("held back by lofty-mcp's own limit of %d requests a minute, LOFTY_RATE_LIMIT", g.perMinute)
+		if held {
+			why = "Lofty reported no requests left until its rate-limit window resets"
+		}
 		return &Error{Kind: KindRateLimited, Path: path, Message: why, RetryAfter: wait}
 	}
 	st.rateLimitWaits.Add(1)

@@ -179,6 +179,7 @@ func (d *argDecoder) normalize(raw json.RawMessage) (json.RawMessage, error) {
 		sort.Strings(unknown)
 		return nil, fmt.Errorf("invalid arguments: unknown argument %s; this tool accepts only: %s", strings.Join(unknown, ", "), d.accepted())
 	}
+	changed := false
 	for _, name := range d.order {
 		p := d.props[name]
 		v, present := args[name]
@@ -193,12 +194,18 @@ func (d *argDecoder) normalize(raw json.RawMessage) (json.RawMessage, error) {
 			if err != nil {
 				return nil, err
 			}
-			args[name] = json.RawMessage(strconv.FormatInt(n, 10))
+			if canonical := strconv.FormatInt(n, 10); canonical != string(v) {
+				args[name] = json.RawMessage(canonical)
+				changed = true
+			}
 			continue
 		}
 		if !p.typeMatches(v) || !p.inEnum(v) {
 			return nil, p.invalid(v, "")
 		}
+	}
+	if !changed {
+		return raw, nil
 	}
 	normalized, err := json.Marshal(args)
 	if err != nil {
