@@ -220,8 +220,12 @@ func (d *drainingReader) track(line []byte) {
 	}
 	switch {
 	case len(e.ID) > 0 && string(e.ID) != "null":
-		d.t.start(rpcid.Key(e.ID))
+		if key, ok := rpcid.Key(e.ID); ok {
+			d.t.start(key)
+		}
 	case e.Method == "notifications/cancelled" && len(e.Params.RequestID) > 0:
-		d.t.done(rpcid.Key(e.Params.RequestID))
+		if key, ok := rpcid.Key(e.Params.RequestID); ok {
+			d.t.done(key)
+		}
 	}
 }

@@ -279,21 +279,7 @@ func envelopeOf(body []byte) (rpcEnvelope, bool) {
 	if err := json.Unmarshal(body, &m); err != nil {
 		return m, false
 	}
-	if m.hasID() {
-		m.ID = compactJSON(m.ID)
-	}
-	if len(m.Params.RequestID) > 0 {
-		m.Params.RequestID = compactJSON(m.Params.RequestID)
-	}
 	return m, true
-}
-
-func compactJSON(raw json.RawMessage) json.RawMessage {
-	var b bytes.Buffer
-	if json.Compact(&b, raw) != nil {
-		return raw
-	}
-	return b.Bytes()
 }
 
 // streamGate caps concurrent long-lived streams (GET /sse, GET /mcp,

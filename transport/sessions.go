@@ -10,14 +10,19 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+
+	"github.com/mark3labs/mcp-go/server"
 )
 
 // sessionIDs mints and counts Streamable HTTP session IDs (protocol
 // 2025-11-25 and earlier: the Mcp-Session-Id header) so that their number can
-// be capped. It implements mcp-go's server.SessionIdManager. Like mcp-go's
-// default manager it accepts any well-formed ID, so a client keeps working
+// be capped. It implements mcp-go's server.SessionIdManager and
+// server.SessionIdManagerResolver. Like mcp-go's default manager it accepts
+// any well-formed ID, even one it never issued, so a client keeps working
 // across a restart or after its idle session was swept: lofty-mcp keeps no
-// per-session state that matters. A session is forgotten when the client
+// per-session state that matters, and a client told 404 would have to
+// initialize again (mcp-go's client leaves that to its caller). An ID it
+// never issued is not counted. A session is forgotten when the client
 // deletes it, when it idles out, or at shutdown.
 type sessionIDs struct {
 	mu   sync.Mutex
@@ -30,7 +35,7 @@ func newSessionIDs() *sessionIDs { return &sessionIDs{live: map[string]struct{}{
 
 // Generate implements server.SessionIdManager.
 func (s *sessionIDs) Generate() string {
-	id := sessionIDPrefix + strings.ToLower(rand.Text())
+	id := newSessionID()
 	s.mu.Lock()
 	s.live[id] = struct{}{}
 	s.mu.Unlock()
@@ -52,6 +57,29 @@ func (s *sessionIDs) Terminate(id string) (isNotAllowed bool, err error) {
 	s.mu.Unlock()
 	return false, nil
 }
+
+// ResolveSessionIdManager implements server.SessionIdManagerResolver. mcp-go
+// mints a session id not only for initialize but also for a GET /mcp without
+// Mcp-Session-Id (a standalone listening stream). That id is never sent to
+// the client (no response header carries it) and mcp-go drops its session
+// when the stream ends, but counted here it would hold a --max-sessions slot
+// until the idle sweeper forgot it: such a GET gets a manager whose ids are
+// not counted (the stream itself is capped by --max-streams). Every other
+// request, and mcp-go's sweeper and CloseSessions (r == nil), get s.
+func (s *sessionIDs) ResolveSessionIdManager(r *http.Request) server.SessionIdManager {
+	if r != nil && r.Method == http.MethodGet && r.Header.Get(server.HeaderKeySessionID) == "" {
+		return streamSessionIDs{s}
+	}
+	return s
+}
+
+// streamSessionIDs mints ids for header-less GET /mcp streams without
+// counting them.
+type streamSessionIDs struct{ *sessionIDs }
+
+func (streamSessionIDs) Generate() string { return newSessionID() }
+
+func newSessionID() string { return sessionIDPrefix + strings.ToLower(rand.Text()) }
 
 // count is the number of live sessions.
 func (s *sessionIDs) count() int {
@@ -165,17 +193,21 @@ type sseStreamWriter struct {
 
 func (w *sseStreamWriter) Write(p []byte) (int, error) {
 	n, err := w.ResponseWriter.Write(p)
-	w.buf = append(w.buf, p[:n]...)
+	p = p[:n]
+	if len(w.buf) > 0 { // the rest of an event begun in an earlier write
+		w.buf = append(w.buf, p...)
+		p, w.buf = w.buf, nil
+	}
 	for {
-		i, size := eventEnd(w.buf)
+		i, size := eventEnd(p)
 		if i < 0 {
 			break
 		}
-		w.event(w.buf[:i])
-		w.buf = w.buf[i+size:]
+		w.event(p[:i])
+		p = p[i+size:]
 	}
-	if len(w.buf) == 0 {
-		w.buf = nil
+	if len(p) > 0 {
+		w.buf = append([]byte(nil), p...) // p is not ours to keep
 	}
 	return n, err
 }
@@ -200,22 +232,27 @@ func eventEnd(b []byte) (int, int) {
 }
 
 func (w *sseStreamWriter) event(ev []byte) {
-	var name, data string
-	for _, line := range strings.Split(string(ev), "\n") {
-		line = strings.TrimSuffix(line, "\r")
-		switch {
-		case strings.HasPrefix(line, "event:"):
-			name = strings.TrimSpace(line[len("event:"):])
-		case strings.HasPrefix(line, "data:"):
-			data = strings.TrimSpace(line[len("data:"):])
+	var name, data []byte
+	for len(ev) > 0 {
+		line := ev
+		if i := bytes.IndexByte(ev, '\n'); i >= 0 {
+			line, ev = ev[:i], ev[i+1:]
+		} else {
+			ev = nil
+		}
+		line = bytes.TrimSuffix(line, []byte("\r"))
+		if v, ok := bytes.CutPrefix(line, []byte("event:")); ok {
+			name = bytes.TrimSpace(v)
+		} else if v, ok := bytes.CutPrefix(line, []byte("data:")); ok {
+			data = bytes.TrimSpace(v)
 		}
 	}
-	switch name {
+	switch string(name) {
 	case "endpoint":
 		if w.session != "" {
 			return
 		}
-		if u, err := url.Parse(data); err == nil {
+		if u, err := url.Parse(string(data)); err == nil {
 			if id := u.Query().Get("sessionId"); id != "" {
 				w.session = id
 				w.t.open(id)
@@ -228,11 +265,64 @@ func (w *sseStreamWriter) event(ev []byte) {
 		if w.session == "" {
 			return
 		}
-		var m rpcEnvelope
-		if json.Unmarshal([]byte(data), &m) == nil && m.Method == "" && m.hasID() {
-			w.t.answered(w.session, string(m.ID))
+		if id, ok := responseID(data); ok {
+			w.t.answered(w.session, id)
 		}
 	}
+}
+
+// responseID returns the id of a JSON-RPC response as mcp-go wrote it, or
+// false for any other message. A response can be large (a whole tool
+// result), so the shapes mcp-go writes (its field order) are read from the
+// first bytes: a response is `{"jsonrpc":"2.0","id":ID,` then "result" or
+// "error"; a request from the server has "method" after its id; a
+// notification starts `{"jsonrpc":"2.0","method":`. Anything else is
+// decoded in full.
+func responseID(data []byte) (string, bool) {
+	if rest, ok := bytes.CutPrefix(data, []byte(`{"jsonrpc":"2.0",`)); ok {
+		if bytes.HasPrefix(rest, []byte(`"method":`)) {
+			return "", false
+		}
+		if rest, ok := bytes.CutPrefix(rest, []byte(`"id":`)); ok {
+			if end := idEnd(rest); end > 0 {
+				id, after := rest[:end], rest[end:]
+				switch {
+				case bytes.HasPrefix(after, []byte(`,"result":`)), bytes.HasPrefix(after, []byte(`,"error":`)):
+					if string(id) == "null" {
+						return "", false
+					}
+					return string(id), true
+				case bytes.HasPrefix(after, []byte(`,"method":`)):
+					return "", false
+				}
+			}
+		}
+	}
+	var m rpcEnvelope
+	if json.Unmarshal(data, &m) == nil && m.Method == "" && m.hasID() {
+		return string(m.ID), true
+	}
+	return "", false
+}
+
+// idEnd is the length of the JSON string or scalar that b starts with, as
+// json.Marshal writes it (no spaces), or -1 (also for an object or array).
+func idEnd(b []byte) int {
+	if len(b) == 0 || b[0] == '{' || b[0] == '[' {
+		return -1
+	}
+	if b[0] == '"' {
+		for i := 1; i < len(b); i++ {
+			switch b[i] {
+			case '\\':
+				i++
+			case '"':
+				return i + 1
+			}
+		}
+		return -1
+	}
+	return bytes.IndexAny(b, ",}")
 }
 
 // rpcEnvelope is what lofty-mcp reads of a JSON-RPC message: never params.

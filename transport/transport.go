@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/lofty-mcp/lofty-mcp/internal/rpcid"
 )
 
 // Defaults for Config's zero values.
@@ -149,7 +151,7 @@ func New(mcpServer *server.MCPServer, cfg Config) (*Server, error) {
 	s.streamable = server.NewStreamableHTTPServer(mcpServer,
 		server.WithEndpointPath("/mcp"),
 		server.WithHTTPContextFunc(withRequestCredential),
-		server.WithSessionIdManager(s.sessions),
+		server.WithSessionIdManagerResolver(s.sessions),
 		server.WithSessionIdleTTL(cfg.SessionIdleTimeout),
 		server.WithDisableLocalhostProtection(true),
 		server.WithStreamableHTTPLogger(cfg.Logger),
@@ -254,14 +256,23 @@ func (s *Server) mcpEndpoint(next http.Handler) http.Handler {
 
 		if r.URL.Path == "/message" && r.Method == http.MethodPost {
 			session := r.URL.Query().Get("sessionId")
-			tracked := msg.Method != "" && msg.hasID() && s.tracker.request(session, string(msg.ID))
+			var key string
+			tracked := false
+			if msg.Method != "" && msg.hasID() {
+				var ok bool
+				if key, ok = rpcid.Key(msg.ID); ok {
+					tracked = s.tracker.request(session, key)
+				}
+			}
 			rec := &statusRecorder{ResponseWriter: w}
 			next.ServeHTTP(rec, r)
 			if tracked && rec.status != http.StatusAccepted {
-				s.tracker.answered(session, string(msg.ID)) // refused: no answer will come on the stream
+				s.tracker.answered(session, key) // refused: no answer will come on the stream
 			}
 			if msg.Method == "notifications/cancelled" && len(msg.Params.RequestID) > 0 {
-				s.tracker.answered(session, string(msg.Params.RequestID))
+				if key, ok := rpcid.Key(msg.Params.RequestID); ok {
+					s.tracker.answered(session, key)
+				}
 			}
 			return
 		}

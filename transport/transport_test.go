@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -540,5 +541,164 @@ func TestShutdownTimeoutCutsOffSlowCalls(t *testing.T) {
 	}
 	if !strings.Contains(e.logs.String(), "shutdown timed out") {
 		t.Error("no warning that calls were cut off")
+	}
+}
+
+// rawSSE is a legacy SSE client on raw HTTP, so that it can post ids an SDK
+// client would never send.
+type rawSSE struct {
+	t        *testing.T
+	e        *env
+	endpoint string               // /message?sessionId=...
+	events   chan json.RawMessage // data of "message" events
+}
+
+func openRawSSE(t *testing.T, e *env) *rawSSE {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	req, err := http.NewRequestWithContext(ctx, "GET", e.url+"/sse", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Accept", "text/event-stream")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != 200 {
+		t.Fatalf("GET /sse: %d", resp.StatusCode)
+	}
+	c := &rawSSE{t: t, e: e, events: make(chan json.RawMessage, 16)}
+	endpoint := make(chan string, 1)
+	go func() {
+		defer close(c.events)
+		br := bufio.NewReader(resp.Body)
+		var name, data string
+		for {
+			line, err := br.ReadString('\n')
+			if err != nil {
+				return
+			}
+			line = strings.TrimRight(line, "\r\n")
+			switch {
+			case strings.HasPrefix(line, "event:"):
+				name = strings.TrimSpace(line[len("event:"):])
+			case strings.HasPrefix(line, "data:"):
+				data = strings.TrimSpace(line[len("data:"):])
+			case line == "":
+				if name == "endpoint" {
+					endpoint <- data
+				} else if name == "message" {
+					c.events <- json.RawMessage(data)
+				}
+				name, data = "", ""
+			}
+		}
+	}()
+	t.Cleanup(func() { cancel(); resp.Body.Close() })
+	select {
+	case c.endpoint = <-endpoint:
+	case <-time.After(5 * time.Second):
+		t.Fatal("no endpoint event")
+	}
+	return c
+}
+
+// post sends a message and checks mcp-go accepted it.
+func (c *rawSSE) post(msg string) {
+	c.t.Helper()
+	if resp := c.e.do("POST", c.endpoint, msg, nil); resp.StatusCode != http.StatusAccepted {
+		c.t.Fatalf("POST %s: %d", msg, resp.StatusCode)
+	}
+}
+
+// answer waits for the next response on the stream and returns its id.
+func (c *rawSSE) answer() string {
+	c.t.Helper()
+	for {
+		select {
+		case data, ok := <-c.events:
+			if !ok {
+				c.t.Fatal("stream ended")
+			}
+			var m rpcEnvelope
+			if err := json.Unmarshal(data, &m); err != nil {
+				c.t.Fatalf("event %s: %v", data, err)
+			}
+			if m.Method == "" {
+				return string(m.ID)
+			}
+		case <-time.After(5 * time.Second):
+			c.t.Fatal("no answer on the stream")
+		}
+	}
+}
+
+// TestSSEShutdownMatchesReencodedIDs: mcp-go answers a request with its id
+// re-encoded ("a<b" as "a\u003cb", 1.0 as 1, 2^53+1 through float64, an id
+// it cannot read as null); once the answers are written, shutdown must not
+// wait for them.
+func TestSSEShutdownMatchesReencodedIDs(t *testing.T) {
+	e := start(t, Config{ShutdownTimeout: 10 * time.Second})
+	c := openRawSSE(t, e)
+	for _, tt := range []struct{ id, answered string }{
+		{`"a<b"`, `"a\u003cb"`},
+		{`1.0`, `1`},
+		{`9007199254740993`, `9007199254740992`},
+		{` "spaced" `, `"spaced"`},
+		{`1e400`, `null`}, // mcp-go cannot read it: a parse error, id null
+	} {
+		c.post(`{"jsonrpc":"2.0","id":` + tt.id + `,"method":"ping"}`)
+		if got := c.answer(); got != tt.answered {
+			t.Fatalf("id %s answered as %s, want %s", tt.id, got, tt.answered)
+		}
+	}
+	c.post(`{"jsonrpc":"2.0","method":"notifications/initialized"}`) // no answer due
+	// The answer is struck off when written, before the client can read it.
+	if n := e.srv.tracker.pending(); n != 0 {
+		t.Fatalf("%d requests still pending after their answers were read", n)
+	}
+	err, took := e.shutdown()
+	if err != nil || took > 3*time.Second {
+		t.Fatalf("Serve = %v after %s; want nil well under the 10s shutdown timeout", err, took)
+	}
+	if logs := e.logs.String(); strings.Contains(logs, "timed out") {
+		t.Errorf("shutdown reported a timeout:\n%s", logs)
+	}
+}
+
+// TestHeaderlessGETHoldsNoSession: mcp-go mints a session id for a GET /mcp
+// without Mcp-Session-Id; such streams must not use up --max-sessions.
+func TestHeaderlessGETHoldsNoSession(t *testing.T) {
+	e := start(t, Config{MaxSessions: 2})
+	get := func() (*http.Response, context.CancelFunc) {
+		ctx, cancel := context.WithCancel(context.Background())
+		req, _ := http.NewRequestWithContext(ctx, "GET", e.url+"/mcp", nil)
+		req.Header.Set("Accept", "text/event-stream")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream") {
+			t.Fatalf("GET /mcp: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+		}
+		return resp, func() { cancel(); resp.Body.Close() }
+	}
+	for i := 0; i < 5; i++ {
+		_, end := get()
+		end()
+	}
+	_, end := get() // one still open
+	defer end()
+	for i := 0; i < 2; i++ {
+		if resp := e.do("POST", "/mcp", initBody, nil); resp.StatusCode != 200 || resp.Header.Get("Mcp-Session-Id") == "" {
+			t.Fatalf("initialize %d after header-less GET streams: %d", i, resp.StatusCode)
+		}
+	}
+	if n := e.srv.sessions.count(); n != 2 {
+		t.Fatalf("%d sessions counted, want 2 (the initialized ones)", n)
+	}
+	if resp := e.do("POST", "/mcp", initBody, nil); resp.StatusCode != 503 {
+		t.Fatalf("third session: %d, want 503", resp.StatusCode)
 	}
 }

@@ -2,24 +2,23 @@
 // in responses.
 package rpcid
 
-import (
-	"encoding/json"
+import "encoding/json"
 
-	"github.com/mark3labs/mcp-go/mcp"
-)
-
-// Key returns a request id as mcp-go will write it in the response: mcp-go
-// decodes ids into mcp.RequestId and encodes them again, so `1.0` comes
-// back as `1` and `"a<b"` as `"a\u003cb"`. Comparing raw bytes would leave
-// such requests looking unanswered.
-func Key(raw json.RawMessage) string {
-	var id mcp.RequestId
+// Key returns a request id as mcp-go will write it in the response. mcp-go
+// decodes an id into a plain Go value and encodes it again, so `1.0` comes
+// back as `1`, `"a<b"` as `"a\u003cb"` and 9007199254740993 (through
+// float64) as 9007199254740992; comparing raw bytes would leave such
+// requests looking unanswered. ok is false for an id mcp-go cannot decode
+// at all (such as 1e400): mcp-go answers those with a null id, so they can
+// never be matched.
+func Key(raw json.RawMessage) (key string, ok bool) {
+	var id any
 	if json.Unmarshal(raw, &id) != nil {
-		return string(raw)
+		return "", false
 	}
 	b, err := json.Marshal(id)
 	if err != nil {
-		return string(raw)
+		return "", false
 	}
-	return string(b)
+	return string(b), true
 }

@@ -13,7 +13,7 @@ import (
 // of the response.
 func TestKeyMatchesWhatMCPGoWrites(t *testing.T) {
 	s := server.NewMCPServer("t", "1")
-	for _, id := range []string{`1`, `1.0`, `"a<b"`, `"x"`, `9007199254740993`, `"é\u00e9"`, `-3`} {
+	for _, id := range []string{`1`, `1.0`, `"a<b"`, `"x"`, `9007199254740993`, `"é\u00e9"`, `-3`, `-0`, ` "spaced" `, `2.5`} {
 		resp := s.HandleMessage(context.Background(), []byte(`{"jsonrpc":"2.0","id":`+id+`,"method":"ping"}`))
 		out, err := json.Marshal(resp)
 		if err != nil {
@@ -25,8 +25,11 @@ func TestKeyMatchesWhatMCPGoWrites(t *testing.T) {
 		if err := json.Unmarshal(out, &env); err != nil {
 			t.Fatal(err)
 		}
-		if got := Key(json.RawMessage(id)); got != string(env.ID) {
-			t.Errorf("Key(%s) = %s, but mcp-go answered with id %s", id, got, env.ID)
+		if got, ok := Key(json.RawMessage(id)); !ok || got != string(env.ID) {
+			t.Errorf("Key(%s) = %s, %v, but mcp-go answered with id %s", id, got, ok, env.ID)
 		}
+	}
+	if _, ok := Key(json.RawMessage(`1e400`)); ok {
+		t.Error("Key(1e400) is ok, but mcp-go cannot decode it and answers with a null id")
 	}
 }
