@@ -92,24 +92,3 @@ func checkDescribed(where string, s *jsonschema.Schema) error {
 	}
 	return nil
 }
-
-// IntegerProperties returns the names of the top-level properties whose type
-// is integer in the schema raw.
-func IntegerProperties(raw json.RawMessage) ([]string, error) {
-	var doc struct {
-		Properties map[string]struct {
-			Type any `json:"type"`
-		} `json:"properties"`
-	}
-	if err := json.Unmarshal(raw, &doc); err != nil {
-		return nil, fmt.Errorf("schema: %w", err)
-	}
-	var out []string
-	for name, p := range doc.Properties {
-		if p.Type == "integer" {
-			out = append(out, name)
-		}
-	}
-	sort.Strings(out)
-	return out, nil
-}

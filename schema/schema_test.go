@@ -267,29 +267,6 @@ func TestSalesAgentOutputSchema(t *testing.T) {
 	}
 }
 
-func TestIntegerProperties(t *testing.T) {
-	got, err := schema.IntegerProperties(schema.MustOf[input]())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !slices.Equal(got, []string{"leadId", "limit"}) {
-		t.Errorf("IntegerProperties = %v, want [leadId limit]", got)
-	}
-	got, err = schema.IntegerProperties(schema.MustOf[lofty.SalesAgent]())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !slices.Equal(got, []string{"borrowId", "id", "userId"}) {
-		t.Errorf("IntegerProperties(SalesAgent) = %v, want [borrowId id userId]", got)
-	}
-	if got, err := schema.IntegerProperties(json.RawMessage(`{"type":"object"}`)); err != nil || len(got) != 0 {
-		t.Errorf("no properties: %v, %v", got, err)
-	}
-	if _, err := schema.IntegerProperties(json.RawMessage(`{not json`)); err == nil {
-		t.Error("IntegerProperties accepted invalid JSON")
-	}
-}
-
 func TestDeterministic(t *testing.T) {
 	a, b := schema.MustOf[nested](), schema.MustOf[nested]()
 	if !bytes.Equal(a, b) {
