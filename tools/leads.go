@@ -75,12 +75,7 @@ var FindLeads = Spec[FindLeadsInput, FindLeadsResult]{
 		}
 		out := FindLeadsResult{Leads: make([]LeadSummary, 0, len(list.Leads))}
 		for _, l := range list.Leads {
-			out.Leads = append(out.Leads, LeadSummary{
-				LeadID: l.LeadID, FirstName: l.FirstName, LastName: l.LastName,
-				Emails: l.Emails, Phones: l.Phones, Stage: l.Stage, Source: l.Source,
-				AssignedUserID: l.AssignedUserID, AssignedUser: l.AssignedUser,
-				CreateTime: l.CreateTime, LastTouch: l.LastTouch,
-			})
+			out.Leads = append(out.Leads, newLeadSummary(l))
 		}
 		meta := list.Meta()
 		out.Total = meta.Total
@@ -121,39 +116,34 @@ type Role struct {
 	Assignee   string `json:"assignee,omitempty" jsonschema:"description=User name"`
 }
 
-// LeadRecord is get_lead's answer: the useful part of Lofty's lead, with
-// Lofty's field names where a field is passed through.
+// LeadRecord is get_lead's answer: a lead's summary plus the useful rest of
+// Lofty's lead, with Lofty's field names where a field is passed through.
 type LeadRecord struct {
-	LeadID         int64    `json:"leadId" jsonschema:"description=Lead ID"`
-	FirstName      string   `json:"firstName,omitempty" jsonschema:"description=First name"`
-	LastName       string   `json:"lastName,omitempty" jsonschema:"description=Last name"`
-	Emails         []string `json:"emails,omitempty" jsonschema:"description=Emails"`
-	Phones         []string `json:"phones,omitempty" jsonschema:"description=Phones"`
-	Stage          string   `json:"stage,omitempty" jsonschema:"description=Pipeline stage"`
-	Source         string   `json:"source,omitempty" jsonschema:"description=Lead source"`
-	AssignedUserID *int64   `json:"assignedUserId,omitempty" jsonschema:"description=Assigned user ID"`
-	AssignedUser   string   `json:"assignedUser,omitempty" jsonschema:"description=Assigned user"`
-	Score          *int32   `json:"score,omitempty" jsonschema:"description=Lead score"`
-	CreateTime     string   `json:"createTime,omitempty" jsonschema:"description=Created"`
-	LastTouch      string   `json:"lastTouch,omitempty" jsonschema:"description=Last touch"`
-	Types          []string `json:"types,omitempty" jsonschema:"description=Buyer\\, Seller\\, ..."`
-	Tags           []string `json:"tags,omitempty" jsonschema:"description=Tag names"`
-	Address        string   `json:"address,omitempty" jsonschema:"description=Address"`
-	Cannot         []string `json:"cannot,omitempty" jsonschema:"description=Blocked: text\\, call\\, email"`
-	Roles          []Role   `json:"roles,omitempty" jsonschema:"description=Team roles held"`
+	LeadSummary
+	Score   *int32   `json:"score,omitempty" jsonschema:"description=Lead score"`
+	Types   []string `json:"types,omitempty" jsonschema:"description=Buyer\\, Seller\\, ..."`
+	Tags    []string `json:"tags,omitempty" jsonschema:"description=Tag names"`
+	Address string   `json:"address,omitempty" jsonschema:"description=Address"`
+	Cannot  []string `json:"cannot,omitempty" jsonschema:"description=Blocked: text\\, call\\, email"`
+	Roles   []Role   `json:"roles,omitempty" jsonschema:"description=Team roles held"`
 }
 
 // leadTypeNames are Lofty's lead type IDs.
 var leadTypeNames = map[int32]string{-1: "Other", 1: "Seller", 2: "Buyer", 5: "Renter", 6: "Investor",
 	7: "Agent", 8: "Homeowner", 9: "Landlord"}
 
-// NewLeadRecord curates a Lofty lead into a LeadRecord.
-func NewLeadRecord(l lofty.Lead) LeadRecord {
-	r := LeadRecord{
+// newLeadSummary is the summary part of a Lofty lead.
+func newLeadSummary(l lofty.Lead) LeadSummary {
+	return LeadSummary{
 		LeadID: l.LeadID, FirstName: l.FirstName, LastName: l.LastName, Emails: l.Emails, Phones: l.Phones,
 		Stage: l.Stage, Source: l.Source, AssignedUserID: l.AssignedUserID, AssignedUser: l.AssignedUser,
-		Score: l.Score, CreateTime: l.CreateTime, LastTouch: l.LastTouch,
+		CreateTime: l.CreateTime, LastTouch: l.LastTouch,
 	}
+}
+
+// NewLeadRecord curates a Lofty lead into a LeadRecord.
+func NewLeadRecord(l lofty.Lead) LeadRecord {
+	r := LeadRecord{LeadSummary: newLeadSummary(l), Score: l.Score}
 	for _, t := range l.LeadTypes {
 		name, ok := leadTypeNames[t]
 		if !ok {
