@@ -31,6 +31,7 @@ import (
 	"github.com/mark3labs/mcp-go/client/transport"
 	"github.com/mark3labs/mcp-go/mcp"
 
+	"github.com/lofty-mcp/lofty-mcp/internal/testutil"
 	"github.com/lofty-mcp/lofty-mcp/lofty/loftytest"
 )
 
@@ -99,31 +100,13 @@ func stdioEnv(vars ...string) []string {
 	return append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"), "GORACE=exitcode=66 atexit_sleep_ms=0"}, vars...)
 }
 
-// syncBuffer is a bytes.Buffer safe for the exec copier and the test.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // stdioProc is a running lofty-mcp with its pipes.
 type stdioProc struct {
 	cmd    *exec.Cmd
 	stdin  io.WriteCloser
 	stdout io.Reader // everything read from it is also recorded in out
-	out    *syncBuffer
-	stderr *syncBuffer
+	out    *testutil.SyncBuffer
+	stderr *testutil.SyncBuffer
 	exited chan struct{}
 	code   int
 }
@@ -132,7 +115,7 @@ type stdioProc struct {
 // the test reads (and records); stderr is captured.
 func startStdio(t *testing.T, env []string, args ...string) *stdioProc {
 	t.Helper()
-	p := &stdioProc{out: &syncBuffer{}, stderr: &syncBuffer{}, exited: make(chan struct{})}
+	p := &stdioProc{out: &testutil.SyncBuffer{}, stderr: &testutil.SyncBuffer{}, exited: make(chan struct{})}
 	p.cmd = exec.Command(stdioBin(t), args...)
 	p.cmd.Env = env
 	p.cmd.Stderr = p.stderr

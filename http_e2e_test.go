@@ -40,6 +40,7 @@ import (
 	mcptransport "github.com/mark3labs/mcp-go/client/transport"
 	"github.com/mark3labs/mcp-go/mcp"
 
+	"github.com/lofty-mcp/lofty-mcp/internal/testutil"
 	"github.com/lofty-mcp/lofty-mcp/lofty/loftytest"
 )
 
@@ -529,26 +530,9 @@ func e2eEnv(baseURL, apiKey string) []string {
 type httpE2EProc struct {
 	cmd    *exec.Cmd
 	base   string // http://127.0.0.1:port
-	stderr *httpE2EBuffer
+	stderr *testutil.SyncBuffer
 	exited chan struct{}
 	code   int
-}
-
-type httpE2EBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *httpE2EBuffer) WriteString(s string) {
-	l.mu.Lock()
-	l.b.WriteString(s)
-	l.mu.Unlock()
-}
-
-func (l *httpE2EBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 // startHTTPE2E starts `lofty-mcp http` on a free loopback port (unless args
@@ -580,7 +564,7 @@ func startHTTPE2E(t *testing.T, bin string, env []string, args ...string) *httpE
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	p := &httpE2EProc{cmd: cmd, stderr: &httpE2EBuffer{}, exited: make(chan struct{}), code: -1}
+	p := &httpE2EProc{cmd: cmd, stderr: &testutil.SyncBuffer{}, exited: make(chan struct{}), code: -1}
 	addr := make(chan string, 2)
 	go func() {
 		sc := bufio.NewScanner(stderr)

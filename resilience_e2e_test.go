@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -20,6 +19,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 	"go.uber.org/goleak"
 
+	"github.com/lofty-mcp/lofty-mcp/internal/testutil"
 	"github.com/lofty-mcp/lofty-mcp/lofty"
 	"github.com/lofty-mcp/lofty-mcp/lofty/loftytest"
 	"github.com/lofty-mcp/lofty-mcp/tools"
@@ -40,24 +40,6 @@ var (
 	e2eOther = lofty.Credential{Kind: lofty.AccessToken, Secret: e2eOtherSecret, Source: "X-Lofty-Access-Token header"}
 )
 
-// logSink is a goroutine-safe log sink.
-type logSink struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *logSink) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *logSink) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // e2eNoLeaks fails the test if goroutines outlive it. Call it first, so its
 // check runs after every other cleanup.
 func e2eNoLeaks(t *testing.T) {
@@ -75,7 +57,7 @@ type e2eServer struct {
 	lofty *lofty.Client
 	mcp   *server.MCPServer
 	cl    *client.Client
-	logs  *logSink
+	logs  *testutil.SyncBuffer
 }
 
 // newE2EServer serves get_sales_agent_by_lead against base with lofty-mcp's
@@ -83,7 +65,7 @@ type e2eServer struct {
 // debug, goes to logs.
 func newE2EServer(t *testing.T, base string, edit func(*lofty.Config)) *e2eServer {
 	t.Helper()
-	logs := &logSink{}
+	logs := &testutil.SyncBuffer{}
 	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	res := lofty.DefaultResilience()
 	res.RetryBaseDelay, res.RetryMaxDelay = 20*time.Millisecond, 100*time.Millisecond
@@ -476,7 +458,7 @@ func stdioPipes(t *testing.T, base string) (*client.Client, io.Closer) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	logs := &logSink{}
+	logs := &testutil.SyncBuffer{}
 	a, err := newApp(cfg, newLogger(logs, slog.LevelDebug, "text"))
 	if err != nil {
 		t.Fatal(err)

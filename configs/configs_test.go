@@ -29,7 +29,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -38,6 +37,7 @@ import (
 	"github.com/mark3labs/mcp-go/client/transport"
 	"github.com/mark3labs/mcp-go/mcp"
 
+	"github.com/lofty-mcp/lofty-mcp/internal/testutil"
 	"github.com/lofty-mcp/lofty-mcp/tools"
 )
 
@@ -484,24 +484,6 @@ func cleanEnv(extra map[string]string) []string {
 	return env
 }
 
-// lockedBuffer collects a child's stderr while the child may still write.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // runStdio starts the entry's command (the built binary for `lofty-mcp`),
 // adding --demo unless the entry has it, and drives it over stdio.
 func runStdio(t *testing.T, s stdioServer) {
@@ -520,7 +502,7 @@ func runStdio(t *testing.T, s stdioServer) {
 	if !slices.Contains(args, "--demo") {
 		args = append(args, "--demo")
 	}
-	stderr := &lockedBuffer{}
+	stderr := &testutil.SyncBuffer{}
 	tr := transport.NewStdioWithOptions(command, cleanEnv(s.Env), args,
 		transport.WithCommandFunc(func(ctx context.Context, command string, env, args []string) (*exec.Cmd, error) {
 			cmd := exec.CommandContext(ctx, command, args...)
@@ -600,7 +582,7 @@ func runHTTP(t *testing.T, h httpServer) {
 	addr := freeAddr(t)
 	u.Host = addr
 
-	stderr := &lockedBuffer{}
+	stderr := &testutil.SyncBuffer{}
 	cmd := exec.Command(loftyBin, "--demo", "http", "--addr", addr)
 	cmd.Env = cleanEnv(map[string]string{"LOFTY_MCP_AUTH_TOKEN": testToken})
 	cmd.Stderr = stderr
@@ -665,7 +647,7 @@ func freeAddr(t *testing.T) string {
 	return l.Addr().String()
 }
 
-func waitHealthy(t *testing.T, healthz string, exited <-chan error, stderr *lockedBuffer) {
+func waitHealthy(t *testing.T, healthz string, exited <-chan error, stderr *testutil.SyncBuffer) {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {

@@ -2,7 +2,6 @@ package transport
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -12,7 +11,6 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -21,29 +19,12 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 
+	"github.com/lofty-mcp/lofty-mcp/internal/testutil"
 	"github.com/lofty-mcp/lofty-mcp/lofty"
 	"github.com/lofty-mcp/lofty-mcp/lofty/loftytest"
 )
 
 const testToken = "test-token-0123456789abcdef"
-
-// syncBuffer is a log sink safe for concurrent writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // env is a running transport over a small MCP server whose "agent" tool
 // asks the fake Lofty for lead DemoLeadWithAgent's sales agent, and whose
@@ -53,7 +34,7 @@ type env struct {
 	fake    *loftytest.Fake
 	srv     *Server
 	url     string
-	logs    *syncBuffer
+	logs    *testutil.SyncBuffer
 	release chan struct{}
 	started chan struct{} // receives when a slow call starts
 	stop    context.CancelFunc
@@ -91,7 +72,7 @@ func newMCPServer(t *testing.T, fake *loftytest.Fake, release, started chan stru
 
 func start(t *testing.T, cfg Config) *env {
 	t.Helper()
-	e := &env{t: t, fake: loftytest.New(nil), logs: &syncBuffer{}, release: make(chan struct{}), started: make(chan struct{}, 16)}
+	e := &env{t: t, fake: loftytest.New(nil), logs: &testutil.SyncBuffer{}, release: make(chan struct{}), started: make(chan struct{}, 16)}
 	if cfg.Addr == "" {
 		cfg.Addr = "127.0.0.1:0"
 	}
