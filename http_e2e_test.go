@@ -25,8 +25,6 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
-	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -53,7 +51,7 @@ func TestHTTPE2E(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
-	bin := buildHTTPE2EBinary(t)
+	bin := stdioBin(t) // built once for every end-to-end test of this package
 
 	t.Run("clients", func(t *testing.T) {
 		t.Parallel()
@@ -492,26 +490,6 @@ func e2eAgentName(ctx context.Context, c *client.Client, lead int64) (string, er
 		return "", fmt.Errorf("result text is not the agent JSON: %q", text)
 	}
 	return agent.AgentName, nil
-}
-
-// buildHTTPE2EBinary builds lofty-mcp into the test's temporary directory,
-// with -race when this test binary has it, so races in the server fail too.
-func buildHTTPE2EBinary(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "lofty-mcp")
-	args := []string{"build", "-o", bin}
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		for _, s := range bi.Settings {
-			if s.Key == "-race" && s.Value == "true" {
-				args = append(args, "-race")
-			}
-		}
-	}
-	out, err := exec.Command("go", append(args, ".")...).CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
 }
 
 // e2eEnv is a clean environment: a Lofty base URL and a server API key.
