@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/lofty-mcp/lofty-mcp/lofty"
 	"github.com/lofty-mcp/lofty-mcp/lofty/loftytest"
@@ -20,10 +21,14 @@ import (
 var callLine = []byte(`{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"get_sales_agent_by_lead","arguments":{"leadId":` +
 	strconv.FormatInt(loftytest.DemoLeadWithAgent, 10) + `}}}`)
 
-// newClient is a Lofty client answered in-process by fake, with the
-// resilience layer off (every call reaches the fake).
-func newClient(b *testing.B, fake *loftytest.Fake) *lofty.Client {
-	return newClientWith(b, fake, lofty.Resilience{})
+// newServer is the MCP server over a Lofty client answered in-process by
+// fake, with resilience r (the zero value: every call reaches the fake).
+func newServer(b *testing.B, fake *loftytest.Fake, r lofty.Resilience) *server.MCPServer {
+	s, err := tools.NewServer(newClientWith(b, fake, r), tools.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return s
 }
 
 func newClientWith(b *testing.B, fake *loftytest.Fake, r lofty.Resilience) *lofty.Client {
@@ -43,11 +48,7 @@ func newClientWith(b *testing.B, fake *loftytest.Fake, r lofty.Resilience) *loft
 // and the Lofty client, with the fake Lofty answering in-process (no
 // network): the server's own overhead per call.
 func BenchmarkToolCall(b *testing.B) {
-	fake := loftytest.New(nil)
-	s, err := tools.NewServer(newClient(b, fake), tools.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
+	s := newServer(b, loftytest.New(nil), lofty.Resilience{})
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
@@ -64,10 +65,7 @@ func BenchmarkToolCallCacheHit(b *testing.B) {
 	fake := loftytest.New(nil)
 	r := lofty.DefaultResilience()
 	r.RateLimit = 0
-	s, err := tools.NewServer(newClientWith(b, fake, r), tools.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
+	s := newServer(b, fake, r)
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
@@ -98,11 +96,7 @@ func BenchmarkCacheHit(b *testing.B) {
 // BenchmarkToolCallEncoded adds the JSON encoding of the response, as a
 // transport writes it.
 func BenchmarkToolCallEncoded(b *testing.B) {
-	fake := loftytest.New(nil)
-	s, err := tools.NewServer(newClient(b, fake), tools.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
+	s := newServer(b, loftytest.New(nil), lofty.Resilience{})
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {

@@ -114,16 +114,7 @@ func (h *lk) lastQuery(t *testing.T, path string) url.Values {
 
 func (h *lk) call(t *testing.T, tool, args string) *mcp.CallToolResult {
 	t.Helper()
-	req := mcp.CallToolRequest{}
-	req.Params.Name = tool
-	if args != "" {
-		req.Params.Arguments = json.RawMessage(args)
-	}
-	res, err := h.client.CallTool(context.Background(), req)
-	if err != nil {
-		t.Fatalf("%s %s: protocol error %v", tool, args, err)
-	}
-	return res
+	return callTool(t, h.client, tool, args)
 }
 
 // ok calls tool, requires success, checks that the text block holds the

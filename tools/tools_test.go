@@ -133,12 +133,19 @@ func answer(status int, contentType, body string, headers ...string) http.Handle
 // call calls tool with args given as raw JSON (sent exactly as written).
 func (h *harness) call(t *testing.T, tool, args string) *mcp.CallToolResult {
 	t.Helper()
+	return callTool(t, h.client, tool, args)
+}
+
+// callTool calls tool through c with args given as raw JSON (sent exactly as
+// written); a protocol error fails t.
+func callTool(t *testing.T, c *client.Client, tool, args string) *mcp.CallToolResult {
+	t.Helper()
 	req := mcp.CallToolRequest{}
 	req.Params.Name = tool
 	if args != "" {
 		req.Params.Arguments = json.RawMessage(args)
 	}
-	res, err := h.client.CallTool(context.Background(), req)
+	res, err := c.CallTool(context.Background(), req)
 	if err != nil {
 		t.Fatalf("tools/call %s %s: %v (want a result, isError or not, never a protocol error)", tool, args, err)
 	}
