@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -46,6 +48,11 @@ func runCall(ctx context.Context, a *app, args []string, stdout, stderr io.Write
 		fmt.Fprintf(stderr, "lofty-mcp: the arguments for %s are not valid JSON; expected one JSON object such as '{\"leadId\": 563172647619608}'\n", name)
 		return exitUsage
 	}
+	if a.server.GetTool(name) == nil {
+		fmt.Fprintf(stderr, "lofty-mcp: no tool %q is served; tools: %s (lofty-mcp tools lists them with their toolsets; --toolsets all serves every toolset)\n",
+			name, strings.Join(servedTools(a), ", "))
+		return exitUsage
+	}
 	c, err := inProcessClient(ctx, a)
 	if err != nil {
 		fmt.Fprintf(stderr, "lofty-mcp: %v\n", err)
@@ -75,6 +82,12 @@ func runCall(ctx context.Context, a *app, args []string, stdout, stderr io.Write
 	}
 	fmt.Fprintln(stdout, text)
 	return exitOK
+}
+
+// servedTools names the tools a's server serves, sorted.
+func servedTools(a *app) []string {
+	names := slices.Sorted(maps.Keys(a.server.ListTools()))
+	return names
 }
 
 func resultText(res *mcp.CallToolResult) string {

@@ -43,27 +43,14 @@ type config struct {
 	credential lofty.Credential
 	timeout    time.Duration
 
-	// Each area's settings live in its own file (config_*.go), registered
-	// through configAreas.
+	// Each area's settings live in its own file (config_*.go) with an
+	// addFlags and a validate method, called from parseConfig.
 	http       httpConfig
 	resilience resilienceConfig
 	toolsets   toolsetConfig
 }
 
-// configArea adds one area's flags (with environment defaults) and checks
-// its settings once flags are parsed.
-type configArea struct {
-	flags    func(fs *flag.FlagSet, getenv func(string) string, cfg *config)
-	validate func(cfg *config, getenv func(string) string) error
-}
-
-// configAreas are registered by config_*.go files in init.
-var configAreas []configArea
-
 var errHelp = errors.New("help requested")
-
-// commands are the subcommands; anything else positional is an error.
-var commands = map[string]bool{"call": true, "tools": true, "http": true}
 
 const usageHead = `lofty-mcp: an MCP server for the Lofty real-estate CRM Open API.
 
@@ -72,6 +59,11 @@ Usage:
   lofty-mcp [flags] call TOOL [JSON]   call one tool, print its structured result
   lofty-mcp [flags] tools [--json]     list the tools (--json: the full tools/list result)
   lofty-mcp [flags] http               serve MCP over HTTP: Streamable HTTP at /mcp, legacy SSE at /sse
+  lofty-mcp help                       print this help
+
+Try it without a Lofty account (built-in demo data):
+  lofty-mcp --demo call find_leads '{"key": "Jane"}'
+  lofty-mcp --demo call get_sales_agent_by_lead '{"leadId": 563172647619608}'
 
 Flags:
 `
@@ -92,45 +84,45 @@ Environment:
 ` + usageHTTPEnv
 
 // parseConfig reads flags (anywhere on the command line) and environment.
-func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
+// --help (or the help command) prints the usage to help and returns errHelp.
+func parseConfig(args []string, getenv func(string) string, help io.Writer) (config, error) {
 	var cfg config
 	fs := flag.NewFlagSet("lofty-mcp", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(stderr, usageHead)
-		fs.PrintDefaults()
-		fmt.Fprint(stderr, usageEnv)
-	}
+	// Errors are returned, not printed with the whole usage: run prints
+	// them on one line with a pointer to --help.
+	fs.SetOutput(io.Discard)
 	logLevel := fs.String("log-level", envOr(getenv, "LOFTY_MCP_LOG_LEVEL", "info"), "log level: debug, info, warn or error (logs go to stderr)")
 	fs.StringVar(&cfg.logFormat, "log-format", envOr(getenv, "LOFTY_MCP_LOG_FORMAT", "text"), "log format: text or json")
 	fs.BoolVar(&cfg.demo, "demo", false, "use built-in demo data instead of Lofty; no credentials needed")
 	fs.BoolVar(&cfg.showVersion, "version", false, "print the version and exit")
 	fs.BoolVar(&cfg.jsonOutput, "json", false, "with tools: print the full tools/list result as JSON")
-
-	for _, a := range configAreas {
-		if a.flags != nil {
-			a.flags(fs, getenv, &cfg)
-		}
+	cfg.resilience.addFlags(fs, getenv)
+	cfg.toolsets.addFlags(fs, getenv)
+	cfg.http.addFlags(fs, getenv)
+	printUsage := func() {
+		fs.SetOutput(help)
+		fmt.Fprint(help, usageHead)
+		fs.PrintDefaults()
+		fmt.Fprint(help, usageEnv)
 	}
 
 	positional, err := parseInterleaved(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
+		printUsage()
 		return cfg, errHelp
 	}
 	if err != nil {
-		return cfg, err
+		return cfg, fmt.Errorf("%v (lofty-mcp --help lists the flags)", err)
 	}
 	if len(positional) > 0 {
 		cfg.command, cfg.commandArgs = positional[0], positional[1:]
-		if !commands[cfg.command] {
-			return cfg, fmt.Errorf("unknown command %q; expected one of: call, tools, http (or none, to serve over stdio)", cfg.command)
-		}
 	}
-	if cfg.command == "tools" && len(cfg.commandArgs) > 0 {
-		return cfg, fmt.Errorf("tools takes no arguments, got %q", cfg.commandArgs)
+	if cfg.command == "help" {
+		printUsage()
+		return cfg, errHelp
 	}
-	if cfg.command == "call" && (len(cfg.commandArgs) < 1 || len(cfg.commandArgs) > 2) {
-		return cfg, errors.New(`call needs a tool name and, optionally, its arguments as one JSON object: lofty-mcp call get_sales_agent_by_lead '{"leadId": 563172647619608}'`)
+	if err := cfg.checkCommand(); err != nil {
+		return cfg, err
 	}
 
 	if cfg.logLevel, err = parseLevel(*logLevel); err != nil {
@@ -139,34 +131,68 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	if cfg.logFormat != "text" && cfg.logFormat != "json" {
 		return cfg, fmt.Errorf("--log-format must be text or json, got %q", cfg.logFormat)
 	}
+	if err := cfg.readLoftyEnv(getenv); err != nil {
+		return cfg, err
+	}
+	if err := cfg.resilience.validate(); err != nil {
+		return cfg, err
+	}
+	if err := cfg.toolsets.validate(); err != nil {
+		return cfg, err
+	}
+	if err := cfg.http.validate(getenv); err != nil {
+		return cfg, err
+	}
+	return cfg, nil
+}
 
+// checkCommand checks the command and its arguments: every check of the
+// positional command line is here.
+func (cfg *config) checkCommand() error {
+	switch cfg.command {
+	case "":
+		return nil
+	case "tools":
+		if len(cfg.commandArgs) > 0 {
+			return fmt.Errorf("tools takes no arguments, got %q", cfg.commandArgs)
+		}
+	case "http":
+		if len(cfg.commandArgs) > 0 {
+			return fmt.Errorf("http takes no arguments, got %q; the listen address is --addr", cfg.commandArgs)
+		}
+	case "call":
+		if len(cfg.commandArgs) < 1 || len(cfg.commandArgs) > 2 {
+			return errors.New(`call needs a tool name and, optionally, its arguments as one JSON object: lofty-mcp call get_sales_agent_by_lead '{"leadId": 563172647619608}'`)
+		}
+	default:
+		return fmt.Errorf("unknown command %q; expected one of: call, tools, http, help (or none, to serve over stdio)", cfg.command)
+	}
+	return nil
+}
+
+// readLoftyEnv reads the Lofty connection settings: base URL, timeout and
+// the server's own credential.
+func (cfg *config) readLoftyEnv(getenv func(string) string) error {
 	cfg.baseURL = envOr(getenv, "LOFTY_BASE_URL", lofty.DefaultBaseURL)
 	cfg.timeout = lofty.DefaultTimeout
 	if v := strings.TrimSpace(getenv("LOFTY_TIMEOUT")); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil || d <= 0 {
-			return cfg, fmt.Errorf("LOFTY_TIMEOUT must be a positive Go duration such as 15s or 2m, got %q", v)
+			return fmt.Errorf("LOFTY_TIMEOUT must be a positive Go duration such as 15s or 2m, got %q", v)
 		}
 		cfg.timeout = d
 	}
 	key, token := strings.TrimSpace(getenv("LOFTY_API_KEY")), strings.TrimSpace(getenv("LOFTY_ACCESS_TOKEN"))
 	switch {
 	case key != "" && token != "":
-		return cfg, errors.New("both LOFTY_API_KEY and LOFTY_ACCESS_TOKEN are set; set only one: " +
+		return errors.New("both LOFTY_API_KEY and LOFTY_ACCESS_TOKEN are set; set only one: " +
 			"LOFTY_API_KEY for a personal API key, LOFTY_ACCESS_TOKEN for an OAuth access token")
 	case key != "":
 		cfg.credential = lofty.Credential{Kind: lofty.APIKey, Secret: key, Source: "LOFTY_API_KEY"}
 	case token != "":
 		cfg.credential = lofty.Credential{Kind: lofty.AccessToken, Secret: token, Source: "LOFTY_ACCESS_TOKEN"}
 	}
-	for _, a := range configAreas {
-		if a.validate != nil {
-			if err := a.validate(&cfg, getenv); err != nil {
-				return cfg, err
-			}
-		}
-	}
-	return cfg, nil
+	return nil
 }
 
 // parseInterleaved parses flags that may appear before, between and after
@@ -205,4 +231,38 @@ func envOr(getenv func(string) string, name, def string) string {
 		return v
 	}
 	return def
+}
+
+// splitList splits a comma-separated flag or environment value, dropping
+// blanks: the one list splitter of the configuration.
+func splitList(v string) []string {
+	var out []string
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// listFlag is a comma-separated list; repeating the flag adds to it. The
+// first use replaces the environment default.
+type listFlag struct {
+	list *[]string
+	set  bool
+}
+
+func (l *listFlag) String() string {
+	if l.list == nil {
+		return ""
+	}
+	return strings.Join(*l.list, ",")
+}
+
+func (l *listFlag) Set(v string) error {
+	if !l.set {
+		*l.list, l.set = nil, true
+	}
+	*l.list = append(*l.list, splitList(v)...)
+	return nil
 }

@@ -55,103 +55,67 @@ func (h httpConfig) transportConfig() transport.Config {
 	}
 }
 
-// listFlag is a comma-separated list; repeating the flag adds to it.
-type listFlag struct {
-	list *[]string
-	set  bool // the flag replaced the environment default
+// addFlags registers the http flags, with environment defaults.
+func (h *httpConfig) addFlags(fs *flag.FlagSet, getenv func(string) string) {
+	fs.StringVar(&h.addr, "addr", envOr(getenv, "LOFTY_MCP_ADDR", transport.DefaultAddr),
+		"http: listen address, host:port; a non-loopback address needs --auth-token")
+	// The environment default is applied in validate, so --help never prints the token.
+	fs.StringVar(&h.authToken, "auth-token", "",
+		"http: require \"Authorization: Bearer `TOKEN`\" on every MCP endpoint (prefer LOFTY_MCP_AUTH_TOKEN: flags show in ps)")
+	fs.BoolVar(&h.insecureNoAuth, "insecure-no-auth", false,
+		"http: allow a non-loopback --addr without --auth-token (only behind something else that authenticates)")
+	h.allowedOrigins = splitList(getenv("LOFTY_MCP_ALLOWED_ORIGINS"))
+	fs.Var(&listFlag{list: &h.allowedOrigins}, "allowed-origins",
+		"http: extra browser origins allowed, comma-separated scheme://host[:port] (loopback and the listen host are always allowed)")
+	h.allowedHosts = splitList(getenv("LOFTY_MCP_ALLOWED_HOSTS"))
+	fs.Var(&listFlag{list: &h.allowedHosts}, "allowed-hosts",
+		"http: extra Host names allowed, comma-separated (loopback and the listen host are always allowed; * allows any)")
+	fs.BoolVar(&h.requireRequestCredentials, "require-request-credentials", false,
+		"http: refuse MCP requests without an X-Lofty-Api-Key or X-Lofty-Access-Token header")
+	fs.Int64Var(&h.maxBodyBytes, "max-body-bytes", transport.DefaultMaxBodyBytes,
+		"http: largest request body accepted, in bytes (413 beyond)")
+	fs.DurationVar(&h.readHeaderTimeout, "read-header-timeout", transport.DefaultReadHeaderTimeout,
+		"http: time allowed to read a request's headers")
+	fs.DurationVar(&h.readTimeout, "read-timeout", transport.DefaultReadTimeout,
+		"http: time allowed to read a request's body")
+	fs.DurationVar(&h.idleTimeout, "idle-timeout", transport.DefaultIdleTimeout,
+		"http: how long an idle keep-alive connection is kept")
+	fs.IntVar(&h.maxStreams, "max-streams", transport.DefaultMaxStreams,
+		"http: most concurrent SSE streams (GET /sse, GET /mcp); 503 beyond")
+	fs.IntVar(&h.maxSessions, "max-sessions", transport.DefaultMaxSessions,
+		"http: most concurrent Streamable HTTP sessions (Mcp-Session-Id); 503 beyond")
+	fs.DurationVar(&h.sessionIdleTimeout, "session-idle-timeout", transport.DefaultSessionIdleTimeout,
+		"http: a Streamable HTTP session unused this long is forgotten")
+	fs.DurationVar(&h.shutdownTimeout, "shutdown-timeout", transport.DefaultShutdownTimeout,
+		"http: on SIGINT/SIGTERM, how long in-flight tool calls may take to finish")
 }
 
-func (l *listFlag) String() string {
-	if l.list == nil {
-		return ""
+// validate checks the http settings and reads the auth token from the
+// environment (never a flag default: --help must not print it).
+func (h *httpConfig) validate(getenv func(string) string) error {
+	h.authToken = strings.TrimSpace(h.authToken)
+	if h.authToken == "" {
+		h.authToken = strings.TrimSpace(getenv("LOFTY_MCP_AUTH_TOKEN"))
 	}
-	return strings.Join(*l.list, ",")
-}
-
-func (l *listFlag) Set(v string) error {
-	if !l.set {
-		*l.list, l.set = nil, true
-	}
-	*l.list = append(*l.list, splitList(v)...)
-	return nil
-}
-
-func splitList(v string) []string {
-	var out []string
-	for _, s := range strings.Split(v, ",") {
-		if s = strings.TrimSpace(s); s != "" {
-			out = append(out, s)
+	for _, d := range []struct {
+		name string
+		v    time.Duration
+	}{
+		{"--read-header-timeout", h.readHeaderTimeout}, {"--read-timeout", h.readTimeout},
+		{"--idle-timeout", h.idleTimeout}, {"--session-idle-timeout", h.sessionIdleTimeout},
+		{"--shutdown-timeout", h.shutdownTimeout},
+	} {
+		if d.v <= 0 {
+			return fmt.Errorf("%s must be a positive duration such as 10s, got %s", d.name, d.v)
 		}
 	}
-	return out
-}
-
-func init() {
-	configAreas = append(configAreas, configArea{
-		flags: func(fs *flag.FlagSet, getenv func(string) string, cfg *config) {
-			h := &cfg.http
-			fs.StringVar(&h.addr, "addr", envOr(getenv, "LOFTY_MCP_ADDR", transport.DefaultAddr),
-				"http: listen address, host:port; a non-loopback address needs --auth-token")
-			// The environment default is applied in validate, so --help never prints the token.
-			fs.StringVar(&h.authToken, "auth-token", "",
-				"http: require \"Authorization: Bearer `TOKEN`\" on every MCP endpoint (prefer LOFTY_MCP_AUTH_TOKEN: flags show in ps)")
-			fs.BoolVar(&h.insecureNoAuth, "insecure-no-auth", false,
-				"http: allow a non-loopback --addr without --auth-token (only behind something else that authenticates)")
-			h.allowedOrigins = splitList(getenv("LOFTY_MCP_ALLOWED_ORIGINS"))
-			fs.Var(&listFlag{list: &h.allowedOrigins}, "allowed-origins",
-				"http: extra browser origins allowed, comma-separated scheme://host[:port] (loopback and the listen host are always allowed)")
-			h.allowedHosts = splitList(getenv("LOFTY_MCP_ALLOWED_HOSTS"))
-			fs.Var(&listFlag{list: &h.allowedHosts}, "allowed-hosts",
-				"http: extra Host names allowed, comma-separated (loopback and the listen host are always allowed; * allows any)")
-			fs.BoolVar(&h.requireRequestCredentials, "require-request-credentials", false,
-				"http: refuse MCP requests without an X-Lofty-Api-Key or X-Lofty-Access-Token header")
-			fs.Int64Var(&h.maxBodyBytes, "max-body-bytes", transport.DefaultMaxBodyBytes,
-				"http: largest request body accepted, in bytes (413 beyond)")
-			fs.DurationVar(&h.readHeaderTimeout, "read-header-timeout", transport.DefaultReadHeaderTimeout,
-				"http: time allowed to read a request's headers")
-			fs.DurationVar(&h.readTimeout, "read-timeout", transport.DefaultReadTimeout,
-				"http: time allowed to read a request's body")
-			fs.DurationVar(&h.idleTimeout, "idle-timeout", transport.DefaultIdleTimeout,
-				"http: how long an idle keep-alive connection is kept")
-			fs.IntVar(&h.maxStreams, "max-streams", transport.DefaultMaxStreams,
-				"http: most concurrent SSE streams (GET /sse, GET /mcp); 503 beyond")
-			fs.IntVar(&h.maxSessions, "max-sessions", transport.DefaultMaxSessions,
-				"http: most concurrent Streamable HTTP sessions (Mcp-Session-Id); 503 beyond")
-			fs.DurationVar(&h.sessionIdleTimeout, "session-idle-timeout", transport.DefaultSessionIdleTimeout,
-				"http: a Streamable HTTP session unused this long is forgotten")
-			fs.DurationVar(&h.shutdownTimeout, "shutdown-timeout", transport.DefaultShutdownTimeout,
-				"http: on SIGINT/SIGTERM, how long in-flight tool calls may take to finish")
-		},
-		validate: func(cfg *config, getenv func(string) string) error {
-			h := &cfg.http
-			h.authToken = strings.TrimSpace(h.authToken)
-			if h.authToken == "" {
-				h.authToken = strings.TrimSpace(getenv("LOFTY_MCP_AUTH_TOKEN"))
-			}
-			if cfg.command == "http" && len(cfg.commandArgs) > 0 {
-				return fmt.Errorf("http takes no arguments, got %q; the listen address is --addr", cfg.commandArgs)
-			}
-			for _, d := range []struct {
-				name string
-				v    time.Duration
-			}{
-				{"--read-header-timeout", h.readHeaderTimeout}, {"--read-timeout", h.readTimeout},
-				{"--idle-timeout", h.idleTimeout}, {"--session-idle-timeout", h.sessionIdleTimeout},
-				{"--shutdown-timeout", h.shutdownTimeout},
-			} {
-				if d.v <= 0 {
-					return fmt.Errorf("%s must be a positive duration such as 10s, got %s", d.name, d.v)
-				}
-			}
-			switch {
-			case h.maxBodyBytes <= 0:
-				return errors.New("--max-body-bytes must be positive")
-			case h.maxStreams <= 0:
-				return errors.New("--max-streams must be positive")
-			case h.maxSessions <= 0:
-				return errors.New("--max-sessions must be positive")
-			}
-			return nil
-		},
-	})
+	switch {
+	case h.maxBodyBytes <= 0:
+		return errors.New("--max-body-bytes must be positive")
+	case h.maxStreams <= 0:
+		return errors.New("--max-streams must be positive")
+	case h.maxSessions <= 0:
+		return errors.New("--max-sessions must be positive")
+	}
+	return nil
 }

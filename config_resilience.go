@@ -46,48 +46,45 @@ func (r resilienceConfig) loftyResilience() lofty.Resilience {
 	}
 }
 
-func init() {
-	configAreas = append(configAreas, configArea{
-		flags: func(fs *flag.FlagSet, getenv func(string) string, cfg *config) {
-			r := &cfg.resilience
-			fs.StringVar(&r.raw.maxRetries, "max-retries",
-				envOr(getenv, "LOFTY_MAX_RETRIES", strconv.Itoa(lofty.DefaultMaxRetries)),
-				"retry a read up to `N` times (0–10) after a 429, 502, 503, 504 or connection failure (env LOFTY_MAX_RETRIES)")
-			fs.StringVar(&r.raw.rateLimit, "rate-limit",
-				envOr(getenv, "LOFTY_RATE_LIMIT", strconv.Itoa(lofty.DefaultRateLimit)),
-				"send at most `N` Lofty requests a minute per credential; 0: no local limit (env LOFTY_RATE_LIMIT)")
-			fs.StringVar(&r.raw.maxConcurrency, "max-concurrency",
-				envOr(getenv, "LOFTY_MAX_CONCURRENCY", strconv.Itoa(lofty.DefaultMaxConcurrency)),
-				"keep at most `N` Lofty requests in flight at once; 0: no cap (env LOFTY_MAX_CONCURRENCY)")
-			fs.StringVar(&r.raw.cacheTTL, "cache-ttl",
-				envOr(getenv, "LOFTY_CACHE_TTL", lofty.DefaultCacheTTL.String()),
-				"reuse a successful read for `DURATION` (Go duration or seconds); 0 disables the cache (env LOFTY_CACHE_TTL)")
-			fs.StringVar(&r.raw.callTimeout, "call-timeout",
-				envOr(getenv, "LOFTY_CALL_TIMEOUT", "60s"),
-				"give a call to Lofty at most `DURATION`, waits and retries included, unless its client sets less (env LOFTY_CALL_TIMEOUT)")
-		},
-		validate: func(cfg *config, _ func(string) string) error {
-			r := &cfg.resilience
-			var err error
-			if r.maxRetries, err = parseBoundedInt("--max-retries", "LOFTY_MAX_RETRIES", r.raw.maxRetries, 0, maxMaxRetries); err != nil {
-				return err
-			}
-			if r.rateLimit, err = parseBoundedInt("--rate-limit", "LOFTY_RATE_LIMIT", r.raw.rateLimit, 0, maxRateLimit); err != nil {
-				return err
-			}
-			if r.maxConcurrency, err = parseBoundedInt("--max-concurrency", "LOFTY_MAX_CONCURRENCY", r.raw.maxConcurrency, 0, maxMaxConcurrency); err != nil {
-				return err
-			}
-			if r.cacheTTL, err = parseBoundedDuration("--cache-ttl", "LOFTY_CACHE_TTL", r.raw.cacheTTL, 0, maxCacheTTL); err != nil {
-				return err
-			}
-			if r.callTimeout, err = parseBoundedDuration("--call-timeout", "LOFTY_CALL_TIMEOUT", r.raw.callTimeout, time.Nanosecond, maxCallTimeout); err != nil {
-				return err
-			}
-			r.coalesce = true
-			return nil
-		},
-	})
+// addFlags registers the resilience flags, with environment defaults.
+func (r *resilienceConfig) addFlags(fs *flag.FlagSet, getenv func(string) string) {
+	fs.StringVar(&r.raw.maxRetries, "max-retries",
+		envOr(getenv, "LOFTY_MAX_RETRIES", strconv.Itoa(lofty.DefaultMaxRetries)),
+		"retry a read up to `N` times (0–10) after a 429, 502, 503, 504 or connection failure (env LOFTY_MAX_RETRIES)")
+	fs.StringVar(&r.raw.rateLimit, "rate-limit",
+		envOr(getenv, "LOFTY_RATE_LIMIT", strconv.Itoa(lofty.DefaultRateLimit)),
+		"send at most `N` Lofty requests a minute per credential; 0: no local limit (env LOFTY_RATE_LIMIT)")
+	fs.StringVar(&r.raw.maxConcurrency, "max-concurrency",
+		envOr(getenv, "LOFTY_MAX_CONCURRENCY", strconv.Itoa(lofty.DefaultMaxConcurrency)),
+		"keep at most `N` Lofty requests in flight at once; 0: no cap (env LOFTY_MAX_CONCURRENCY)")
+	fs.StringVar(&r.raw.cacheTTL, "cache-ttl",
+		envOr(getenv, "LOFTY_CACHE_TTL", lofty.DefaultCacheTTL.String()),
+		"reuse a successful read for `DURATION` (Go duration or seconds); 0 disables the cache (env LOFTY_CACHE_TTL)")
+	fs.StringVar(&r.raw.callTimeout, "call-timeout",
+		envOr(getenv, "LOFTY_CALL_TIMEOUT", "60s"),
+		"give a call to Lofty at most `DURATION`, waits and retries included, unless its client sets less (env LOFTY_CALL_TIMEOUT)")
+}
+
+// validate parses and bounds the resilience settings.
+func (r *resilienceConfig) validate() error {
+	var err error
+	if r.maxRetries, err = parseBoundedInt("--max-retries", "LOFTY_MAX_RETRIES", r.raw.maxRetries, 0, maxMaxRetries); err != nil {
+		return err
+	}
+	if r.rateLimit, err = parseBoundedInt("--rate-limit", "LOFTY_RATE_LIMIT", r.raw.rateLimit, 0, maxRateLimit); err != nil {
+		return err
+	}
+	if r.maxConcurrency, err = parseBoundedInt("--max-concurrency", "LOFTY_MAX_CONCURRENCY", r.raw.maxConcurrency, 0, maxMaxConcurrency); err != nil {
+		return err
+	}
+	if r.cacheTTL, err = parseBoundedDuration("--cache-ttl", "LOFTY_CACHE_TTL", r.raw.cacheTTL, 0, maxCacheTTL); err != nil {
+		return err
+	}
+	if r.callTimeout, err = parseBoundedDuration("--call-timeout", "LOFTY_CALL_TIMEOUT", r.raw.callTimeout, time.Nanosecond, maxCallTimeout); err != nil {
+		return err
+	}
+	r.coalesce = true
+	return nil
 }
 
 func parseBoundedInt(flagName, env, v string, lo, hi int) (int, error) {

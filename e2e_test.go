@@ -732,12 +732,19 @@ func TestCLIUsageErrors(t *testing.T) {
 			}
 		})
 	}
-	t.Run("help", func(t *testing.T) {
-		code, out, stderr := runCLI(t, stdioEnv(), "--help")
-		if code != 0 || out != "" || !strings.Contains(stderr, "LOFTY_API_KEY") || !strings.Contains(stderr, "-demo") {
-			t.Errorf("--help: exit %d, stdout %q, stderr %q", code, out, stderr)
-		}
-	})
+	for _, args := range [][]string{{"--help"}, {"-h"}, {"help"}, {"http", "--help"}} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			code, out, stderr := runCLI(t, stdioEnv(), args...)
+			if code != 0 || stderr != "" {
+				t.Errorf("exit %d, stderr %q; want 0 and nothing on stderr", code, stderr)
+			}
+			for _, want := range []string{"LOFTY_API_KEY", "-demo", "Usage:", `--demo call get_sales_agent_by_lead '{"leadId": 563172647619608}'`} {
+				if !strings.Contains(out, want) {
+					t.Errorf("stdout does not contain %q:\n%s", want, out)
+				}
+			}
+		})
+	}
 }
 
 // A last request without a trailing newline, and request ids that mcp-go

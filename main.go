@@ -18,6 +18,8 @@ import (
 	"os/signal"
 	"runtime/pprof"
 	"syscall"
+
+	"golang.org/x/term"
 )
 
 func main() {
@@ -60,7 +62,7 @@ const (
 
 // run is the whole program, with its environment passed in so tests can call it.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
-	cfg, err := parseConfig(args, getenv, stderr)
+	cfg, err := parseConfig(args, getenv, stdout)
 	if errors.Is(err, errHelp) {
 		return exitOK
 	}
@@ -82,6 +84,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 
 	switch cfg.command {
 	case "":
+		if isTerminal(stdin) {
+			fmt.Fprint(stderr, terminalNotice)
+		}
 		if err := serveStdio(ctx, a, stdin, stdout); err != nil {
 			logger.Error("stdio server stopped", "error", err)
 			return exitError
@@ -96,4 +101,19 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	fmt.Fprintf(stderr, "lofty-mcp: unknown command %q\n", cfg.command)
 	return exitUsage
+}
+
+// terminalNotice is what a person who starts bare lofty-mcp in a terminal
+// reads: it is waiting for an MCP client, not hung.
+const terminalNotice = `lofty-mcp speaks MCP (JSON-RPC) on stdin/stdout: it is meant to be started by an MCP client
+such as Claude Desktop, Claude Code, VS Code or Cursor (see the README), and is now waiting for one.
+To try a tool by hand instead, press Ctrl-C and run:
+  lofty-mcp --demo call get_sales_agent_by_lead '{"leadId": 563172647619608}'
+lofty-mcp --help lists the commands and settings.
+`
+
+// isTerminal reports whether r is a terminal rather than a pipe or a file.
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
 }

@@ -1,0 +1,25 @@
+package main
+
+// What a new user meets on the command line (see also pty_linux_test.go).
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestCLIUnknownToolListsTheTools(t *testing.T) {
+	code, out, stderr := runCLI(t, stdioEnv(), "--demo", "call", "get_agent", "{}")
+	if code != exitUsage || out != "" {
+		t.Fatalf("exit %d, stdout %q; want %d and nothing", code, out, exitUsage)
+	}
+	for _, want := range []string{`no tool "get_agent"`, "get_sales_agent_by_lead", "find_leads", "lofty-mcp tools"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr %q does not contain %q", stderr, want)
+		}
+	}
+	// A tool that exists but is outside the served toolsets says so too.
+	code, _, stderr = runCLI(t, stdioEnv(), "--demo", "--toolsets", "leads", "call", "get_sales_agent_by_lead", "{}")
+	if code != exitUsage || !strings.Contains(stderr, "--toolsets") || strings.Contains(stderr, "get_sales_agent_quota") {
+		t.Errorf("exit %d, stderr %q; want %d, naming --toolsets and only the served tools", code, stderr, exitUsage)
+	}
+}
