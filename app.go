@@ -36,6 +36,9 @@ func newApp(cfg config, logger *slog.Logger) (*app, error) {
 		Logger:     logger,
 		Resilience: cfg.resilience.loftyResilience(),
 	}
+	if cfg.demo && lcfg.Resilience.RateLimit == lofty.RateLimitAuto {
+		lcfg.Resilience.RateLimit = 0 // the built-in fake has no limit to respect
+	}
 	instructions := ""
 	if cfg.demo {
 		if !cfg.credential.IsZero() {

@@ -13,15 +13,15 @@ import (
 // resilienceConfig holds the Lofty client's retry, rate-limit, cache and concurrency settings.
 type resilienceConfig struct {
 	maxRetries     int
-	rateLimit      int // requests per minute per credential; 0: no local limit
+	rateLimit      int // requests per minute per credential; 0: no local limit; lofty.RateLimitAuto: by credential kind
 	maxConcurrency int // 0: no cap
 	cacheTTL       time.Duration
 	callTimeout    time.Duration
-	coalesce       bool // always, once parsed
+	maxWait        time.Duration
 
 	// As given (flag, else environment, else default), parsed in validate so
 	// that a bad environment value is reported like a bad flag.
-	raw struct{ maxRetries, rateLimit, maxConcurrency, cacheTTL, callTimeout string }
+	raw struct{ maxRetries, rateLimit, maxConcurrency, cacheTTL, callTimeout, maxWait string }
 }
 
 // Bounds of the resilience settings.
@@ -31,6 +31,7 @@ const (
 	maxMaxConcurrency = 1024
 	maxCacheTTL       = 24 * time.Hour
 	maxCallTimeout    = time.Hour
+	maxMaxWait        = time.Hour
 )
 
 // loftyResilience is the lofty package's view of these settings. A config
@@ -42,7 +43,7 @@ func (r resilienceConfig) loftyResilience() lofty.Resilience {
 		MaxConcurrency: r.maxConcurrency,
 		CacheTTL:       r.cacheTTL,
 		CallTimeout:    r.callTimeout,
-		Coalesce:       r.coalesce,
+		MaxWait:        r.maxWait,
 	}
 }
 
@@ -52,8 +53,8 @@ func (r *resilienceConfig) addFlags(fs *flag.FlagSet, getenv func(string) string
 		envOr(getenv, "LOFTY_MAX_RETRIES", strconv.Itoa(lofty.DefaultMaxRetries)),
 		"retry a read up to `N` times (0–10) after a 429, 502, 503, 504 or connection failure (env LOFTY_MAX_RETRIES)")
 	fs.StringVar(&r.raw.rateLimit, "rate-limit",
-		envOr(getenv, "LOFTY_RATE_LIMIT", strconv.Itoa(lofty.DefaultRateLimit)),
-		"send at most `N` Lofty requests a minute per credential; 0: no local limit (env LOFTY_RATE_LIMIT)")
+		envOr(getenv, "LOFTY_RATE_LIMIT", "auto"),
+		"send at most `N` Lofty requests in any minute per credential; 0: no local limit; auto: 10 for a personal API key, 100 for an OAuth access token, then what Lofty's X-RateLimit-Limit says (env LOFTY_RATE_LIMIT)")
 	fs.StringVar(&r.raw.maxConcurrency, "max-concurrency",
 		envOr(getenv, "LOFTY_MAX_CONCURRENCY", strconv.Itoa(lofty.DefaultMaxConcurrency)),
 		"keep at most `N` Lofty requests in flight at once; 0: no cap (env LOFTY_MAX_CONCURRENCY)")
@@ -63,6 +64,9 @@ func (r *resilienceConfig) addFlags(fs *flag.FlagSet, getenv func(string) string
 	fs.StringVar(&r.raw.callTimeout, "call-timeout",
 		envOr(getenv, "LOFTY_CALL_TIMEOUT", "60s"),
 		"give a call to Lofty at most `DURATION`, waits and retries included, unless its client sets less (env LOFTY_CALL_TIMEOUT)")
+	fs.StringVar(&r.raw.maxWait, "max-wait",
+		envOr(getenv, "LOFTY_MAX_WAIT", lofty.DefaultMaxWait.String()),
+		"longest single wait a call makes (rate limit, Retry-After, backoff, a free connection); a longer one answers at once with when to retry; 0: only --call-timeout bounds waits (env LOFTY_MAX_WAIT)")
 }
 
 // validate parses and bounds the resilience settings.
@@ -71,8 +75,10 @@ func (r *resilienceConfig) validate() error {
 	if r.maxRetries, err = parseBoundedInt("--max-retries", "LOFTY_MAX_RETRIES", r.raw.maxRetries, 0, maxMaxRetries); err != nil {
 		return err
 	}
-	if r.rateLimit, err = parseBoundedInt("--rate-limit", "LOFTY_RATE_LIMIT", r.raw.rateLimit, 0, maxRateLimit); err != nil {
-		return err
+	if strings.EqualFold(strings.TrimSpace(r.raw.rateLimit), "auto") {
+		r.rateLimit = lofty.RateLimitAuto
+	} else if r.rateLimit, err = parseBoundedInt("--rate-limit", "LOFTY_RATE_LIMIT", r.raw.rateLimit, 0, maxRateLimit); err != nil {
+		return fmt.Errorf("%w, or auto", err)
 	}
 	if r.maxConcurrency, err = parseBoundedInt("--max-concurrency", "LOFTY_MAX_CONCURRENCY", r.raw.maxConcurrency, 0, maxMaxConcurrency); err != nil {
 		return err
@@ -83,7 +89,9 @@ func (r *resilienceConfig) validate() error {
 	if r.callTimeout, err = parseBoundedDuration("--call-timeout", "LOFTY_CALL_TIMEOUT", r.raw.callTimeout, time.Nanosecond, maxCallTimeout); err != nil {
 		return err
 	}
-	r.coalesce = true
+	if r.maxWait, err = parseBoundedDuration("--max-wait", "LOFTY_MAX_WAIT", r.raw.maxWait, 0, maxMaxWait); err != nil {
+		return err
+	}
 	return nil
 }
 

@@ -196,7 +196,8 @@ func TestFaultMatrix(t *testing.T) {
 		{name: "body trickling slower than the timeout", script: []loftytest.Answer{loftytest.Trickle(16, 100*time.Millisecond)},
 			timeout: 500 * time.Millisecond, want: []string{"Lofty is unavailable right now.", "no answer within 500ms"}, requests: 1, maxTime: 2 * time.Second},
 		{name: "body trickling within the timeout", script: []loftytest.Answer{loftytest.Trickle(128, 5*time.Millisecond)}, ok: true, requests: 1},
-		{name: "connection refused", base: refused, want: []string{"Lofty is unavailable right now.", "refused"}},
+		// A base URL other than Lofty's own is named, not blamed on an outage.
+		{name: "connection refused", base: refused, want: []string{"could not connect to LOFTY_BASE_URL (" + refused + ")", "refused", "Check LOFTY_BASE_URL"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -508,17 +509,17 @@ func TestResilienceConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := lofty.Resilience{MaxRetries: 3, RateLimit: 100, MaxConcurrency: lofty.DefaultMaxConcurrency,
-		CacheTTL: 30 * time.Second, CallTimeout: 60 * time.Second, Coalesce: true}
+	want := lofty.Resilience{MaxRetries: 3, RateLimit: lofty.RateLimitAuto, MaxConcurrency: lofty.DefaultMaxConcurrency,
+		CacheTTL: 30 * time.Second, CallTimeout: 60 * time.Second, MaxWait: 10 * time.Second}
 	if got := cfg.resilience.loftyResilience(); got != want {
 		t.Errorf("defaults: %+v, want %+v", got, want)
 	}
 	cfg, err = parseConfig([]string{"--max-retries", "5", "--cache-ttl", "0"},
-		env("LOFTY_MAX_RETRIES", "1", "LOFTY_RATE_LIMIT", "10", "LOFTY_MAX_CONCURRENCY", "0", "LOFTY_CACHE_TTL", "5m", "LOFTY_CALL_TIMEOUT", "20"), io.Discard)
+		env("LOFTY_MAX_RETRIES", "1", "LOFTY_RATE_LIMIT", "10", "LOFTY_MAX_CONCURRENCY", "0", "LOFTY_CACHE_TTL", "5m", "LOFTY_CALL_TIMEOUT", "20", "LOFTY_MAX_WAIT", "3s"), io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want = lofty.Resilience{MaxRetries: 5, RateLimit: 10, MaxConcurrency: 0, CacheTTL: 0, CallTimeout: 20 * time.Second, Coalesce: true}
+	want = lofty.Resilience{MaxRetries: 5, RateLimit: 10, MaxConcurrency: 0, CacheTTL: 0, CallTimeout: 20 * time.Second, MaxWait: 3 * time.Second}
 	if got := cfg.resilience.loftyResilience(); got != want {
 		t.Errorf("flags over environment: %+v, want %+v", got, want)
 	}
@@ -535,6 +536,8 @@ func TestResilienceConfig(t *testing.T) {
 		{nil, env("LOFTY_CACHE_TTL", "-1s"), "LOFTY_CACHE_TTL"},
 		{[]string{"--call-timeout", "0"}, env(), "--call-timeout"},
 		{nil, env("LOFTY_CALL_TIMEOUT", "3h"), "LOFTY_CALL_TIMEOUT"},
+		{nil, env("LOFTY_RATE_LIMIT", "lots"), "or auto"},
+		{nil, env("LOFTY_MAX_WAIT", "soon"), "LOFTY_MAX_WAIT"},
 	} {
 		if _, err := parseConfig(bad.args, bad.env, io.Discard); err == nil || !strings.Contains(err.Error(), bad.want) {
 			t.Errorf("%v: err = %v, want one naming %s", bad.args, err, bad.want)

@@ -5,6 +5,8 @@ package lofty
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -26,77 +28,6 @@ const DefaultTimeout = 15 * time.Second
 
 // DefaultMaxBodyBytes caps a response body when Config.MaxBodyBytes is zero.
 const DefaultMaxBodyBytes = 4 << 20
-
-// CredentialKind says how a credential is presented to Lofty.
-type CredentialKind int
-
-const (
-	// NoCredential means none is configured.
-	NoCredential CredentialKind = iota
-	// APIKey is a personal API key, sent as "Authorization: token <key>".
-	APIKey
-	// AccessToken is an OAuth access token, sent as "Authorization: Bearer <token>".
-	AccessToken
-)
-
-// Credential is a Lofty secret and how to present it. It prints as
-// "[redacted]" through fmt and slog so it cannot leak into logs by accident.
-type Credential struct {
-	Kind   CredentialKind
-	Secret string
-	// Source names where the credential came from, for error messages
-	// ("LOFTY_API_KEY", "X-Lofty-Api-Key header"). Never the secret itself.
-	Source string
-}
-
-// SourceName is Source, or the environment variable of Kind when unset.
-func (c Credential) SourceName() string {
-	switch {
-	case c.Source != "":
-		return c.Source
-	case c.Kind == AccessToken:
-		return "LOFTY_ACCESS_TOKEN"
-	default:
-		return "LOFTY_API_KEY"
-	}
-}
-
-// IsZero reports whether no usable credential is present.
-func (c Credential) IsZero() bool { return c.Kind == NoCredential || c.Secret == "" }
-
-// authorization is the Authorization header value for c.
-func (c Credential) authorization() string {
-	if c.Kind == AccessToken {
-		return "Bearer " + c.Secret
-	}
-	return "token " + c.Secret
-}
-
-// String never reveals the secret.
-func (c Credential) String() string {
-	switch {
-	case c.IsZero():
-		return "none"
-	case c.Kind == AccessToken:
-		return "access token [redacted]"
-	default:
-		return "API key [redacted]"
-	}
-}
-
-// GoString never reveals the secret.
-func (c Credential) GoString() string { return "lofty.Credential{" + c.String() + "}" }
-
-// LogValue never reveals the secret.
-func (c Credential) LogValue() slog.Value { return slog.StringValue(c.String()) }
-
-type credentialKey struct{}
-
-// WithCredential returns a context whose Lofty requests use cred instead of
-// the client's own credential (per-request credentials of a shared server).
-func WithCredential(ctx context.Context, cred Credential) context.Context {
-	return context.WithValue(ctx, credentialKey{}, cred)
-}
 
 // Config configures a Client. Zero values take the defaults.
 type Config struct {
@@ -124,10 +55,12 @@ type Client struct {
 	http      *http.Client
 	log       *slog.Logger
 
+	baseIsDefault bool // the base URL is Lofty's own (DefaultBaseURL)
+
 	res     Resilience    // with defaults filled in
-	gates   *gates        // per-credential token buckets; nil: no local limit
+	limits  limiter       // per-credential request budgets; nil: no local limit
 	sem     chan struct{} // concurrency cap; nil: none
-	cache   *cache        // nil: no cache
+	cache   cacheStore    // nil: no cache
 	flights flightGroup   // coalescing of identical concurrent reads
 	stats   counters
 }
@@ -154,6 +87,7 @@ func New(cfg Config) (*Client, error) {
 		http:      cfg.HTTPClient,
 		log:       cfg.Logger,
 	}
+	c.baseIsDefault = base.String() == DefaultBaseURL
 	if c.timeout == 0 {
 		c.timeout = DefaultTimeout
 	}
@@ -219,37 +153,85 @@ func (c *Client) GoString() string { return c.String() }
 // HasCredential reports whether the client has a credential of its own.
 func (c *Client) HasCredential() bool { return !c.cred.IsZero() }
 
-// credential is the credential for a request made with ctx.
-func (c *Client) credential(ctx context.Context) Credential {
-	if cred, ok := ctx.Value(credentialKey{}).(Credential); ok && !cred.IsZero() {
-		return cred
-	}
-	return c.cred
+// request is one Lofty API operation, as a client method describes it.
+type request struct {
+	method   string // GET, POST or PUT
+	template string // the endpoint as documented, for logs and metrics: "/v1.0/leads/{leadId}"
+	path     string // the endpoint with its parameters filled in: "/v1.0/leads/42"
+	query    url.Values
+	body     any // a write's JSON body; nil for none
 }
 
-// get performs GET path?query and decodes a 2xx JSON body into out. On the
-// way it goes through the cache, coalescing, the rate limiter, the
-// concurrency cap and retries (see resilience.go).
-func (c *Client) get(ctx context.Context, path string, query url.Values, out any) error {
+// get reads path?query and decodes the answer into out (see decode).
+func (c *Client) get(ctx context.Context, template, path string, query url.Values, out any) error {
+	return c.send(ctx, request{method: http.MethodGet, template: template, path: path, query: query}, out)
+}
+
+// send makes request rq and decodes a 2xx answer into out (nil: ignore
+// the body). Reads go through the cache and coalescing; every attempt
+// through the rate limiter, the concurrency cap and the retry policy (see
+// resilience.go). A write drops the credential's cached reads once Lofty
+// has taken it.
+func (c *Client) send(ctx context.Context, rq request, out any) error {
 	cred := c.credential(ctx)
 	if cred.IsZero() {
-		return &Error{Kind: KindNoCredentials, Path: path}
+		return &Error{Kind: KindNoCredentials, Method: rq.method, Path: rq.path}
 	}
-	u := *c.base
-	u.Path = c.base.Path + path
-	u.RawQuery = query.Encode()
-	r := newCall(path, u.String(), cred)
-
+	r, err := c.newCall(rq, cred)
+	if err != nil {
+		return err
+	}
 	c.stats.calls.Add(1)
 	res, err := c.load(ctx, r)
 	if err != nil {
 		return err
 	}
-	if err := json.Unmarshal(res.body, out); err != nil {
-		return &Error{Kind: KindBadResponse, Status: res.status, Path: path, Message: notLoftyJSON}
+	if out == nil {
+		return nil
 	}
-	return nil
+	return c.decode(ctx, r, res, out)
 }
+
+// call is a request ready to send: its URL, encoded body, credential, and
+// the keys that identify it without holding the secret.
+type call struct {
+	request
+	url     string
+	payload []byte
+	cred    Credential
+	credKey string // the credential's hash: rate limit, cache invalidation
+	key     string // hash of credential and URL: cache and coalescing of reads
+}
+
+func (c *Client) newCall(rq request, cred Credential) (*call, error) {
+	u := *c.base
+	u.Path = c.base.Path + rq.path
+	u.RawQuery = rq.query.Encode()
+	r := &call{request: rq, url: u.String(), cred: cred, credKey: cred.key()}
+	if rq.body != nil {
+		b, err := json.Marshal(rq.body)
+		if err != nil {
+			return nil, &Error{Kind: KindUnknown, Method: rq.method, Path: rq.path, Message: "could not encode the request", Err: err}
+		}
+		r.payload = b
+	}
+	if r.read() {
+		h := sha256.New()
+		h.Write([]byte(r.credKey))
+		h.Write([]byte{0})
+		h.Write([]byte(r.url))
+		r.key = hex.EncodeToString(h.Sum(nil))
+	}
+	return r, nil
+}
+
+// read reports whether the call only reads (GET): cached, coalesced, retried.
+func (r *call) read() bool { return r.method == http.MethodGet }
+
+// idempotent reports whether sending the call twice does no more than
+// once (GET, PUT): such calls are retried after any retriable failure;
+// others only when Lofty provably did not act on them.
+func (r *call) idempotent() bool { return r.method == http.MethodGet || r.method == http.MethodPut }
 
 const notLoftyJSON = "response is not the JSON Lofty documents"
 
@@ -257,92 +239,105 @@ const notLoftyJSON = "response is not the JSON Lofty documents"
 type attempt struct {
 	status int         // 0: no complete response
 	header http.Header // nil without a response
-	body   []byte      // a 2xx body holding valid JSON
+	body   []byte      // a 2xx body holding valid JSON (or nothing, for a write)
 	err    *Error      // nil on success
-	// retriable: the request may be sent again (429, 502, 503, 504, a
+	// retriable: a read may be sent again (429, 502, 503, 504, a
 	// connection failure).
 	retriable bool
 	// hint is how long Lofty asked us to wait (Retry-After, X-RateLimit-Reset), 0 if it did not.
 	hint time.Duration
 }
 
-// do sends one GET for r, bounded by limit, and classifies the outcome.
-func (c *Client) do(ctx context.Context, r *call, limit time.Duration, n int) attempt {
+// exchange sends one HTTP request for r, bounded by limit, and classifies the outcome.
+func (c *Client) exchange(ctx context.Context, r *call, limit time.Duration, n int) attempt {
 	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, r.url, nil)
+	var body io.Reader
+	if r.payload != nil {
+		body = bytes.NewReader(r.payload)
+	}
+	req, err := http.NewRequestWithContext(ctx, r.method, r.url, body)
 	if err != nil {
-		return attempt{err: &Error{Kind: KindUnknown, Path: r.path, Err: err}}
+		return attempt{err: &Error{Kind: KindUnknown, Method: r.method, Path: r.path, Err: err, NotSent: true}}
 	}
 	req.Header.Set("Authorization", r.cred.authorization())
 	req.Header.Set("Accept", "application/json")
+	// Every method: Lofty answers some GETs 415, and every DELETE 400,
+	// without it.
+	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", c.userAgent)
 
 	start := time.Now()
 	resp, err := c.http.Do(req)
 	if err != nil {
-		c.stats.request(0)
+		c.stats.request(r.method, r.template, 0)
 		a := c.transportFailure(ctx, r, limit, err)
-		c.log.LogAttrs(ctx, slog.LevelDebug, "lofty request failed", slog.String("path", r.path),
+		c.log.LogAttrs(ctx, slog.LevelDebug, "lofty request failed", slog.String("method", r.method), slog.String("endpoint", r.template),
 			slog.Int("attempt", n+1), slog.Duration("duration", time.Since(start)), slog.String("error", a.err.Message))
 		return a
 	}
 	defer resp.Body.Close()
-	body, readErr := io.ReadAll(io.LimitReader(resp.Body, c.maxBody+1))
-	c.log.LogAttrs(ctx, slog.LevelDebug, "lofty request",
-		slog.String("path", r.path), slog.Int("status", resp.StatusCode), slog.Int("attempt", n+1),
-		slog.Duration("duration", time.Since(start)), slog.Int("bytes", len(body)))
+	raw, readErr := io.ReadAll(io.LimitReader(resp.Body, c.maxBody+1))
+	c.log.LogAttrs(ctx, slog.LevelDebug, "lofty request", slog.String("method", r.method),
+		slog.String("endpoint", r.template), slog.Int("status", resp.StatusCode), slog.Int("attempt", n+1),
+		slog.Duration("duration", time.Since(start)), slog.Int("bytes", len(raw)))
 	if readErr != nil {
-		c.stats.request(0)
+		c.stats.request(r.method, r.template, 0)
 		a := c.transportFailure(ctx, r, limit, readErr)
 		a.header = resp.Header
-		c.log.LogAttrs(ctx, slog.LevelDebug, "lofty response body cut short", slog.String("path", r.path),
+		a.err.NotSent = false // Lofty answered: it has seen the request
+		c.log.LogAttrs(ctx, slog.LevelDebug, "lofty response body cut short", slog.String("endpoint", r.template),
 			slog.Int("attempt", n+1), slog.String("error", a.err.Message))
 		return a
 	}
-	c.stats.request(resp.StatusCode)
+	c.stats.request(r.method, r.template, resp.StatusCode)
 	a := attempt{status: resp.StatusCode, header: resp.Header}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		// The status decides an error's kind, whatever the body's size;
 		// the secret is removed before the message is shortened, so that
 		// no cut can leave part of it behind.
-		if int64(len(body)) > c.maxBody {
-			body = body[:c.maxBody]
+		if int64(len(raw)) > c.maxBody {
+			raw = raw[:c.maxBody]
 		}
-		if s := r.cred.Secret; s != "" {
-			body = bytes.ReplaceAll(body, []byte(s), []byte("[redacted]"))
-		}
-		code, msg := parseErrorBody(body)
+		code, msg := parseErrorBody(redactBytes(raw, r.cred))
 		a.hint = retryAfter(resp.Header, resp.StatusCode, time.Now())
 		a.retriable = retriableStatus(resp.StatusCode)
 		a.err = &Error{
 			Kind:       kindForStatus(resp.StatusCode),
+			Method:     r.method,
 			Credential: r.cred.SourceName(),
 			Status:     resp.StatusCode,
 			Code:       redact(code, r.cred),
 			Message:    redact(msg, r.cred),
 			Path:       r.path,
 			RetryAfter: a.hint,
+			// Lofty refuses a request over its limit before acting on it.
+			NotSent: resp.StatusCode == http.StatusTooManyRequests,
 		}
 		return a
 	}
+	trimmed := bytes.TrimSpace(raw)
 	switch {
-	case int64(len(body)) > c.maxBody:
-		a.err = &Error{Kind: KindBadResponse, Status: resp.StatusCode, Path: r.path,
-			Message: fmt.Sprintf("response body larger than %d bytes", c.maxBody)}
-	case len(bytes.TrimSpace(body)) == 0:
-		a.err = &Error{Kind: KindBadResponse, Status: resp.StatusCode, Path: r.path, Message: "empty response body"}
-	case !json.Valid(body):
-		a.err = &Error{Kind: KindBadResponse, Status: resp.StatusCode, Path: r.path, Message: notLoftyJSON}
+	case int64(len(raw)) > c.maxBody:
+		a.err = badResponse(resp.StatusCode, r.path, fmt.Sprintf("response body larger than %d bytes", c.maxBody))
+	case len(trimmed) == 0 && !r.read():
+		// A write may answer 2xx with no body.
+	case len(trimmed) == 0:
+		a.err = badResponse(resp.StatusCode, r.path, "empty response body")
+	case !json.Valid(trimmed):
+		a.err = badResponse(resp.StatusCode, r.path, notLoftyJSON)
 	default:
-		a.body = body
+		a.body = trimmed
+	}
+	if a.err != nil {
+		a.err.Method = r.method
 	}
 	return a
 }
 
 // transportFailure classifies a failure to get a complete response.
 func (c *Client) transportFailure(ctx context.Context, r *call, limit time.Duration, err error) attempt {
-	e := &Error{Kind: KindUnavailable, Path: r.path}
+	e := &Error{Kind: KindUnavailable, Method: r.method, Path: r.path}
 	a := attempt{err: e}
 	var ne net.Error
 	switch {
@@ -357,8 +352,20 @@ func (c *Client) transportFailure(ctx context.Context, r *call, limit time.Durat
 		// redact anyway in case a URL ever carries a secret.
 		e.Message = redact(unwrapURLError(err).Error(), r.cred)
 		a.retriable = retriableTransport(err)
+		e.NotSent = notSent(err)
+		if e.NotSent && !c.baseIsDefault {
+			e.BaseURL = c.base.Redacted()
+		}
 	}
 	return a
+}
+
+// notSent reports whether a transport error happened before the request
+// left: the connection could not be made (refused, unknown host).
+func notSent(err error) bool {
+	var op *net.OpError
+	var dns *net.DNSError
+	return (errors.As(err, &op) && op.Op == "dial") || errors.As(err, &dns)
 }
 
 func unwrapURLError(err error) error {
@@ -367,14 +374,6 @@ func unwrapURLError(err error) error {
 		return ue.Err
 	}
 	return err
-}
-
-// redact removes the secret from s, should Lofty ever echo it back.
-func redact(s string, cred Credential) string {
-	if cred.Secret == "" || !strings.Contains(s, cred.Secret) {
-		return s
-	}
-	return strings.ReplaceAll(s, cred.Secret, "[redacted]")
 }
 
 // retryAfter reads Retry-After (seconds or HTTP date) or, for a 429 only,

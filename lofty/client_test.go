@@ -373,7 +373,8 @@ func TestBadSuccessBodies(t *testing.T) {
 		{"malformed JSON", `{"id": 12345, "agentName": `, "not the JSON"},
 		{"HTML", "<html><body>maintenance</body></html>", "not the JSON"},
 		{"array instead of object", `[{"id": 1}]`, "not the JSON"},
-		{"wrong type for a field", `{"id": "twelve"}`, "not the JSON"},
+		{"the identifying field unreadable", `{"id": "twelve", "agentName": "John"}`, "identifies"},
+		{"no identifying field", `{"agentName": "John"}`, "identifies"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -826,10 +827,12 @@ func TestConcurrentRequests(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			ctx := context.Background()
+			// A credential of its own each: nothing is coalesced.
+			cred := lofty.Credential{Kind: lofty.APIKey, Secret: "k" + strconv.Itoa(i)}
 			if i%2 == 1 {
-				ctx = lofty.WithCredential(ctx, lofty.Credential{Kind: lofty.AccessToken, Secret: "t" + strconv.Itoa(i)})
+				cred = lofty.Credential{Kind: lofty.AccessToken, Secret: "t" + strconv.Itoa(i)}
 			}
+			ctx := lofty.WithCredential(context.Background(), cred)
 			if _, err := c.SalesAgentByLead(ctx, loftytest.DemoLeadWithAgent); err != nil {
 				errs <- err
 			}

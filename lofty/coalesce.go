@@ -20,13 +20,15 @@ import (
 // caller that leaves early gets its own cancellation or deadline error at
 // once; the others keep waiting. The flight's deadline, used to decide
 // whether a wait (backoff, Retry-After, rate limit) still fits, is the
-// latest deadline among the callers still waiting.
+// latest deadline among the callers still waiting; its progress reports
+// reach every waiter.
 //
 // The flights map mirrors the singleflight group so that a caller can join
 // a flight's waiters atomically with joining its singleflight call; both
 // are changed under flightGroup.mu only. A flight leaves the map (and the
-// group forgets its key) when its work is done, or when a new caller finds
-// it abandoned by all its waiters and starts a fresh one.
+// group forgets its key) when its work is done, when a new caller finds it
+// abandoned by all its waiters and starts a fresh one, or when a write by
+// the same credential makes what it is reading stale.
 type flightGroup struct {
 	mu      sync.Mutex
 	group   singleflight.Group
@@ -35,26 +37,34 @@ type flightGroup struct {
 
 func (g *flightGroup) init() { g.flights = map[string]*flight{} }
 
-// flight is one upstream read shared by its waiters.
+// flight is one upstream request and the callers waiting for it.
 type flight struct {
-	ctx    context.Context
-	cancel context.CancelFunc
+	ctx     context.Context
+	cancel  context.CancelFunc
+	started time.Time // when the flight began: a write after this makes its answer stale
+	credKey string
 
 	mu      sync.Mutex
-	waiters map[uint64]time.Time // waiter id -> its deadline
+	waiters map[uint64]waiter
 	nextID  uint64
 	closed  bool // every waiter left; ctx is cancelled
 }
 
-// tryJoin adds a waiter with deadline; false if the flight was abandoned.
-func (f *flight) tryJoin(deadline time.Time) (uint64, bool) {
+// waiter is one caller waiting on a flight.
+type waiter struct {
+	deadline time.Time
+	progress Progress // nil: the caller wants no progress
+}
+
+// tryJoin adds a waiter; false if the flight was abandoned.
+func (f *flight) tryJoin(w waiter) (uint64, bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.closed {
 		return 0, false
 	}
 	f.nextID++
-	f.waiters[f.nextID] = deadline
+	f.waiters[f.nextID] = w
 	return f.nextID, true
 }
 
@@ -76,42 +86,83 @@ func (f *flight) deadline() time.Time {
 	defer f.mu.Unlock()
 	var d time.Time
 	for _, w := range f.waiters {
-		if w.After(d) {
-			d = w
+		if w.deadline.After(d) {
+			d = w.deadline
 		}
 	}
 	return d
 }
 
+// report tells every waiter that wants progress what the flight waits for.
+func (f *flight) report(msg string) {
+	f.mu.Lock()
+	var ps []Progress
+	for _, w := range f.waiters {
+		if w.progress != nil {
+			ps = append(ps, w.progress)
+		}
+	}
+	f.mu.Unlock()
+	for _, p := range ps {
+		p(msg)
+	}
+}
+
 // join makes the caller a waiter of r's flight, starting one if none is
 // live, and returns the channel its answer will arrive on.
-func (c *Client) join(ctx context.Context, r *call, deadline time.Time) (*flight, uint64, <-chan singleflight.Result) {
+func (c *Client) join(ctx context.Context, r *call, w waiter) (*flight, uint64, <-chan singleflight.Result) {
 	g := &c.flights
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if c.cache != nil {
 		// A flight may have filled the cache since the caller looked.
-		if res, err, ok := c.cache.get(r.key, time.Now()); ok {
+		if res, err, ok := c.cache.get(r.credKey, r.key, time.Now()); ok {
 			c.stats.cacheHits.Add(1) // the caller's first look (in load) was not counted
 			ch := make(chan singleflight.Result, 1)
-			ch <- singleflight.Result{Val: res, Err: err}
-			return &flight{waiters: map[uint64]time.Time{}, cancel: func() {}}, 0, ch
+			if err != nil {
+				ch <- singleflight.Result{Err: err}
+			} else {
+				ch <- singleflight.Result{Val: res}
+			}
+			return &flight{waiters: map[uint64]waiter{}, cancel: func() {}}, 0, ch
 		}
 		c.stats.cacheMisses.Add(1)
 	}
+	run := func(f *flight) func() (any, error) {
+		return func() (any, error) {
+			res, err := c.runFlight(f, r)
+			if err != nil {
+				return nil, err
+			}
+			return res, nil
+		}
+	}
 	f := g.flights[r.key]
 	if f != nil {
-		if id, ok := f.tryJoin(deadline); ok {
+		if id, ok := f.tryJoin(w); ok {
 			c.stats.coalesced.Add(1)
-			return f, id, g.group.DoChan(r.key, func() (any, error) { return c.runFlight(f, r) })
+			return f, id, g.group.DoChan(r.key, run(f))
 		}
 		g.group.Forget(r.key) // abandoned: its result goes to no one
 	}
 	fctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	f = &flight{ctx: fctx, cancel: cancel, waiters: map[uint64]time.Time{}}
-	id, _ := f.tryJoin(deadline)
+	f = &flight{ctx: fctx, cancel: cancel, started: time.Now(), credKey: r.credKey, waiters: map[uint64]waiter{}}
+	id, _ := f.tryJoin(w)
 	g.flights[r.key] = f
-	return f, id, g.group.DoChan(r.key, func() (any, error) { return c.runFlight(f, r) })
+	return f, id, g.group.DoChan(r.key, run(f))
+}
+
+// forgetFlights detaches the credential's reads in flight, so that callers
+// after a write start fresh ones instead of joining reads begun before it.
+func (g *flightGroup) forgetFlights(credKey string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for key, f := range g.flights {
+		if f.credKey == credKey {
+			delete(g.flights, key)
+			g.group.Forget(key)
+		}
+	}
 }
 
 // fetchRecovered is fetch with a panic turned into an error: singleflight
@@ -120,24 +171,33 @@ func (c *Client) join(ctx context.Context, r *call, deadline time.Time) (*flight
 func (c *Client) fetchRecovered(f *flight, r *call) (res *result, err *Error) {
 	defer func() {
 		if p := recover(); p != nil {
-			c.log.Error("lofty request panicked", "path", r.path, "panic", fmt.Sprint(p))
-			res, err = nil, &Error{Kind: KindUnknown, Path: r.path, Message: "internal error in lofty-mcp"}
+			c.log.Error("lofty request panicked", "endpoint", r.template, "panic", fmt.Sprint(p))
+			res, err = nil, &Error{Kind: KindUnknown, Method: r.method, Path: r.path, Message: "internal error in lofty-mcp"}
 		}
 	}()
 	return c.fetch(f, r)
 }
 
-// runFlight is the work of one flight: fetch, cache, retire.
-func (c *Client) runFlight(f *flight, r *call) (any, error) {
+// runFlight is the work of one flight: fetch, then for a read cache the
+// answer and retire the flight, for a write drop the credential's cached
+// reads.
+func (c *Client) runFlight(f *flight, r *call) (*result, *Error) {
 	defer f.cancel()
 	res, err := c.fetchRecovered(f, r)
+	if !r.read() {
+		if err == nil || !err.NotSent {
+			// Lofty took the write, or may have: what was read before is stale.
+			c.invalidate(r.credKey)
+		}
+		return res, err
+	}
 	if c.cache != nil && f.ctx.Err() == nil {
 		now := time.Now()
 		switch {
 		case err == nil:
-			c.cache.put(r.key, res, nil, now.Add(c.res.CacheTTL))
+			c.cache.put(r.credKey, r.key, res, nil, f.started, now.Add(c.res.CacheTTL))
 		case err.Kind == KindNotFound:
-			c.cache.put(r.key, nil, err, now.Add(c.res.NotFoundTTL))
+			c.cache.put(r.credKey, r.key, nil, err, f.started, now.Add(c.res.NotFoundTTL))
 		}
 	}
 	g := &c.flights
@@ -147,8 +207,14 @@ func (c *Client) runFlight(f *flight, r *call) (any, error) {
 		g.group.Forget(r.key)
 	}
 	g.mu.Unlock()
-	if err != nil {
-		return nil, err
+	return res, err
+}
+
+// invalidate drops every cached read of the credential and detaches its
+// reads in flight.
+func (c *Client) invalidate(credKey string) {
+	if c.cache != nil {
+		c.cache.invalidate(credKey, time.Now())
 	}
-	return res, nil
+	c.flights.forgetFlights(credKey)
 }

@@ -1,6 +1,7 @@
 package lofty
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -46,6 +47,8 @@ func (k Kind) String() string {
 // Error is a failed Lofty request. It never holds the credential.
 type Error struct {
 	Kind Kind
+	// Method is the HTTP method ("GET" when empty).
+	Method string
 	// Status is the HTTP status, 0 when no response arrived.
 	Status int
 	// Code is Lofty's own error code from a JSON body, "" when absent.
@@ -58,6 +61,13 @@ type Error struct {
 	RetryAfter time.Duration
 	// Credential names the credential's source (e.g. "LOFTY_API_KEY"), never its value.
 	Credential string
+	// BaseURL is set, redacted, when the request could not reach a base URL
+	// that is not Lofty's own (LOFTY_BASE_URL was changed): the sentence then
+	// points at that setting rather than at an outage.
+	BaseURL string
+	// NotSent reports that the request provably never reached Lofty (the
+	// connection was refused, or lofty-mcp gave up before sending it).
+	NotSent bool
 	// Err is the underlying transport error, if any.
 	Err error
 }
@@ -66,7 +76,12 @@ func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString("lofty: ")
 	if e.Path != "" {
-		b.WriteString("GET ")
+		if e.Method == "" {
+			b.WriteString("GET")
+		} else {
+			b.WriteString(e.Method)
+		}
+		b.WriteByte(' ')
 		b.WriteString(e.Path)
 		b.WriteString(": ")
 	}
@@ -87,6 +102,25 @@ func (e *Error) Error() string {
 }
 
 func (e *Error) Unwrap() error { return e.Err }
+
+// cancelledError is the error of a call whose caller went away.
+func cancelledError(path string) *Error {
+	return &Error{Kind: KindUnavailable, Path: path, Message: "request cancelled", Err: context.Canceled, NotSent: true}
+}
+
+// deadlineError is the error of a call that reached its deadline before an answer.
+func deadlineError(path, why string) *Error {
+	return &Error{Kind: KindUnavailable, Path: path, Message: why, Err: context.DeadlineExceeded}
+}
+
+// badResponse is the error of a 2xx answer lofty-mcp cannot use.
+func badResponse(status int, path, why string) *Error {
+	return &Error{Kind: KindBadResponse, Status: status, Path: path, Message: why}
+}
+
+// IsCancelled reports whether err is a call given up because its caller
+// cancelled it (not a Lofty outage).
+func IsCancelled(err error) bool { return errors.Is(err, context.Canceled) }
 
 // AsError returns the *Error in err's chain, if any.
 func AsError(err error) (*Error, bool) {

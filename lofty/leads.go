@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net/http"
 	"net/url"
 	"strconv"
 )
@@ -26,11 +27,11 @@ type Lead struct {
 	AssignedUserID *int64       `json:"assignedUserId,omitempty"`
 	AssignedUser   string       `json:"assignedUser,omitempty"`
 	Score          *int32       `json:"score,omitempty"`
-	CreateTime     string       `json:"createTime,omitempty"`
-	AssignTime     string       `json:"assignTime,omitempty"`
-	LastTouch      string       `json:"lastTouch,omitempty"`
-	LastVisit      string       `json:"lastVisit,omitempty"`
-	LastUpdateTime string       `json:"lastUpdateTime,omitempty"`
+	CreateTime     Time         `json:"createTime,omitempty"`
+	AssignTime     Time         `json:"assignTime,omitempty"`
+	LastTouch      Time         `json:"lastTouch,omitempty"`
+	LastVisit      Time         `json:"lastVisit,omitempty"`
+	LastUpdateTime Time         `json:"lastUpdateTime,omitempty"`
 	Tags           []LeadTag    `json:"tags,omitempty"`
 	Segments       []string     `json:"segments,omitempty"`
 	LeadTypes      []int32      `json:"leadTypes,omitempty"`
@@ -129,40 +130,35 @@ func (q LeadQuery) values() url.Values {
 // FindLeads returns one page of the leads matching q (GET /v1.0/leads).
 func (c *Client) FindLeads(ctx context.Context, q LeadQuery) (LeadList, error) {
 	var out LeadList
-	err := c.get(ctx, LeadsPath, q.values(), &out)
+	err := c.get(ctx, LeadsPath, LeadsPath, q.values(), &out)
 	return out, err
 }
 
+// LeadTemplate is the endpoint Lead calls.
+const LeadTemplate = LeadsPath + "/{leadId}"
+
 // LeadPath is the path of lead leadID.
-func LeadPath(leadID int64) string { return LeadsPath + "/" + strconv.FormatInt(leadID, 10) }
+func LeadPath(leadID int64) string { return fillLeadID(LeadTemplate, leadID) }
+
+// identified: a lead is known by its leadId.
+func (l *Lead) identified() bool { return l.LeadID != 0 }
 
 // Lead returns lead leadID (GET /v1.0/leads/{leadId}). Lofty wraps the lead
 // as {"lead": {...}}; a bare lead object is accepted too. A lead that does
 // not exist or that the caller cannot see is a KindNotFound error.
 func (c *Client) Lead(ctx context.Context, leadID int64) (Lead, error) {
 	path := LeadPath(leadID)
-	var body struct {
-		Lead   json.RawMessage `json:"lead"`
-		LeadID json.RawMessage `json:"leadId"`
-	}
 	var raw json.RawMessage
-	if err := c.get(ctx, path, nil, &raw); err != nil {
+	if err := c.get(ctx, LeadTemplate, path, nil, &raw); err != nil {
 		return Lead{}, err
 	}
+	var body struct {
+		Lead json.RawMessage `json:"lead"`
+	}
+	if json.Unmarshal(raw, &body) == nil && len(body.Lead) > 0 && !bytes.Equal(body.Lead, []byte("null")) {
+		raw = body.Lead
+	}
 	var out Lead
-	bad := &Error{Kind: KindBadResponse, Status: 200, Path: path, Message: "response is not the lead Lofty documents"}
-	if json.Unmarshal(raw, &body) != nil {
-		return Lead{}, bad
-	}
-	one := body.Lead
-	if len(one) == 0 || bytes.Equal(one, []byte("null")) {
-		if len(body.LeadID) == 0 {
-			return Lead{}, bad
-		}
-		one = raw
-	}
-	if json.Unmarshal(one, &out) != nil {
-		return Lead{}, bad
-	}
-	return out, nil
+	err := c.decodeBody(ctx, http.MethodGet, LeadTemplate, path, http.StatusOK, raw, &out)
+	return out, err
 }

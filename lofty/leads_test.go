@@ -230,10 +230,17 @@ func TestLeadUnwrapsAndKeepsIDsExact(t *testing.T) {
 			t.Errorf("%s: decoded %+v", body, l)
 		}
 	}
-	for _, body := range []string{`{}`, `{"lead":null}`, `[]`, `"x"`, `{"lead":{"leadId":"abc"}}`} {
+	for _, body := range []string{`{"lead":null}`, `[]`, `"x"`, `{"lead":{"leadId":"abc"}}`, `{"lead":{"firstName":"Max"}}`} {
 		c, _ := scripted(t, 200, body)
 		if _, err := c.Lead(ctx, 1); lofty.KindOf(err) != lofty.KindBadResponse {
 			t.Errorf("%s: err = %v, want a bad_response error", body, err)
+		}
+	}
+	// An empty answer is no lead: never an empty success.
+	for _, body := range []string{`{}`, `{"code":0,"message":"success","data":{}}`, `{"lead":{}}`} {
+		c, _ := scripted(t, 200, body)
+		if _, err := c.Lead(ctx, 1); lofty.KindOf(err) != lofty.KindNotFound {
+			t.Errorf("%s: err = %v, want not_found", body, err)
 		}
 	}
 	c, _ := scripted(t, 404, `{"code":20006,"message":"LEAD_NOT_EXIST"}`)

@@ -1,8 +1,6 @@
 package lofty
 
 import (
-	"context"
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -10,122 +8,178 @@ import (
 	"time"
 
 	"github.com/hashicorp/golang-lru/v2/simplelru"
-	"golang.org/x/time/rate"
 )
 
-// Rate limiting. Lofty counts requests per app (credential) per minute, so
-// each credential has a gate of its own: a token bucket at RateLimit
-// requests a minute, and a hold that Lofty sets by answering
-// X-RateLimit-Remaining: 0 (until X-RateLimit-Reset) or 429 with a hint
-// (until Retry-After). Every attempt passes its credential's gate; a caller
-// waits there only if the wait ends before its deadline, and otherwise gets
-// a KindRateLimited error at once that says how long to wait.
+// Rate limiting. Lofty counts requests per app (credential) per minute
+// window, so each credential has a budget of its own: at most its limit in
+// any minute (a sliding window, so that no minute window Lofty counts ever
+// sees more; a burst may spend the whole allowance at once), and a hold
+// that Lofty sets by answering X-RateLimit-Remaining: 0 (until
+// X-RateLimit-Reset) or 429 with a hint (until Retry-After). While Lofty
+// reports how many requests remain in its window, no more than that are
+// sent before the window resets. Every attempt takes from its credential's
+// budget; a caller waits only if the wait fits its deadline and MaxWait,
+// and otherwise gets a KindRateLimited error at once that says how long to
+// wait.
 
-// maxGates bounds how many credentials' gates are remembered; the least
+// rateWindow is the span Lofty counts requests over.
+const rateWindow = time.Minute
+
+// waitReason says why a request must wait.
+type waitReason int
+
+const (
+	waitNone  waitReason = iota
+	waitLocal            // the credential's requests-a-minute limit
+	waitLofty            // Lofty said: none left until its window resets, or retry after
+)
+
+// limiter keeps each credential's request budget, by credential key.
+type limiter interface {
+	// take spends one request of the budget at now, or says how long
+	// until one is free (spending nothing) and why. limit is the requests
+	// a minute; unless fixed, a limit Lofty reported replaces it.
+	take(credKey string, limit int, fixed bool, now time.Time) (time.Duration, waitReason)
+	// held says how long Lofty holds the credential's requests from now
+	// (a 429's Retry-After, X-RateLimit-Remaining: 0): asked again once a
+	// request has its connection, so a hold announced while it queued counts.
+	held(credKey string, now time.Time) (time.Duration, waitReason)
+	// observe notes what an answer said about the budget.
+	observe(credKey string, b budget)
+}
+
+// budget is what an answer said about a credential's budget.
+type budget struct {
+	limit     int       // X-RateLimit-Limit; 0 unknown
+	remaining int       // X-RateLimit-Remaining; -1 unknown
+	reset     time.Time // X-RateLimit-Reset; zero unknown
+	holdUntil time.Time // no request before then (429 Retry-After, Remaining 0)
+}
+
+// readBudget reads X-RateLimit-Limit, -Remaining and -Reset, and a 429's
+// wait, from an answer at now.
+func readBudget(h http.Header, status int, hint time.Duration, now time.Time) budget {
+	b := budget{remaining: -1}
+	if h == nil {
+		return b
+	}
+	if n, err := strconv.Atoi(strings.TrimSpace(h.Get("X-RateLimit-Limit"))); err == nil && n > 0 {
+		b.limit = n
+	}
+	if t, ok := rateLimitReset(h, now); ok && t.After(now) {
+		b.reset = t
+	}
+	if n, err := strconv.Atoi(strings.TrimSpace(h.Get("X-RateLimit-Remaining"))); err == nil {
+		b.remaining = max(n, 0)
+		if n <= 0 && !b.reset.IsZero() {
+			b.holdUntil = b.reset
+		}
+	}
+	if status == http.StatusTooManyRequests && hint > 0 && now.Add(hint).After(b.holdUntil) {
+		b.holdUntil = now.Add(hint)
+	}
+	return b
+}
+
+// maxBudgets bounds how many credentials' budgets are remembered; the least
 // recently used is forgotten first.
-const maxGates = 1024
+const maxBudgets = 1024
 
-type gates struct {
+// localLimiter is the in-process limiter.
+type localLimiter struct {
+	mu  sync.Mutex
+	lru *simplelru.LRU[string, *credBudget]
+}
+
+func newLocalLimiter() *localLimiter {
+	l := &localLimiter{}
+	l.lru, _ = simplelru.NewLRU[string, *credBudget](maxBudgets, nil)
+	return l
+}
+
+func (l *localLimiter) budgetOf(credKey string) *credBudget {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if b, ok := l.lru.Get(credKey); ok {
+		return b
+	}
+	b := &credBudget{}
+	l.lru.Add(credKey, b)
+	return b
+}
+
+func (l *localLimiter) take(credKey string, limit int, fixed bool, now time.Time) (time.Duration, waitReason) {
+	return l.budgetOf(credKey).take(limit, fixed, now)
+}
+
+func (l *localLimiter) held(credKey string, now time.Time) (time.Duration, waitReason) {
+	return l.budgetOf(credKey).held(now)
+}
+
+func (l *localLimiter) observe(credKey string, b budget) {
+	l.budgetOf(credKey).observe(b)
+}
+
+// credBudget is one credential's budget.
+type credBudget struct {
 	mu        sync.Mutex
-	lru       *simplelru.LRU[string, *gate]
-	perMinute int
-	burst     int
+	sent      []time.Time // requests sent in the last rateWindow, oldest first
+	learned   int         // Lofty's X-RateLimit-Limit, 0 unknown
+	remaining int         // Lofty's count left until resetAt (valid while resetAt is ahead)
+	resetAt   time.Time
+	holdUntil time.Time
 }
 
-func newGates(perMinute, burst int) *gates {
-	g := &gates{perMinute: perMinute, burst: burst}
-	g.lru, _ = simplelru.NewLRU[string, *gate](maxGates, nil)
-	return g
+func (b *credBudget) held(now time.Time) (time.Duration, waitReason) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.holdUntil.After(now) {
+		return b.holdUntil.Sub(now), waitLofty
+	}
+	return 0, waitNone
 }
 
-// forCredential returns credKey's gate; nil (no limit) when g is nil.
-func (g *gates) forCredential(credKey string) *gate {
-	if g == nil {
-		return nil
+func (b *credBudget) take(limit int, fixed bool, now time.Time) (time.Duration, waitReason) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.holdUntil.After(now) {
+		return b.holdUntil.Sub(now), waitLofty
 	}
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if gt, ok := g.lru.Get(credKey); ok {
-		return gt
+	if b.resetAt.After(now) && b.remaining <= 0 {
+		return b.resetAt.Sub(now), waitLofty // Lofty's count for its window is spent
 	}
-	gt := &gate{
-		lim:       rate.NewLimiter(rate.Limit(float64(g.perMinute)/60), g.burst),
-		perMinute: g.perMinute,
+	if !fixed && b.learned > 0 {
+		limit = b.learned
 	}
-	g.lru.Add(credKey, gt)
-	return gt
+	cut := 0
+	for cut < len(b.sent) && !b.sent[cut].After(now.Add(-rateWindow)) {
+		cut++
+	}
+	b.sent = b.sent[cut:]
+	if len(b.sent) >= limit {
+		return b.sent[len(b.sent)-limit].Add(rateWindow).Sub(now), waitLocal
+	}
+	b.sent = append(b.sent, now)
+	if b.resetAt.After(now) {
+		b.remaining--
+	}
+	return 0, waitNone
 }
 
-// gate is one credential's rate limit.
-type gate struct {
-	lim       *rate.Limiter
-	perMinute int
-
-	mu        sync.Mutex
-	holdUntil time.Time // Lofty said: nothing before then
-}
-
-// wait takes a token, waiting for it (and for any hold) if that ends before
-// deadline; otherwise it fails at once with a KindRateLimited error whose
-// RetryAfter says how long the wait would have been.
-func (g *gate) wait(ctx context.Context, deadline time.Time, path string, st *counters) *Error {
-	if g == nil {
-		return nil
+func (b *credBudget) observe(o budget) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if o.limit > 0 {
+		b.learned = o.limit
 	}
-	now := time.Now()
-	res := g.lim.ReserveN(now, 1)
-	d := res.DelayFrom(now)
-	g.mu.Lock()
-	hold := g.holdUntil.Sub(now)
-	g.mu.Unlock()
-	wait, held := d, hold > d
-	if held {
-		wait = hold
-	}
-	if wait <= 0 {
-		return nil
-	}
-	if now.Add(wait).After(deadline) {
-		res.CancelAt(now)
-		st.rateLimitRejects.Add(1)
-		why := fmt.Sprintf("held back by lofty-mcp's own limit of %d requests a minute, LOFTY_RATE_LIMIT", g.perMinute)
-		if held {
-			why = "Lofty reported no requests left until its rate-limit window resets"
-		}
-		return &Error{Kind: KindRateLimited, Path: path, Message: why, RetryAfter: wait}
-	}
-	st.rateLimitWaits.Add(1)
-	st.rateLimitWaitNanos.Add(int64(wait))
-	if !sleep(ctx, wait) {
-		res.Cancel()
-		return &Error{Kind: KindUnavailable, Path: path, Message: "request cancelled", Err: context.Canceled}
-	}
-	return nil
-}
-
-// observe notes what a response says about the credential's budget:
-// X-RateLimit-Remaining: 0 holds every request until X-RateLimit-Reset, and
-// a 429 with a hint holds them for that long.
-func (g *gate) observe(h http.Header, status int, hint time.Duration, now time.Time) {
-	if g == nil || h == nil {
-		return
-	}
-	var until time.Time
-	if status == http.StatusTooManyRequests && hint > 0 {
-		until = now.Add(hint)
-	}
-	if v := strings.TrimSpace(h.Get("X-RateLimit-Remaining")); v != "" {
-		if n, err := strconv.ParseInt(v, 10, 64); err == nil && n <= 0 {
-			if t, ok := rateLimitReset(h, now); ok && t.After(until) {
-				until = t
-			}
+	if o.remaining >= 0 && !o.reset.IsZero() {
+		// Lofty's own count: no more than this until its window resets
+		// (an answer that overtook a later one cannot give back requests).
+		if !o.reset.Equal(b.resetAt) || o.remaining < b.remaining {
+			b.remaining, b.resetAt = o.remaining, o.reset
 		}
 	}
-	if until.After(now) {
-		g.mu.Lock()
-		if until.After(g.holdUntil) {
-			g.holdUntil = until
-		}
-		g.mu.Unlock()
+	if o.holdUntil.After(b.holdUntil) {
+		b.holdUntil = o.holdUntil
 	}
 }

@@ -2,59 +2,73 @@ package lofty
 
 import (
 	"context"
-	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
 	"net"
+	"net/http"
 	"strconv"
 	"time"
 )
 
-// How a call travels (Client.get):
+// How a call travels (Client.send):
 //
-//	cache ──hit──▶ answer
-//	  │ miss
-//	coalescing: join the identical read already in flight, or start one
-//	  │ (the flight runs on a context of its own, see flight)
+//	read:  cache ──hit──▶ answer
+//	         │ miss
+//	       coalescing: join the identical read already in flight, or start one
+//	         │ (the flight runs on a context of its own, see coalesce.go)
+//	write: a flight of its own (never cached, never coalesced)
 //	for each attempt:
-//	  rate gate: the credential's token bucket, and Lofty's own
-//	             "no requests left until X-RateLimit-Reset"
-//	  concurrency cap (held for the HTTP exchange only)
-//	  one HTTP GET, bounded by Timeout and the deadline
+//	  rate limit: the credential's budget (requests a minute, and Lofty's own
+//	              "no requests left until X-RateLimit-Reset")
+//	  concurrency cap (held for the HTTP exchange only); then the budget is
+//	              checked again, so that a hold Lofty announced while this
+//	              request queued is honoured
+//	  one HTTP exchange, bounded by Timeout and the deadline
 //	  429/502/503/504 or a connection failure: wait (Retry-After,
-//	  X-RateLimit-Reset, else exponential backoff with full jitter) and
-//	  go again, unless the wait would pass the deadline or MaxRetries is spent
+//	  X-RateLimit-Reset, else exponential backoff with full jitter) and go
+//	  again — a write that is not idempotent only when Lofty provably did not
+//	  act on it (429, connection refused)
 //	  │
-//	cache the answer (2xx for CacheTTL, 404 briefly), hand it to every waiter
+//	read: cache the answer (2xx for CacheTTL, 404 briefly), hand it to every waiter
+//	write: drop the credential's cached reads
 //
-// No wait is ever started that would end past the deadline: the call fails
-// at once instead, saying how long to wait (Error.RetryAfter).
+// No wait is ever started that would end past the deadline or last longer
+// than MaxWait: the call fails at once instead, saying how long to wait
+// (Error.RetryAfter).
 
 // Defaults of the resilience settings lofty-mcp runs with (DefaultResilience).
 const (
 	DefaultMaxRetries     = 3
-	DefaultRateLimit      = 100 // requests per minute per credential
 	DefaultMaxConcurrency = 8
 	DefaultCacheTTL       = 30 * time.Second
 	DefaultCallTimeout    = 60 * time.Second
+	DefaultMaxWait        = 10 * time.Second
 	DefaultRetryBaseDelay = 500 * time.Millisecond
 	DefaultRetryMaxDelay  = 10 * time.Second
 	DefaultNotFoundTTL    = 5 * time.Second
 	DefaultCacheEntries   = 1024
 	DefaultCacheBytes     = 32 << 20
+
+	// RateLimitAuto makes each credential's limit follow its kind (a
+	// personal API key DefaultAPIKeyRateLimit, an OAuth access token
+	// DefaultAccessTokenRateLimit) and, once Lofty reports it, Lofty's own
+	// X-RateLimit-Limit.
+	RateLimitAuto               = -1
+	DefaultAPIKeyRateLimit      = 10  // requests a minute; seen live for personal keys
+	DefaultAccessTokenRateLimit = 100 // requests a minute; Lofty's documented app limit
 )
 
 // Resilience configures how a Client copes with Lofty's limits and failures.
 // In the zero value everything is off: one attempt per call, no local rate
-// limit, no concurrency cap, no cache.
+// limit, no concurrency cap, no cache, no wait cap but the deadline.
 type Resilience struct {
-	// MaxRetries is how many times an idempotent read is sent again after a
-	// 429, 502, 503, 504 or a connection failure. 400, 401, 403, 404, other
+	// MaxRetries is how many times a call is sent again after a 429, 502,
+	// 503, 504 or a connection failure (a write that is not idempotent:
+	// after a 429 or a refused connection only). 400, 401, 403, 404, other
 	// 5xx and per-attempt timeouts are never retried.
 	MaxRetries int
 	// RetryBaseDelay and RetryMaxDelay shape the backoff when Lofty gives no
@@ -62,15 +76,21 @@ type Resilience struct {
 	// Zero: DefaultRetryBaseDelay, DefaultRetryMaxDelay.
 	RetryBaseDelay, RetryMaxDelay time.Duration
 
-	// RateLimit is the requests per minute allowed per credential (a token
-	// bucket). 0: no local limit; Lofty's X-RateLimit-Remaining is then not
-	// tracked either (its 429s are still retried).
+	// RateLimit is the requests allowed per credential in any minute
+	// (Lofty counts per minute window, so a burst may use the whole
+	// minute's allowance at once). 0: no local limit, and Lofty's
+	// X-RateLimit-* headers are not tracked either (its 429s are still
+	// retried). RateLimitAuto: by credential kind, following Lofty's
+	// X-RateLimit-Limit once seen.
 	RateLimit int
-	// RateBurst is the bucket size; 0: RateLimit/20, between 1 and 10.
-	RateBurst int
 
 	// MaxConcurrency caps the requests to Lofty in flight at once; 0: no cap.
 	MaxConcurrency int
+
+	// MaxWait is the longest single wait a call makes (rate limit,
+	// Retry-After, backoff, a free connection); a longer one fails the call
+	// at once, saying when to retry. 0: only the deadline bounds waits.
+	MaxWait time.Duration
 
 	// CacheTTL is how long a successful read is served from memory; 0: no cache.
 	CacheTTL time.Duration
@@ -82,10 +102,6 @@ type Resilience struct {
 	CacheEntries int
 	CacheBytes   int64
 
-	// Coalesce makes concurrent identical reads (same credential, same URL)
-	// share one upstream request.
-	Coalesce bool
-
 	// CallTimeout bounds a whole call (waits and retries included) when the
 	// caller's context has no earlier deadline; 0: DefaultCallTimeout.
 	CallTimeout time.Duration
@@ -95,10 +111,10 @@ type Resilience struct {
 func DefaultResilience() Resilience {
 	return Resilience{
 		MaxRetries:     DefaultMaxRetries,
-		RateLimit:      DefaultRateLimit,
+		RateLimit:      RateLimitAuto,
 		MaxConcurrency: DefaultMaxConcurrency,
+		MaxWait:        DefaultMaxWait,
 		CacheTTL:       DefaultCacheTTL,
-		Coalesce:       true,
 	}
 }
 
@@ -107,14 +123,16 @@ func (c *Client) setResilience(r Resilience) error {
 	switch {
 	case r.MaxRetries < 0:
 		return fmt.Errorf("LOFTY_MAX_RETRIES must be 0 or more, got %d", r.MaxRetries)
-	case r.RateLimit < 0:
-		return fmt.Errorf("LOFTY_RATE_LIMIT must be 0 (no limit) or more, got %d", r.RateLimit)
+	case r.RateLimit < RateLimitAuto:
+		return fmt.Errorf("LOFTY_RATE_LIMIT must be 0 (no limit), a positive number or auto, got %d", r.RateLimit)
 	case r.MaxConcurrency < 0:
 		return fmt.Errorf("LOFTY_MAX_CONCURRENCY must be 0 (no cap) or more, got %d", r.MaxConcurrency)
 	case r.CacheTTL < 0:
 		return fmt.Errorf("LOFTY_CACHE_TTL must be 0 (no cache) or more, got %s", r.CacheTTL)
 	case r.CallTimeout < 0:
 		return fmt.Errorf("LOFTY_CALL_TIMEOUT must be positive, got %s", r.CallTimeout)
+	case r.MaxWait < 0:
+		return fmt.Errorf("LOFTY_MAX_WAIT must be 0 or more, got %s", r.MaxWait)
 	}
 	if r.RetryBaseDelay <= 0 {
 		r.RetryBaseDelay = DefaultRetryBaseDelay
@@ -135,53 +153,30 @@ func (c *Client) setResilience(r Resilience) error {
 	if r.CacheBytes <= 0 {
 		r.CacheBytes = DefaultCacheBytes
 	}
-	if r.RateLimit > 0 && r.RateBurst <= 0 {
-		r.RateBurst = min(max(r.RateLimit/20, 1), 10)
-	}
 	c.res = r
-	if r.RateLimit > 0 {
-		c.gates = newGates(r.RateLimit, r.RateBurst)
+	if r.RateLimit != 0 {
+		c.limits = newLocalLimiter()
 	}
 	if r.MaxConcurrency > 0 {
 		c.sem = make(chan struct{}, r.MaxConcurrency)
 	}
 	if r.CacheTTL > 0 {
-		c.cache = newCache(r.CacheEntries, r.CacheBytes)
+		c.cache = newLocalCache(r.CacheEntries, r.CacheBytes)
 	}
 	c.flights.init()
 	return nil
 }
 
-// call is one read: where it goes, with which credential, and the keys that
-// identify it without holding the secret.
-type call struct {
-	path    string
-	url     string
-	cred    Credential
-	credKey string // hash of the credential: rate gate
-	key     string // hash of the credential and the URL: cache and coalescing
-}
-
-func newCall(path, u string, cred Credential) *call {
-	h := sha256.New()
-	h.Write([]byte{byte(cred.Kind)})
-	h.Write([]byte(cred.Secret))
-	credSum := h.Sum(nil)
-	h.Write([]byte{0})
-	h.Write([]byte(u))
-	return &call{path: path, url: u, cred: cred,
-		credKey: hex.EncodeToString(credSum), key: hex.EncodeToString(h.Sum(nil))}
-}
-
-// result is a successful read: the status and the JSON body, shared
+// result is a successful answer: the status and the JSON body, shared
 // read-only by every caller that gets it.
 type result struct {
 	status int
 	body   []byte
 }
 
-// load returns r's answer from the cache, from a coalesced flight, or from
-// a new one. The caller waits until its own context ends, at the latest.
+// load returns r's answer: a read from the cache, from a coalesced flight
+// or from a new one; a write from a flight of its own. The caller waits
+// until its own context ends, at the latest.
 func (c *Client) load(ctx context.Context, r *call) (*result, error) {
 	start := time.Now()
 	deadline := start.Add(c.res.CallTimeout)
@@ -190,29 +185,30 @@ func (c *Client) load(ctx context.Context, r *call) (*result, error) {
 	}
 	ctx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
+	w := waiter{deadline: deadline, progress: progressOf(ctx)}
 
-	if c.cache != nil {
-		if res, err, ok := c.cache.get(r.key, start); ok {
-			c.stats.cacheHits.Add(1)
-			return res, err
-		}
-	}
-	if !c.res.Coalesce {
-		if c.cache != nil {
-			c.stats.cacheMisses.Add(1)
-		}
+	if !r.read() {
 		fctx, cancel := context.WithCancel(ctx)
-		f := &flight{ctx: fctx, cancel: cancel, waiters: map[uint64]time.Time{1: deadline}}
-		v, err := c.runFlight(f, r)
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil, ctxError(ctx, r.path, deadline.Sub(start))
-			}
-			return nil, err
+		f := &flight{ctx: fctx, cancel: cancel, started: start, waiters: map[uint64]waiter{1: w}}
+		res, err := c.runFlight(f, r)
+		switch {
+		case err == nil:
+			return res, nil
+		case errors.Is(err, context.Canceled) && ctx.Err() != nil:
+			return nil, ctxError(ctx, r, deadline.Sub(start))
 		}
-		return v.(*result), nil
+		return nil, err
 	}
-	f, id, ch := c.join(ctx, r, deadline)
+	if c.cache != nil {
+		if res, err, ok := c.cache.get(r.credKey, r.key, start); ok {
+			c.stats.cacheHits.Add(1)
+			if err != nil {
+				return nil, err
+			}
+			return res, nil
+		}
+	}
+	f, id, ch := c.join(ctx, r, w)
 	select {
 	case out := <-ch:
 		f.leave(id)
@@ -226,53 +222,56 @@ func (c *Client) load(ctx context.Context, r *call) (*result, error) {
 		return out.Val.(*result), nil
 	case <-ctx.Done():
 		f.leave(id) // the last caller to leave aborts the request
-		return nil, ctxError(ctx, r.path, deadline.Sub(start))
+		return nil, ctxError(ctx, r, deadline.Sub(start))
 	}
 }
 
 // ctxError is the error of a caller whose context ended first.
-func ctxError(ctx context.Context, path string, budget time.Duration) *Error {
+func ctxError(ctx context.Context, r *call, budget time.Duration) *Error {
+	var e *Error
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		return &Error{Kind: KindUnavailable, Path: path,
-			Message: "no answer within " + roundDuration(budget), Err: context.DeadlineExceeded}
+		e = deadlineError(r.path, "no answer within "+roundDuration(budget))
+	} else {
+		e = cancelledError(r.path)
+		e.NotSent = false // it may have been sent before the caller left
 	}
-	return &Error{Kind: KindUnavailable, Path: path, Message: "request cancelled", Err: context.Canceled}
+	e.Method = r.method
+	return e
 }
 
-// deadlineError is the error of a flight that reached its deadline before an answer.
-func deadlineError(path, why string) *Error {
-	return &Error{Kind: KindUnavailable, Path: path, Message: why, Err: context.DeadlineExceeded}
-}
-
-// fetch runs r's attempts for flight f: rate gate, concurrency cap, HTTP,
-// and retries, never waiting past f's deadline.
+// fetch runs r's attempts for flight f: rate limit, concurrency cap, HTTP,
+// and retries, never waiting past f's deadline or longer than MaxWait.
 func (c *Client) fetch(f *flight, r *call) (*result, *Error) {
 	ctx := f.ctx
-	g := c.gates.forCredential(r.credKey)
 	for n := 0; ; n++ {
-		if err := g.wait(ctx, f.deadline(), r.path, &c.stats); err != nil {
-			return nil, err
-		}
-		if err := c.acquire(ctx, f.deadline(), r.path); err != nil {
+		if err := c.turn(f, r); err != nil {
 			return nil, err
 		}
 		limit := min(c.timeout, time.Until(f.deadline()))
 		if limit <= 0 {
 			c.release()
-			return nil, deadlineError(r.path, "no time left before the deadline")
+			e := deadlineError(r.path, "no time left before the deadline")
+			e.NotSent = true
+			return nil, e
 		}
-		a := c.do(ctx, r, limit, n)
+		a := c.exchange(ctx, r, limit, n)
 		c.release()
-		g.observe(a.header, a.status, a.hint, time.Now())
+		if c.limits != nil {
+			c.limits.observe(r.credKey, readBudget(a.header, a.status, a.hint, time.Now()))
+		}
 		if a.err == nil {
 			return &result{status: a.status, body: a.body}, nil
 		}
-		if !a.retriable || ctx.Err() != nil {
+		retry := a.retriable
+		if !r.idempotent() {
+			retry = a.err.NotSent && (a.status == http.StatusTooManyRequests || a.retriable)
+		}
+		if !retry || ctx.Err() != nil {
 			return nil, a.err
 		}
 		if n >= c.res.MaxRetries {
 			if c.res.MaxRetries > 0 {
-				c.log.LogAttrs(ctx, slog.LevelDebug, "lofty retries spent", slog.String("path", r.path),
+				c.log.LogAttrs(ctx, slog.LevelDebug, "lofty retries spent", slog.String("endpoint", r.template),
 					slog.Int("attempts", n+1), slog.String("kind", a.err.Kind.String()), slog.Int("status", a.status))
 			}
 			return nil, a.err
@@ -281,22 +280,129 @@ func (c *Client) fetch(f *flight, r *call) (*result, *Error) {
 		if wait <= 0 {
 			wait = c.backoff(n)
 		}
-		if time.Now().Add(wait).After(f.deadline()) {
-			// Waiting would pass the deadline: answer now, and say when
-			// Lofty will take the request (a.err.RetryAfter holds its hint).
-			c.log.LogAttrs(ctx, slog.LevelDebug, "lofty not retrying: the wait would pass the deadline",
-				slog.String("path", r.path), slog.Int("status", a.status), slog.Duration("wait", wait),
+		if !c.fits(f, wait) {
+			// Waiting would pass the deadline or MaxWait: answer now, and
+			// say when Lofty will take the request.
+			c.log.LogAttrs(ctx, slog.LevelDebug, "lofty not retrying: the wait is too long",
+				slog.String("endpoint", r.template), slog.Int("status", a.status), slog.Duration("wait", wait),
 				slog.Duration("left", time.Until(f.deadline())))
+			if a.err.RetryAfter == 0 {
+				a.err.RetryAfter = wait
+			}
 			return nil, a.err
 		}
 		c.stats.retries.Add(1)
-		c.log.LogAttrs(ctx, slog.LevelDebug, "lofty retry", slog.String("path", r.path),
+		c.log.LogAttrs(ctx, slog.LevelDebug, "lofty retry", slog.String("endpoint", r.template),
 			slog.Int("attempt", n+2), slog.Int("status", a.status), slog.String("kind", a.err.Kind.String()),
 			slog.Duration("wait", wait))
+		f.report(retryMessage(a, n+1, c.res.MaxRetries, wait))
 		if !sleep(ctx, wait) {
-			return nil, &Error{Kind: KindUnavailable, Path: r.path, Message: "request cancelled", Err: context.Canceled}
+			return nil, cancelledError(r.path)
 		}
 	}
+}
+
+// fits reports whether a wait of d may start now: it ends before the
+// deadline and is no longer than MaxWait.
+func (c *Client) fits(f *flight, d time.Duration) bool {
+	return (c.res.MaxWait <= 0 || d <= c.res.MaxWait) && !time.Now().Add(d).After(f.deadline())
+}
+
+// turn waits until r may be sent: the credential's rate-limit budget has
+// room, and a connection slot is free (held on return: release it). Lofty
+// may announce a hold while r waits for a slot, so the budget is looked at
+// again once the slot is taken.
+func (c *Client) turn(f *flight, r *call) *Error {
+	for {
+		if err := c.waitBudget(f, r); err != nil {
+			return err
+		}
+		if err := c.acquire(f, r); err != nil {
+			return err
+		}
+		if c.limits == nil {
+			return nil
+		}
+		hold, _ := c.limits.held(r.credKey, time.Now())
+		if hold <= 0 {
+			return nil
+		}
+		c.release()
+	}
+}
+
+// waitBudget takes one request from the credential's budget, waiting for
+// one to free if that fits (see fits); otherwise it fails at once with a
+// KindRateLimited error whose RetryAfter says how long the wait would be.
+func (c *Client) waitBudget(f *flight, r *call) *Error {
+	if c.limits == nil {
+		return nil
+	}
+	limit, fixed := c.rateLimit(r.cred)
+	for {
+		now := time.Now()
+		wait, why := c.limits.take(r.credKey, limit, fixed, now)
+		if wait <= 0 {
+			return nil
+		}
+		if !c.fits(f, wait) {
+			c.stats.rateLimitRejects.Add(1)
+			msg := "Lofty reported no requests left until its rate-limit window resets"
+			if why == waitLocal {
+				msg = c.rateLimitText(r.cred, limit, fixed)
+			}
+			return &Error{Kind: KindRateLimited, Method: r.method, Path: r.path, Message: msg, RetryAfter: wait, NotSent: true}
+		}
+		c.stats.rateLimitWaits.Add(1)
+		c.stats.rateLimitWaitNanos.Add(int64(wait))
+		f.report("Lofty's rate limit: waiting " + humanDuration(wait))
+		if !sleep(f.ctx, wait) {
+			return cancelledError(r.path)
+		}
+	}
+}
+
+// rateLimit is the requests a minute allowed for cred, and whether that is
+// fixed (configured) or a default that Lofty's X-RateLimit-Limit replaces.
+func (c *Client) rateLimit(cred Credential) (int, bool) {
+	if c.res.RateLimit > 0 {
+		return c.res.RateLimit, true
+	}
+	if cred.Kind == AccessToken {
+		return DefaultAccessTokenRateLimit, false
+	}
+	return DefaultAPIKeyRateLimit, false
+}
+
+func (c *Client) rateLimitText(cred Credential, limit int, fixed bool) string {
+	if fixed {
+		return fmt.Sprintf("held back by lofty-mcp's own limit of %d requests a minute, LOFTY_RATE_LIMIT", limit)
+	}
+	kind := "a personal API key"
+	if cred.Kind == AccessToken {
+		kind = "an OAuth access token"
+	}
+	return fmt.Sprintf("held back by lofty-mcp's limit of %d requests a minute for %s (LOFTY_RATE_LIMIT sets another)", limit, kind)
+}
+
+// retryMessage says what a retry is about, for progress.
+func retryMessage(a attempt, n, of int, wait time.Duration) string {
+	what := "the connection to Lofty failed"
+	switch {
+	case a.status == http.StatusTooManyRequests:
+		what = "Lofty's rate limit was reached (429)"
+	case a.status != 0:
+		what = "Lofty answered " + strconv.Itoa(a.status)
+	}
+	return fmt.Sprintf("%s; retrying in %s (%d of %d)", what, humanDuration(wait), n, of)
+}
+
+// humanDuration rounds d up to whole seconds ("8 s"), or says "under a second".
+func humanDuration(d time.Duration) string {
+	if d < time.Second {
+		return "under a second"
+	}
+	return strconv.FormatInt(int64((d+time.Second-1)/time.Second), 10) + " s"
 }
 
 // backoff is the wait before retry n+1 without a hint from Lofty:
@@ -312,8 +418,9 @@ func (c *Client) backoff(n int) time.Duration {
 	return rand.N(ceiling)
 }
 
-// acquire takes a slot of the concurrency cap, waiting at most until deadline.
-func (c *Client) acquire(ctx context.Context, deadline time.Time, path string) *Error {
+// acquire takes a slot of the concurrency cap, waiting at most until the
+// deadline or MaxWait.
+func (c *Client) acquire(f *flight, r *call) *Error {
 	if c.sem == nil {
 		return nil
 	}
@@ -322,15 +429,24 @@ func (c *Client) acquire(ctx context.Context, deadline time.Time, path string) *
 		return nil
 	default:
 	}
-	timer := time.NewTimer(time.Until(deadline))
+	limit := time.Until(f.deadline())
+	why := "all " + strconv.Itoa(cap(c.sem)) + " connections to Lofty (LOFTY_MAX_CONCURRENCY) stayed busy until the deadline"
+	if c.res.MaxWait > 0 && c.res.MaxWait < limit {
+		limit = c.res.MaxWait
+		why = "all " + strconv.Itoa(cap(c.sem)) + " connections to Lofty (LOFTY_MAX_CONCURRENCY) stayed busy for " + roundDuration(limit) + " (LOFTY_MAX_WAIT)"
+	}
+	f.report("waiting for a free connection to Lofty")
+	timer := time.NewTimer(limit)
 	defer timer.Stop()
 	select {
 	case c.sem <- struct{}{}:
 		return nil
-	case <-ctx.Done():
-		return &Error{Kind: KindUnavailable, Path: path, Message: "request cancelled", Err: context.Canceled}
+	case <-f.ctx.Done():
+		return cancelledError(r.path)
 	case <-timer.C:
-		return deadlineError(path, "all "+strconv.Itoa(cap(c.sem))+" connections to Lofty (LOFTY_MAX_CONCURRENCY) stayed busy until the deadline")
+		e := deadlineError(r.path, why)
+		e.NotSent = true
+		return e
 	}
 }
 

@@ -2,6 +2,7 @@ package lofty
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -31,35 +32,62 @@ func TestBackoffIsFullJitterCappedExponential(t *testing.T) {
 }
 
 func TestCacheBoundedByBytesAndEntries(t *testing.T) {
-	c := newCache(4, 64<<10)
-	exp := time.Now().Add(time.Minute)
+	c := newLocalCache(4, 64<<10)
+	now := time.Now()
+	exp := now.Add(time.Minute)
 	body := []byte(strings.Repeat("x", 4<<10))
 	for i := range 10 {
-		c.put(strconv.Itoa(i), &result{status: 200, body: body}, nil, exp)
+		c.put("cred", strconv.Itoa(i), &result{status: 200, body: body}, nil, now, exp)
 	}
 	if c.lru.Len() != 4 {
 		t.Errorf("%d entries, want 4", c.lru.Len())
 	}
-	c = newCache(100, 64<<10)
+	c = newLocalCache(100, 64<<10)
 	for i := range 100 {
-		c.put(strconv.Itoa(i), &result{status: 200, body: body}, nil, exp)
+		c.put("cred", strconv.Itoa(i), &result{status: 200, body: body}, nil, now, exp)
 	}
 	if c.bytes > 64<<10 {
 		t.Errorf("cache holds %d bytes, over its 64 KiB bound", c.bytes)
 	}
-	if _, _, ok := c.get("99", time.Now()); !ok {
+	if _, _, ok := c.get("cred", "99", time.Now()); !ok {
 		t.Error("the newest entry was evicted")
 	}
 	// Replacing an entry does not count it twice.
 	before := c.bytes
-	c.put("99", &result{status: 200, body: body}, nil, exp)
+	c.put("cred", "99", &result{status: 200, body: body}, nil, now, exp)
 	if c.bytes != before {
 		t.Errorf("bytes %d after replacing an entry, want %d", c.bytes, before)
 	}
 	// A body over an eighth of the cache is not kept.
-	c.put("big", &result{status: 200, body: make([]byte, 16<<10)}, nil, exp)
-	if _, _, ok := c.get("big", time.Now()); ok {
+	c.put("cred", "big", &result{status: 200, body: make([]byte, 16<<10)}, nil, now, exp)
+	if _, _, ok := c.get("cred", "big", time.Now()); ok {
 		t.Error("an oversized body was cached")
+	}
+}
+
+// A write drops the credential's entries, not another's, and an answer read
+// before the write is not stored after it.
+func TestCacheInvalidation(t *testing.T) {
+	c := newLocalCache(16, 1<<20)
+	t0 := time.Now()
+	exp := t0.Add(time.Minute)
+	res := &result{status: 200, body: []byte(`{}`)}
+	c.put("a", "a1", res, nil, t0, exp)
+	c.put("b", "b1", res, nil, t0, exp)
+	c.invalidate("a", t0.Add(time.Millisecond))
+	if _, _, ok := c.get("a", "a1", t0.Add(2*time.Millisecond)); ok {
+		t.Error("a's entry survived a's write")
+	}
+	if _, _, ok := c.get("b", "b1", t0.Add(2*time.Millisecond)); !ok {
+		t.Error("b's entry was dropped by a's write")
+	}
+	c.put("a", "a2", res, nil, t0, exp) // a read begun before the write
+	if _, _, ok := c.get("a", "a2", t0.Add(3*time.Millisecond)); ok {
+		t.Error("a read begun before the write was stored after it")
+	}
+	c.put("a", "a3", res, nil, t0.Add(2*time.Millisecond), exp)
+	if _, _, ok := c.get("a", "a3", t0.Add(3*time.Millisecond)); !ok {
+		t.Error("a read begun after the write was not stored")
 	}
 }
 
@@ -83,11 +111,22 @@ func TestRateLimitResetForms(t *testing.T) {
 }
 
 func TestCallKeysSeparateCredentials(t *testing.T) {
-	u := "https://api.lofty.com/v2.0/sales-agents/by-lead?leadId=1"
-	a := newCall("/p", u, Credential{Kind: APIKey, Secret: "s1"})
-	b := newCall("/p", u, Credential{Kind: APIKey, Secret: "s2"})
-	k := newCall("/p", u, Credential{Kind: AccessToken, Secret: "s1"})
-	o := newCall("/p", u+"0", Credential{Kind: APIKey, Secret: "s1"})
+	c, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mk := func(leadID string, cred Credential) *call {
+		r, err := c.newCall(request{method: "GET", template: SalesAgentPath, path: SalesAgentPath,
+			query: url.Values{"leadId": {leadID}}}, cred)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	a := mk("1", Credential{Kind: APIKey, Secret: "s1"})
+	b := mk("1", Credential{Kind: APIKey, Secret: "s2"})
+	k := mk("1", Credential{Kind: AccessToken, Secret: "s1"})
+	o := mk("10", Credential{Kind: APIKey, Secret: "s1"})
 	keys := map[string]bool{a.key: true, b.key: true, k.key: true, o.key: true}
 	if len(keys) != 4 {
 		t.Error("two calls that differ in credential, kind or URL share a key")

@@ -42,8 +42,8 @@ func resFake(t *testing.T) (*loftytest.Fake, string) {
 	return f, f.Start(t)
 }
 
-// resClient is a client for base with fast backoff, the cache and rate
-// limit off unless edit turns them on, and coalescing on.
+// resClient is a client for base with fast backoff, and the cache and rate
+// limit off unless edit turns them on (reads always coalesce).
 func resClient(t *testing.T, base string, edit func(*lofty.Config)) *lofty.Client {
 	t.Helper()
 	cfg := lofty.Config{
@@ -54,7 +54,6 @@ func resClient(t *testing.T, base string, edit func(*lofty.Config)) *lofty.Clien
 			MaxRetries:     lofty.DefaultMaxRetries,
 			RetryBaseDelay: 10 * time.Millisecond,
 			RetryMaxDelay:  50 * time.Millisecond,
-			Coalesce:       true,
 		},
 	}
 	if edit != nil {
@@ -292,37 +291,44 @@ func TestBackoffStaysWithinDeadline(t *testing.T) {
 }
 
 // 30 calls at 600 a minute (10/s, a burst of 10) take at least 2s.
-func TestRateLimiterSpacesRequests(t *testing.T) {
+// Lofty counts requests per minute window, so the whole minute's allowance
+// may go at once, and not one request more in any minute.
+func TestRateLimiterAllowsTheMinutesBurstThenHolds(t *testing.T) {
 	resNoLeaks(t)
 	f, base := resFake(t)
-	c := resClient(t, base, func(cfg *lofty.Config) { cfg.Resilience.RateLimit = 600 })
+	c := resClient(t, base, func(cfg *lofty.Config) { cfg.Resilience.RateLimit = 20 })
 	start := time.Now()
 	var wg sync.WaitGroup
-	for i := range 30 {
+	for i := range 20 {
 		wg.Go(func() {
 			// Distinct leads: no coalescing; unknown leads are 404s, fine here.
 			_, _ = c.SalesAgentByLead(context.Background(), 1000+int64(i))
 		})
 	}
 	wg.Wait()
-	elapsed := time.Since(start)
-	burst := 10                                                   // min(600/20, 10)
-	want := time.Duration(30-burst) * time.Second / 10 * 95 / 100 // 5% slack for timer granularity
-	if elapsed < want {
-		t.Errorf("30 calls at 600/min took %v, want at least %v", elapsed, want)
+	if elapsed := time.Since(start); elapsed > 3*time.Second {
+		t.Errorf("20 calls at 20/min took %v: the burst was held back", elapsed)
 	}
-	if n := f.RequestCount(); n != 30 {
-		t.Errorf("fake saw %d requests, want 30", n)
+	if n := f.RequestCount(); n != 20 {
+		t.Errorf("fake saw %d requests, want 20", n)
 	}
-	if st := c.Stats(); st.RateLimitWaits < 19 {
-		t.Errorf("RateLimitWaits = %d, want at least 19", st.RateLimitWaits)
+	// The 21st would wait for the first to leave the window: about a minute.
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	_, err := c.SalesAgentByLead(ctx, 2000)
+	le := resErr(t, err)
+	if le.Kind != lofty.KindRateLimited || le.RetryAfter < 50*time.Second || le.RetryAfter > 61*time.Second {
+		t.Errorf("21st call: %v (retry after %v), want rate limited for about a minute", err, le.RetryAfter)
+	}
+	if n := f.RequestCount(); n != 20 {
+		t.Errorf("fake saw %d requests, want still 20", n)
 	}
 }
 
 func TestRateLimiterFailsFastPastDeadline(t *testing.T) {
 	resNoLeaks(t)
 	_, base := resFake(t)
-	c := resClient(t, base, func(cfg *lofty.Config) { cfg.Resilience.RateLimit = 1; cfg.Resilience.RateBurst = 1 })
+	c := resClient(t, base, func(cfg *lofty.Config) { cfg.Resilience.RateLimit = 1 })
 	if _, err := c.SalesAgentByLead(context.Background(), resLead); err != nil {
 		t.Fatal(err)
 	}
@@ -657,14 +663,14 @@ func TestCallTimeoutBoundsCallsWithoutDeadline(t *testing.T) {
 
 func TestResilienceValidation(t *testing.T) {
 	for _, r := range []lofty.Resilience{
-		{MaxRetries: -1}, {RateLimit: -1}, {MaxConcurrency: -1}, {CacheTTL: -time.Second}, {CallTimeout: -time.Second},
+		{MaxRetries: -1}, {RateLimit: -2}, {MaxConcurrency: -1}, {CacheTTL: -time.Second}, {CallTimeout: -time.Second}, {MaxWait: -time.Second},
 	} {
 		if _, err := lofty.New(lofty.Config{Resilience: r}); err == nil {
 			t.Errorf("lofty.New accepted %+v", r)
 		}
 	}
 	d := lofty.DefaultResilience()
-	if d.MaxRetries != 3 || d.RateLimit != 100 || d.CacheTTL != 30*time.Second || !d.Coalesce || d.MaxConcurrency <= 0 {
+	if d.MaxRetries != 3 || d.RateLimit != lofty.RateLimitAuto || d.CacheTTL != 30*time.Second || d.MaxWait != 10*time.Second || d.MaxConcurrency <= 0 {
 		t.Errorf("DefaultResilience() = %+v", d)
 	}
 }

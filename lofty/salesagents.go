@@ -23,8 +23,8 @@ type SalesAgent struct {
 	AgentExperience      string `json:"agentExperience,omitempty" jsonschema:"description=Agent experience"`
 	Email                string `json:"email,omitempty" jsonschema:"description=Assistant's email"`
 	Status               string `json:"status,omitempty" jsonschema:"description=ACTIVE\\, INACTIVE\\, ..."`
-	CreatedAt            string `json:"createdAt,omitempty" jsonschema:"description=Created (ISO 8601)"`
-	UpdatedAt            string `json:"updatedAt,omitempty" jsonschema:"description=Updated (ISO 8601)"`
+	CreatedAt            Time   `json:"createdAt,omitempty" jsonschema:"description=Created (RFC 3339)"`
+	UpdatedAt            Time   `json:"updatedAt,omitempty" jsonschema:"description=Updated (RFC 3339)"`
 	HasQuotaSeat         *bool  `json:"hasQuotaSeat,omitempty" jsonschema:"description=Has a valid quota seat"`
 	BorrowLevel          string `json:"borrowLevel,omitempty" jsonschema:"description=If borrowed: SELF\\, GROUP or TEAM"`
 	BorrowID             *int64 `json:"borrowId,omitempty" jsonschema:"description=User or office borrowed from"`
@@ -39,6 +39,9 @@ const SalesAgentPath = "/v2.0/sales-agents/by-lead"
 func (c *Client) SalesAgentByLead(ctx context.Context, leadID int64) (SalesAgent, error) {
 	var out SalesAgent
 	q := url.Values{"leadId": []string{strconv.FormatInt(leadID, 10)}}
-	err := c.get(ctx, SalesAgentPath, q, &out)
+	err := c.get(ctx, SalesAgentPath, SalesAgentPath, q, &out)
 	return out, err
 }
+
+// identified: a sales agent is known by its id.
+func (a *SalesAgent) identified() bool { return a.ID != nil }

@@ -17,21 +17,28 @@ const (
 	LeadMuteStatusPath    = "/v2.0/sales-agent/lead/mute-status"
 )
 
+// Endpoint templates of the Sales Agents V2 endpoints with a lead in their path.
+const (
+	WorkingLeadTemplate = "/v2.0/sales-agents/working-lead/{leadId}"
+	PlanTasksTemplate   = "/v2.0/plan-tasks/lead/{leadId}"
+)
+
 // WorkingLeadPath is the path CheckWorkingLead calls for leadID.
-func WorkingLeadPath(leadID int64) string {
-	return "/v2.0/sales-agents/working-lead/" + strconv.FormatInt(leadID, 10)
-}
+func WorkingLeadPath(leadID int64) string { return fillLeadID(WorkingLeadTemplate, leadID) }
 
 // PlanTasksPath is the path PlanTasksForLead calls for leadID.
-func PlanTasksPath(leadID int64) string {
-	return "/v2.0/plan-tasks/lead/" + strconv.FormatInt(leadID, 10)
+func PlanTasksPath(leadID int64) string { return fillLeadID(PlanTasksTemplate, leadID) }
+
+// fillLeadID puts leadID in template's {leadId}.
+func fillLeadID(template string, leadID int64) string {
+	return strings.Replace(template, "{leadId}", strconv.FormatInt(leadID, 10), 1)
 }
 
 // CurrentSalesAgent returns the AI sales agent of the user whose credential
 // is used (GET /v2.0/sales-agents/current).
 func (c *Client) CurrentSalesAgent(ctx context.Context) (SalesAgent, error) {
 	var out SalesAgent
-	err := c.get(ctx, CurrentSalesAgentPath, nil, &out)
+	err := c.get(ctx, CurrentSalesAgentPath, CurrentSalesAgentPath, nil, &out)
 	return out, err
 }
 
@@ -52,7 +59,7 @@ type SalesAgentQuota struct {
 // (GET /v2.0/sales-agents/quota).
 func (c *Client) SalesAgentQuota(ctx context.Context) (SalesAgentQuota, error) {
 	var out SalesAgentQuota
-	err := c.get(ctx, SalesAgentQuotaPath, nil, &out)
+	err := c.get(ctx, SalesAgentQuotaPath, SalesAgentQuotaPath, nil, &out)
 	return out, err
 }
 
@@ -64,7 +71,7 @@ type WorkingLead struct {
 	LastName  string `json:"lastName,omitempty" jsonschema:"description=Last name"`
 	Email     string `json:"email,omitempty" jsonschema:"description=Email"`
 	Phone     string `json:"phone,omitempty" jsonschema:"description=Phone"`
-	CreatedAt string `json:"createdAt,omitempty" jsonschema:"description=Created"`
+	CreatedAt Time   `json:"createdAt,omitempty" jsonschema:"description=Added to the pool (RFC 3339)"`
 }
 
 // WorkingLeadCheck is what CheckWorkingLead learned.
@@ -84,13 +91,12 @@ type WorkingLeadCheck struct {
 func (c *Client) CheckWorkingLead(ctx context.Context, leadID int64) (WorkingLeadCheck, error) {
 	path := WorkingLeadPath(leadID)
 	var raw json.RawMessage
-	if err := c.get(ctx, path, nil, &raw); err != nil {
+	if err := c.get(ctx, WorkingLeadTemplate, path, nil, &raw); err != nil {
 		return WorkingLeadCheck{}, err
 	}
 	check, ok := workingLeadCheck(raw, true)
 	if !ok {
-		return WorkingLeadCheck{}, &Error{Kind: KindBadResponse, Status: 200, Path: path,
-			Message: "response is not the working-lead status Lofty documents"}
+		return WorkingLeadCheck{}, badResponse(200, path, "response is not the working-lead status Lofty documents")
 	}
 	return check, nil
 }
@@ -170,7 +176,7 @@ func (c *Client) WorkingLeads(ctx context.Context, q WorkingLeadQuery) (WorkingL
 		v.Set("desc", strconv.FormatBool(*q.Desc))
 	}
 	var out WorkingLeadList
-	err := c.get(ctx, WorkingLeadsPath, v, &out)
+	err := c.get(ctx, WorkingLeadsPath, WorkingLeadsPath, v, &out)
 	return out, err
 }
 
@@ -185,7 +191,7 @@ func (c *Client) LeadMuteStatus(ctx context.Context, leadID int64) (bool, error)
 		} `json:"data"`
 	}
 	q := url.Values{"leadId": []string{strconv.FormatInt(leadID, 10)}}
-	if err := c.get(ctx, LeadMuteStatusPath, q, &body); err != nil {
+	if err := c.get(ctx, LeadMuteStatusPath, LeadMuteStatusPath, q, &body); err != nil {
 		return false, err
 	}
 	if body.Data != nil {
@@ -196,8 +202,7 @@ func (c *Client) LeadMuteStatus(ctx context.Context, leadID int64) (bool, error)
 			return false, nil
 		}
 	}
-	return false, &Error{Kind: KindBadResponse, Status: 200, Path: LeadMuteStatusPath,
-		Message: "response has no mute status"}
+	return false, badResponse(200, LeadMuteStatusPath, "response has no mute status")
 }
 
 // PlanTask is Lofty's PlanTaskResponseV2: a task of the AI sales agent's
@@ -207,8 +212,8 @@ type PlanTask struct {
 	Content    string `json:"content,omitempty" jsonschema:"description=Task"`
 	TaskType   string `json:"taskType,omitempty" jsonschema:"description=CALL\\, EMAIL\\, TEXT\\, ..."`
 	Status     string `json:"status,omitempty" jsonschema:"description=PENDING\\, FINISHED or OVERDUE"`
-	DueAt      string `json:"dueAt,omitempty" jsonschema:"description=Due (ISO 8601)"`
-	CreatedAt  string `json:"createdAt,omitempty" jsonschema:"description=Created (ISO 8601)"`
+	DueAt      Time   `json:"dueAt,omitempty" jsonschema:"description=Due (RFC 3339)"`
+	CreatedAt  Time   `json:"createdAt,omitempty" jsonschema:"description=Created (RFC 3339)"`
 	AssignedTo *int64 `json:"assignedTo,omitempty" jsonschema:"description=Assigned user ID"`
 	CreatorID  *int64 `json:"creatorId,omitempty" jsonschema:"description=Creator user ID"`
 }
@@ -217,6 +222,6 @@ type PlanTask struct {
 // (GET /v2.0/plan-tasks/lead/{leadId}).
 func (c *Client) PlanTasksForLead(ctx context.Context, leadID int64) ([]PlanTask, error) {
 	var out []PlanTask
-	err := c.get(ctx, PlanTasksPath(leadID), nil, &out)
+	err := c.get(ctx, PlanTasksTemplate, PlanTasksPath(leadID), nil, &out)
 	return out, err
 }

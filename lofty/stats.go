@@ -26,6 +26,9 @@ type Stats struct {
 	// status of their answer; key 0 counts those that got no complete
 	// answer (refused, reset, timed out, cancelled).
 	Requests map[int]uint64
+	// Endpoints counts the same requests by method, endpoint template
+	// ("/v1.0/leads/{leadId}": never an id) and status.
+	Endpoints map[EndpointStatus]uint64
 	// Retries is how many requests were sent again after a 429, 502, 503,
 	// 504 or a connection failure.
 	Retries uint64
@@ -41,6 +44,13 @@ type Stats struct {
 	// RateLimitRejects is how many calls failed at once because the rate
 	// limit's wait would have passed their deadline.
 	RateLimitRejects uint64
+}
+
+// EndpointStatus is a request's method, endpoint template and the status
+// of its answer (0: none).
+type EndpointStatus struct {
+	Method, Endpoint string
+	Status           int
 }
 
 // UpstreamRequests is the number of HTTP requests sent to Lofty.
@@ -90,11 +100,15 @@ func (c *Client) Stats() Stats {
 		RateLimitWaitTime: time.Duration(st.rateLimitWaitNanos.Load()),
 		RateLimitRejects:  st.rateLimitRejects.Load(),
 	}
+	s.Requests = map[int]uint64{}
 	st.mu.Lock()
-	s.Requests = maps.Clone(st.byStatus)
+	s.Endpoints = maps.Clone(st.byEndpoint)
 	st.mu.Unlock()
-	if s.Requests == nil {
-		s.Requests = map[int]uint64{}
+	if s.Endpoints == nil {
+		s.Endpoints = map[EndpointStatus]uint64{}
+	}
+	for k, n := range s.Endpoints {
+		s.Requests[k.Status] += n
 	}
 	return s
 }
@@ -105,16 +119,17 @@ type counters struct {
 	rateLimitWaits, rateLimitRejects                  atomic.Uint64
 	rateLimitWaitNanos                                atomic.Int64
 
-	mu       sync.Mutex
-	byStatus map[int]uint64
+	mu         sync.Mutex
+	byEndpoint map[EndpointStatus]uint64
 }
 
-// request counts one HTTP request by the status of its answer (0: none).
-func (c *counters) request(status int) {
+// request counts one HTTP request by method, endpoint template and the
+// status of its answer (0: none).
+func (c *counters) request(method, endpoint string, status int) {
 	c.mu.Lock()
-	if c.byStatus == nil {
-		c.byStatus = map[int]uint64{}
+	if c.byEndpoint == nil {
+		c.byEndpoint = map[EndpointStatus]uint64{}
 	}
-	c.byStatus[status]++
+	c.byEndpoint[EndpointStatus{method, endpoint, status}]++
 	c.mu.Unlock()
 }

@@ -55,9 +55,16 @@ func ErrorText(err error, subject, notFound string) string {
 	case lofty.KindRateLimited:
 		s = "Lofty's rate limit was reached. " + retryHint(le.RetryAfter)
 	case lofty.KindUnavailable:
-		s = "Lofty is unavailable right now. Try again in a minute."
-		if le.RetryAfter > 0 { // a 503 with Retry-After that did not fit the call's deadline
+		switch {
+		case lofty.IsCancelled(le):
+			return "The call was cancelled before Lofty answered."
+		case le.BaseURL != "":
+			return fmt.Sprintf("lofty-mcp could not connect to LOFTY_BASE_URL (%s): %s. Check LOFTY_BASE_URL: it is set to something other than Lofty's own API (%s).",
+				le.BaseURL, le.Message, lofty.DefaultBaseURL)
+		case le.RetryAfter > 0: // a 503 with Retry-After that did not fit the call's deadline
 			s = "Lofty is unavailable right now. " + retryHint(le.RetryAfter)
+		default:
+			s = "Lofty is unavailable right now. Try again in a minute."
 		}
 	case lofty.KindBadResponse:
 		s = "Lofty sent a response lofty-mcp could not read. Try again later; if it persists, report it."

@@ -137,7 +137,7 @@ func newLeadSummary(l lofty.Lead) LeadSummary {
 	return LeadSummary{
 		LeadID: l.LeadID, FirstName: l.FirstName, LastName: l.LastName, Emails: l.Emails, Phones: l.Phones,
 		Stage: l.Stage, Source: l.Source, AssignedUserID: l.AssignedUserID, AssignedUser: l.AssignedUser,
-		CreateTime: l.CreateTime, LastTouch: l.LastTouch,
+		CreateTime: string(l.CreateTime), LastTouch: string(l.LastTouch),
 	}
 }
 

@@ -642,8 +642,9 @@ func TestConcurrentCalls(t *testing.T) {
 			t.Errorf("call %d (lead %d): isError %v, want %v", i, ids[i%len(ids)], res.IsError, wantErr)
 		}
 	}
-	if n := h.fake.RequestCount(); n != 40 {
-		t.Errorf("fake saw %d requests, want 40", n)
+	// Identical reads in flight together share a request.
+	if n := h.fake.RequestCount(); n < len(ids) || n > 40 {
+		t.Errorf("fake saw %d requests, want from %d (one per lead) to 40", n, len(ids))
 	}
 }
 

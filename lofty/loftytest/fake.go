@@ -5,7 +5,9 @@
 package loftytest
 
 import (
+	"bytes"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -20,6 +22,8 @@ type Request struct {
 	RawQuery      string
 	Authorization string
 	UserAgent     string
+	ContentType   string
+	Body          string // a write's body
 }
 
 // Fake is an http.Handler that behaves like Lofty. The zero value is not
@@ -91,10 +95,16 @@ func (f *Fake) RequestCount() int {
 // ServeHTTP implements http.Handler.
 func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !f.NoRecord {
+		var body []byte
+		if r.Body != nil && r.Method != http.MethodGet {
+			body, _ = io.ReadAll(io.LimitReader(r.Body, 1<<20))
+			r.Body = io.NopCloser(bytes.NewReader(body))
+		}
 		f.mu.Lock()
 		f.requests = append(f.requests, Request{
 			Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery,
 			Authorization: r.Header.Get("Authorization"), UserAgent: r.UserAgent(),
+			ContentType: r.Header.Get("Content-Type"), Body: string(body),
 		})
 		f.mu.Unlock()
 	}
