@@ -268,8 +268,9 @@ func upstreamPattern(t *testing.T, upstream string) *regexp.Regexp {
 
 // checkAnswerShapes answers the tool's example call with every variant of
 // the demo fake's own answer that answerShapes makes: each result must
-// conform to the tool's outputSchema (h.call checks it), or be an error that
-// says Lofty's answer could not be read. The answer as sent must succeed.
+// conform to the tool's outputSchema (h.call checks it), or be an error whose
+// sentence is about Lofty's 200 answer (could not be read, or means not
+// found). The answer as sent must succeed.
 func checkAnswerShapes(t *testing.T, h *lk, info tools.Info) {
 	pristine := loftytest.New(nil)
 	var first any
@@ -307,8 +308,10 @@ func checkAnswerShapes(t *testing.T, h *lk, info tools.Info) {
 		})
 		res := h.call(t, info.Name, info.Example) // a success is validated against the outputSchema
 		if res.IsError {
-			msg := lkText(t, res)
-			if sh.name == "as sent" || !strings.Contains(msg, "could not read") {
+			// Refused: a typed error's sentence about this answer, never the
+			// generic one, never Go syntax.
+			msg := h.fails(t, info.Name, info.Example)
+			if sh.name == "as sent" || strings.HasPrefix(msg, "The Lofty request failed") || !strings.Contains(msg, "HTTP 200") {
 				t.Errorf("answer %s: error %q", sh.name, msg)
 			}
 			continue
@@ -316,7 +319,7 @@ func checkAnswerShapes(t *testing.T, h *lk, info tools.Info) {
 		succeeded++
 	}
 	h.setScript(nil)
-	t.Logf("%d answer shapes: %d conforming results, %d refused as unreadable", len(shapes), succeeded, len(shapes)-succeeded)
+	t.Logf("%d answer shapes: %d conforming results, %d refused", len(shapes), succeeded, len(shapes)-succeeded)
 }
 
 func decodeNumbers(t *testing.T, raw []byte) any {
