@@ -691,12 +691,8 @@ func TestCLITools(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("tools --json: exit %d, stderr %s", code, stderr)
 	}
-	golden, err := os.ReadFile(goldenToolsList)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if out != string(golden) {
-		t.Errorf("`tools --json` differs from %s at %s", goldenToolsList, firstDifference(golden, []byte(out)))
+	if golden := goldenToolsList(t); out != string(golden) {
+		t.Errorf("`tools --json` differs from the tool snapshots at %s", firstDifference(golden, []byte(out)))
 	}
 }
 

@@ -7,15 +7,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
-)
 
-// goldenToolsList is the exact tools/list result of the default server,
-// indented with two spaces. A change to it is a reviewed diff.
-const goldenToolsList = "testdata/tools_list.golden.json"
+	"github.com/lofty-mcp/lofty-mcp/internal/toolgen"
+	"github.com/lofty-mcp/lofty-mcp/tools"
+)
 
 // defaultApp is the app as the binary builds it with no flags and an empty
 // environment.
@@ -56,27 +55,38 @@ func toolsListGoldenBytes(t *testing.T, a *app) []byte {
 	return out.Bytes()
 }
 
+// goldenToolsList is the tools/list result of the default server as the
+// snapshots in tools/testdata/snapshots (one per tool, written by
+// `go generate ./...`) give it: the default toolsets' tools, listed by name,
+// indented as `lofty-mcp tools --json` prints it.
+func goldenToolsList(t *testing.T) []byte {
+	t.Helper()
+	served, err := tools.Select(nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, tool := range served {
+		names = append(names, tool.Info().Name)
+	}
+	slices.Sort(names) // tools/list order
+	golden, err := toolgen.ReadToolsList(filepath.FromSlash(tools.SnapshotDir), names)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return golden
+}
+
+// TestToolsListGolden: the default app's tools/list is exactly its tools'
+// snapshots, in order. A change to a tool's listing is a reviewed one-file
+// diff of its snapshot.
 func TestToolsListGolden(t *testing.T) {
 	got := toolsListGoldenBytes(t, defaultApp(t))
-	if os.Getenv("UPDATE_GOLDEN") == "1" {
-		if err := os.MkdirAll(filepath.Dir(goldenToolsList), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(goldenToolsList, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("rewrote %s (%d bytes); review the diff before committing", goldenToolsList, len(got))
-		return
-	}
-	want, err := os.ReadFile(goldenToolsList)
-	if err != nil {
-		t.Fatalf("reading %s: %v\nCreate it with: UPDATE_GOLDEN=1 go test -run TestToolsListGolden .", goldenToolsList, err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("tools/list differs from %s at %s\n"+
-			"If the change is intended, rewrite the snapshot and review its diff:\n"+
-			"\tUPDATE_GOLDEN=1 go test -run TestToolsListGolden . && git diff %s",
-			goldenToolsList, firstDifference(want, got), goldenToolsList)
+	if want := goldenToolsList(t); !bytes.Equal(got, want) {
+		t.Errorf("tools/list differs from the snapshots in %s at %s\n"+
+			"If the change is intended, regenerate them and review the diff:\n"+
+			"\tgo generate ./... && git diff %s",
+			tools.SnapshotDir, firstDifference(want, got), tools.SnapshotDir)
 	}
 }
 
@@ -90,64 +100,6 @@ func TestToolsListGoldenIsWhatTheCLIPrints(t *testing.T) {
 	}
 	if want := toolsListGoldenBytes(t, a); !bytes.Equal(stdout.Bytes(), want) {
 		t.Errorf("`tools --json` output differs from the tools/list result at %s", firstDifference(want, stdout.Bytes()))
-	}
-}
-
-// TestToolsListSnapshotShape: the snapshot itself says what issue #2 asks of
-// get_sales_agent_by_lead, so a careless UPDATE_GOLDEN=1 cannot bless a
-// broken schema.
-func TestToolsListSnapshotShape(t *testing.T) {
-	raw, err := os.ReadFile(goldenToolsList)
-	if err != nil {
-		t.Skipf("no snapshot yet: %v", err)
-	}
-	var list struct {
-		Tools []struct {
-			Name        string         `json:"name"`
-			Title       string         `json:"title"`
-			Annotations map[string]any `json:"annotations"`
-			InputSchema struct {
-				Type                 string                    `json:"type"`
-				Properties           map[string]map[string]any `json:"properties"`
-				Required             []string                  `json:"required"`
-				AdditionalProperties *bool                     `json:"additionalProperties"`
-			} `json:"inputSchema"`
-			OutputSchema *struct {
-				Type       string                    `json:"type"`
-				Properties map[string]map[string]any `json:"properties"`
-			} `json:"outputSchema"`
-		} `json:"tools"`
-	}
-	if err := json.Unmarshal(raw, &list); err != nil {
-		t.Fatalf("%s is not a tools/list result: %v", goldenToolsList, err)
-	}
-	if bytes.Contains(raw, []byte(`"$ref"`)) {
-		t.Errorf("%s contains $ref", goldenToolsList)
-	}
-	found := false
-	for _, tool := range list.Tools {
-		if tool.Name != "get_sales_agent_by_lead" {
-			continue
-		}
-		found = true
-		in := tool.InputSchema
-		lead := in.Properties["leadId"]
-		if in.Type != "object" || in.AdditionalProperties == nil || *in.AdditionalProperties ||
-			strings.Join(in.Required, ",") != "leadId" || lead["type"] != "integer" || lead["minimum"] != float64(1) || lead["description"] == nil {
-			t.Errorf("inputSchema %+v is not {type object, leadId integer minimum 1 described and required, additionalProperties false}", in)
-		}
-		if tool.OutputSchema == nil || tool.OutputSchema.Type != "object" || len(tool.OutputSchema.Properties) != 17 {
-			t.Errorf("outputSchema %+v, want an object with 17 properties", tool.OutputSchema)
-		}
-		want := map[string]any{"title": tool.Title, "readOnlyHint": true, "destructiveHint": false, "idempotentHint": true, "openWorldHint": true}
-		for k, v := range want {
-			if tool.Annotations[k] != v {
-				t.Errorf("annotation %s = %v, want %v", k, tool.Annotations[k], v)
-			}
-		}
-	}
-	if !found {
-		t.Errorf("%s does not list get_sales_agent_by_lead", goldenToolsList)
 	}
 }
 

@@ -1,6 +1,21 @@
 // Package tools declares lofty-mcp's MCP tools as Spec values and turns them,
 // through one generic adapter, into mcp-go tools and handlers. Tool specs
-// know nothing of mcp-go; only this file and server.go touch it.
+// know nothing of mcp-go; only adapter.go, server.go and resources.go touch it.
+//
+// A new read tool is:
+//
+//  1. its Lofty method in lofty/, and the route of lofty/loftytest that
+//     answers it;
+//  2. one package-level Spec value here, in the file of its Lofty area,
+//     naming its toolset (a new toolset is one row of Toolsets);
+//  3. go generate ./...
+//
+// which registers the spec (zz_generated_registry.go) and writes its README
+// row, its mcpb/manifest.json entry and its tools/list snapshot
+// (testdata/snapshots/<tool>.json). The table-driven tests of
+// registry_test.go then call it as they call every tool: its example, bad
+// arguments, each Lofty error, and every shape of Lofty answer, each result
+// validated against its outputSchema.
 package tools
 
 import (
@@ -18,15 +33,22 @@ import (
 )
 
 // Spec declares one read-only Lofty tool: In is what the model sends, Out
-// what it gets back as structured content.
+// what it gets back as structured content. A package-level Spec value is all
+// a tool needs: `go generate ./...` registers it (zz_generated_registry.go)
+// and writes its README row, bundle manifest entry and tools/list snapshot,
+// and the table-driven tests call it.
 type Spec[In, Out any] struct {
 	Name        string
 	Title       string
 	Description string
-	// Toolset groups tools for selection (e.g. "sales_agents").
+	// Toolset groups tools for selection; it must name a toolset of Toolsets.
 	Toolset string
 	// Upstream is the Lofty endpoint the tool calls, for docs ("GET /v1.0/leads").
 	Upstream string
+	// Example is JSON arguments that the demo data answers successfully
+	// (e.g. `{"leadId": 563172647619608}`); empty means {}. Tests call every
+	// tool with it.
+	Example string
 	// Call does the work.
 	Call func(ctx context.Context, c *lofty.Client, in In) (Out, error)
 	// Subject names what the call was about in error sentences, e.g. "lead 42".
@@ -39,40 +61,42 @@ type Spec[In, Out any] struct {
 type Tool interface {
 	// Info describes the tool for listings.
 	Info() Info
-	build(c *lofty.Client, log *slog.Logger) (built, error)
+	build(c *lofty.Client, log *slog.Logger) (server.ServerTool, error)
 }
 
-// Info is a tool's name, title, toolset and upstream endpoint.
+// Info is what a Spec says about its tool, for listings, docs and tests.
 type Info struct {
-	Name     string
-	Title    string
-	Toolset  string
-	Upstream string
-}
-
-type built struct {
-	tool    server.ServerTool
-	args    *argDecoder
-	toolset string
+	Name        string
+	Title       string
+	Description string
+	Toolset     string
+	Upstream    string
+	Example     string // JSON arguments; never empty ({} at least)
 }
 
 // Info implements Tool.
 func (s Spec[In, Out]) Info() Info {
-	return Info{Name: s.Name, Title: s.Title, Toolset: s.Toolset, Upstream: s.Upstream}
+	example := s.Example
+	if example == "" {
+		example = "{}"
+	}
+	return Info{Name: s.Name, Title: s.Title, Description: s.Description, Toolset: s.Toolset,
+		Upstream: s.Upstream, Example: example}
 }
 
-func (s Spec[In, Out]) build(c *lofty.Client, log *slog.Logger) (built, error) {
+// build generates the tool's schemas (once, at start-up) and its handler.
+func (s Spec[In, Out]) build(c *lofty.Client, log *slog.Logger) (server.ServerTool, error) {
 	in, err := schema.Of[In]()
 	if err != nil {
-		return built{}, fmt.Errorf("tool %s input: %w", s.Name, err)
+		return server.ServerTool{}, fmt.Errorf("tool %s input: %w", s.Name, err)
 	}
 	out, err := schema.OutputOf[Out]()
 	if err != nil {
-		return built{}, fmt.Errorf("tool %s output: %w", s.Name, err)
+		return server.ServerTool{}, fmt.Errorf("tool %s output: %w", s.Name, err)
 	}
 	args, err := newArgDecoder[In](in)
 	if err != nil {
-		return built{}, fmt.Errorf("tool %s: %w", s.Name, err)
+		return server.ServerTool{}, fmt.Errorf("tool %s: %w", s.Name, err)
 	}
 	t := mcp.NewToolWithRawSchema(s.Name, s.Description, in)
 	t.Title = s.Title
@@ -84,7 +108,7 @@ func (s Spec[In, Out]) build(c *lofty.Client, log *slog.Logger) (built, error) {
 		IdempotentHint:  mcp.ToBoolPtr(true),
 		OpenWorldHint:   mcp.ToBoolPtr(true),
 	}
-	return built{tool: server.ServerTool{Tool: t, Handler: s.handler(c, args, log)}, args: args, toolset: s.Toolset}, nil
+	return server.ServerTool{Tool: t, Handler: s.handler(c, args, log)}, nil
 }
 
 // handler is the one adapter: decode and check arguments, call, and shape

@@ -17,9 +17,8 @@ import (
 // float64, so 64-bit IDs arrive exactly. Each error names the argument and
 // what is expected.
 type argDecoder struct {
-	props    map[string]*prop
-	order    []string // property names in schema order
-	integers []string // integer properties, which also accept decimal strings
+	props map[string]*prop
+	order []string // property names in schema order
 }
 
 type prop struct {
@@ -28,6 +27,7 @@ type prop struct {
 	required bool
 	min, max int64    // integer bounds (inclusive)
 	enum     []string // allowed values of a string, if the schema lists them
+	items    string   // JSON Schema type of an array's items, if given
 }
 
 func newArgDecoder[In any](inputSchema json.RawMessage) (*argDecoder, error) {
@@ -37,6 +37,9 @@ func newArgDecoder[In any](inputSchema json.RawMessage) (*argDecoder, error) {
 			Minimum *json.Number `json:"minimum"`
 			Maximum *json.Number `json:"maximum"`
 			Enum    []string     `json:"enum"`
+			Items   struct {
+				Type string `json:"type"`
+			} `json:"items"`
 		} `json:"properties"`
 		Required []string `json:"required"`
 	}
@@ -54,7 +57,7 @@ func newArgDecoder[In any](inputSchema json.RawMessage) (*argDecoder, error) {
 	}
 	d := &argDecoder{props: map[string]*prop{}, order: ordered.Properties}
 	for name, p := range doc.Properties {
-		pp := &prop{name: name, typ: p.Type, min: math.MinInt64, max: math.MaxInt64, enum: p.Enum}
+		pp := &prop{name: name, typ: p.Type, min: math.MinInt64, max: math.MaxInt64, enum: p.Enum, items: p.Items.Type}
 		if p.Type == "integer" {
 			var err error
 			if p.Minimum != nil {
@@ -67,7 +70,6 @@ func newArgDecoder[In any](inputSchema json.RawMessage) (*argDecoder, error) {
 					return nil, fmt.Errorf("input schema: %s maximum: %w", name, err)
 				}
 			}
-			d.integers = append(d.integers, name)
 		}
 		d.props[name] = pp
 	}
@@ -76,7 +78,6 @@ func newArgDecoder[In any](inputSchema json.RawMessage) (*argDecoder, error) {
 			p.required = true
 		}
 	}
-	sort.Strings(d.integers)
 	return d, nil
 }
 
@@ -121,6 +122,9 @@ func (p *prop) expect() string {
 	case "number":
 		return "a number"
 	case "array":
+		if p.items != "" {
+			return "an array of " + p.items + "s" // strings, integers, booleans, ...
+		}
 		return "an array"
 	case "object":
 		return "an object"
@@ -134,12 +138,6 @@ func (d *argDecoder) accepted() string {
 		return "no arguments"
 	}
 	return strings.Join(d.order, ", ")
-}
-
-// check reports what is wrong with raw, or nil.
-func (d *argDecoder) check(raw json.RawMessage) error {
-	_, err := d.normalize(raw)
-	return err
 }
 
 // decode checks raw (a JSON object, or empty for none) and decodes it into out.
@@ -290,52 +288,4 @@ func shortJSON(v json.RawMessage) string {
 		s = s[:60] + "…"
 	}
 	return s
-}
-
-// coerceIntegerStrings rewrites integer properties given as decimal strings
-// ("123") into JSON numbers, so that schema validation, which sees the
-// declared `integer` type, accepts what models commonly send. Everything else
-// is left as it is for validation to report.
-func (d *argDecoder) coerceIntegerStrings(raw json.RawMessage) (json.RawMessage, bool) {
-	if len(d.integers) == 0 || !bytes.Contains(raw, []byte{'"'}) {
-		return raw, false
-	}
-	var args map[string]json.RawMessage
-	if json.Unmarshal(raw, &args) != nil {
-		return raw, false
-	}
-	changed := false
-	for _, name := range d.integers {
-		v, ok := args[name]
-		if !ok || len(v) == 0 || v[0] != '"' {
-			continue
-		}
-		var s string
-		if json.Unmarshal(v, &s) == nil && isDecimalInteger(s) {
-			args[name] = json.RawMessage(canonicalInteger(s))
-			changed = true
-		}
-	}
-	if !changed {
-		return raw, false
-	}
-	out, err := json.Marshal(args)
-	if err != nil {
-		return raw, false
-	}
-	return out, true
-}
-
-// canonicalInteger drops leading zeros from a decimal integer so that it is
-// a valid JSON number ("007" -> "7"); it keeps every digit otherwise.
-func canonicalInteger(s string) string {
-	neg := strings.HasPrefix(s, "-")
-	digits := strings.TrimLeft(strings.TrimPrefix(s, "-"), "0")
-	if digits == "" {
-		return "0"
-	}
-	if neg {
-		return "-" + digits
-	}
-	return digits
 }

@@ -207,6 +207,8 @@ func TestAdapterDecodesEveryArgumentType(t *testing.T) {
 			{"integer below minimum", `{"query": "x", "offset": -1}`, []string{`"offset"`, "integer from 0 to 9223372036854775807"}},
 			{"boolean given a string", `{"query": "x", "exact": "yes"}`, []string{`"exact"`, "true or false"}},
 			{"array given a string", `{"query": "x", "tags": "a"}`, []string{`"tags"`, "an array"}},
+			{"array of the wrong items", `{"query": "x", "tags": ["a", 1]}`, []string{`"tags" must be an array of strings`}},
+			{"null for a string", `{"query": null}`, []string{`"query"`, "a string", "got null"}},
 			{"unknown argument", `{"query": "x", "page": 2}`, []string{`"page"`, "accepts only: query, limit, offset, exact, tags"}},
 		}
 		for _, tc := range bad {

@@ -8,8 +8,6 @@ import (
 	"strings"
 )
 
-//go:generate go run ../internal/gendocs -readme ../README.md
-
 // README markers around the generated tool section.
 const (
 	DocsStart = "<!-- tools:start -->"
@@ -20,7 +18,7 @@ const (
 // from the toolsets, the tool specs and their input schemas.
 func Docs() (string, error) {
 	var b strings.Builder
-	b.WriteString("<!-- Generated from the tool specs by `go generate ./tools`; do not edit by hand. -->\n\n")
+	b.WriteString("<!-- Generated from the tool specs by `go generate ./...`; do not edit by hand. -->\n\n")
 	b.WriteString("| toolset | default | tools |\n|---|---|---|\n")
 	for _, ts := range Toolsets() {
 		var names []string
@@ -43,12 +41,12 @@ func Docs() (string, error) {
 		if err != nil {
 			return "", err
 		}
-		args, err := argumentsDoc(bt.tool.Tool.RawInputSchema)
+		args, err := argumentsDoc(bt.Tool.RawInputSchema)
 		if err != nil {
 			return "", fmt.Errorf("tool %s: %w", info.Name, err)
 		}
 		fmt.Fprintf(&b, "| `%s` | %s | `%s` | %s | %s |\n", info.Name, info.Toolset, info.Upstream,
-			cell(bt.tool.Tool.Description), args)
+			cell(bt.Tool.Description), args)
 	}
 	b.WriteString("\nInteger arguments take a JSON integer or a decimal string (`\"563172647619608\"`); 64-bit IDs reach Lofty exactly. " +
 		"Every tool is read-only and returns `structuredContent` matching its `outputSchema`.\n")

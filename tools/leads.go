@@ -56,6 +56,7 @@ var FindLeads = Spec[FindLeadsInput, FindLeadsResult]{
 	Title:    "Find leads",
 	Toolset:  ToolsetLeads,
 	Upstream: "GET " + lofty.LeadsPath,
+	Example:  `{"key": "Jane"}`,
 	Description: "Search leads by name, email or phone (key), or exact email, phone, stage, assigned user. " +
 		"Use it first when you know a person but not the leadId. Next page: same filters, offset=nextOffset, scrollId.",
 	Call: func(ctx context.Context, c *lofty.Client, in FindLeadsInput) (FindLeadsResult, error) {
@@ -185,6 +186,7 @@ var GetLead = Spec[GetLeadInput, LeadRecord]{
 	Title:    "Get lead",
 	Toolset:  ToolsetLeads,
 	Upstream: "GET " + lofty.LeadsPath + "/{leadId}",
+	Example:  `{"leadId": 563172647619608}`,
 	Description: "One lead's details: contacts, stage, source, owner, score, types, tags, address, blocked channels, " +
 		"team roles. Needs the leadId; only a name, email or phone? Call find_leads first.",
 	Call: func(ctx context.Context, c *lofty.Client, in GetLeadInput) (LeadRecord, error) {

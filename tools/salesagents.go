@@ -27,6 +27,7 @@ var GetSalesAgentByLead = Spec[GetSalesAgentByLeadInput, lofty.SalesAgent]{
 	Title:    "Get sales agent by lead",
 	Toolset:  ToolsetSalesAgents,
 	Upstream: "GET " + lofty.SalesAgentPath,
+	Example:  `{"leadId": 563172647619608}`,
 	Description: "The AI sales agent (AI assistant) assigned to a lead: its name, email, virtual number, " +
 		"human agent, role, status. Needs the leadId; only a name or email? Call find_leads first.",
 	Call: func(ctx context.Context, c *lofty.Client, in GetSalesAgentByLeadInput) (lofty.SalesAgent, error) {
@@ -82,6 +83,7 @@ var CheckWorkingLead = Spec[LeadInput, WorkingLeadStatus]{
 	Title:       "Check working lead",
 	Toolset:     ToolsetSalesAgents,
 	Upstream:    "GET /v2.0/sales-agents/working-lead/{leadId}",
+	Example:     `{"leadId": 563172647619608}`,
 	Description: "Whether the AI sales agent is working a lead (in its working pool). Needs the leadId (find_leads finds it).",
 	Call: func(ctx context.Context, c *lofty.Client, in LeadInput) (WorkingLeadStatus, error) {
 		check, err := c.CheckWorkingLead(ctx, in.LeadID)
@@ -155,6 +157,7 @@ var GetLeadMuteStatus = Spec[LeadInput, MuteStatus]{
 	Title:       "Get lead mute status",
 	Toolset:     ToolsetSalesAgents,
 	Upstream:    "GET " + lofty.LeadMuteStatusPath,
+	Example:     `{"leadId": 563172647619608}`,
 	Description: "Whether the AI sales agent is muted (not messaging) for a lead. Needs the leadId (find_leads finds it).",
 	Call: func(ctx context.Context, c *lofty.Client, in LeadInput) (MuteStatus, error) {
 		mute, err := c.LeadMuteStatus(ctx, in.LeadID)
@@ -188,6 +191,7 @@ var ListPlanTasksForLead = Spec[ListPlanTasksInput, PlanTasks]{
 	Title:    "List plan tasks for lead",
 	Toolset:  ToolsetSalesAgents,
 	Upstream: "GET /v2.0/plan-tasks/lead/{leadId}",
+	Example:  `{"leadId": 563172647619608}`,
 	Description: "The AI sales agent's follow-up tasks for a lead (calls, emails, texts), optionally by status. " +
 		"Needs the leadId (find_leads finds it).",
 	Call: func(ctx context.Context, c *lofty.Client, in ListPlanTasksInput) (PlanTasks, error) {

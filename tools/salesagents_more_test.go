@@ -1,9 +1,12 @@
 package tools_test
 
 import (
+	"context"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/lofty-mcp/lofty-mcp/lofty"
 	"github.com/lofty-mcp/lofty-mcp/lofty/loftytest"
@@ -192,15 +195,27 @@ func TestListPlanTasksForLead(t *testing.T) {
 	}
 }
 
-// TestSalesAgentToolsErrorsNameTheLead: every lead-scoped tool's errors say
-// which lead, and a 429 says when to retry.
-func TestSalesAgentToolsErrorsNameTheLead(t *testing.T) {
-	h := newLK(t, tools.Options{})
-	for _, tool := range []string{"check_working_lead", "get_lead_mute_status", "list_plan_tasks_for_lead", "get_sales_agent_by_lead"} {
-		h.answer("/v2.0/", 400, `{"code":100002,"message":"Invalid lead ID parameter"}`)
-		mustContain(t, h.fails(t, tool, `{"leadId":9223372036854775807}`), "Lofty rejected the request for lead 9223372036854775807", "code 100002")
-		h.answer("/v2.0/", 503, "down")
-		mustContain(t, h.fails(t, tool, `{"leadId":7}`), "Lofty is unavailable")
-		mustContain(t, h.fails(t, tool, `{"leadId":-1}`), `"leadId" must be an integer from 1`)
+// TestLeadToolsErrorsNameTheLead: every tool taking a lead ID names the lead
+// in its errors, keeps the ID exact there, and refuses a bad ID in words.
+func TestLeadToolsErrorsNameTheLead(t *testing.T) {
+	h := newLK(t, tools.Options{Toolsets: []string{tools.AllToolsets}})
+	list, err := h.client.ListTools(context.Background(), mcp.ListToolsRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, tl := range list.Tools {
+		if _, ok := tl.InputSchema.Properties["leadId"]; !ok {
+			continue
+		}
+		n++
+		h.answer("/", 400, `{"code":100002,"message":"Invalid lead ID parameter"}`)
+		mustContain(t, h.fails(t, tl.Name, `{"leadId":9223372036854775807}`), "Lofty rejected the request for lead 9223372036854775807", "code 100002")
+		h.answer("/", 503, "down")
+		mustContain(t, h.fails(t, tl.Name, `{"leadId":7}`), "Lofty is unavailable")
+		mustContain(t, h.fails(t, tl.Name, `{"leadId":-1}`), `"leadId" must be an integer from 1`)
+	}
+	if n < 2 {
+		t.Errorf("%d tools take a leadId; the test sees too few", n)
 	}
 }

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"os"
 	"reflect"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -66,6 +65,7 @@ type harness struct {
 	server *server.MCPServer
 	client *client.Client
 	init   *mcp.InitializeResult
+	output outputSchemas
 }
 
 // newHarness builds a harness; cfg's BaseURL is filled in, and a zero
@@ -130,10 +130,13 @@ func answer(status int, contentType, body string, headers ...string) http.Handle
 	}
 }
 
-// call calls tool with args given as raw JSON (sent exactly as written).
+// call calls tool with args given as raw JSON (sent exactly as written); a
+// successful result must conform to the tool's outputSchema.
 func (h *harness) call(t *testing.T, tool, args string) *mcp.CallToolResult {
 	t.Helper()
-	return callTool(t, h.client, tool, args)
+	res := callTool(t, h.client, tool, args)
+	h.output.check(t, h.server, tool, res)
+	return res
 }
 
 // callTool calls tool through c with args given as raw JSON (sent exactly as
@@ -489,7 +492,7 @@ func TestCallResultRawJSONExact(t *testing.T) {
 }
 
 // TestCallPartialAnswer: a Lofty answer with fields missing and extra ones
-// still conforms to the output schema (validation is on) and omits the
+// still conforms to the output schema (h.call validates it) and omits the
 // missing fields rather than inventing zeros.
 func TestCallPartialAnswer(t *testing.T) {
 	forEachProtocol(t, func(t *testing.T, p protocol) {
@@ -637,6 +640,7 @@ func TestConcurrentCalls(t *testing.T) {
 		if errs[i] != nil {
 			t.Fatalf("call %d: %v", i, errs[i])
 		}
+		h.output.check(t, h.server, toolName, res)
 		wantErr := ids[i%len(ids)] == loftytest.DemoLeadWithoutAgent || ids[i%len(ids)] == loftytest.DemoLeadForbidden
 		if res.IsError != wantErr {
 			t.Errorf("call %d (lead %d): isError %v, want %v", i, ids[i%len(ids)], res.IsError, wantErr)
@@ -699,29 +703,6 @@ func TestNewServerRejectsDuplicates(t *testing.T) {
 	_, err := tools.NewServer(c, tools.Options{Tools: []tools.Tool{tools.GetSalesAgentByLead, tools.GetSalesAgentByLead}})
 	if err == nil || !strings.Contains(err.Error(), toolName) {
 		t.Errorf("duplicate tool: err = %v, want one naming %s", err, toolName)
-	}
-}
-
-func TestAllToolsHaveUniqueNamesAndToolsets(t *testing.T) {
-	seen := map[string]bool{}
-	var names []string
-	for _, tool := range tools.All() {
-		info := tool.Info()
-		if info.Name == "" || info.Title == "" || info.Toolset == "" {
-			t.Errorf("tool %+v lacks a name, title or toolset", info)
-		}
-		if seen[info.Name] {
-			t.Errorf("tool %s declared twice", info.Name)
-		}
-		seen[info.Name] = true
-		names = append(names, info.Name)
-	}
-	if !seen[toolName] {
-		t.Errorf("All() = %v, lacks %s", names, toolName)
-	}
-	sort.Strings(names)
-	if info := tools.GetSalesAgentByLead.Info(); info.Toolset != "sales_agents" {
-		t.Errorf("toolset = %q, want sales_agents", info.Toolset)
 	}
 }
 

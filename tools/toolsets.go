@@ -14,7 +14,8 @@ type Toolset struct {
 	Default bool
 }
 
-// Toolsets returns every toolset, in listing order.
+// Toolsets returns every toolset, in listing order. A spec names its
+// toolset (Spec.Toolset); this table is the one hand-kept list, of toolsets.
 func Toolsets() []Toolset {
 	return []Toolset{
 		{Name: ToolsetLeads, Description: "find leads by name, email or phone; read a lead", Default: true},
@@ -22,19 +23,28 @@ func Toolsets() []Toolset {
 	}
 }
 
-// All returns every tool lofty-mcp offers, in listing order.
+// All returns every tool lofty-mcp offers, in listing order: toolsets in
+// the order of Toolsets, each toolset's tools as their specs are declared.
+// The tools are the package's Spec values, found in its source by
+// `go generate ./...` (zz_generated_registry.go); a tool whose toolset is not
+// in Toolsets comes last, and a test fails on it.
 func All() []Tool {
-	return []Tool{
-		FindLeads,
-		GetLead,
-		GetSalesAgentByLead,
-		GetCurrentSalesAgent,
-		GetSalesAgentQuota,
-		CheckWorkingLead,
-		ListWorkingLeads,
-		GetLeadMuteStatus,
-		ListPlanTasksForLead,
+	rank := map[string]int{}
+	for i, ts := range Toolsets() {
+		rank[ts.Name] = i + 1
 	}
+	all := specs()
+	slices.SortStableFunc(all, func(a, b Tool) int {
+		ra, rb := rank[a.Info().Toolset], rank[b.Info().Toolset]
+		if ra == 0 {
+			ra = len(rank) + 1
+		}
+		if rb == 0 {
+			rb = len(rank) + 1
+		}
+		return ra - rb
+	})
+	return all
 }
 
 // AllToolsets is the --toolsets value that selects every toolset.

@@ -1,46 +1,57 @@
-// Command gendocs writes the README's tool section (between
-// <!-- tools:start --> and <!-- tools:end -->) from the tool specs, so the
-// documentation cannot drift from the code. Run it with `go generate ./tools`.
+// Command gendocs writes the files derived from the tool specs, so that they
+// cannot drift from the code: README.md's tool section (between
+// <!-- tools:start --> and <!-- tools:end -->), the tools list of
+// mcpb/manifest.json, and one tools/list snapshot per tool in
+// tools/testdata/snapshots (snapshots of tools that no longer exist are
+// removed). `go generate ./...` runs it after internal/genregistry.
 //
-//	go run ./internal/gendocs -readme README.md
+//	go run ./internal/gendocs [-root .] [-check]
 package main
 
 import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/lofty-mcp/lofty-mcp/tools"
 )
 
 func main() {
-	readme := flag.String("readme", "README.md", "the README to update in place")
-	check := flag.Bool("check", false, "only report whether the section is up to date (exit 1 when stale)")
+	root := flag.String("root", ".", "the repository root")
+	check := flag.Bool("check", false, "only report stale files (exit 1 when any is)")
 	flag.Parse()
-	if err := run(*readme, *check); err != nil {
+	if err := run(*root, *check); err != nil {
 		fmt.Fprintf(os.Stderr, "gendocs: %v\n", err)
 		os.Exit(1)
 	}
 }
 
-func run(path string, check bool) error {
-	old, err := os.ReadFile(path)
+func run(root string, check bool) error {
+	files, stale, extra, err := tools.GeneratedDiff(root)
 	if err != nil {
 		return err
-	}
-	section, err := tools.Docs()
-	if err != nil {
-		return err
-	}
-	updated, err := tools.ReplaceDocs(old, section)
-	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if string(updated) == string(old) {
-		return nil
 	}
 	if check {
-		return fmt.Errorf("%s: the tool section is stale; run: go generate ./tools", path)
+		if len(stale)+len(extra) > 0 {
+			return fmt.Errorf("stale: %s; run: go generate ./...", strings.Join(append(stale, extra...), ", "))
+		}
+		return nil
 	}
-	return os.WriteFile(path, updated, 0o644)
+	for _, path := range stale {
+		full := filepath.Join(root, filepath.FromSlash(path))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(full, files[path], 0o644); err != nil {
+			return err
+		}
+	}
+	for _, path := range extra {
+		if err := os.Remove(filepath.Join(root, filepath.FromSlash(path))); err != nil {
+			return err
+		}
+	}
+	return nil
 }

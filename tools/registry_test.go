@@ -1,0 +1,436 @@
+package tools_test
+
+// Tests that iterate the registry: every tool tools.All() returns gets them,
+// with no tool named here. A new Spec value is covered as soon as
+// `go generate ./...` has registered it.
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/lofty-mcp/lofty-mcp/internal/toolgen"
+	"github.com/lofty-mcp/lofty-mcp/lofty/loftytest"
+	"github.com/lofty-mcp/lofty-mcp/tools"
+)
+
+// TestRegistryIsCurrent: zz_generated_registry.go lists exactly the Spec
+// values of this package's source.
+func TestRegistryIsCurrent(t *testing.T) {
+	if err := toolgen.RegistryIsCurrent("."); err != nil {
+		t.Error(err)
+	}
+}
+
+// TestGeneratedFilesAreCurrent: README's tool section, the bundle manifest's
+// tool list and the tools/list snapshots are what the specs give.
+func TestGeneratedFilesAreCurrent(t *testing.T) {
+	_, stale, extra, err := tools.GeneratedDiff("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range stale {
+		t.Errorf("%s is stale or missing; run: go generate ./...", path)
+	}
+	for _, path := range extra {
+		t.Errorf("%s is the snapshot of no tool; run: go generate ./...", path)
+	}
+}
+
+// TestSpecsAreWellFormed: each spec is named, titled, described, in a known
+// toolset, documents its upstream endpoint, and has example arguments when it
+// needs any; each toolset has tools.
+func TestSpecsAreWellFormed(t *testing.T) {
+	toolsets := map[string]int{}
+	var known []string
+	for _, ts := range tools.Toolsets() {
+		toolsets[ts.Name] = 0
+		known = append(known, ts.Name)
+		if ts.Description == "" {
+			t.Errorf("toolset %s has no description", ts.Name)
+		}
+	}
+	snake := regexp.MustCompile(`^[a-z][a-z0-9]*(_[a-z0-9]+)*$`)
+	seen := map[string]bool{}
+	required := requiredArguments(t)
+	for _, tool := range tools.All() {
+		info := tool.Info()
+		if !snake.MatchString(info.Name) || len(info.Name) > 64 {
+			t.Errorf("tool name %q: want snake_case, at most 64 characters", info.Name)
+		}
+		if seen[info.Name] {
+			t.Errorf("tool %s declared twice", info.Name)
+		}
+		seen[info.Name] = true
+		if info.Title == "" || info.Description == "" {
+			t.Errorf("%s: no title or description", info.Name)
+		}
+		if _, ok := toolsets[info.Toolset]; !ok {
+			t.Errorf("%s names toolset %q, which is not in tools.Toolsets() (%s); add it there or fix the spec",
+				info.Name, info.Toolset, strings.Join(known, ", "))
+		}
+		toolsets[info.Toolset]++
+		if !regexp.MustCompile(`^GET /v[0-9.]+/\S+$`).MatchString(info.Upstream) {
+			t.Errorf("%s: upstream %q, want \"GET /v…/path\"", info.Name, info.Upstream)
+		}
+		var example map[string]any
+		if err := json.Unmarshal([]byte(info.Example), &example); err != nil || example == nil {
+			t.Errorf("%s: example %q is not a JSON object", info.Name, info.Example)
+		}
+		for _, arg := range required[info.Name] {
+			if _, ok := example[arg]; !ok {
+				t.Errorf("%s: example %s lacks required argument %q; set Example in its spec", info.Name, info.Example, arg)
+			}
+		}
+	}
+	for name, n := range toolsets {
+		if n == 0 {
+			t.Errorf("toolset %s has no tools", name)
+		}
+	}
+}
+
+// requiredArguments is each tool's required arguments, from its listed inputSchema.
+func requiredArguments(t *testing.T) map[string][]string {
+	t.Helper()
+	raw, err := tools.ToolsListResult(tools.All())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var list struct {
+		Tools []struct {
+			Name        string `json:"name"`
+			InputSchema struct {
+				Required []string `json:"required"`
+			} `json:"inputSchema"`
+		} `json:"tools"`
+	}
+	if err := json.Unmarshal(raw, &list); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][]string{}
+	for _, tool := range list.Tools {
+		out[tool.Name] = tool.InputSchema.Required
+	}
+	return out
+}
+
+// TestToolsListEqualsSnapshots: a server with every tool lists exactly the
+// snapshots, in tools/list order (by name), byte for byte.
+func TestToolsListEqualsSnapshots(t *testing.T) {
+	raw, err := tools.ToolsListResult(tools.All())
+	if err != nil {
+		t.Fatal(err)
+	}
+	names, snaps, err := toolgen.SplitToolsList(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, tool := range tools.All() {
+		want = append(want, tool.Info().Name)
+	}
+	slices.Sort(want)
+	if !slices.Equal(names, want) {
+		t.Errorf("tools/list order %v, want every tool by name %v", names, want)
+	}
+	for _, name := range names {
+		path := filepath.Join(filepath.FromSlash("../"+tools.SnapshotDir), toolgen.SnapshotFile(name))
+		got, err := os.ReadFile(path)
+		if err != nil {
+			t.Errorf("%s has no snapshot: %v; run: go generate ./...", name, err)
+			continue
+		}
+		if !bytes.Equal(got, snaps[name]) {
+			t.Errorf("%s's tools/list entry differs from %s; if intended, run: go generate ./... and review the diff", name, path)
+		}
+	}
+	assembled, err := toolgen.ReadToolsList(filepath.FromSlash("../"+tools.SnapshotDir), names)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var indented bytes.Buffer
+	_ = json.Indent(&indented, raw, "", "  ")
+	indented.WriteByte('\n')
+	if !bytes.Equal(assembled, indented.Bytes()) {
+		t.Error("the snapshots, assembled, are not the tools/list result")
+	}
+}
+
+// TestEveryTool calls every tool on the demo fake and checks what every
+// tool owes its users: a successful answer to its example that conforms to
+// its outputSchema and came from its documented endpoint; words for bad
+// arguments; a sentence for each Lofty error; and a conforming result (or a
+// clear error) for every shape of answer Lofty may send.
+func TestEveryTool(t *testing.T) {
+	for _, tool := range tools.All() {
+		info := tool.Info()
+		t.Run(info.Name, func(t *testing.T) {
+			h := newLK(t, tools.Options{Tools: []tools.Tool{tool}})
+			upstream := upstreamPattern(t, info.Upstream)
+
+			t.Run("example", func(t *testing.T) {
+				before := len(h.fake.Requests())
+				h.ok(t, info.Name, info.Example, nil)
+				reqs := h.fake.Requests()[before:]
+				if len(reqs) == 0 {
+					t.Fatal("no request reached the fake")
+				}
+				for _, r := range reqs {
+					if r.Method != http.MethodGet || !upstream.MatchString(r.Path) {
+						t.Errorf("request %s %s, want the documented upstream %s", r.Method, r.Path, info.Upstream)
+					}
+				}
+			})
+
+			t.Run("bad arguments", func(t *testing.T) {
+				var args map[string]json.RawMessage
+				if err := json.Unmarshal([]byte(info.Example), &args); err != nil {
+					t.Fatal(err)
+				}
+				args["noSuchArgument"] = json.RawMessage("true")
+				withUnknown, _ := json.Marshal(args)
+				before := h.fake.RequestCount()
+				mustContain(t, h.fails(t, info.Name, string(withUnknown)), `unknown argument "noSuchArgument"`, "this tool accepts only")
+				mustContain(t, h.fails(t, info.Name, `[]`), "invalid arguments: expected a JSON object")
+				if n := h.fake.RequestCount() - before; n != 0 {
+					t.Errorf("bad arguments reached Lofty %d times", n)
+				}
+			})
+
+			errorCases := []struct {
+				status  int
+				body    string
+				headers []string
+				want    *regexp.Regexp
+			}{
+				{400, `{"code":100002,"message":"Invalid parameter"}`, nil, regexp.MustCompile(`^Lofty rejected the request for \S.*\. Check the arguments\. \(HTTP 400, code 100002: Invalid parameter\)$`)},
+				{401, "Missing or invalid authentication token.", nil, regexp.MustCompile(`^Lofty refused the credentials\. Check LOFTY_API_KEY: .* \(HTTP 401: Missing or invalid authentication token\.\)$`)},
+				{403, "Caller does not have access.", nil, regexp.MustCompile(`^These Lofty credentials \(LOFTY_API_KEY\) have no access to \S.*\. \(HTTP 403: Caller does not have access\.\)$`)},
+				// 404: the spec's own sentence, or one naming its subject.
+				{404, `{"code":20006,"message":"Not found"}`, nil, regexp.MustCompile(`^\S.*\S\. \(HTTP 404, code 20006: Not found\)$`)},
+				{429, `{"message":"Too Many Requests"}`, []string{"Retry-After", "7"}, regexp.MustCompile(`^Lofty's rate limit was reached\. Retry after 7 seconds\. \(HTTP 429: Too Many Requests\)$`)},
+				{500, "Internal server error.", nil, regexp.MustCompile(`^Lofty is unavailable right now\. Try again in a minute\. \(HTTP 500: Internal server error\.\)$`)},
+			}
+			for _, ec := range errorCases {
+				t.Run(fmt.Sprintf("HTTP %d", ec.status), func(t *testing.T) {
+					h.setScript(func(w http.ResponseWriter, _ *http.Request) bool {
+						for i := 0; i+1 < len(ec.headers); i += 2 {
+							w.Header().Set(ec.headers[i], ec.headers[i+1])
+						}
+						if strings.HasPrefix(ec.body, "{") {
+							w.Header().Set("Content-Type", "application/json")
+						}
+						w.WriteHeader(ec.status)
+						_, _ = w.Write([]byte(ec.body))
+						return true
+					})
+					defer h.setScript(nil)
+					msg := h.fails(t, info.Name, info.Example)
+					if !ec.want.MatchString(msg) || strings.HasPrefix(msg, "Lofty found nothing.") {
+						t.Errorf("error text %q\nwant it to match %s", msg, ec.want)
+					}
+				})
+			}
+
+			t.Run("answer shapes", func(t *testing.T) {
+				checkAnswerShapes(t, h, info)
+			})
+		})
+	}
+}
+
+// script sets the fake's scripted answers (nil: the fake's own).
+func (h *lk) setScript(f func(w http.ResponseWriter, r *http.Request) bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.script = f
+}
+
+// upstreamPattern turns "GET /v2.0/x/{leadId}" into a regexp of its path.
+func upstreamPattern(t *testing.T, upstream string) *regexp.Regexp {
+	t.Helper()
+	_, path, ok := strings.Cut(upstream, " ")
+	if !ok {
+		t.Fatalf("upstream %q: want \"METHOD /path\"", upstream)
+	}
+	quoted := regexp.QuoteMeta(path)
+	return regexp.MustCompile(`^` + regexp.MustCompile(`\\\{[^}]*\\\}`).ReplaceAllString(quoted, `[^/]+`) + `$`)
+}
+
+// checkAnswerShapes answers the tool's example call with every variant of
+// the demo fake's own answer that answerShapes makes: each result must
+// conform to the tool's outputSchema (h.call checks it), or be an error whose
+// sentence is about Lofty's 200 answer (could not be read, or means not
+// found). The answer as sent must succeed.
+func checkAnswerShapes(t *testing.T, h *lk, info tools.Info) {
+	pristine := loftytest.New(nil)
+	var first any
+	h.setScript(func(w http.ResponseWriter, r *http.Request) bool {
+		rec := httptest.NewRecorder()
+		pristine.ServeHTTP(rec, r)
+		if first == nil && rec.Code == http.StatusOK {
+			first = decodeNumbers(t, rec.Body.Bytes())
+		}
+		return false // the fake answers as usual
+	})
+	h.ok(t, info.Name, info.Example, nil)
+	h.setScript(nil)
+	if first == nil {
+		t.Fatal("the fake sent no 200 answer to the example")
+	}
+
+	shapes := answerShapes(first)
+	succeeded := 0
+	for _, sh := range shapes {
+		h.setScript(func(w http.ResponseWriter, r *http.Request) bool {
+			rec := httptest.NewRecorder()
+			pristine.ServeHTTP(rec, r)
+			if rec.Code != http.StatusOK {
+				return false
+			}
+			body, err := json.Marshal(sh.mutate(decodeNumbers(t, rec.Body.Bytes())))
+			if err != nil {
+				t.Error(err)
+			}
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusOK)
+			_, _ = w.Write(body)
+			return true
+		})
+		res := h.call(t, info.Name, info.Example) // a success is validated against the outputSchema
+		if res.IsError {
+			// Refused: a typed error's sentence about this answer, never the
+			// generic one, never Go syntax.
+			msg := h.fails(t, info.Name, info.Example)
+			if sh.name == "as sent" || strings.HasPrefix(msg, "The Lofty request failed") || !strings.Contains(msg, "HTTP 200") {
+				t.Errorf("answer %s: error %q", sh.name, msg)
+			}
+			continue
+		}
+		succeeded++
+	}
+	h.setScript(nil)
+	t.Logf("%d answer shapes: %d conforming results, %d refused", len(shapes), succeeded, len(shapes)-succeeded)
+}
+
+func decodeNumbers(t *testing.T, raw []byte) any {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		t.Fatalf("fake answer is not JSON: %v: %s", err, raw)
+	}
+	return v
+}
+
+// shape is one variant of a Lofty answer.
+type shape struct {
+	name   string
+	mutate func(doc any) any // returns the changed copy
+}
+
+// maxShapes bounds the variants per tool.
+const maxShapes = 400
+
+// answerShapes returns variants of a JSON answer: as sent; {} or [] at the
+// top; then, for every member (in the first two items of each array), the
+// answer without it, with it null, and with an array emptied or an object
+// emptied.
+func answerShapes(doc any) []shape {
+	shapes := []shape{
+		{"as sent", func(d any) any { return d }},
+		{"empty object", func(any) any { return map[string]any{} }},
+	}
+	var walk func(path []any, v any)
+	walk = func(path []any, v any) {
+		if len(shapes) >= maxShapes {
+			return
+		}
+		p := slices.Clone(path)
+		name := pathName(p)
+		if len(p) > 0 {
+			if _, isKey := p[len(p)-1].(string); isKey {
+				shapes = append(shapes, shape{"without " + name, func(d any) any { return edit(d, p, nil, true) }})
+			}
+			shapes = append(shapes, shape{name + " null", func(d any) any { return edit(d, p, nil, false) }})
+		}
+		switch v := v.(type) {
+		case map[string]any:
+			if len(p) > 0 {
+				shapes = append(shapes, shape{name + " empty object", func(d any) any { return edit(d, p, map[string]any{}, false) }})
+			}
+			keys := make([]string, 0, len(v))
+			for k := range v {
+				keys = append(keys, k)
+			}
+			slices.Sort(keys)
+			for _, k := range keys {
+				walk(append(p, k), v[k])
+			}
+		case []any:
+			shapes = append(shapes, shape{name + " empty array", func(d any) any { return edit(d, p, []any{}, false) }})
+			for i := 0; i < len(v) && i < 2; i++ {
+				walk(append(p, i), v[i])
+			}
+		}
+	}
+	walk(nil, doc)
+	return shapes
+}
+
+func pathName(path []any) string {
+	if len(path) == 0 {
+		return "the answer"
+	}
+	var b strings.Builder
+	for _, p := range path {
+		fmt.Fprintf(&b, "/%v", p)
+	}
+	return b.String()
+}
+
+// edit returns a deep copy of doc with the value at path replaced by v, or
+// removed (object members only).
+func edit(doc any, path []any, v any, remove bool) any {
+	if len(path) == 0 {
+		return v
+	}
+	switch d := doc.(type) {
+	case map[string]any:
+		k, ok := path[0].(string)
+		if !ok {
+			return doc
+		}
+		out := make(map[string]any, len(d))
+		for key, val := range d {
+			out[key] = val
+		}
+		if _, present := d[k]; !present {
+			return out
+		}
+		if len(path) == 1 && remove {
+			delete(out, k)
+		} else {
+			out[k] = edit(d[k], path[1:], v, remove)
+		}
+		return out
+	case []any:
+		i, ok := path[0].(int)
+		if !ok || i >= len(d) {
+			return doc
+		}
+		out := slices.Clone(d)
+		out[i] = edit(d[i], path[1:], v, remove)
+		return out
+	}
+	return doc
+}
