@@ -2,6 +2,8 @@ module github.com/lofty-mcp/lofty-mcp
 
 go 1.26.0
 
+toolchain go1.26.10
+
 require (
 	github.com/hashicorp/golang-lru/v2 v2.0.7
 	github.com/invopop/jsonschema v0.14.0

@@ -136,11 +136,12 @@ func TestContractHelperCatchesMismatches(t *testing.T) {
 		Inline struct {
 			When time.Time `json:"when"`
 		} `json:"inline"`
-		Counts  map[string]int64 `json:"counts"`
-		Free    map[string]any   `json:"free"`
-		Note    *string          `json:"note"`
-		ignored string           //nolint:unused // unexported: not part of the JSON
-		Skipped string           `json:"-"`
+		Counts map[string]int64 `json:"counts"`
+		Free   map[string]any   `json:"free"`
+		Note   *string          `json:"note"`
+		//lint:ignore U1000 unexported: not part of the JSON, which is the point
+		ignored string
+		Skipped string `json:"-"`
 	}
 	if m := doc.mismatches(reflect.TypeFor[good](), "Outer"); len(m) > 0 {
 		t.Errorf("a matching struct got mismatches:\n%s", strings.Join(m, "\n"))

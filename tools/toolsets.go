@@ -125,11 +125,6 @@ func Select(toolsets, allow []string) ([]Tool, error) {
 	return out, nil
 }
 
-// SplitNames splits a comma-separated list of names (a flag or environment value).
-func SplitNames(s string) []string {
-	return cleanNames(strings.Split(s, ","))
-}
-
 func cleanNames(in []string) []string {
 	var out []string
 	for _, s := range in {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"sync"
@@ -58,11 +59,17 @@ func measureHTTP(bin string, env []string, upstream string, d time.Duration) err
 	return nil
 }
 
+// noRedirects is the HTTP client of the load's MCP clients: it never
+// follows a redirect.
+var noRedirects = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+
 func httpLoad(url string, clients int, d time.Duration) ([]time.Duration, float64, error) {
 	ctx := context.Background()
 	cs := make([]*client.Client, clients)
 	for i := range cs {
-		tr, err := transport.NewStreamableHTTP(url)
+		// mcp-go's default HTTP client follows redirects with the request's
+		// headers (GO-2026-6911); this one follows none.
+		tr, err := transport.NewStreamableHTTP(url, transport.WithHTTPBasicClient(noRedirects))
 		if err != nil {
 			return nil, 0, err
 		}

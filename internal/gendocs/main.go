@@ -35,7 +35,7 @@ func run(root string, check bool) error {
 	}
 	if check {
 		if len(stale)+len(extra) > 0 {
-			return fmt.Errorf("stale: %s; run: go generate ./...", strings.Join(append(stale, extra...), ", "))
+			return fmt.Errorf("stale: %s (run go generate ./... to update)", strings.Join(append(stale, extra...), ", "))
 		}
 		return nil
 	}

@@ -43,7 +43,7 @@ func TestRunWritesAndChecks(t *testing.T) {
 	if err == nil {
 		t.Fatal("-check passed on stale files")
 	}
-	for _, want := range []string{tools.ManifestFile, tools.SnapshotDir + "/find_leads.json", "removed_tool.json", "run: go generate ./..."} {
+	for _, want := range []string{tools.ManifestFile, tools.SnapshotDir + "/find_leads.json", "removed_tool.json", "run go generate ./..."} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("-check error %q lacks %q", err, want)
 		}

@@ -222,7 +222,7 @@ func RegistryIsCurrent(dir string) error {
 	}
 	got, err := os.ReadFile(filepath.Join(dir, RegistryFile))
 	if err != nil || !bytes.Equal(got, want) {
-		return fmt.Errorf("%s is stale or missing; run: go generate ./...", filepath.Join(filepath.Base(dir), RegistryFile))
+		return fmt.Errorf("%s is stale or missing (run go generate ./... to update)", filepath.Join(filepath.Base(dir), RegistryFile))
 	}
 	return nil
 }

@@ -72,7 +72,7 @@ const ignored = "Spec"
 			t.Errorf("registry lacks %q:\n%s", w, src)
 		}
 	}
-	if err := RegistryIsCurrent(dir); err == nil || !strings.Contains(err.Error(), "run: go generate ./...") {
+	if err := RegistryIsCurrent(dir); err == nil || !strings.Contains(err.Error(), "run go generate ./...") {
 		t.Errorf("a stale registry: %v, want an error saying what to run", err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, RegistryFile), src, 0o644); err != nil {
