@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html"
 	"io"
 	"log/slog"
 	"net/http"
@@ -371,7 +372,7 @@ func (p page) message() string {
 	if m == nil {
 		return ""
 	}
-	return m[1]
+	return html.UnescapeString(m[1])
 }
 
 func (c *testClient) get(u string) page {
@@ -509,4 +510,8 @@ func oauthErrorCode(err error) string {
 		return ""
 	}
 	return "(not an OAuth error: " + err.Error() + ")"
+}
+
+func loftytestApp(autoApprove bool) loftytest.OAuthApp {
+	return loftytest.OAuthApp{ClientID: loftyAppID, ClientSecret: loftyAppSecret, AutoApprove: autoApprove}
 }
