@@ -50,7 +50,7 @@ func (c *clock) Advance(d time.Duration) { c.ns.Add(int64(d)) }
 // harness is an oauth Server behind a loopback httptest server, with a
 // protected /mcp handler and a fake Lofty.
 type harness struct {
-	t       *testing.T
+	t       testing.TB
 	fake    *loftytest.Fake
 	fakeURL string
 	clock   *clock
@@ -73,7 +73,7 @@ func withLoftyOAuth() harnessOption {
 	}
 }
 
-func newHarness(t *testing.T, opts ...harnessOption) *harness {
+func newHarness(t testing.TB, opts ...harnessOption) *harness {
 	t.Helper()
 	h := &harness{t: t, clock: newClock(), logs: &testutil.SyncBuffer{}, dir: t.TempDir()}
 	h.fake = loftytest.New(&loftytest.Data{APIKeys: []string{goodKey, otherKey}, Leads: loftytest.Demo().Leads})
@@ -384,7 +384,7 @@ func (c *testClient) get(u string) page {
 	return readPage(c.h.t, resp)
 }
 
-func readPage(t *testing.T, resp *http.Response) page {
+func readPage(t testing.TB, resp *http.Response) page {
 	t.Helper()
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
