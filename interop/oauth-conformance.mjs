@@ -46,12 +46,25 @@ if (!opts['api-key']) die('--api-key (a Lofty API key the server can check) is r
 const issuer = opts.url.replace(/\/$/, '');
 const apiKey = opts['api-key'];
 
+// The suite: --conformance, else the npm alias conformance-authorization
+// (interop/package.json keeps @modelcontextprotocol/conformance at the
+// version its server-mode baseline was made with), else that package when it
+// is new enough (0.1.x has no authorization mode).
 const cli = opts.conformance ?? (() => {
-  try {
-    return createRequire(import.meta.url).resolve('@modelcontextprotocol/conformance/dist/index.js');
-  } catch {
-    die('@modelcontextprotocol/conformance is not installed next to this script: run `npm ci` in interop/, or pass --conformance');
+  const require = createRequire(import.meta.url);
+  for (const name of ['conformance-authorization', '@modelcontextprotocol/conformance']) {
+    let pkg;
+    try {
+      pkg = require(`${name}/package.json`);
+    } catch {
+      continue;
+    }
+    if (/^0\.1\./.test(pkg.version)) continue;
+    return require.resolve(`${name}/dist/index.js`);
   }
+  die('the conformance suite 0.2.0-alpha.12 or later is not installed next to this script: add ' +
+    '"conformance-authorization": "npm:@modelcontextprotocol/conformance@0.2.0-alpha.12" to interop/package.json ' +
+    'and run npm install, or pass --conformance path/to/dist/index.js');
 })();
 
 // A free loopback port for the suite's callback server.
@@ -65,6 +78,14 @@ const port = await new Promise((resolve, reject) => {
 });
 const redirectURI = `http://127.0.0.1:${port}/callback`;
 
+async function request(url, init, what) {
+  try {
+    return await fetch(url, init);
+  } catch (e) {
+    die(`${what}: ${url}: ${e.cause?.message ?? e.message}`);
+  }
+}
+
 async function json(resp, what) {
   const text = await resp.text();
   try {
@@ -74,9 +95,9 @@ async function json(resp, what) {
   }
 }
 
-const metadata = await json(await fetch(`${issuer}/.well-known/oauth-authorization-server`), 'authorization server metadata');
+const metadata = await json(await request(`${issuer}/.well-known/oauth-authorization-server`, {}, 'authorization server metadata'), 'authorization server metadata');
 if (!metadata.registration_endpoint) die('the metadata names no registration_endpoint');
-const reg = await fetch(metadata.registration_endpoint, {
+const reg = await request(metadata.registration_endpoint, {
   method: 'POST',
   headers: { 'content-type': 'application/json' },
   body: JSON.stringify({
@@ -86,7 +107,7 @@ const reg = await fetch(metadata.registration_endpoint, {
     grant_types: ['authorization_code', 'refresh_token'],
     response_types: ['code'],
   }),
-});
+}, 'client registration');
 const client = await json(reg, 'client registration');
 if (reg.status !== 201 || !client.client_id) die(`client registration: HTTP ${reg.status}: ${client.error ?? ''} ${client.error_description ?? ''}`);
 console.log(`oauth-conformance: registered client ${client.client_id} with redirect URI ${redirectURI}`);

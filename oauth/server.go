@@ -181,6 +181,7 @@ func (s *Server) Close() error {
 		close(s.stopSweep)
 		<-s.sweepDone
 		s.lofty.Close()
+		s.clientDoc.http.CloseIdleConnections()
 		if s.ownStore {
 			err = s.store.Close()
 		}

@@ -12,6 +12,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"go.uber.org/goleak"
 )
 
 // testStore checks the Store contract; a second implementation (Redis,
@@ -145,6 +147,22 @@ func TestParseSecretKey(t *testing.T) {
 			t.Errorf("ParseSecretKey(%q) = %v: want an error that does not repeat the value", s, err)
 		}
 	}
+}
+
+// TestCloseLeavesNoGoroutine: New starts the sweeper; Close stops it.
+func TestCloseLeavesNoGoroutine(t *testing.T) {
+	before := goleak.IgnoreCurrent()
+	s, err := New(Config{PublicURL: "https://mcp.example.com", StateDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatalf("second Close: %v", err)
+	}
+	goleak.VerifyNone(t, before)
 }
 
 func TestConfigRefusals(t *testing.T) {
