@@ -301,10 +301,12 @@ func (f *clientDocFetcher) fetch(ctx context.Context, clientID string) (*clientR
 		return nil, fail(fmt.Sprintf("larger than %d bytes", clientDocMaxBytes))
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, clientDocMaxBytes+1))
+	// The deadline decides first: a body cut off by it may even end
+	// without a read error (a stream reset on HTTP/2).
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return nil, fail(fmt.Sprintf("no complete answer within %s", f.timeout))
+	}
 	if err != nil {
-		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			return nil, fail(fmt.Sprintf("no complete answer within %s", f.timeout))
-		}
 		return nil, fail("the answer was cut short")
 	}
 	if len(body) > clientDocMaxBytes {
