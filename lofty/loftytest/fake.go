@@ -42,6 +42,7 @@ type Fake struct {
 	Hook func(w http.ResponseWriter, r *http.Request) bool
 
 	faults faultState // scripted answers (faults.go)
+	oauth  oauthState // vendor OAuth (oauth.go)
 }
 
 // New returns a fake serving data. A nil data serves Demo().
@@ -116,6 +117,9 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if f.Hook != nil && f.Hook(w, r) {
 		return
 	}
+	if f.serveOAuth(w, r) {
+		return
+	}
 	if r.Method != http.MethodGet {
 		writeText(w, http.StatusMethodNotAllowed, "Method Not Allowed")
 		return
@@ -179,6 +183,14 @@ func (f *Fake) authorized(w http.ResponseWriter, r *http.Request) bool {
 	if secret == "" || (scheme != "token" && scheme != "Bearer") {
 		writeText(w, http.StatusUnauthorized, "Missing or invalid authentication token.")
 		return false
+	}
+	if scheme == "Bearer" {
+		if valid, known := f.bearerStatus(secret); known {
+			if !valid {
+				writeText(w, http.StatusUnauthorized, "Missing or invalid authentication token.")
+			}
+			return valid
+		}
 	}
 	d := f.data
 	if len(d.APIKeys) == 0 && len(d.AccessTokens) == 0 {

@@ -1,0 +1,119 @@
+package loftytest_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lofty-mcp/lofty-mcp/lofty/loftytest"
+)
+
+// TestMeContract: GET /v1.0/me answers a UserResponse as the OpenAPI
+// document describes it, and 401 for a wrong key.
+func TestMeContract(t *testing.T) {
+	doc := loadOpenAPI(t)
+	data := loftytest.Demo()
+	data.APIKeys = []string{"key-1"}
+	base := loftytest.New(data).Start(t)
+
+	status, _, body := get(t, base, "/v1.0/me", "token key-1")
+	if status != http.StatusOK {
+		t.Fatalf("status %d: %s", status, body)
+	}
+	ref := doc.responseRef(t, "/v1.0/me", "get", "200")
+	for _, p := range doc.validate(decodeNumbers(t, body), doc.Components.Schemas[ref], ref) {
+		t.Error(p)
+	}
+	if status, _, _ := get(t, base, "/v1.0/me", "token wrong"); status != http.StatusUnauthorized {
+		t.Errorf("wrong key: %d, want 401", status)
+	}
+	if _, ok := doc.operation(t, "/v1.0/me", "get").Responses["401"]; !ok {
+		t.Error("401 is not documented for /v1.0/me")
+	}
+}
+
+// TestVendorOAuth: the authorization page, the token endpoint (Basic
+// client authentication, both grants, rotation) and the Bearer tokens it
+// issues, which expire.
+func TestVendorOAuth(t *testing.T) {
+	fake := loftytest.New(&loftytest.Data{APIKeys: []string{"key-1"}})
+	now := time.Now()
+	fake.SetOAuthClock(func() time.Time { return now })
+	fake.EnableOAuth(loftytest.OAuthApp{ClientID: "app", ClientSecret: "s3cret", AccessTokenTTL: time.Minute})
+	base := fake.Start(t)
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+
+	authURL := base + loftytest.VendorAuthPath + "?" + url.Values{
+		"clientId": {"app"}, "response_type": {"code"}, "redirect_uri": {"https://mcp.example.com/cb"}, "state": {"xyz"},
+	}.Encode()
+	resp, err := noRedirect.Get(authURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("authorization page: %d", resp.StatusCode)
+	}
+	resp, err = noRedirect.Get(authURL + "&approve=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	loc, _ := url.Parse(resp.Header.Get("Location"))
+	if resp.StatusCode != http.StatusFound || loc.Query().Get("state") != "xyz" || loc.Query().Get("code") == "" {
+		t.Fatalf("approval: %d %s", resp.StatusCode, loc)
+	}
+	code := loc.Query().Get("code")
+
+	token := func(user, pass string, form url.Values) (int, map[string]any) {
+		req, _ := http.NewRequest(http.MethodPost, base+loftytest.TokenPath, strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if user != "" {
+			req.SetBasicAuth(user, pass)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var m map[string]any
+		json.NewDecoder(resp.Body).Decode(&m)
+		return resp.StatusCode, m
+	}
+	exchange := url.Values{"grant_type": {"authorization_code"}, "code": {code}, "redirect_uri": {"https://mcp.example.com/cb"}}
+	if s, _ := token("app", "wrong", exchange); s != http.StatusUnauthorized {
+		t.Fatalf("wrong client secret: %d", s)
+	}
+	if s, _ := token("", "", exchange); s != http.StatusUnauthorized {
+		t.Fatalf("no client authentication: %d", s)
+	}
+	s, tok := token("app", "s3cret", exchange)
+	if s != 200 || tok["access_token"] == nil || tok["refresh_token"] == nil || tok["expires_in"] != float64(60) {
+		t.Fatalf("exchange: %d %v", s, tok)
+	}
+	if s, _ := token("app", "s3cret", exchange); s != http.StatusBadRequest {
+		t.Fatalf("reused code: %d", s)
+	}
+	at := tok["access_token"].(string)
+	if s, _, _ := get(t, base, "/v1.0/me", "Bearer "+at); s != 200 {
+		t.Fatalf("issued access token: %d", s)
+	}
+	now = now.Add(time.Minute)
+	if s, _, _ := get(t, base, "/v1.0/me", "Bearer "+at); s != http.StatusUnauthorized {
+		t.Fatalf("expired access token: %d", s)
+	}
+	refresh := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {tok["refresh_token"].(string)}}
+	s, tok2 := token("app", "s3cret", refresh)
+	if s != 200 || tok2["access_token"] == at {
+		t.Fatalf("refresh: %d %v", s, tok2)
+	}
+	if s, _ := token("app", "s3cret", refresh); s != http.StatusBadRequest {
+		t.Fatalf("rotated-out refresh token: %d", s)
+	}
+	if n := fake.TokenGrants("refresh_token"); n != 1 {
+		t.Fatalf("TokenGrants(refresh_token) = %d", n)
+	}
+}

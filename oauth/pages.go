@@ -1,0 +1,203 @@
+package oauth
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/base64"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// The sign-in page and the error page: server-rendered, no script, no
+// external asset; the one inline style element carries a per-response
+// nonce that the Content-Security-Policy names.
+const pageCSS = `
+:root{color-scheme:light dark;font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
+body{margin:0;display:flex;justify-content:center;background:#f4f5f7;color:#1d2330}
+main{max-width:26rem;width:100%;margin:3rem 1rem;padding:2rem;background:#fff;border-radius:12px;box-shadow:0 1px 4px rgba(0,0,0,.12)}
+h1{font-size:1.35rem;margin:0 0 1rem}
+p{line-height:1.45}
+.who{background:#f0f3f8;border-radius:8px;padding:.75rem 1rem}
+.note{font-size:.85rem;color:#555}
+.error{background:#fdecea;color:#8a1c12;border-radius:8px;padding:.75rem 1rem;font-weight:600}
+form{margin:1.25rem 0 0}
+label{display:block;font-weight:600;margin-bottom:.35rem}
+input[type=password]{box-sizing:border-box;width:100%;padding:.6rem;font:inherit;border:1px solid #aab;border-radius:6px}
+button{font:inherit;font-weight:600;padding:.6rem 1.2rem;border-radius:6px;border:0;cursor:pointer;margin-top:.75rem}
+.primary{background:#1a56db;color:#fff;width:100%}
+.secondary{background:#e4e7ec;color:#1d2330}
+.link{background:none;color:#555;text-decoration:underline;padding:0}
+.or{text-align:center;color:#777;margin:1.25rem 0 0}
+@media (prefers-color-scheme:dark){body{background:#15181e;color:#e6e8ec}main{background:#1f232b}.who{background:#2a303b}.note,.or,.link{color:#aab}.secondary{background:#333a46;color:#e6e8ec}input[type=password]{background:#15181e;color:#e6e8ec}}
+`
+
+const signInTemplate = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>Sign in to Lofty — lofty-mcp</title>
+<style nonce="{{.Nonce}}">{{.CSS}}</style>
+</head>
+<body>
+<main>
+<h1>Sign in to use Lofty</h1>
+<div class="who" id="client">
+<p><strong id="client-name">{{.ClientName}}</strong> asks to use your Lofty CRM account through <strong>{{.ServerHost}}</strong>.</p>
+<p>After you sign in you will be sent back to <strong id="redirect-host">{{.RedirectHost}}</strong>.</p>
+{{if .Unverified}}<p class="note">The app named itself; {{.ServerHost}} has not verified that name. Continue only if you just connected this app.</p>{{end}}
+</div>
+{{if .Message}}<p class="error" role="alert" id="message">{{.Message}}</p>{{end}}
+{{if .LoftyEnabled}}
+<form method="post" action="{{.Action}}">
+<input type="hidden" name="request" value="{{.RequestID}}">
+<input type="hidden" name="csrf" value="{{.CSRF}}">
+<button class="primary" type="submit" name="method" value="lofty" id="lofty">Sign in with Lofty</button>
+</form>
+<p class="or">or</p>
+{{end}}
+<form method="post" action="{{.Action}}" id="key-form">
+<input type="hidden" name="request" value="{{.RequestID}}">
+<input type="hidden" name="csrf" value="{{.CSRF}}">
+<input type="hidden" name="method" value="api_key">
+<label for="api_key">Paste a Lofty API key</label>
+<input type="password" id="api_key" name="api_key" autocomplete="off" spellcheck="false" required>
+<p class="note">Your personal API key from your Lofty account. It is checked with Lofty, stored encrypted, and used only for this app's requests to Lofty.</p>
+<button class="{{if .LoftyEnabled}}secondary{{else}}primary{{end}}" type="submit" id="submit-key">Continue with this key</button>
+</form>
+<form method="post" action="{{.Action}}">
+<input type="hidden" name="request" value="{{.RequestID}}">
+<input type="hidden" name="csrf" value="{{.CSRF}}">
+<button class="link" type="submit" name="method" value="cancel" id="cancel">Cancel and go back to the app</button>
+</form>
+</main>
+</body>
+</html>
+`
+
+const errorTemplate = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>Cannot sign in — lofty-mcp</title>
+<style nonce="{{.Nonce}}">{{.CSS}}</style>
+</head>
+<body>
+<main>
+<h1>Cannot sign in</h1>
+<p class="error" role="alert" id="message">{{.Message}}</p>
+<p class="note">Go back to the app you were connecting and start again.</p>
+</main>
+</body>
+</html>
+`
+
+func parsePages() (*template.Template, error) {
+	t := template.New("pages")
+	if _, err := t.New("signin").Parse(signInTemplate); err != nil {
+		return nil, err
+	}
+	if _, err := t.New("error").Parse(errorTemplate); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// signInView is what the sign-in page shows.
+type signInView struct {
+	Nonce        string
+	CSS          template.CSS
+	ClientName   string
+	Unverified   bool
+	ServerHost   string
+	RedirectHost string
+	Message      string
+	LoftyEnabled bool
+	Action       string
+	RequestID    string
+	CSRF         string
+}
+
+// pageHeaders sets the security headers of every HTML page. formTargets
+// are the origins a form on the page may end up at (CSP form-action also
+// governs the redirects that follow a submission).
+func pageHeaders(w http.ResponseWriter, nonce string, formTargets ...string) {
+	targets := []string{"'self'"}
+	for _, t := range formTargets {
+		if t != "" {
+			targets = append(targets, t)
+		}
+	}
+	h := w.Header()
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'nonce-"+nonce+"'; form-action "+strings.Join(targets, " ")+
+		"; frame-ancestors 'none'; base-uri 'none'")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Type", "text/html; charset=utf-8")
+}
+
+func newNonce() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	return base64.StdEncoding.EncodeToString(b)
+}
+
+// origin is the scheme://host[:port] of raw, for CSP; "" when it has none.
+func origin(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || strings.ContainsAny(u.Host, " ;,'") {
+		return ""
+	}
+	return u.Scheme + "://" + u.Host
+}
+
+// renderSignIn writes the sign-in page with status.
+func (s *Server) renderSignIn(w http.ResponseWriter, status int, v signInView, redirectURI string) {
+	v.Nonce = newNonce()
+	v.CSS = template.CSS(pageCSS)
+	v.Action = SignInPath
+	v.LoftyEnabled = s.cfg.Lofty.oauthEnabled()
+	v.ServerHost = hostOf(s.issuer)
+	targets := []string{origin(redirectURI)}
+	if v.LoftyEnabled {
+		targets = append(targets, origin(s.cfg.Lofty.AuthorizeURL))
+	}
+	s.writePage(w, status, "signin", v, v.Nonce, targets...)
+}
+
+// renderError writes the error page: a problem that cannot be sent back
+// to the client (unknown client, redirect URI not registered, expired sign-in).
+func (s *Server) renderError(w http.ResponseWriter, status int, msg string) {
+	nonce := newNonce()
+	s.writePage(w, status, "error", struct {
+		Nonce   string
+		CSS     template.CSS
+		Message string
+	}{nonce, template.CSS(pageCSS), msg}, nonce)
+}
+
+func (s *Server) writePage(w http.ResponseWriter, status int, name string, data any, nonce string, formTargets ...string) {
+	var buf bytes.Buffer
+	if err := s.page.ExecuteTemplate(&buf, name, data); err != nil {
+		s.log.Error("oauth: rendering a page failed", "page", name, "error", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	pageHeaders(w, nonce, formTargets...)
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+func hostOf(raw string) string {
+	if u, err := url.Parse(raw); err == nil && u.Host != "" {
+		return u.Host
+	}
+	return raw
+}

@@ -1,0 +1,148 @@
+package oauth
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"time"
+)
+
+// Store keys. Secrets appear in keys only as SHA-256 hashes.
+const (
+	keyClient     = "client:"  // + client id                 -> clientRecord
+	keyPending    = "signin:"  // + request id                -> pendingRecord
+	keyLoftyState = "lstate:"  // + hash(state sent to Lofty) -> loftyStateRecord
+	keyGrant      = "grant:"   // + grant id                  -> grantRecord
+	keyCode       = "code:"    // + hash(code)                -> codeRecord
+	keyCodeUsed   = "codeuse:" // + hash(code)                -> usedRecord
+	keyAccess     = "at:"      // + hash(access token)        -> tokenRecord
+	keyRefresh    = "rt:"      // + hash(refresh token)       -> tokenRecord
+	keyRefreshOld = "rtused:"  // + hash(rotated-out token)   -> usedRecord
+)
+
+// Sign-in methods, as recorded in a grant.
+const (
+	MethodAPIKey = "api_key"
+	MethodLofty  = "lofty_oauth"
+)
+
+// clientRecord is a registered client (Dynamic Client Registration) or one
+// read from its Client ID Metadata Document (never stored).
+type clientRecord struct {
+	ID           string   `json:"id"`
+	SecretHash   string   `json:"secret_hash,omitempty"`
+	AuthMethod   string   `json:"auth_method"`
+	RedirectURIs []string `json:"redirect_uris"`
+	GrantTypes   []string `json:"grant_types,omitempty"`
+	Name         string   `json:"name,omitempty"`
+	URI          string   `json:"uri,omitempty"`
+	Scope        string   `json:"scope,omitempty"`
+	IssuedAt     int64    `json:"issued_at"`
+	Expires      int64    `json:"expires"`
+	// MetadataDocument: client_id is the URL of its metadata document.
+	MetadataDocument bool `json:"-"`
+}
+
+// pendingRecord is an authorization request waiting for the person to sign in.
+type pendingRecord struct {
+	ID            string `json:"id"`
+	ClientID      string `json:"client_id"`
+	RedirectURI   string `json:"redirect_uri"`
+	RedirectGiven bool   `json:"redirect_given"`
+	State         string `json:"state,omitempty"`
+	Challenge     string `json:"challenge"`
+	Resource      string `json:"resource"`
+	Scope         string `json:"scope,omitempty"`
+	BrowserHash   string `json:"browser"`
+	Expires       int64  `json:"expires"`
+}
+
+// loftyStateRecord ties the state sent to Lofty's authorize page to a sign-in.
+type loftyStateRecord struct {
+	RequestID string `json:"request_id"`
+}
+
+// grantRecord is one person's sign-in for one client: what the issued
+// tokens stand for. Revoking it (deleting the record) ends every token of it.
+type grantRecord struct {
+	ID       string `json:"id"`
+	ClientID string `json:"client_id"`
+	Resource string `json:"resource"`
+	Scope    string `json:"scope,omitempty"`
+	Method   string `json:"method"`
+	// Sealed is the Lofty credential, AES-256-GCM under the secret key
+	// with the grant id as additional data (see sealedCredential).
+	Sealed  []byte `json:"sealed"`
+	Created int64  `json:"created"`
+	Expires int64  `json:"expires"`
+}
+
+// sealedCredential is the plaintext inside grantRecord.Sealed.
+type sealedCredential struct {
+	APIKey       string    `json:"k,omitempty"`
+	AccessToken  string    `json:"a,omitempty"`
+	RefreshToken string    `json:"r,omitempty"`
+	Expiry       time.Time `json:"e,omitzero"`
+}
+
+// codeRecord is an authorization code's binding.
+type codeRecord struct {
+	GrantID       string `json:"grant_id"`
+	ClientID      string `json:"client_id"`
+	RedirectURI   string `json:"redirect_uri"`
+	RedirectGiven bool   `json:"redirect_given"`
+	Challenge     string `json:"challenge"`
+	Resource      string `json:"resource"`
+	Scope         string `json:"scope,omitempty"`
+}
+
+// tokenRecord is an access or refresh token's binding.
+type tokenRecord struct {
+	GrantID  string `json:"grant_id"`
+	ClientID string `json:"client_id"`
+	Resource string `json:"resource"`
+	Scope    string `json:"scope,omitempty"`
+	Expires  int64  `json:"expires"`
+}
+
+// usedRecord remembers a used code or a rotated-out refresh token, so that
+// its replay revokes the grant.
+type usedRecord struct {
+	GrantID string `json:"grant_id"`
+}
+
+func unixTime(sec int64) time.Time { return time.Unix(sec, 0) }
+
+// putJSON stores v under key until expires.
+func putJSON(ctx context.Context, st Store, key string, v any, expires time.Time) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return st.Put(ctx, key, b, expires)
+}
+
+// getJSON loads key into v; ErrNotFound when absent.
+func getJSON(ctx context.Context, st Store, key string, v any) error {
+	b, err := st.Get(ctx, key)
+	if err != nil {
+		return err
+	}
+	return decodeStored(b, v)
+}
+
+// takeJSON takes key into v; ErrNotFound when absent.
+func takeJSON(ctx context.Context, st Store, key string, v any) error {
+	b, err := st.Take(ctx, key)
+	if err != nil {
+		return err
+	}
+	return decodeStored(b, v)
+}
+
+func decodeStored(b []byte, v any) error {
+	if err := json.Unmarshal(b, v); err != nil {
+		return errors.New("oauth store: damaged record")
+	}
+	return nil
+}

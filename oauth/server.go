@@ -1,0 +1,335 @@
+package oauth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/singleflight"
+
+	"github.com/lofty-mcp/lofty-mcp/lofty"
+)
+
+// Paths served by Handler. ResourcePath is the protected MCP endpoint.
+const (
+	ResourcePath            = "/mcp"
+	ProtectedResourcePath   = "/.well-known/oauth-protected-resource"
+	AuthServerMetadataPath  = "/.well-known/oauth-authorization-server"
+	AuthorizePath           = "/oauth/authorize"
+	TokenPath               = "/oauth/token"
+	RegisterPath            = "/oauth/register"
+	RevokePath              = "/oauth/revoke"
+	SignInPath              = "/oauth/signin"
+	LoftyCallbackPath       = "/oauth/lofty/callback"
+	protectedResourceForMCP = ProtectedResourcePath + ResourcePath
+)
+
+// Errors of Authenticate, for Challenge and errors.Is.
+var (
+	// ErrNoToken: the request carries no bearer token.
+	ErrNoToken = errors.New("no bearer token")
+	// ErrInvalidToken: the token is unknown, expired, revoked or for
+	// another resource (the wrapping error says which).
+	ErrInvalidToken = errors.New("invalid token")
+	// ErrSignInAgain is returned by Grant.Credential when Lofty no longer
+	// accepts the grant's refresh token: the grant is revoked, and the next
+	// request is answered 401 so that the client signs in again.
+	ErrSignInAgain = errors.New("the Lofty sign-in has expired or was revoked in Lofty; connect again to sign in")
+)
+
+// Server is the OAuth 2.1 authorization server and resource-server token
+// check of lofty-mcp http. It is safe for concurrent use.
+type Server struct {
+	issuer   string // PublicURL
+	resource string // issuer + ResourcePath
+	cfg      Config
+	store    Store
+	ownStore bool
+	keys     *keys
+	log      *slog.Logger
+	now      func() time.Time
+
+	lofty     *lofty.Client // checks pasted API keys (GET /v1.0/me)
+	loftyHTTP *http.Client  // Lofty's token endpoint
+	clientDoc *clientDocFetcher
+	limits    *limits
+	refreshes singleflight.Group
+	page      *template.Template
+	handler   http.Handler
+
+	stopSweep chan struct{}
+	sweepDone chan struct{}
+	closeOnce sync.Once
+}
+
+// New validates cfg, opens the store and returns a Server. Close it when done.
+func New(cfg Config) (*Server, error) {
+	issuer, err := checkPublicURL(cfg.PublicURL)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.AccessTokenTTL <= 0 {
+		cfg.AccessTokenTTL = DefaultAccessTokenTTL
+	}
+	if cfg.RefreshTokenTTL <= 0 {
+		cfg.RefreshTokenTTL = DefaultRefreshTokenTTL
+	}
+	if cfg.GrantTTL <= 0 {
+		cfg.GrantTTL = DefaultGrantTTL
+	}
+	if cfg.ClientIP == nil {
+		cfg.ClientIP = remoteHost
+	}
+	l := &cfg.Lofty
+	if (l.ClientID == "") != (l.ClientSecret == "") {
+		return nil, errors.New("set both LOFTY_OAUTH_CLIENT_ID and LOFTY_OAUTH_CLIENT_SECRET (a Lofty vendor app) for \"Sign in with Lofty\", or neither for API keys only")
+	}
+	if l.AuthorizeURL == "" {
+		l.AuthorizeURL = DefaultLoftyAuthorizeURL
+	}
+	if l.TokenURL == "" {
+		l.TokenURL = DefaultLoftyTokenURL
+	}
+	if l.APIBaseURL == "" {
+		l.APIBaseURL = DefaultLoftyAPIBaseURL
+	}
+	for name, raw := range map[string]string{"LOFTY_OAUTH_AUTHORIZE_URL": l.AuthorizeURL, "LOFTY_OAUTH_TOKEN_URL": l.TokenURL} {
+		u, err := url.Parse(raw)
+		if err != nil || u.Host == "" || (u.Scheme != "https" && !(u.Scheme == "http" && isLoopbackHost(u.Hostname()))) {
+			return nil, fmt.Errorf("%s %q is not an absolute https URL (plain http only on a loopback host)", name, raw)
+		}
+	}
+	if l.HTTPClient == nil {
+		l.HTTPClient = &http.Client{Timeout: 15 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse
+		}}
+	}
+	lc, err := lofty.New(lofty.Config{BaseURL: l.APIBaseURL, HTTPClient: l.HTTPClient, Logger: cfg.Logger, UserAgent: "lofty-mcp oauth"})
+	if err != nil {
+		return nil, err
+	}
+
+	secret := cfg.SecretKey
+	if secret == nil {
+		var created bool
+		secret, created, err = loadOrCreateSecretKey(cfg.StateDir)
+		if err != nil {
+			return nil, err
+		}
+		if created {
+			cfg.Logger.Info("oauth: generated a secret key; back it up with the database, or set LOFTY_MCP_SECRET_KEY",
+				"path", filepath.Join(cfg.StateDir, SecretKeyFile))
+		}
+	}
+	k, err := deriveKeys(secret)
+	if err != nil {
+		return nil, fmt.Errorf("LOFTY_MCP_SECRET_KEY: %w", err)
+	}
+
+	s := &Server{
+		issuer:    issuer,
+		resource:  issuer + ResourcePath,
+		cfg:       cfg,
+		store:     cfg.Store,
+		keys:      k,
+		log:       cfg.Logger,
+		now:       cfg.Now,
+		lofty:     lc,
+		loftyHTTP: l.HTTPClient,
+		limits:    newLimits(),
+		stopSweep: make(chan struct{}),
+		sweepDone: make(chan struct{}),
+	}
+	s.clientDoc = newClientDocFetcher(cfg.AllowPrivateClientMetadata, cfg.ClientMetadataTLS, cfg.Now)
+	if s.page, err = parsePages(); err != nil {
+		return nil, err
+	}
+	if s.store == nil {
+		if cfg.StateDir == "" {
+			return nil, errors.New("--state-dir is required with --oauth: the directory where sign-ins are kept")
+		}
+		bs, err := OpenBoltStore(filepath.Join(cfg.StateDir, DBFile), cfg.Now)
+		if err != nil {
+			return nil, err
+		}
+		s.store, s.ownStore = bs, true
+	}
+	s.handler = s.routes()
+	go s.sweepLoop()
+	return s, nil
+}
+
+// Close stops the background sweep and closes the store New opened.
+func (s *Server) Close() error {
+	var err error
+	s.closeOnce.Do(func() {
+		close(s.stopSweep)
+		<-s.sweepDone
+		s.lofty.Close()
+		s.clientDoc.http.CloseIdleConnections()
+		if s.ownStore {
+			err = s.store.Close()
+		}
+	})
+	return err
+}
+
+// Issuer is the authorization server's issuer identifier (PublicURL).
+func (s *Server) Issuer() string { return s.issuer }
+
+// Resource is the protected resource's identifier (PublicURL + "/mcp"),
+// the audience of every token.
+func (s *Server) Resource() string { return s.resource }
+
+// ResourceMetadataURL is the protected-resource metadata URL named in
+// every challenge.
+func (s *Server) ResourceMetadataURL() string { return s.issuer + protectedResourceForMCP }
+
+// Handler serves every OAuth endpoint, the well-known documents and the
+// sign-in page (the paths of Patterns), and 404 for anything else.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Patterns are the http.ServeMux patterns Handler answers; Mount registers them.
+var Patterns = []string{
+	ProtectedResourcePath,
+	ProtectedResourcePath + "/",
+	AuthServerMetadataPath,
+	AuthServerMetadataPath + "/",
+	"/oauth/",
+}
+
+// Mount registers Handler on mux for every pattern of Patterns.
+func (s *Server) Mount(mux *http.ServeMux) {
+	for _, p := range Patterns {
+		mux.Handle(p, s.handler)
+	}
+}
+
+func (s *Server) sweepLoop() {
+	defer close(s.sweepDone)
+	sw, ok := s.store.(Sweeper)
+	if !ok {
+		return
+	}
+	sweep := func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		n, err := sw.Sweep(ctx, s.now())
+		if err != nil {
+			s.log.Warn("oauth: sweeping expired records failed", "error", err)
+		} else if n > 0 {
+			s.log.Debug("oauth: swept expired records", "count", n)
+		}
+	}
+	sweep()
+	t := time.NewTicker(DefaultSweepInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.stopSweep:
+			return
+		case <-t.C:
+			sweep()
+		}
+	}
+}
+
+// Authenticate checks the request's "Authorization: Bearer <token>": the
+// token must be one this server issued, unexpired, of a grant not revoked,
+// and for this resource. Errors wrap ErrNoToken or ErrInvalidToken (pass
+// them to Challenge), or are storage failures.
+func (s *Server) Authenticate(r *http.Request) (*Grant, error) {
+	token, ok := bearerToken(r.Header.Get("Authorization"))
+	if !ok {
+		return nil, ErrNoToken
+	}
+	ctx := r.Context()
+	var rec tokenRecord
+	if err := getJSON(ctx, s.store, keyAccess+hashSecret(token), &rec); err != nil {
+		if errors.Is(err, ErrNotFound) {
+			return nil, fmt.Errorf("%w: unknown, expired or revoked", ErrInvalidToken)
+		}
+		return nil, err
+	}
+	if !s.now().Before(unixTime(rec.Expires)) {
+		return nil, fmt.Errorf("%w: expired", ErrInvalidToken)
+	}
+	if rec.Resource != s.resource {
+		return nil, fmt.Errorf("%w: issued for another resource", ErrInvalidToken)
+	}
+	g, err := s.loadGrant(ctx, rec.GrantID)
+	if err != nil {
+		if errors.Is(err, ErrNotFound) {
+			return nil, fmt.Errorf("%w: revoked", ErrInvalidToken)
+		}
+		return nil, err
+	}
+	return g, nil
+}
+
+// bearerToken reads "Bearer <token>" (scheme case-insensitive).
+func bearerToken(h string) (string, bool) {
+	scheme, tok, ok := strings.Cut(strings.TrimSpace(h), " ")
+	tok = strings.TrimSpace(tok)
+	if !ok || !strings.EqualFold(scheme, "Bearer") || tok == "" || strings.ContainsAny(tok, " \t") {
+		return "", false
+	}
+	return tok, true
+}
+
+// Challenge answers a request Authenticate refused: 401 with
+// WWW-Authenticate naming the resource metadata (and error="invalid_token"
+// for a bad token), or 503 for a storage failure.
+func (s *Server) Challenge(w http.ResponseWriter, err error) {
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	switch {
+	case errors.Is(err, ErrInvalidToken), errors.Is(err, ErrSignInAgain):
+		desc := "The Lofty sign-in behind this access token has ended"
+		if errors.Is(err, ErrInvalidToken) {
+			reason := strings.TrimPrefix(strings.TrimPrefix(err.Error(), ErrInvalidToken.Error()), ": ")
+			if reason == "" {
+				reason = "invalid"
+			}
+			desc = "The access token is " + reason
+		}
+		h.Set("WWW-Authenticate", fmt.Sprintf(`Bearer resource_metadata=%q, error="invalid_token", error_description=%q`, s.ResourceMetadataURL(), desc))
+		w.WriteHeader(http.StatusUnauthorized)
+		writeJSONBody(w, map[string]string{"error": "invalid_token", "message": desc + "; sign in again."})
+	case err == nil || errors.Is(err, ErrNoToken):
+		h.Set("WWW-Authenticate", fmt.Sprintf(`Bearer resource_metadata=%q`, s.ResourceMetadataURL()))
+		w.WriteHeader(http.StatusUnauthorized)
+		writeJSONBody(w, map[string]string{"error": "unauthorized", "message": "Sign in: this server needs an OAuth access token (Authorization: Bearer <token>)."})
+	default:
+		s.log.Error("oauth: checking an access token failed", "error", err)
+		h.Set("Retry-After", "5")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		writeJSONBody(w, map[string]string{"error": "temporarily_unavailable", "message": "The sign-in store is unavailable; try again shortly."})
+	}
+}
+
+// remoteHost is the default Config.ClientIP.
+func remoteHost(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}

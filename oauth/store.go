@@ -1,0 +1,200 @@
+package oauth
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// ErrNotFound is returned by a Store for a key that is absent or expired.
+var ErrNotFound = errors.New("oauth store: not found")
+
+// Store is the key-value storage of the authorization server: registered
+// clients, grants (with their encrypted Lofty credential), token hashes and
+// pending sign-ins. Values are opaque bytes; keys are short ASCII strings
+// such as "grant:<id>" or "at:<sha-256 hex>". A value is never returned
+// after its expiry. It must be safe for concurrent use.
+//
+// It is small on purpose so that a shared implementation (Redis: SET PXAT,
+// GET, DEL, GETDEL) is a few lines.
+type Store interface {
+	// Put stores value under key until expires (zero: no expiry),
+	// replacing any value.
+	Put(ctx context.Context, key string, value []byte, expires time.Time) error
+	// Get returns the value under key, or ErrNotFound.
+	Get(ctx context.Context, key string) ([]byte, error)
+	// Delete removes key; a missing key is not an error.
+	Delete(ctx context.Context, key string) error
+	// Take returns the value under key and removes it, atomically: of two
+	// concurrent Takes of one key, one gets ErrNotFound. For codes and
+	// refresh tokens, which are used once.
+	Take(ctx context.Context, key string) ([]byte, error)
+	// Close releases the store.
+	Close() error
+}
+
+// Sweeper is implemented by stores that must delete expired records
+// themselves (a store with native expiry need not).
+type Sweeper interface {
+	// Sweep deletes the records expired at now and reports how many.
+	Sweep(ctx context.Context, now time.Time) (int, error)
+}
+
+// BoltStore is the embedded Store: one bbolt database file.
+type BoltStore struct {
+	db  *bolt.DB
+	now func() time.Time
+}
+
+var kvBucket = []byte("kv")
+
+// OpenBoltStore opens (creating it, mode 0600) the database file at path.
+// now is the clock deciding expiry (nil: time.Now). A file held by another
+// process is an error after one second.
+func OpenBoltStore(path string, now func() time.Time) (*BoltStore, error) {
+	if now == nil {
+		now = time.Now
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("creating the state directory: %w", err)
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
+	if err != nil {
+		if errors.Is(err, bolt.ErrTimeout) {
+			return nil, fmt.Errorf("opening %s: another process (a second lofty-mcp?) holds it; give each server its own --state-dir, or share state through Redis", path)
+		}
+		return nil, fmt.Errorf("opening %s: %w", path, err)
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		_, err := tx.CreateBucketIfNotExists(kvBucket)
+		return err
+	})
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("initialising %s: %w", path, err)
+	}
+	return &BoltStore{db: db, now: now}, nil
+}
+
+// encodeRecord prefixes value with its expiry (unix nanoseconds, 0: none).
+func encodeRecord(value []byte, expires time.Time) []byte {
+	b := make([]byte, 8+len(value))
+	if !expires.IsZero() {
+		binary.BigEndian.PutUint64(b, uint64(expires.UnixNano()))
+	}
+	copy(b[8:], value)
+	return b
+}
+
+// decodeRecord splits a record; ok is false when it is malformed or expired at now.
+func decodeRecord(b []byte, now time.Time) (value []byte, ok bool) {
+	if len(b) < 8 {
+		return nil, false
+	}
+	exp := int64(binary.BigEndian.Uint64(b))
+	if exp != 0 && now.UnixNano() >= exp {
+		return nil, false
+	}
+	return append([]byte(nil), b[8:]...), true
+}
+
+// Put implements Store.
+func (s *BoltStore) Put(_ context.Context, key string, value []byte, expires time.Time) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket(kvBucket).Put([]byte(key), encodeRecord(value, expires))
+	})
+}
+
+// Get implements Store.
+func (s *BoltStore) Get(_ context.Context, key string) ([]byte, error) {
+	var out []byte
+	err := s.db.View(func(tx *bolt.Tx) error {
+		v, ok := decodeRecord(tx.Bucket(kvBucket).Get([]byte(key)), s.now())
+		if !ok {
+			return ErrNotFound
+		}
+		out = v
+		return nil
+	})
+	return out, err
+}
+
+// Delete implements Store.
+func (s *BoltStore) Delete(_ context.Context, key string) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket(kvBucket).Delete([]byte(key))
+	})
+}
+
+// Take implements Store: bbolt has one writer at a time, so the read and
+// the delete in one update transaction are atomic.
+func (s *BoltStore) Take(_ context.Context, key string) ([]byte, error) {
+	var out []byte
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(kvBucket)
+		raw := b.Get([]byte(key))
+		if raw == nil {
+			return ErrNotFound
+		}
+		v, ok := decodeRecord(raw, s.now())
+		if err := b.Delete([]byte(key)); err != nil {
+			return err
+		}
+		if !ok {
+			return ErrNotFound
+		}
+		out = v
+		return nil
+	})
+	return out, err
+}
+
+// Sweep implements Sweeper, deleting at most 1000 records per transaction
+// so that writers are not held up long.
+func (s *BoltStore) Sweep(ctx context.Context, now time.Time) (int, error) {
+	total := 0
+	for {
+		if err := ctx.Err(); err != nil {
+			return total, err
+		}
+		var expired [][]byte
+		err := s.db.View(func(tx *bolt.Tx) error {
+			c := tx.Bucket(kvBucket).Cursor()
+			for k, v := c.First(); k != nil && len(expired) < 1000; k, v = c.Next() {
+				if _, ok := decodeRecord(v, now); !ok {
+					expired = append(expired, append([]byte(nil), k...))
+				}
+			}
+			return nil
+		})
+		if err != nil || len(expired) == 0 {
+			return total, err
+		}
+		err = s.db.Update(func(tx *bolt.Tx) error {
+			b := tx.Bucket(kvBucket)
+			for _, k := range expired {
+				// Re-check: the key may have been written again since.
+				if _, ok := decodeRecord(b.Get(k), now); ok {
+					continue
+				}
+				if err := b.Delete(k); err != nil {
+					return err
+				}
+				total++
+			}
+			return nil
+		})
+		if err != nil || len(expired) < 1000 {
+			return total, err
+		}
+	}
+}
+
+// Close implements Store.
+func (s *BoltStore) Close() error { return s.db.Close() }
