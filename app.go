@@ -4,20 +4,25 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"time"
 
 	"github.com/mark3labs/mcp-go/server"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/lofty-mcp/lofty-mcp/lofty"
 	"github.com/lofty-mcp/lofty-mcp/lofty/loftytest"
+	"github.com/lofty-mcp/lofty-mcp/metrics"
 	"github.com/lofty-mcp/lofty-mcp/tools"
 )
 
 // app is the built server: the Lofty client and the MCP server over it.
 type app struct {
-	cfg    config
-	log    *slog.Logger
-	lofty  *lofty.Client
-	server *server.MCPServer
+	cfg     config
+	log     *slog.Logger
+	lofty   *lofty.Client
+	server  *server.MCPServer
+	redis   *redis.Client    // nil without --redis-url
+	metrics *metrics.Metrics // nil without --metrics-addr
 }
 
 // demoInstructions tell the model plainly that --demo data is not real.
@@ -38,6 +43,18 @@ func newApp(cfg config, logger *slog.Logger) (*app, error) {
 	}
 	if cfg.demo && lcfg.Resilience.RateLimit == lofty.RateLimitAuto {
 		lcfg.Resilience.RateLimit = 0 // the built-in fake has no limit to respect
+	}
+	var rdb *redis.Client
+	if opts := cfg.service.redis; opts != nil {
+		// Short timeouts and no retries of its own: lofty falls back to the
+		// replica's own state when Redis does not answer at once.
+		o := *opts
+		o.MaxRetries = -1
+		o.DialTimeout = 500 * time.Millisecond
+		o.ReadTimeout = 500 * time.Millisecond
+		o.WriteTimeout = 500 * time.Millisecond
+		rdb = redis.NewClient(&o)
+		lcfg.Shared = &lofty.Shared{Redis: rdb}
 	}
 	instructions := ""
 	if cfg.demo {
@@ -65,7 +82,20 @@ func newApp(cfg config, logger *slog.Logger) (*app, error) {
 	if err != nil {
 		return nil, fmt.Errorf("building the MCP server: %w", err)
 	}
-	return &app{cfg: cfg, log: logger, lofty: client, server: srv}, nil
+	a := &app{cfg: cfg, log: logger, lofty: client, server: srv, redis: rdb}
+	if cfg.service.metricsAddr != "" {
+		a.metrics = metrics.New(metrics.Sources{Version: buildVersion(), Lofty: client})
+		srv.Use(a.metrics.ToolMiddleware())
+	}
+	return a, nil
+}
+
+// close releases what the app holds (the Redis connections).
+func (a *app) close() {
+	if a.redis != nil {
+		_ = a.redis.Close()
+	}
+	a.lofty.Close()
 }
 
 // newLogger logs to w (stderr: stdout belongs to JSON-RPC) at level, as text or JSON.

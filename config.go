@@ -48,6 +48,7 @@ type config struct {
 	http       httpConfig
 	resilience resilienceConfig
 	toolsets   toolsetConfig
+	service    serviceConfig
 }
 
 var errHelp = errors.New("help requested")
@@ -81,7 +82,7 @@ Environment:
                          defaults for --toolsets, --tools
   LOFTY_MCP_LOG_LEVEL    default for --log-level
   LOFTY_MCP_LOG_FORMAT   default for --log-format
-` + usageHTTPEnv
+` + usageHTTPEnv + usageServiceEnv
 
 // parseConfig reads flags (anywhere on the command line) and environment.
 // --help (or the help command) prints the usage to help and returns errHelp.
@@ -99,6 +100,7 @@ func parseConfig(args []string, getenv func(string) string, help io.Writer) (con
 	cfg.resilience.addFlags(fs, getenv)
 	cfg.toolsets.addFlags(fs, getenv)
 	cfg.http.addFlags(fs, getenv)
+	cfg.service.addFlags(fs, getenv)
 	printUsage := func() {
 		fs.SetOutput(help)
 		fmt.Fprint(help, usageHead)
@@ -141,6 +143,9 @@ func parseConfig(args []string, getenv func(string) string, help io.Writer) (con
 		return cfg, err
 	}
 	if err := cfg.http.validate(getenv); err != nil {
+		return cfg, err
+	}
+	if err := cfg.service.validate(getenv); err != nil {
 		return cfg, err
 	}
 	return cfg, nil

@@ -81,6 +81,15 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintf(stderr, "lofty-mcp: %v\n", err)
 		return exitUsage
 	}
+	defer a.close()
+	if a.metrics != nil && (cfg.command == "" || cfg.command == "http") {
+		stopMetrics, err := serveMetrics(ctx, a, cfg.service.metricsAddr)
+		if err != nil {
+			fmt.Fprintf(stderr, "lofty-mcp: %v\n", err)
+			return exitUsage
+		}
+		defer stopMetrics()
+	}
 
 	switch cfg.command {
 	case "":

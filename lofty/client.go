@@ -43,6 +43,9 @@ type Config struct {
 	// attempt per call, each call its own request, no cache): a plain
 	// client. DefaultResilience() is what lofty-mcp runs with.
 	Resilience Resilience
+	// Shared, when set, keeps the rate limit and the cache in Redis so that
+	// replicas share them (see shared.go).
+	Shared *Shared
 }
 
 // Client calls the Lofty Open API. It is safe for concurrent use.
@@ -62,6 +65,7 @@ type Client struct {
 	sem     chan struct{} // concurrency cap; nil: none
 	cache   cacheStore    // nil: no cache
 	flights flightGroup   // coalescing of identical concurrent reads
+	shared  *sharedState  // nil: nothing shared
 	stats   counters
 }
 
@@ -73,7 +77,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	base, err := url.Parse(strings.TrimRight(raw, "/"))
 	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
-		return nil, fmt.Errorf("LOFTY_BASE_URL %q is not an absolute http(s) URL such as %s", redactedURL(raw), DefaultBaseURL)
+		return nil, fmt.Errorf("LOFTY_BASE_URL %q is not an absolute http(s) URL such as %s", RedactURL(raw), DefaultBaseURL)
 	}
 	if cfg.Timeout < 0 {
 		return nil, fmt.Errorf("LOFTY_TIMEOUT must be positive, got %s", cfg.Timeout)
@@ -115,6 +119,9 @@ func New(cfg Config) (*Client, error) {
 		c.log.Warn("LOFTY_BASE_URL uses plain http to a host that is not this machine: the Lofty credential crosses the network unencrypted",
 			"host", base.Hostname())
 	}
+	if cfg.Shared != nil && cfg.Shared.Redis != nil {
+		c.shared = newSharedState(*cfg.Shared, c.log, &c.stats)
+	}
 	if err := c.setResilience(cfg.Resilience); err != nil {
 		return nil, err
 	}
@@ -125,17 +132,33 @@ func New(cfg Config) (*Client, error) {
 // the client stays usable.
 func (c *Client) Close() { c.http.CloseIdleConnections() }
 
-// String never reveals the secret (nor a password in the base URL).
-func (c *Client) String() string {
-	return "lofty.Client{" + c.base.Redacted() + ", " + c.cred.String() + "}"
+// Ready reports whether what the client depends on answers: the shared
+// state (Redis), when configured. Lofty itself is not asked.
+func (c *Client) Ready(ctx context.Context) error {
+	if c.shared == nil {
+		return nil
+	}
+	return c.shared.ready(ctx)
 }
 
-// redactedURL hides a password in raw, if it parses as a URL.
-func redactedURL(raw string) string {
-	if u, err := url.Parse(raw); err == nil {
-		return u.Redacted()
+// String never reveals the secret (nor a password in the base URL).
+func (c *Client) String() string {
+	return "lofty.Client{" + RedactURL(c.base.String()) + ", " + c.cred.String() + "}"
+}
+
+// RedactURL returns raw with its userinfo (user:password@) replaced by
+// "xxxxx@", in every form: with or without a scheme, parsable or not. Every
+// '@' counts, so a password holding '/' or '@' is hidden too.
+func RedactURL(raw string) string {
+	prefix, rest := "", raw
+	if i := strings.Index(raw, "://"); i >= 0 {
+		prefix, rest = raw[:i+3], raw[i+3:]
 	}
-	return "(unparsable URL)"
+	at := strings.LastIndex(rest, "@")
+	if at < 0 {
+		return raw
+	}
+	return prefix + "xxxxx" + rest[at:]
 }
 
 // isLoopbackHost reports whether host names this machine.
@@ -354,7 +377,7 @@ func (c *Client) transportFailure(ctx context.Context, r *call, limit time.Durat
 		a.retriable = retriableTransport(err)
 		e.NotSent = notSent(err)
 		if e.NotSent && !c.baseIsDefault {
-			e.BaseURL = c.base.Redacted()
+			e.BaseURL = RedactURL(c.base.String())
 		}
 	}
 	return a

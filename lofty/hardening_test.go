@@ -52,9 +52,33 @@ func TestBaseURLPasswordRedacted(t *testing.T) {
 	if s := c.String(); strings.Contains(s, "hunter2") {
 		t.Errorf("String() = %q reveals the base URL's password", s)
 	}
-	_, err = lofty.New(lofty.Config{BaseURL: "ftp://user:hunter2@api.example.com"})
-	if err == nil || strings.Contains(err.Error(), "hunter2") {
-		t.Errorf("bad base URL error %v: want an error without the password", err)
+	// Every form, parsable or not, with or without a scheme (issue 18, item 5).
+	for _, raw := range []string{
+		"ftp://user:hunter2@api.example.com",
+		"user:hunter2@127.0.0.1",
+		"user:hunter2@127.0.0.1:8080/v1",
+		"//user:hunter2@127.0.0.1",
+		"http://user:hun/ter2@127.0.0.1",
+		"http://us@er:hunter2@127.0.0.1",
+		"http://user:hunter2@[::1",
+		"hunter2@localhost",
+	} {
+		c, err := lofty.New(lofty.Config{BaseURL: raw})
+		said := ""
+		if err != nil {
+			said = err.Error()
+		} else {
+			said = c.String()
+		}
+		if strings.Contains(said, "ter2") {
+			t.Errorf("%s: %q reveals the password", raw, said)
+		}
+		if got := lofty.RedactURL(raw); strings.Contains(got, "ter2") || !strings.Contains(got, "xxxxx@") {
+			t.Errorf("RedactURL(%q) = %q", raw, got)
+		}
+	}
+	if got := lofty.RedactURL("https://api.lofty.com/v1"); got != "https://api.lofty.com/v1" {
+		t.Errorf("RedactURL changed a URL without userinfo: %q", got)
 	}
 }
 

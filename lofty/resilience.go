@@ -155,13 +155,21 @@ func (c *Client) setResilience(r Resilience) error {
 	}
 	c.res = r
 	if r.RateLimit != 0 {
-		c.limits = newLocalLimiter()
+		local := newLocalLimiter()
+		c.limits = local
+		if c.shared != nil {
+			c.limits = &sharedLimiter{s: c.shared, local: local}
+		}
 	}
 	if r.MaxConcurrency > 0 {
 		c.sem = make(chan struct{}, r.MaxConcurrency)
 	}
 	if r.CacheTTL > 0 {
-		c.cache = newLocalCache(r.CacheEntries, r.CacheBytes)
+		local := newLocalCache(r.CacheEntries, r.CacheBytes)
+		c.cache = local
+		if c.shared != nil {
+			c.cache = &sharedCache{s: c.shared, local: local, keep: r.CacheTTL + r.CallTimeout}
+		}
 	}
 	c.flights.init()
 	return nil

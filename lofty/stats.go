@@ -44,6 +44,9 @@ type Stats struct {
 	// RateLimitRejects is how many calls failed at once because the rate
 	// limit's wait would have passed their deadline.
 	RateLimitRejects uint64
+	// SharedOps counts round trips to the shared state (Redis), and
+	// SharedErrors those that failed (the replica's own state answered).
+	SharedOps, SharedErrors uint64
 }
 
 // EndpointStatus is a request's method, endpoint template and the status
@@ -83,6 +86,8 @@ func (s Stats) LogValue() slog.Value {
 		slog.Uint64("rate_limit_waits", s.RateLimitWaits),
 		slog.Duration("rate_limit_wait_time", s.RateLimitWaitTime),
 		slog.Uint64("rate_limit_rejects", s.RateLimitRejects),
+		slog.Uint64("shared_ops", s.SharedOps),
+		slog.Uint64("shared_errors", s.SharedErrors),
 	)
 	return slog.GroupValue(attrs...)
 }
@@ -99,6 +104,8 @@ func (c *Client) Stats() Stats {
 		RateLimitWaits:    st.rateLimitWaits.Load(),
 		RateLimitWaitTime: time.Duration(st.rateLimitWaitNanos.Load()),
 		RateLimitRejects:  st.rateLimitRejects.Load(),
+		SharedOps:         st.sharedOps.Load(),
+		SharedErrors:      st.sharedErrors.Load(),
 	}
 	s.Requests = map[int]uint64{}
 	st.mu.Lock()
@@ -117,6 +124,7 @@ func (c *Client) Stats() Stats {
 type counters struct {
 	calls, retries, cacheHits, cacheMisses, coalesced atomic.Uint64
 	rateLimitWaits, rateLimitRejects                  atomic.Uint64
+	sharedOps, sharedErrors                           atomic.Uint64
 	rateLimitWaitNanos                                atomic.Int64
 
 	mu         sync.Mutex
