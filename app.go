@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"log/slog"
@@ -53,6 +54,7 @@ func newApp(cfg config, logger *slog.Logger) (*app, error) {
 		o.DialTimeout = 500 * time.Millisecond
 		o.ReadTimeout = 500 * time.Millisecond
 		o.WriteTimeout = 500 * time.Millisecond
+		redis.SetLogger(redisLogger{logger}) // go-redis's own log lines go to ours, at debug level
 		rdb = redis.NewClient(&o)
 		lcfg.Shared = &lofty.Shared{Redis: rdb}
 	}
@@ -112,4 +114,12 @@ func (a *app) warnIfNoCredential() {
 	if !a.cfg.demo && a.cfg.credential.IsZero() {
 		a.log.Warn("no Lofty credentials: set LOFTY_API_KEY or LOFTY_ACCESS_TOKEN (or use --demo); every Lofty tool answers with an error until then")
 	}
+}
+
+// redisLogger passes go-redis's internal log lines (dial failures, which
+// lofty's shared state reports itself) to the logger at debug level.
+type redisLogger struct{ log *slog.Logger }
+
+func (l redisLogger) Printf(ctx context.Context, format string, v ...any) {
+	l.log.DebugContext(ctx, "redis client", "message", fmt.Sprintf(format, v...))
 }

@@ -263,10 +263,12 @@ func (c *Client) fetch(f *flight, r *call) (*result, *Error) {
 			return nil, e
 		}
 		a := c.exchange(ctx, r, limit, n)
-		c.release()
+		// What Lofty said about the budget is noted before the connection
+		// slot is given up, so a request queued for it sees any hold.
 		if c.limits != nil {
 			c.limits.observe(r.credKey, readBudget(a.header, a.status, a.hint, time.Now()))
 		}
+		c.release()
 		if a.err == nil {
 			return &result{status: a.status, body: a.body}, nil
 		}

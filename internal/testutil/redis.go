@@ -76,7 +76,9 @@ func (r *Redis) Stop() {
 	r.cmd = nil
 }
 
-// ping sends PING in the Redis protocol.
+// Ping sends PING in the Redis protocol.
+func (r *Redis) Ping() error { return r.ping() }
+
 func (r *Redis) ping() error {
 	c, err := net.DialTimeout("tcp", r.Addr, time.Second)
 	if err != nil {
