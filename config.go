@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/lofty-mcp/lofty-mcp/lofty"
+	"github.com/lofty-mcp/lofty-mcp/transport"
 )
 
 // version is stamped at release time (-ldflags "-X main.version=v1.2.3").
@@ -38,6 +39,8 @@ type config struct {
 	jsonOutput  bool
 	logLevel    slog.Level
 	logFormat   string
+
+	maxMessageBytes int // stdio: largest message (one line)
 
 	baseURL    string
 	credential lofty.Credential
@@ -106,6 +109,8 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.BoolVar(&cfg.demo, "demo", false, "use built-in demo data instead of Lofty; no credentials needed")
 	fs.BoolVar(&cfg.showVersion, "version", false, "print the version and exit")
 	fs.BoolVar(&cfg.jsonOutput, "json", false, "with tools: print the full tools/list result as JSON")
+	fs.IntVar(&cfg.maxMessageBytes, "max-message-bytes", transport.DefaultMaxMessageBytes,
+		"stdio: largest JSON-RPC message (one line) read, in bytes; a larger one is answered with an error and skipped")
 
 	for _, a := range configAreas {
 		if a.flags != nil {
@@ -135,6 +140,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 
 	if cfg.logLevel, err = parseLevel(*logLevel); err != nil {
 		return cfg, err
+	}
+	if cfg.maxMessageBytes <= 0 {
+		return cfg, fmt.Errorf("--max-message-bytes must be a positive number of bytes, got %d", cfg.maxMessageBytes)
 	}
 	if cfg.logFormat != "text" && cfg.logFormat != "json" {
 		return cfg, fmt.Errorf("--log-format must be text or json, got %q", cfg.logFormat)
