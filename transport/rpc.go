@@ -179,21 +179,28 @@ func (rw *responseRewriter) Unwrap() http.ResponseWriter { return rw.ResponseWri
 
 // finish writes a held JSON answer, rewritten, and ends the call.
 func (rw *responseRewriter) finish() {
-	defer rw.x.t.Finish(rw.call.Internal) // whatever happened, it is over
-	if rw.mode != modeJSON {
-		return
+	keep := true
+	switch {
+	case rw.mode == modeJSON:
+		var out []byte
+		if out, keep = rw.x.message(bytes.TrimRight(rw.held.Bytes(), "\n")); keep {
+			rw.ResponseWriter.WriteHeader(rw.status)
+			_, _ = rw.ResponseWriter.Write(append(out, '\n'))
+		}
+	case rw.status == 0:
+		// mcp-go wrote nothing: the request's context ended first.
+		_, state, _ := rw.x.t.Finish(rw.call.Internal)
+		keep = state != jsonrpc.CancelledByClient
 	}
-	out, keep := rw.x.message(bytes.TrimRight(rw.held.Bytes(), "\n"))
+	rw.x.t.Finish(rw.call.Internal) // whatever happened, it is over
 	if !keep {
 		// Cancelled by the client: no answer. The request still needs an
 		// HTTP response; an event stream without events says just that.
+		rw.Header().Del("Content-Length")
 		rw.Header().Set("Content-Type", "text/event-stream")
 		rw.Header().Set("Cache-Control", "no-cache")
 		rw.ResponseWriter.WriteHeader(http.StatusOK)
-		return
 	}
-	rw.ResponseWriter.WriteHeader(rw.status)
-	_, _ = rw.ResponseWriter.Write(append(out, '\n'))
 }
 
 // eventRewriter gives clients' ids back in what mcp-go writes to them: a
