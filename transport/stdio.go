@@ -306,7 +306,7 @@ func (c *stdioConn) serve(ctx context.Context, call *jsonrpc.Call, m jsonrpc.Mes
 		return
 	}
 	if start, end, ok := jsonrpc.ResponseID(answer); ok {
-		c.out.write(jsonrpc.Splice(answer, start, end, call.ID))
+		c.out.write(answer[:start], call.ID, answer[end:])
 		return
 	}
 	c.log.Error("stdio: mcp-go produced no response to a request", "method", call.Method)
@@ -431,13 +431,18 @@ type lineWriter struct {
 	failed bool
 }
 
-func (l *lineWriter) write(msg []byte) {
+// write writes the concatenation of parts as one line.
+func (l *lineWriter) write(parts ...[]byte) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.failed {
 		return
 	}
-	l.buf = append(append(l.buf[:0], msg...), '\n')
+	l.buf = l.buf[:0]
+	for _, p := range parts {
+		l.buf = append(l.buf, p...)
+	}
+	l.buf = append(l.buf, '\n')
 	_, err := l.w.Write(l.buf)
 	if cap(l.buf) > 1<<20 {
 		l.buf = nil // do not keep a large answer's buffer
@@ -464,7 +469,7 @@ const peekBytes = 4096
 // not kept (only its beginning, for its id). A last line without a newline
 // is a line. It stops when stop is closed.
 func readLines(r io.Reader, max int, lines chan<- stdioLine, stop <-chan struct{}) {
-	br := bufio.NewReaderSize(r, 64<<10)
+	br := bufio.NewReaderSize(r, 16<<10)
 	send := func(l stdioLine) bool {
 		select {
 		case lines <- l:
