@@ -48,7 +48,7 @@ func TestSessionIDsSigned(t *testing.T) {
 	}
 	// Counting: only settled successes count; the cap holds reservations too.
 	s := newSessionIDs(nil, 2)
-	if !s.reserve() || !s.reserve() || s.reserve() {
+	if first, second, third := s.reserve(), s.reserve(), s.reserve(); !first || !second || third {
 		t.Fatal("reservations beyond the cap")
 	}
 	s.settle("")

@@ -122,12 +122,11 @@ func streamableRPC(t *jsonrpc.Tracker) func(http.Handler) http.Handler {
 // an event stream is rewritten event by event.
 type responseRewriter struct {
 	http.ResponseWriter
-	x       eventRewriter
-	call    *jsonrpc.Call
-	status  int
-	mode    int // 0 undecided, 1 JSON (held), 2 event stream, 3 other (as is)
-	held    bytes.Buffer
-	written bool
+	x      eventRewriter
+	call   *jsonrpc.Call
+	status int
+	mode   int // modeUndecided, modeJSON (held), modeStream, modeOther (as is)
+	held   bytes.Buffer
 }
 
 const (

@@ -101,16 +101,16 @@ func start(t *testing.T, cfg Config) *env {
 }
 
 // shutdown cancels Serve and returns its result and how long it took.
-func (e *env) shutdown() (error, time.Duration) {
+func (e *env) shutdown() (time.Duration, error) {
 	begin := time.Now()
 	e.stop()
 	select {
 	case err := <-e.done:
 		e.done <- err // for Cleanup
-		return err, time.Since(begin)
+		return time.Since(begin), err
 	case <-time.After(30 * time.Second):
 		e.t.Fatal("Serve did not return")
-		return nil, 0
+		return 0, nil
 	}
 }
 
@@ -480,7 +480,7 @@ func TestShutdownLetsInFlightCallsFinish(t *testing.T) {
 			}()
 			<-e.started
 			done := make(chan error, 1)
-			go func() { err, _ := e.shutdown(); done <- err }()
+			go func() { _, err := e.shutdown(); done <- err }()
 			// The server stops accepting at once...
 			deadline := time.Now().Add(5 * time.Second)
 			for {
@@ -516,7 +516,7 @@ func TestShutdownTimeoutCutsOffSlowCalls(t *testing.T) {
 	c := connect(t, e.url, streamableLegacy, nil)
 	go func() { _, _ = callText(context.Background(), c, "slow") }()
 	<-e.started
-	err, took := e.shutdown()
+	took, err := e.shutdown()
 	if err != nil || took > 5*time.Second {
 		t.Fatalf("Serve = %v after %s; want nil soon after the 300ms timeout", err, took)
 	}
@@ -636,7 +636,7 @@ func TestSSEShutdownAfterAnswers(t *testing.T) {
 	if n := e.srv.tracker.Len(); n != 0 {
 		t.Fatalf("%d requests still pending after their answers were read", n)
 	}
-	err, took := e.shutdown()
+	took, err := e.shutdown()
 	if err != nil || took > 3*time.Second {
 		t.Fatalf("Serve = %v after %s; want nil well under the 10s shutdown timeout", err, took)
 	}
