@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"runtime"
 	"strings"
 	"testing"
@@ -243,5 +244,24 @@ func TestEventRewriterPieces(t *testing.T) {
 		if tr.Len() != 0 {
 			t.Fatal("the answered call is still tracked")
 		}
+	}
+}
+
+// TestSubscriptionIDIsTheClientsID: a 2026-07-28 subscriptions/listen
+// stream tags its messages with the id of the request that opened it; that
+// tag, like the answer's id, is the client's id exactly, never the internal
+// one mcp-go saw.
+func TestSubscriptionIDIsTheClientsID(t *testing.T) {
+	e := start(t, Config{})
+	const meta = `"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{},"io.modelcontextprotocol/clientInfo":{"name":"t","version":"1"}}`
+	resp := e.do("POST", "/mcp", `{"jsonrpc":"2.0","id":"sub<01>","method":"subscriptions/listen","params":{"notifications":{},`+meta+`}}`,
+		map[string]string{"MCP-Protocol-Version": "2026-07-28", "Mcp-Method": "subscriptions/listen"})
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 {
+		t.Fatalf("%d %s", resp.StatusCode, body)
+	}
+	tags := strings.Count(string(body), `"io.modelcontextprotocol/subscriptionId":"sub<01>"`)
+	if tags < 1 || !strings.Contains(string(body), `"id":"sub<01>","result"`) || regexp.MustCompile(`subscriptionId":[0-9]`).Match(body) {
+		t.Fatalf("the stream does not carry the client's id as its subscription id (%d tags):\n%s", tags, body)
 	}
 }
