@@ -265,3 +265,29 @@ func TestSubscriptionIDIsTheClientsID(t *testing.T) {
 		t.Fatalf("the stream does not carry the client's id as its subscription id (%d tags):\n%s", tags, body)
 	}
 }
+
+// TestIdleSessionGoesOn: a session the idle sweeper forgot keeps working
+// with its id (and no longer counts against --max-sessions); one the
+// client DELETEd gets 404.
+func TestIdleSessionGoesOn(t *testing.T) {
+	e := start(t, Config{SessionIdleTimeout: time.Second, MaxSessions: 1})
+	ping := func(id string) int {
+		return e.do("POST", "/mcp", `{"jsonrpc":"2.0","id":2,"method":"ping"}`,
+			map[string]string{"Mcp-Session-Id": id, "MCP-Protocol-Version": "2025-11-25"}).StatusCode
+	}
+	idle := e.do("POST", "/mcp", initBody, nil).Header.Get("Mcp-Session-Id")
+	waitFor(t, func() bool { return e.srv.sessions.count() == 0 }) // swept (the sweeper runs every second)
+	if code := ping(idle); code != 200 {
+		t.Fatalf("a swept session: %d, want 200", code)
+	}
+	deleted := e.do("POST", "/mcp", initBody, nil).Header.Get("Mcp-Session-Id")
+	if deleted == "" {
+		t.Fatal("the swept session still holds the only slot")
+	}
+	if code := e.do("DELETE", "/mcp", "", map[string]string{"Mcp-Session-Id": deleted}).StatusCode; code != 200 {
+		t.Fatalf("DELETE: %d", code)
+	}
+	if code := ping(deleted); code != 404 {
+		t.Fatalf("a deleted session: %d, want 404", code)
+	}
+}

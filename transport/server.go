@@ -192,7 +192,7 @@ func New(mcpServer *server.MCPServer, cfg Config) (*Server, error) {
 	s.streamable = server.NewStreamableHTTPServer(mcpServer,
 		server.WithEndpointPath("/mcp"),
 		server.WithHTTPContextFunc(withRequestCredential),
-		server.WithSessionIdManager(s.sessions),
+		server.WithSessionIdManagerResolver(s.sessions),
 		server.WithSessionIdleTTL(cfg.SessionIdleTimeout),
 		server.WithDisableLocalhostProtection(true),
 		server.WithStreamableHTTPLogger(cfg.Logger),

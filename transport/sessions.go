@@ -45,9 +45,8 @@ const (
 
 var b32 = base32.StdEncoding.WithPadding(base32.NoPadding)
 
-// endedMemory is how many ended session ids are remembered, so that a
-// deleted or expired session's id gets 404 rather than quietly starting
-// afresh. The oldest are forgotten first; a forgotten id is only as good as
+// endedMemory is how many ended (DELETEd) session ids are remembered, so
+// that a deleted session's id gets 404 rather than quietly starting afresh. The oldest are forgotten first; a forgotten id is only as good as
 // a new session (lofty-mcp keeps no per-session state that matters).
 const endedMemory = 4096
 
@@ -124,8 +123,8 @@ func (s *sessionIDs) Validate(id string) (isTerminated bool, err error) {
 	return ended, nil
 }
 
-// Terminate implements server.SessionIdManager: the session ended (DELETE,
-// idle sweep, shutdown).
+// Terminate implements server.SessionIdManager: the client ended the
+// session (DELETE).
 func (s *sessionIDs) Terminate(id string) (isNotAllowed bool, err error) {
 	if !s.signed(id) {
 		return false, nil
@@ -141,6 +140,29 @@ func (s *sessionIDs) Terminate(id string) (isNotAllowed bool, err error) {
 			s.endedLog = s.endedLog[1:]
 		}
 	}
+	return false, nil
+}
+
+// ResolveSessionIdManager implements server.SessionIdManagerResolver. A
+// DELETE ends its session for good: the id gets 404 from then on. mcp-go's
+// idle sweeper and CloseSessions (r == nil) only forget a session: as
+// before signed ids, a client that comes back after its session idled out
+// goes on with the same id (lofty-mcp keeps no per-session state that
+// matters), while the id no longer counts against --max-sessions.
+func (s *sessionIDs) ResolveSessionIdManager(r *http.Request) server.SessionIdManager {
+	if r == nil {
+		return forgetfulSessions{s}
+	}
+	return s
+}
+
+// forgetfulSessions ends nothing: Terminate only stops counting the id.
+type forgetfulSessions struct{ *sessionIDs }
+
+func (f forgetfulSessions) Terminate(id string) (isNotAllowed bool, err error) {
+	f.mu.Lock()
+	delete(f.live, id)
+	f.mu.Unlock()
 	return false, nil
 }
 
