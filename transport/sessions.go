@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 
@@ -249,9 +248,12 @@ func sessionCap(s *sessionIDs, maxSessions int, streamable http.Handler) func(ht
 
 // endSession removes what mcp-go keeps for a session, through its own DELETE.
 func endSession(ctx context.Context, streamable http.Handler, id string) {
-	del := httptest.NewRequestWithContext(context.WithoutCancel(ctx), http.MethodDelete, "/mcp", nil)
+	del, err := http.NewRequestWithContext(context.WithoutCancel(ctx), http.MethodDelete, "/mcp", nil)
+	if err != nil {
+		return
+	}
 	del.Header.Set(server.HeaderKeySessionID, id)
-	streamable.ServeHTTP(httptest.NewRecorder(), del)
+	streamable.ServeHTTP(discardResponse{}, del)
 }
 
 // initRecorder holds an initialize answer until it is known to have
@@ -311,3 +313,11 @@ func (r *initRecorder) flush() {
 	r.ResponseWriter.WriteHeader(r.status)
 	_, _ = r.ResponseWriter.Write(r.buf.Bytes())
 }
+
+// discardResponse is a ResponseWriter for requests made to mcp-go from
+// within: their answers go nowhere.
+type discardResponse struct{}
+
+func (discardResponse) Header() http.Header         { return http.Header{} }
+func (discardResponse) Write(p []byte) (int, error) { return len(p), nil }
+func (discardResponse) WriteHeader(int)             {}

@@ -3,7 +3,6 @@ package transport
 import (
 	"bytes"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"sync"
 
@@ -174,7 +173,7 @@ func (s *sseStreams) sseRPC(next http.Handler) http.Handler {
 			// mcp-go cancels by its own (internal) id, within the session.
 			if msg.CancelID != nil {
 				for _, c := range s.t.Cancel(sseScope(session), msg.CancelID) {
-					next.ServeHTTP(httptest.NewRecorder(), withBody(r.Context(), r, msg.Rebuild(nil, c.InternalID())))
+					next.ServeHTTP(discardResponse{}, withBody(r.Context(), r, msg.Rebuild(nil, c.InternalID())))
 				}
 			}
 			w.WriteHeader(http.StatusAccepted)
