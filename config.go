@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/lofty-mcp/lofty-mcp/lofty"
+	"github.com/lofty-mcp/lofty-mcp/transport"
 )
 
 // version is stamped at release time (-ldflags "-X main.version=v1.2.3").
@@ -37,7 +38,9 @@ type config struct {
 	demo        bool
 	jsonOutput  bool
 	logLevel    slog.Level
-	logFormat   string
+	// maxMessageBytes is stdio's largest message (one line).
+	maxMessageBytes int
+	logFormat       string
 
 	baseURL    string
 	credential lofty.Credential
@@ -97,6 +100,8 @@ func parseConfig(args []string, getenv func(string) string, help io.Writer) (con
 	fs.BoolVar(&cfg.demo, "demo", false, "use built-in demo data instead of Lofty; no credentials needed")
 	fs.BoolVar(&cfg.showVersion, "version", false, "print the version and exit")
 	fs.BoolVar(&cfg.jsonOutput, "json", false, "with tools: print the full tools/list result as JSON")
+	fs.IntVar(&cfg.maxMessageBytes, "max-message-bytes", transport.DefaultMaxMessageBytes,
+		"stdio: largest JSON-RPC message (one line) read, in bytes; a larger one is answered with an error and skipped")
 	cfg.resilience.addFlags(fs, getenv)
 	cfg.toolsets.addFlags(fs, getenv)
 	cfg.http.addFlags(fs, getenv)
@@ -132,6 +137,9 @@ func parseConfig(args []string, getenv func(string) string, help io.Writer) (con
 	}
 	if cfg.logFormat != "text" && cfg.logFormat != "json" {
 		return cfg, fmt.Errorf("--log-format must be text or json, got %q", cfg.logFormat)
+	}
+	if cfg.maxMessageBytes <= 0 {
+		return cfg, fmt.Errorf("--max-message-bytes must be a positive number of bytes, got %d", cfg.maxMessageBytes)
 	}
 	if err := cfg.readLoftyEnv(getenv); err != nil {
 		return cfg, err

@@ -18,6 +18,7 @@ type httpConfig struct {
 	allowedOrigins            []string
 	allowedHosts              []string
 	requireRequestCredentials bool
+	sessionKey                string
 	maxBodyBytes              int64
 	readHeaderTimeout         time.Duration
 	readTimeout               time.Duration
@@ -33,6 +34,7 @@ const usageHTTPEnv = `  LOFTY_MCP_ADDR             default for --addr (http)
   LOFTY_MCP_AUTH_TOKEN       default for --auth-token (http); preferred: flags show in ps
   LOFTY_MCP_ALLOWED_HOSTS    default for --allowed-hosts (http), comma-separated
   LOFTY_MCP_ALLOWED_ORIGINS  default for --allowed-origins (http), comma-separated
+  LOFTY_MCP_SESSION_KEY      default for --session-key (http); preferred: flags show in ps
 `
 
 // transportConfig is the transport package's view of these settings.
@@ -44,6 +46,7 @@ func (h httpConfig) transportConfig() transport.Config {
 		AllowedHosts:              h.allowedHosts,
 		AllowedOrigins:            h.allowedOrigins,
 		RequireRequestCredentials: h.requireRequestCredentials,
+		SessionKey:                h.sessionKey,
 		MaxBodyBytes:              h.maxBodyBytes,
 		ReadHeaderTimeout:         h.readHeaderTimeout,
 		ReadTimeout:               h.readTimeout,
@@ -72,6 +75,9 @@ func (h *httpConfig) addFlags(fs *flag.FlagSet, getenv func(string) string) {
 		"http: extra Host names allowed, comma-separated (loopback and the listen host are always allowed; * allows any)")
 	fs.BoolVar(&h.requireRequestCredentials, "require-request-credentials", false,
 		"http: refuse MCP requests without an X-Lofty-Api-Key or X-Lofty-Access-Token header")
+	// The environment default is applied in validate, so --help never prints the key.
+	fs.StringVar(&h.sessionKey, "session-key", "",
+		"http: secret `KEY` (at least 32 characters) that signs session ids; give replicas behind one proxy the same key so any of them accepts any session (default: random per process; prefer LOFTY_MCP_SESSION_KEY)")
 	fs.Int64Var(&h.maxBodyBytes, "max-body-bytes", transport.DefaultMaxBodyBytes,
 		"http: largest request body accepted, in bytes (413 beyond)")
 	fs.DurationVar(&h.readHeaderTimeout, "read-header-timeout", transport.DefaultReadHeaderTimeout,
@@ -96,6 +102,13 @@ func (h *httpConfig) validate(getenv func(string) string) error {
 	h.authToken = strings.TrimSpace(h.authToken)
 	if h.authToken == "" {
 		h.authToken = strings.TrimSpace(getenv("LOFTY_MCP_AUTH_TOKEN"))
+	}
+	if h.sessionKey == "" {
+		h.sessionKey = getenv("LOFTY_MCP_SESSION_KEY")
+	}
+	if h.sessionKey != "" && len(h.sessionKey) < transport.MinSessionKeyLength {
+		return fmt.Errorf("--session-key (or LOFTY_MCP_SESSION_KEY) must be at least %d characters, got %d; generate one with: openssl rand -hex 32",
+			transport.MinSessionKeyLength, len(h.sessionKey))
 	}
 	for _, d := range []struct {
 		name string

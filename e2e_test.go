@@ -744,9 +744,9 @@ func TestCLIUsageErrors(t *testing.T) {
 }
 
 // A last request without a trailing newline, and request ids that mcp-go
-// writes back differently ("a<b" as "a\u003cb", 1.0 as 1), are answered,
-// and the server exits promptly at EOF instead of waiting for answers it
-// thinks are missing.
+// would write back differently ("a<b" as "a\u003cb", 1.0 as 1), are
+// answered with their ids exactly as sent, and the server exits promptly at
+// EOF instead of waiting for answers it thinks are missing.
 func TestStdioEOFEdgeCases(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
@@ -754,7 +754,7 @@ func TestStdioEOFEdgeCases(t *testing.T) {
 		ids   []string
 	}{
 		{"last line without newline", `{"jsonrpc":"2.0","id":1,"method":"ping"}`, []string{"1"}},
-		{"ids re-encoded by mcp-go", `{"jsonrpc":"2.0","id":"a<b","method":"ping"}` + "\n" + `{"jsonrpc":"2.0","id":1.0,"method":"ping"}` + "\n", []string{`"a\u003cb"`, "1"}},
+		{"ids mcp-go would re-encode", `{"jsonrpc":"2.0","id":"a<b","method":"ping"}` + "\n" + `{"jsonrpc":"2.0","id":1.0,"method":"ping"}` + "\n", []string{`"a<b"`, "1.0"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			proc := startStdio(t, stdioEnv(), "--demo")

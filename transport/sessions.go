@@ -3,83 +3,190 @@ package transport
 import (
 	"bytes"
 	"context"
+	"crypto/hmac"
 	"crypto/rand"
-	"encoding/json"
+	"crypto/sha256"
+	"encoding/base32"
 	"errors"
+	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"sync"
 
 	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/lofty-mcp/lofty-mcp/internal/jsonrpc"
 )
 
-// sessionIDs mints and counts Streamable HTTP session IDs (protocol
-// 2025-11-25 and earlier: the Mcp-Session-Id header) so that their number can
-// be capped. It implements mcp-go's server.SessionIdManager and
-// server.SessionIdManagerResolver. Like mcp-go's default manager it accepts
-// any well-formed ID, even one it never issued, so a client keeps working
-// across a restart or after its idle session was swept: lofty-mcp keeps no
-// per-session state that matters, and a client told 404 would have to
-// initialize again (mcp-go's client leaves that to its caller). An ID it
-// never issued is not counted. A session is forgotten when the client
-// deletes it, when it idles out, or at shutdown.
+// Streamable HTTP sessions (protocol 2025-11-25 and earlier: the
+// Mcp-Session-Id header).
+//
+// A session id is signed: "mcp-session-" + 26 random base32 characters +
+// "-" + the first 16 bytes (26 base32 characters) of HMAC-SHA256 over the
+// random part, under the session key. Any server holding the key — this
+// one, or a replica given the same --session-key — verifies an id without
+// keeping anything, so an id no replica issued is refused (404, as the
+// specification asks for an unknown session) before anything is read or
+// stored for it, however many are sent. Without --session-key the key is
+// random per process: ids then end with the process, and a client told 404
+// initializes again.
+//
+// The ids of sessions that initialized successfully here are counted, to
+// cap them (--max-sessions); a failed initialize creates no session.
+
+const (
+	sessionIDPrefix = "mcp-session-"
+	sessionRandLen  = 16 // bytes of randomness in an id
+	sessionMACLen   = 16 // bytes of the HMAC kept in an id
+	// MinSessionKeyLength is the shortest --session-key accepted.
+	MinSessionKeyLength = 32
+)
+
+var b32 = base32.StdEncoding.WithPadding(base32.NoPadding)
+
+// endedMemory is how many ended (DELETEd) session ids are remembered, so
+// that a deleted session's id gets 404 rather than quietly starting afresh. The oldest are forgotten first; a forgotten id is only as good as
+// a new session (lofty-mcp keeps no per-session state that matters).
+const endedMemory = 4096
+
+// sessionIDs mints, verifies and counts session ids. It implements mcp-go's
+// server.SessionIdManager.
 type sessionIDs struct {
-	mu   sync.Mutex
-	live map[string]struct{}
+	key []byte
+	max int
+
+	mu       sync.Mutex
+	live     map[string]struct{} // initialized here, not yet ended
+	reserved int                 // initializes in progress
+	ended    map[string]struct{}
+	endedLog []string // ring of ended ids, oldest first
 }
 
-const sessionIDPrefix = "mcp-session-"
+func newSessionIDs(key []byte, max int) *sessionIDs {
+	if len(key) == 0 {
+		key = make([]byte, 32)
+		_, _ = rand.Read(key)
+	}
+	return &sessionIDs{key: key, max: max, live: map[string]struct{}{}, ended: map[string]struct{}{}}
+}
 
-func newSessionIDs() *sessionIDs { return &sessionIDs{live: map[string]struct{}{}} }
+func (s *sessionIDs) mac(random []byte) []byte {
+	h := hmac.New(sha256.New, s.key)
+	h.Write([]byte("lofty-mcp session id v1\x00"))
+	h.Write(random)
+	return h.Sum(nil)[:sessionMACLen]
+}
 
-// Generate implements server.SessionIdManager.
+// Generate implements server.SessionIdManager: a new signed id. It is not
+// counted until its initialize succeeds.
 func (s *sessionIDs) Generate() string {
-	id := newSessionID()
-	s.mu.Lock()
-	s.live[id] = struct{}{}
-	s.mu.Unlock()
-	return id
+	random := make([]byte, sessionRandLen)
+	_, _ = rand.Read(random)
+	return sessionIDPrefix + strings.ToLower(b32.EncodeToString(random)) + "-" + strings.ToLower(b32.EncodeToString(s.mac(random)))
 }
+
+// signed reports whether id was issued under this key. It allocates
+// nothing that outlives it.
+func (s *sessionIDs) signed(id string) bool {
+	rest, ok := strings.CutPrefix(id, sessionIDPrefix)
+	if !ok || len(rest) > 128 {
+		return false
+	}
+	r, m, ok := strings.Cut(rest, "-")
+	if !ok {
+		return false
+	}
+	var random [sessionRandLen + 5]byte
+	var mac [sessionMACLen + 5]byte
+	n, err := b32.Decode(random[:], []byte(strings.ToUpper(r)))
+	if err != nil || n != sessionRandLen {
+		return false
+	}
+	k, err := b32.Decode(mac[:], []byte(strings.ToUpper(m)))
+	if err != nil || k != sessionMACLen {
+		return false
+	}
+	return hmac.Equal(mac[:k], s.mac(random[:n]))
+}
+
+var errUnknownSession = errors.New("unknown session")
 
 // Validate implements server.SessionIdManager.
 func (s *sessionIDs) Validate(id string) (isTerminated bool, err error) {
-	if !strings.HasPrefix(id, sessionIDPrefix) || len(id) <= len(sessionIDPrefix) || len(id) > 128 {
-		return false, errors.New("invalid session id")
+	if !s.signed(id) {
+		return false, errUnknownSession
+	}
+	s.mu.Lock()
+	_, ended := s.ended[id]
+	s.mu.Unlock()
+	return ended, nil
+}
+
+// Terminate implements server.SessionIdManager: the client ended the
+// session (DELETE).
+func (s *sessionIDs) Terminate(id string) (isNotAllowed bool, err error) {
+	if !s.signed(id) {
+		return false, nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.live, id)
+	if _, ok := s.ended[id]; !ok {
+		s.ended[id] = struct{}{}
+		s.endedLog = append(s.endedLog, id)
+		if len(s.endedLog) > endedMemory {
+			delete(s.ended, s.endedLog[0])
+			s.endedLog = s.endedLog[1:]
+		}
 	}
 	return false, nil
 }
 
-// Terminate implements server.SessionIdManager.
-func (s *sessionIDs) Terminate(id string) (isNotAllowed bool, err error) {
-	s.mu.Lock()
-	delete(s.live, id)
-	s.mu.Unlock()
-	return false, nil
-}
-
-// ResolveSessionIdManager implements server.SessionIdManagerResolver. mcp-go
-// mints a session id not only for initialize but also for a GET /mcp without
-// Mcp-Session-Id (a standalone listening stream). That id is never sent to
-// the client (no response header carries it) and mcp-go drops its session
-// when the stream ends, but counted here it would hold a --max-sessions slot
-// until the idle sweeper forgot it: such a GET gets a manager whose ids are
-// not counted (the stream itself is capped by --max-streams). Every other
-// request, and mcp-go's sweeper and CloseSessions (r == nil), get s.
+// ResolveSessionIdManager implements server.SessionIdManagerResolver. A
+// DELETE ends its session for good: the id gets 404 from then on. mcp-go's
+// idle sweeper and CloseSessions (r == nil) only forget a session: as
+// before signed ids, a client that comes back after its session idled out
+// goes on with the same id (lofty-mcp keeps no per-session state that
+// matters), while the id no longer counts against --max-sessions.
 func (s *sessionIDs) ResolveSessionIdManager(r *http.Request) server.SessionIdManager {
-	if r != nil && r.Method == http.MethodGet && r.Header.Get(server.HeaderKeySessionID) == "" {
-		return streamSessionIDs{s}
+	if r == nil {
+		return forgetfulSessions{s}
 	}
 	return s
 }
 
-// streamSessionIDs mints ids for header-less GET /mcp streams without
-// counting them.
-type streamSessionIDs struct{ *sessionIDs }
+// forgetfulSessions ends nothing: Terminate only stops counting the id.
+type forgetfulSessions struct{ *sessionIDs }
 
-func (streamSessionIDs) Generate() string { return newSessionID() }
+func (f forgetfulSessions) Terminate(id string) (isNotAllowed bool, err error) {
+	f.mu.Lock()
+	delete(f.live, id)
+	f.mu.Unlock()
+	return false, nil
+}
 
-func newSessionID() string { return sessionIDPrefix + strings.ToLower(rand.Text()) }
+// reserve takes a slot for an initialize in progress; false when the
+// sessions and initializes in progress already reach the cap.
+func (s *sessionIDs) reserve() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.live)+s.reserved >= s.max {
+		return false
+	}
+	s.reserved++
+	return true
+}
+
+// settle ends a reservation: the session id counts if the initialize
+// succeeded (id != "").
+func (s *sessionIDs) settle(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.reserved--
+	if id != "" {
+		s.live[id] = struct{}{}
+	}
+}
 
 // count is the number of live sessions.
 func (s *sessionIDs) count() int {
@@ -88,250 +195,129 @@ func (s *sessionIDs) count() int {
 	return len(s.live)
 }
 
-// sseTracker follows the legacy SSE transport's requests and responses. A
-// request is POSTed to /message and answered 202 at once; its response
-// travels later on the client's GET /sse stream. To let in-flight tool calls
-// finish at shutdown, lofty-mcp must know which requests still await an
-// answer on a live stream: it counts requests posted per session and strikes
-// each off when its response is written to that session's stream.
-type sseTracker struct {
-	mu      sync.Mutex
-	streams map[string]map[string]struct{} // session id -> ids of requests awaiting a response
-	changed chan struct{}                  // closed (and replaced) whenever a request is struck off
-}
-
-func newSSETracker() *sseTracker {
-	return &sseTracker{streams: map[string]map[string]struct{}{}, changed: make(chan struct{})}
-}
-
-func (t *sseTracker) open(session string) {
-	t.mu.Lock()
-	if _, ok := t.streams[session]; !ok {
-		t.streams[session] = map[string]struct{}{}
-	}
-	t.mu.Unlock()
-}
-
-// close forgets a stream: its pending requests can no longer be answered.
-func (t *sseTracker) close(session string) {
-	t.mu.Lock()
-	delete(t.streams, session)
-	t.notifyLocked()
-	t.mu.Unlock()
-}
-
-// request notes a request posted for session; false if the session has no stream.
-func (t *sseTracker) request(session, id string) bool {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	pending, ok := t.streams[session]
-	if ok {
-		pending[id] = struct{}{}
-	}
-	return ok
-}
-
-// answered strikes a request off: its response was written, or it was
-// cancelled, or mcp-go refused the post.
-func (t *sseTracker) answered(session, id string) {
-	t.mu.Lock()
-	if pending, ok := t.streams[session]; ok {
-		delete(pending, id)
-		t.notifyLocked()
-	}
-	t.mu.Unlock()
-}
-
-func (t *sseTracker) notifyLocked() {
-	close(t.changed)
-	t.changed = make(chan struct{})
-}
-
-// pending is the number of requests awaiting a response on a live stream.
-func (t *sseTracker) pending() int {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	n := 0
-	for _, p := range t.streams {
-		n += len(p)
-	}
-	return n
-}
-
-// wait returns when no request awaits a response, or when ctx ends.
-func (t *sseTracker) wait(ctx context.Context) error {
-	for {
-		t.mu.Lock()
-		n := 0
-		for _, p := range t.streams {
-			n += len(p)
-		}
-		ch := t.changed
-		t.mu.Unlock()
-		if n == 0 {
-			return nil
-		}
-		select {
-		case <-ch:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
+// sessionCheck answers a request naming a session no replica issued with
+// 404, before its body is read; and a POST of the 2025-11-25 protocol that
+// needs a session and names none with 400. (mcp-go itself answers 404 to
+// both, and, for GET and DELETE, takes any id without checking it.)
+func sessionCheck(s *sessionIDs) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			id := r.Header.Get(server.HeaderKeySessionID)
+			if id != "" && !s.signed(id) {
+				refuse(w, r, http.StatusNotFound, "unknown_session",
+					"no session has this "+server.HeaderKeySessionID+" (it may have ended, or the server restarted): send initialize again without it")
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
 	}
 }
 
-// sseStreamWriter watches what mcp-go writes on a GET /sse stream: the first
-// event names the session ("endpoint", data /message?sessionId=...), later
-// "message" events carry JSON-RPC messages; each response strikes its request
-// off the tracker. Only the handler's goroutine writes to it.
-type sseStreamWriter struct {
+// sessionCap caps the sessions (initialize of the 2025-11-25 protocol), and
+// makes sure a failed initialize leaves no session behind: its answer
+// carries no Mcp-Session-Id, and what mcp-go registered for it is removed.
+func sessionCap(s *sessionIDs, maxSessions int, streamable http.Handler) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			msg := envelopeOf(r)
+			if r.Method != http.MethodPost || msg == nil || msg.Method != "initialize" || msg.modern {
+				next.ServeHTTP(w, r)
+				return
+			}
+			if !s.reserve() {
+				w.Header().Set("Retry-After", "30")
+				writeError(w, http.StatusServiceUnavailable, "too_many_sessions",
+					fmt.Sprintf("this server already holds %d sessions (--max-sessions); retry later, or end unused sessions with DELETE", maxSessions))
+				return
+			}
+			rec := &initRecorder{ResponseWriter: w}
+			next.ServeHTTP(rec, r)
+			id := rec.Header().Get(server.HeaderKeySessionID)
+			if rec.failed() {
+				if id != "" {
+					rec.Header().Del(server.HeaderKeySessionID)
+					endSession(r.Context(), streamable, id)
+				}
+				id = ""
+			}
+			s.settle(id)
+			rec.flush()
+		})
+	}
+}
+
+// endSession removes what mcp-go keeps for a session, through its own DELETE.
+func endSession(ctx context.Context, streamable http.Handler, id string) {
+	del, err := http.NewRequestWithContext(context.WithoutCancel(ctx), http.MethodDelete, "/mcp", nil)
+	if err != nil {
+		return
+	}
+	del.Header.Set(server.HeaderKeySessionID, id)
+	streamable.ServeHTTP(discardResponse{}, del)
+}
+
+// initRecorder holds an initialize answer until it is known to have
+// succeeded; a streamed (event-stream) answer passes straight through.
+type initRecorder struct {
 	http.ResponseWriter
-	t       *sseTracker
-	session string
-	buf     []byte // an incomplete event
-	onOpen  func(session string)
+	status    int
+	buf       bytes.Buffer
+	streaming bool
 }
 
-func (w *sseStreamWriter) Write(p []byte) (int, error) {
-	n, err := w.ResponseWriter.Write(p)
-	p = p[:n]
-	if len(w.buf) > 0 { // the rest of an event begun in an earlier write
-		w.buf = append(w.buf, p...)
-		p, w.buf = w.buf, nil
+func (r *initRecorder) WriteHeader(code int) {
+	if r.status != 0 {
+		return
 	}
-	for {
-		i, size := eventEnd(p)
-		if i < 0 {
-			break
-		}
-		w.event(p[:i])
-		p = p[i+size:]
-	}
-	if len(p) > 0 {
-		w.buf = append([]byte(nil), p...) // p is not ours to keep
-	}
-	return n, err
-}
-
-// Flush keeps the stream streaming.
-func (w *sseStreamWriter) Flush() { _ = http.NewResponseController(w.ResponseWriter).Flush() }
-
-// Unwrap lets http.ResponseController reach the connection.
-func (w *sseStreamWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
-// eventEnd finds the blank line ending an SSE event: its index and length.
-func eventEnd(b []byte) (int, int) {
-	i, j := bytes.Index(b, []byte("\n\n")), bytes.Index(b, []byte("\r\n\r\n"))
-	switch {
-	case i < 0 && j < 0:
-		return -1, 0
-	case j >= 0 && (i < 0 || j < i):
-		return j, 4
-	default:
-		return i, 2
+	r.status = code
+	if strings.HasPrefix(r.Header().Get("Content-Type"), "text/event-stream") {
+		r.streaming = true
+		r.ResponseWriter.WriteHeader(code)
 	}
 }
 
-func (w *sseStreamWriter) event(ev []byte) {
-	var name, data []byte
-	for len(ev) > 0 {
-		line := ev
-		if i := bytes.IndexByte(ev, '\n'); i >= 0 {
-			line, ev = ev[:i], ev[i+1:]
-		} else {
-			ev = nil
-		}
-		line = bytes.TrimSuffix(line, []byte("\r"))
-		if v, ok := bytes.CutPrefix(line, []byte("event:")); ok {
-			name = bytes.TrimSpace(v)
-		} else if v, ok := bytes.CutPrefix(line, []byte("data:")); ok {
-			data = bytes.TrimSpace(v)
-		}
+func (r *initRecorder) Write(p []byte) (int, error) {
+	if r.status == 0 {
+		r.WriteHeader(http.StatusOK)
 	}
-	switch string(name) {
-	case "endpoint":
-		if w.session != "" {
-			return
-		}
-		if u, err := url.Parse(string(data)); err == nil {
-			if id := u.Query().Get("sessionId"); id != "" {
-				w.session = id
-				w.t.open(id)
-				if w.onOpen != nil {
-					w.onOpen(id)
-				}
-			}
-		}
-	case "message":
-		if w.session == "" {
-			return
-		}
-		if id, ok := responseID(data); ok {
-			w.t.answered(w.session, id)
-		}
+	if r.streaming {
+		return r.ResponseWriter.Write(p)
+	}
+	return r.buf.Write(p)
+}
+
+func (r *initRecorder) Flush() {
+	if r.streaming {
+		_ = http.NewResponseController(r.ResponseWriter).Flush()
 	}
 }
 
-// responseID returns the id of a JSON-RPC response as mcp-go wrote it, or
-// false for any other message. A response can be large (a whole tool
-// result), so the shapes mcp-go writes (its field order) are read from the
-// first bytes: a response is `{"jsonrpc":"2.0","id":ID,` then "result" or
-// "error"; a request from the server has "method" after its id; a
-// notification starts `{"jsonrpc":"2.0","method":`. Anything else is
-// decoded in full.
-func responseID(data []byte) (string, bool) {
-	if rest, ok := bytes.CutPrefix(data, []byte(`{"jsonrpc":"2.0",`)); ok {
-		if bytes.HasPrefix(rest, []byte(`"method":`)) {
-			return "", false
-		}
-		if rest, ok := bytes.CutPrefix(rest, []byte(`"id":`)); ok {
-			if end := idEnd(rest); end > 0 {
-				id, after := rest[:end], rest[end:]
-				switch {
-				case bytes.HasPrefix(after, []byte(`,"result":`)), bytes.HasPrefix(after, []byte(`,"error":`)):
-					if string(id) == "null" {
-						return "", false
-					}
-					return string(id), true
-				case bytes.HasPrefix(after, []byte(`,"method":`)):
-					return "", false
-				}
-			}
-		}
+func (r *initRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+// failed reports whether the held answer is not a successful initialize.
+func (r *initRecorder) failed() bool {
+	if r.streaming {
+		return r.status != http.StatusOK
 	}
-	var m rpcEnvelope
-	if json.Unmarshal(data, &m) == nil && m.Method == "" && m.hasID() {
-		return string(m.ID), true
-	}
-	return "", false
+	_, _, isResponse := jsonrpc.ResponseID(r.buf.Bytes())
+	return r.status != http.StatusOK || !isResponse || jsonrpc.IsErrorResponse(r.buf.Bytes())
 }
 
-// idEnd is the length of the JSON string or scalar that b starts with, as
-// json.Marshal writes it (no spaces), or -1 (also for an object or array).
-func idEnd(b []byte) int {
-	if len(b) == 0 || b[0] == '{' || b[0] == '[' {
-		return -1
+func (r *initRecorder) flush() {
+	if r.streaming {
+		return
 	}
-	if b[0] == '"' {
-		for i := 1; i < len(b); i++ {
-			switch b[i] {
-			case '\\':
-				i++
-			case '"':
-				return i + 1
-			}
-		}
-		return -1
+	if r.status == 0 {
+		r.status = http.StatusOK
 	}
-	return bytes.IndexAny(b, ",}")
+	r.ResponseWriter.WriteHeader(r.status)
+	_, _ = r.ResponseWriter.Write(r.buf.Bytes())
 }
 
-// rpcEnvelope is what lofty-mcp reads of a JSON-RPC message: never params.
-type rpcEnvelope struct {
-	ID     json.RawMessage `json:"id"`
-	Method string          `json:"method"`
-	Params struct {
-		RequestID json.RawMessage `json:"requestId"`
-	} `json:"params"`
-}
+// discardResponse is a ResponseWriter for requests made to mcp-go from
+// within: their answers go nowhere.
+type discardResponse struct{}
 
-func (m rpcEnvelope) hasID() bool { return len(m.ID) > 0 && string(m.ID) != "null" }
+func (discardResponse) Header() http.Header         { return http.Header{} }
+func (discardResponse) Write(p []byte) (int, error) { return len(p), nil }
+func (discardResponse) WriteHeader(int)             {}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"net/http"
 	"net/netip"
 	"net/url"
 	"os"
@@ -95,8 +96,8 @@ func newOriginPolicy(listenAddr string, extraHosts, extraOrigins []string) (*ori
 			p.anyHost = true
 			p.listHost = append(p.listHost, "*")
 		default:
-			if strings.Contains(h, "/") {
-				return nil, fmt.Errorf("--allowed-hosts: %q is not a host name; give host names such as mcp.example.com, without scheme or path", h)
+			if strings.ContainsAny(h, "/@") {
+				return nil, fmt.Errorf("--allowed-hosts: %q is not a host name; give host names such as mcp.example.com, without scheme, user or path", h)
 			}
 			add(h)
 		}
@@ -107,7 +108,8 @@ func newOriginPolicy(listenAddr string, extraHosts, extraOrigins []string) (*ori
 			continue
 		}
 		u, err := url.Parse(o)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil ||
+			(u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" {
 			return nil, fmt.Errorf("--allowed-origins: %q is not an origin; give scheme://host[:port] such as https://app.example.com", o)
 		}
 		p.origins[strings.ToLower(u.Scheme+"://"+u.Host)] = true
@@ -133,17 +135,89 @@ func (p *originPolicy) hostAllowed(hostHeader string) bool {
 	return p.hosts[normalizeHost(hostHeader)]
 }
 
+// parseOrigin splits an Origin header: exactly scheme://host[:port], as
+// browsers send it (RFC 6454), with scheme http or https. Anything more —
+// user information (http://evil.example@localhost), a path, a query, a
+// fragment, spaces or control characters — is not an origin.
+func parseOrigin(origin string) (scheme, hostport string, ok bool) {
+	scheme, hostport, found := strings.Cut(origin, "://")
+	scheme = strings.ToLower(scheme)
+	if !found || (scheme != "http" && scheme != "https") || hostport == "" {
+		return "", "", false
+	}
+	for i := 0; i < len(hostport); i++ {
+		c := hostport[i]
+		if c <= ' ' || c >= 0x7f || strings.IndexByte(`/?#@\%`, c) >= 0 {
+			return "", "", false
+		}
+	}
+	return scheme, hostport, true
+}
+
 // originAllowed reports whether an Origin header is one of ours: a page
 // served from an allowed host (any scheme or port), or an extra origin.
 // Requests without an Origin (non-browser clients) are not asked about.
 func (p *originPolicy) originAllowed(origin string) bool {
-	o := strings.ToLower(strings.TrimSpace(origin))
-	if p.origins[o] {
-		return true
-	}
-	u, err := url.Parse(o)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	scheme, hostport, ok := parseOrigin(origin)
+	if !ok {
 		return false // includes "null" (sandboxed frames, file://)
 	}
-	return p.hosts[normalizeHost(u.Host)]
+	if p.origins[scheme+"://"+strings.ToLower(hostport)] {
+		return true
+	}
+	return p.hosts[normalizeHost(hostport)]
+}
+
+// corsAllowHeaders are the request headers a browser client may send.
+var corsAllowHeaders = strings.Join([]string{
+	"Authorization", "Content-Type", "Accept", "Mcp-Session-Id", "Mcp-Protocol-Version", "Mcp-Method", "Mcp-Name", "Last-Event-ID",
+	HeaderLoftyAPIKey, HeaderLoftyAccessToken,
+}, ", ")
+
+// originGuard is the DNS-rebinding defence: a request whose Host, or Origin
+// when present, is not the server's own gets 403. A CORS preflight from an
+// allowed origin is answered here (browsers send no credentials on it);
+// responses to allowed origins carry the CORS headers a browser client
+// needs. A refused origin is never reflected in a header.
+func originGuard(p *originPolicy) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if !p.hostAllowed(r.Host) {
+				refuse(w, r, http.StatusForbidden, "forbidden_host",
+					fmt.Sprintf("Host %q is not this server's; if it should be, start lofty-mcp with --allowed-hosts %s", r.Host, normalizeHost(r.Host)))
+				return
+			}
+			origin := r.Header.Get("Origin")
+			if origin == "" {
+				next.ServeHTTP(w, r)
+				return
+			}
+			if !p.originAllowed(origin) {
+				msg := "the Origin header is not an origin (scheme://host[:port], nothing more)"
+				if _, _, ok := parseOrigin(origin); ok {
+					msg = fmt.Sprintf("Origin %q is not allowed; if it should be, start lofty-mcp with --allowed-origins %s", origin, origin)
+				}
+				refuse(w, r, http.StatusForbidden, "forbidden_origin", msg)
+				return
+			}
+			h := w.Header()
+			h.Add("Vary", "Origin")
+			h.Set("Access-Control-Allow-Origin", origin)
+			h.Set("Access-Control-Expose-Headers", "Mcp-Session-Id, Mcp-Protocol-Version, WWW-Authenticate")
+			if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
+				h.Set("Access-Control-Allow-Methods", "GET, POST, DELETE, OPTIONS")
+				// The origin is trusted: allow what it asks for (the 2026-07-28
+				// protocol's Mcp-Param-* headers cannot be listed in advance).
+				if req := r.Header.Get("Access-Control-Request-Headers"); req != "" {
+					h.Set("Access-Control-Allow-Headers", req)
+				} else {
+					h.Set("Access-Control-Allow-Headers", corsAllowHeaders)
+				}
+				h.Set("Access-Control-Max-Age", "600")
+				w.WriteHeader(http.StatusNoContent)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
 }

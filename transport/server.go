@@ -1,8 +1,33 @@
-// Package transport serves an MCP server over HTTP: Streamable HTTP at /mcp
-// (protocol 2025-11-25 with Mcp-Session-Id, and the stateless 2026-07-28
-// protocol) and the legacy HTTP+SSE transport at /sse and /message, on one
-// listener, with inbound bearer authentication, DNS-rebinding protection,
-// per-request Lofty credentials, limits, an access log and graceful shutdown.
+// Package transport carries lofty-mcp's JSON-RPC messages: over stdio
+// (ServeStdio), and over HTTP — Streamable HTTP at /mcp (protocol 2025-11-25
+// with Mcp-Session-Id, and the stateless 2026-07-28 protocol) and the legacy
+// HTTP+SSE transport at /sse and /message, on one listener, with inbound
+// bearer authentication, DNS-rebinding protection, per-request Lofty
+// credentials, limits, signed session ids, an access log and graceful
+// shutdown. Every transport reads messages with internal/jsonrpc and tracks
+// requests with its Tracker, so that ids round-trip byte for byte and
+// cancellation matches exactly.
+//
+// The HTTP surface is a chain of small middlewares, one concern per file:
+//
+//	accessLog                       accesslog.go  every request
+//	/healthz                                      no auth, no Host check
+//	/mcp, /sse, /message:
+//	  originGuard                   origin.go     Host and Origin (403), CORS
+//	  bearerAuth                    auth.go       Authorization (401)
+//	  credentialHeaders             auth.go       X-Lofty-* headers (400, 403)
+//	  protocolHeaders     /mcp      protocol.go   MCP-Protocol-Version, Mcp-Session-Id syntax, DELETE, Accept (400, 406)
+//	  sessionCheck        /mcp      sessions.go   unsigned session ids (404), before any body is read
+//	  bodyLimit                     limits.go     POST body: size (413) and time (408)
+//	  streamableRPC       /mcp      rpc.go        JSON-RPC: invalid (400), ids, cancellation, session required (400)
+//	  sseRPC              /message  sse.go        the same for legacy SSE posts
+//	  streams                       limits.go     open streams cap (503)
+//	  sseStream           /sse      sse.go        answers on the legacy stream
+//	  sessionCap          /mcp      sessions.go   sessions cap (503); failed initialize leaves none
+//	  draining, inFlight            server.go     shutdown accounting
+//	  mcp-go's StreamableHTTPServer / SSEServer
+//
+// Every refusal before the body is read closes the connection (errors.go).
 package transport
 
 import (
@@ -12,13 +37,15 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
 
+	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 
-	"github.com/lofty-mcp/lofty-mcp/internal/rpcid"
+	"github.com/lofty-mcp/lofty-mcp/internal/jsonrpc"
 )
 
 // Defaults for Config's zero values.
@@ -54,9 +81,14 @@ type Config struct {
 	// X-Lofty-Api-Key or X-Lofty-Access-Token header.
 	RequireRequestCredentials bool
 
+	// SessionKey signs session ids (HMAC-SHA256). Replicas given the same
+	// key accept each other's ids; empty: a random key per process. At
+	// least MinSessionKeyLength bytes.
+	SessionKey string
+
 	MaxBodyBytes       int64         // request body cap (413 beyond)
 	ReadHeaderTimeout  time.Duration // time to read request headers
-	ReadTimeout        time.Duration // time to read a request body
+	ReadTimeout        time.Duration // time to read a request body, end to end
 	IdleTimeout        time.Duration // keep-alive connection idle time
 	MaxStreams         int           // concurrent SSE streams (GET /sse, GET /mcp, subscriptions/listen)
 	MaxSessions        int           // concurrent Streamable HTTP sessions (Mcp-Session-Id)
@@ -111,8 +143,10 @@ type Server struct {
 	streamable *server.StreamableHTTPServer
 	sse        *server.SSEServer
 	sessions   *sessionIDs
-	tracker    *sseTracker
+	tracker    *jsonrpc.Tracker
+	sseStreams *sseStreams
 	streams    *streamGate
+	bodies     *bodyReads
 	handler    http.Handler
 	inFlight   atomic.Int64 // MCP requests being served, streams excepted
 	draining   atomic.Bool
@@ -132,22 +166,29 @@ func New(mcpServer *server.MCPServer, cfg Config) (*Server, error) {
 			"or, if something in front of lofty-mcp authenticates clients, pass --insecure-no-auth",
 			ErrUnauthenticatedPublicBind, cfg.Addr)
 	}
+	if cfg.SessionKey != "" && len(cfg.SessionKey) < MinSessionKeyLength {
+		return nil, fmt.Errorf("--session-key must be at least %d characters (for example: openssl rand -hex 32), got %d", MinSessionKeyLength, len(cfg.SessionKey))
+	}
 	policy, err := newOriginPolicy(cfg.Addr, cfg.AllowedHosts, cfg.AllowedOrigins)
 	if err != nil {
 		return nil, err
 	}
+	tracker := jsonrpc.NewTracker()
 	s := &Server{
-		cfg:      cfg,
-		log:      cfg.Logger,
-		policy:   policy,
-		sessions: newSessionIDs(),
-		tracker:  newSSETracker(),
-		streams:  &streamGate{max: int64(cfg.MaxStreams)},
+		cfg:        cfg,
+		log:        cfg.Logger,
+		policy:     policy,
+		sessions:   newSessionIDs([]byte(cfg.SessionKey), cfg.MaxSessions),
+		tracker:    tracker,
+		sseStreams: &sseStreams{t: tracker},
+		streams:    &streamGate{max: int64(cfg.MaxStreams)},
+		bodies:     &bodyReads{},
 	}
-	// lofty-mcp applies one Host/Origin policy to every endpoint (guard), so
-	// mcp-go's own loopback-only Host check is turned off: it would refuse
-	// hosts the operator allowed with --allowed-hosts (a reverse proxy on
-	// the same machine), and ours refuses everything it refuses.
+	// lofty-mcp applies one Host/Origin policy to every endpoint
+	// (originGuard), so mcp-go's own loopback-only Host check is turned off:
+	// it would refuse hosts the operator allowed with --allowed-hosts (a
+	// reverse proxy on the same machine), and ours refuses everything it
+	// refuses.
 	s.streamable = server.NewStreamableHTTPServer(mcpServer,
 		server.WithEndpointPath("/mcp"),
 		server.WithHTTPContextFunc(withRequestCredential),
@@ -169,24 +210,68 @@ func New(mcpServer *server.MCPServer, cfg Config) (*Server, error) {
 // Handler is the whole HTTP surface, for tests and embedding.
 func (s *Server) Handler() http.Handler { return s.handler }
 
-func (s *Server) routes() http.Handler {
-	mcp := func(h http.Handler) http.Handler {
-		h = s.mcpEndpoint(h)
-		h = checkCredentials(s.cfg.RequireRequestCredentials, h)
-		if s.cfg.AuthToken != "" {
-			h = bearerAuth(s.cfg.AuthToken, h)
-		}
-		return guard(s.policy, h)
+type middleware = func(http.Handler) http.Handler
+
+func mws(m ...middleware) []middleware { return m }
+
+// chain applies middlewares, the first outermost.
+func chain(h http.Handler, mws ...func(http.Handler) http.Handler) http.Handler {
+	for i := len(mws) - 1; i >= 0; i-- {
+		h = mws[i](h)
 	}
+	return h
+}
+
+func (s *Server) routes() http.Handler {
+	common := []func(http.Handler) http.Handler{originGuard(s.policy)}
+	if s.cfg.AuthToken != "" {
+		common = append(common, bearerAuth(s.cfg.AuthToken))
+	}
+	common = append(common, credentialHeaders(s.cfg.RequireRequestCredentials))
+	body := bodyLimit(s.cfg.MaxBodyBytes, s.cfg.ReadTimeout, s.bodies)
+
 	mux := http.NewServeMux()
 	mux.HandleFunc("/healthz", s.healthz)
-	mux.Handle("/mcp", mcp(s.streamable))
-	mux.Handle("/sse", mcp(s.sse.SSEHandler()))
-	mux.Handle("/message", mcp(s.sse.MessageHandler()))
+	mux.Handle("/mcp", chain(s.streamable, slices.Concat(common, mws(
+		protocolHeaders,
+		sessionCheck(s.sessions),
+		body,
+		streamableRPC(s.tracker),
+		s.streams.streams,
+		sessionCap(s.sessions, s.cfg.MaxSessions, s.streamable),
+		s.accounting,
+	))...))
+	mux.Handle("/sse", chain(s.sse.SSEHandler(), slices.Concat(common, mws(
+		s.streams.streams,
+		s.sseStreams.sseStream,
+	))...))
+	mux.Handle("/message", chain(s.sse.MessageHandler(), slices.Concat(common, mws(
+		body,
+		s.sseStreams.sseRPC,
+		s.accounting,
+	))...))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, http.StatusNotFound, "not_found", "lofty-mcp serves MCP at /mcp (Streamable HTTP) and /sse (legacy SSE)")
+		refuse(w, r, http.StatusNotFound, "not_found", "lofty-mcp serves MCP at /mcp (Streamable HTTP) and /sse (legacy SSE)")
 	})
-	return accessLog(s.log, mux)
+	return accessLog(s.log)(mux)
+}
+
+// accounting counts requests in flight (streams excepted) and, once
+// shutdown has begun, refuses new sessions.
+func (s *Server) accounting(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if isStream(r) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if msg := envelopeOf(r); s.draining.Load() && msg != nil && msg.Method == string(mcp.MethodInitialize) {
+			writeError(w, http.StatusServiceUnavailable, "shutting_down", "the server is shutting down")
+			return
+		}
+		s.inFlight.Add(1)
+		defer s.inFlight.Add(-1)
+		next.ServeHTTP(w, r)
+	})
 }
 
 // healthz answers 200 while serving, 503 once shutdown has begun. No auth,
@@ -202,84 +287,6 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write([]byte(`{"status":"ok"}` + "\n"))
 }
 
-// mcpEndpoint reads POST bodies (with the size cap), notes what each request
-// is for the log, caps and tracks streams and sessions, and follows legacy
-// SSE requests until their answers are written.
-func (s *Server) mcpEndpoint(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ri := infoOf(r)
-		var msg rpcEnvelope
-		if r.Method == http.MethodPost {
-			body, ok := readBody(s.cfg.MaxBodyBytes, s.cfg.ReadTimeout, r, w)
-			if !ok {
-				return
-			}
-			msg, _ = envelopeOf(body)
-			ri.rpc = msg.Method
-		}
-
-		isStream := (r.Method == http.MethodGet && (r.URL.Path == "/sse" || r.URL.Path == "/mcp")) ||
-			(r.URL.Path == "/mcp" && msg.Method == "subscriptions/listen")
-		if isStream {
-			r2, release, ok := s.streams.enter(w, r)
-			if !ok {
-				return
-			}
-			defer release()
-			r = r2
-			if r.URL.Path == "/sse" {
-				sw := &sseStreamWriter{ResponseWriter: w, t: s.tracker, onOpen: func(id string) { ri.session = id }}
-				defer func() {
-					if sw.session != "" {
-						s.tracker.close(sw.session)
-					}
-				}()
-				w = sw
-			}
-			next.ServeHTTP(w, r)
-			return
-		}
-
-		if s.draining.Load() && r.Method == http.MethodPost && msg.Method == "initialize" {
-			writeError(w, http.StatusServiceUnavailable, "shutting_down", "the server is shutting down")
-			return
-		}
-		if r.URL.Path == "/mcp" && msg.Method == "initialize" && s.sessions.count() >= s.cfg.MaxSessions {
-			w.Header().Set("Retry-After", "30")
-			writeError(w, http.StatusServiceUnavailable, "too_many_sessions",
-				fmt.Sprintf("this server already holds %d sessions (--max-sessions); retry later, or end unused sessions with DELETE", s.cfg.MaxSessions))
-			return
-		}
-
-		s.inFlight.Add(1)
-		defer s.inFlight.Add(-1)
-
-		if r.URL.Path == "/message" && r.Method == http.MethodPost {
-			session := r.URL.Query().Get("sessionId")
-			var key string
-			tracked := false
-			if msg.Method != "" && msg.hasID() {
-				var ok bool
-				if key, ok = rpcid.Key(msg.ID); ok {
-					tracked = s.tracker.request(session, key)
-				}
-			}
-			rec := &statusRecorder{ResponseWriter: w}
-			next.ServeHTTP(rec, r)
-			if tracked && rec.status != http.StatusAccepted {
-				s.tracker.answered(session, key) // refused: no answer will come on the stream
-			}
-			if msg.Method == "notifications/cancelled" && len(msg.Params.RequestID) > 0 {
-				if key, ok := rpcid.Key(msg.Params.RequestID); ok {
-					s.tracker.answered(session, key)
-				}
-			}
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
 // ListenAndServe listens on cfg.Addr and serves until ctx ends, then shuts
 // down gracefully.
 func (s *Server) ListenAndServe(ctx context.Context) error {
@@ -293,7 +300,8 @@ func (s *Server) ListenAndServe(ctx context.Context) error {
 // Serve serves on ln until ctx ends (SIGINT, SIGTERM), then shuts down:
 // it stops accepting, lets in-flight requests and tool calls finish within
 // cfg.ShutdownTimeout, closes the SSE streams, and returns nil. Connections
-// still busy at the deadline are closed.
+// still busy at the deadline are closed; bodies still arriving are not
+// waited for.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	if s.cfg.AuthToken == "" && !s.cfg.InsecureNoAuth && !isLoopbackNetAddr(ln.Addr()) {
 		ln.Close()
@@ -333,9 +341,13 @@ func (s *Server) logStart(addr net.Addr) {
 	if s.cfg.AuthToken != "" && len(s.cfg.AuthToken) < minTokenLength {
 		s.log.Warn(fmt.Sprintf("the auth token is shorter than %d characters; use a long random one (for example: openssl rand -hex 32)", minTokenLength))
 	}
+	sessionKey := "random per process"
+	if s.cfg.SessionKey != "" {
+		sessionKey = "shared (--session-key)"
+	}
 	s.log.Info("listening", "addr", addr.String(), "mcp", base+"/mcp", "sse", base+"/sse",
 		"auth", auth, "allowed_hosts", strings.Join(s.policy.listHost, ","),
-		"require_request_credentials", s.cfg.RequireRequestCredentials)
+		"require_request_credentials", s.cfg.RequireRequestCredentials, "session_key", sessionKey)
 }
 
 // shutdown stops accepting, waits for in-flight work, closes the streams.
@@ -344,8 +356,11 @@ func (s *Server) shutdown(hs *http.Server) error {
 	s.draining.Store(true)
 	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
 	defer cancel()
-	s.log.Info("shutting down", "in_flight", s.inFlight.Load(), "sse_pending", s.tracker.pending(),
+	s.log.Info("shutting down", "in_flight", s.inFlight.Load(), "requests_pending", s.tracker.Len(),
 		"streams", s.streams.open(), "timeout", s.cfg.ShutdownTimeout)
+
+	// A client still sending a body is not waited for.
+	s.bodies.stopAll()
 
 	// Close the listener and idle connections; Shutdown then waits for
 	// requests in progress (Streamable HTTP calls answer on their own POST).
@@ -360,7 +375,7 @@ func (s *Server) shutdown(hs *http.Server) error {
 	// until every request already posted has its answer written, then
 	// close the sessions (mcp-go's SSE Shutdown does nothing on a shared
 	// mux) and end the streams.
-	drained := s.tracker.wait(ctx) == nil
+	drained := s.tracker.Wait(ctx) == nil
 	s.sse.CloseSessions()
 	s.streams.closeAll()
 
@@ -368,7 +383,7 @@ func (s *Server) shutdown(hs *http.Server) error {
 	_ = s.streamable.Shutdown(context.Background()) // stops the idle-session sweeper
 	if err != nil {
 		s.log.Warn("shutdown timed out; closing the connections still busy",
-			"in_flight", s.inFlight.Load(), "sse_pending", s.tracker.pending(), "timeout", s.cfg.ShutdownTimeout)
+			"in_flight", s.inFlight.Load(), "requests_pending", s.tracker.Len(), "timeout", s.cfg.ShutdownTimeout)
 		_ = hs.Close()
 		return nil
 	}

@@ -1,0 +1,89 @@
+package transport
+
+import (
+	"fmt"
+	"mime"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+)
+
+// protocolHeaders checks the Streamable HTTP headers before anything is
+// read or allocated for the request:
+//
+//   - MCP-Protocol-Version, when sent, names a version this server speaks
+//     (400 otherwise, naming the header and the versions);
+//   - Mcp-Session-Id, when sent, is 1 to 255 visible ASCII characters, as
+//     the specification requires of session ids (400 otherwise);
+//   - DELETE names the session it ends (400 without Mcp-Session-Id);
+//   - GET, which opens a stream, accepts text/event-stream (406 otherwise).
+func protocolHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if v := r.Header.Values(mcp.HeaderProtocolVersion); len(v) > 0 {
+			if len(v) > 1 || !mcp.IsValidProtocolVersion(v[0]) {
+				refuse(w, r, http.StatusBadRequest, "unsupported_protocol_version",
+					fmt.Sprintf("%s %q is not a protocol version this server speaks; send one of: %s (or leave the header out on initialize)",
+						mcp.HeaderProtocolVersion, strings.Join(v, ", "), strings.Join(mcp.ValidProtocolVersions, ", ")))
+				return
+			}
+		}
+		ids := r.Header.Values(server.HeaderKeySessionID)
+		if len(ids) > 1 {
+			refuse(w, r, http.StatusBadRequest, "bad_session_id", server.HeaderKeySessionID+" is given more than once; send it once")
+			return
+		}
+		if len(ids) == 1 {
+			if err := checkSessionIDSyntax(ids[0]); err != "" {
+				refuse(w, r, http.StatusBadRequest, "bad_session_id", err)
+				return
+			}
+		}
+		switch r.Method {
+		case http.MethodDelete:
+			if len(ids) == 0 && !mcp.IsModernProtocol(r.Header.Get(mcp.HeaderProtocolVersion)) {
+				refuse(w, r, http.StatusBadRequest, "missing_session_id",
+					"DELETE ends a session: send the session's "+server.HeaderKeySessionID+" header")
+				return
+			}
+		case http.MethodGet:
+			if !acceptsEventStream(r.Header.Values("Accept")) {
+				refuse(w, r, http.StatusNotAcceptable, "not_acceptable",
+					"GET "+r.URL.Path+" opens a server-sent event stream: send Accept: text/event-stream")
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// checkSessionIDSyntax returns what is wrong with a session id, or "".
+func checkSessionIDSyntax(id string) string {
+	if id == "" || len(id) > 255 {
+		return server.HeaderKeySessionID + " must be 1 to 255 characters"
+	}
+	for i := 0; i < len(id); i++ {
+		if id[i] < 0x21 || id[i] > 0x7e {
+			return server.HeaderKeySessionID + " must be visible ASCII characters only (no spaces); send the id the server issued, unchanged"
+		}
+	}
+	return ""
+}
+
+// acceptsEventStream reports whether Accept values admit text/event-stream.
+func acceptsEventStream(accept []string) bool {
+	for _, v := range accept {
+		for _, part := range strings.Split(v, ",") {
+			mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
+			if err != nil || params["q"] == "0" {
+				continue
+			}
+			if slices.Contains([]string{"text/event-stream", "text/*", "*/*"}, mt) {
+				return true
+			}
+		}
+	}
+	return false
+}
