@@ -80,12 +80,12 @@ func (s *Server) loftyToken(ctx context.Context, fields map[string]string) (loft
 		if errors.As(err, &ue) {
 			err = ue.Err
 		}
-		return loftyTokens{}, fmt.Errorf("Lofty's token endpoint did not answer: %s", redactAll(err.Error(), secrets))
+		return loftyTokens{}, fmt.Errorf("the Lofty token endpoint did not answer: %s", redactAll(err.Error(), secrets))
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 	if err != nil {
-		return loftyTokens{}, errors.New("Lofty's token answer was cut short")
+		return loftyTokens{}, errors.New("the Lofty token answer was cut short")
 	}
 	var raw map[string]any
 	jsonErr := json.Unmarshal(body, &raw)
@@ -99,14 +99,14 @@ func (s *Server) loftyToken(ctx context.Context, fields map[string]string) (loft
 		return loftyTokens{}, e
 	}
 	if resp.StatusCode != http.StatusOK {
-		return loftyTokens{}, fmt.Errorf("Lofty's token endpoint answered HTTP %d", resp.StatusCode)
+		return loftyTokens{}, fmt.Errorf("the Lofty token endpoint answered HTTP %d", resp.StatusCode)
 	}
 	if jsonErr != nil {
-		return loftyTokens{}, errors.New("Lofty's token answer is not JSON")
+		return loftyTokens{}, errors.New("the Lofty token answer is not JSON")
 	}
 	t := loftyTokens{AccessToken: firstString(raw, "access_token"), RefreshToken: firstString(raw, "refresh_token"), ExpiresIn: defaultLoftyTokenTTL}
 	if t.AccessToken == "" {
-		return loftyTokens{}, errors.New("Lofty's token answer has no access_token")
+		return loftyTokens{}, errors.New("the Lofty token answer has no access_token")
 	}
 	switch v := raw["expires_in"].(type) {
 	case float64:

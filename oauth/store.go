@@ -10,6 +10,7 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 )
 
 // ErrNotFound is returned by a Store for a key that is absent or expired.
@@ -66,7 +67,7 @@ func OpenBoltStore(path string, now func() time.Time) (*BoltStore, error) {
 	}
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
 	if err != nil {
-		if errors.Is(err, bolt.ErrTimeout) {
+		if errors.Is(err, berrors.ErrTimeout) {
 			return nil, fmt.Errorf("opening %s: another process (a second lofty-mcp?) holds it; give each server its own --state-dir, or share state through Redis", path)
 		}
 		return nil, fmt.Errorf("opening %s: %w", path, err)
