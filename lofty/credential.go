@@ -27,6 +27,10 @@ type Credential struct {
 	// Source names where the credential came from, for error messages
 	// ("LOFTY_API_KEY", "X-Lofty-Api-Key header"). Never the secret itself.
 	Source string
+	// ID, when set, identifies the credential across changes of its secret
+	// (an OAuth sign-in whose Lofty token is renewed): its rate limit and
+	// cached answers follow the ID rather than the secret.
+	ID string
 }
 
 // SourceName is Source, or the environment variable of Kind when unset.
@@ -90,7 +94,11 @@ func (c *Client) credential(ctx context.Context) Credential {
 // secret: the rate limiter, the cache and shared state are keyed by it.
 func (c Credential) key() string {
 	h := sha256.New()
-	h.Write([]byte{byte(c.Kind)})
-	h.Write([]byte(c.Secret))
+	if c.ID != "" {
+		h.Write([]byte("id\x00" + c.ID))
+	} else {
+		h.Write([]byte{byte(c.Kind)})
+		h.Write([]byte(c.Secret))
+	}
 	return hex.EncodeToString(h.Sum(nil))
 }

@@ -104,10 +104,10 @@ func (g *Grant) Credential(ctx context.Context) (lofty.Credential, error) {
 		return lofty.Credential{}, fmt.Errorf("the stored Lofty credential of grant %s cannot be read: %w", g.rec.ID, err)
 	}
 	if c.APIKey != "" {
-		return lofty.Credential{Kind: lofty.APIKey, Secret: c.APIKey, Source: g.source("Lofty API key")}, nil
+		return lofty.Credential{Kind: lofty.APIKey, Secret: c.APIKey, Source: g.source("Lofty API key"), ID: g.rec.ID}, nil
 	}
 	if c.Expiry.IsZero() || s.now().Add(refreshBefore).Before(c.Expiry) {
-		return lofty.Credential{Kind: lofty.AccessToken, Secret: c.AccessToken, Source: g.source("Sign in with Lofty")}, nil
+		return lofty.Credential{Kind: lofty.AccessToken, Secret: c.AccessToken, Source: g.source("Sign in with Lofty"), ID: g.rec.ID}, nil
 	}
 	// One renewal per grant at a time; the renewal outlives a caller that
 	// gives up, so that the others still get its result.
@@ -124,7 +124,7 @@ func (g *Grant) Credential(ctx context.Context) (lofty.Credential, error) {
 		return lofty.Credential{}, err
 	}
 	g.rec = *fresh
-	return lofty.Credential{Kind: lofty.AccessToken, Secret: c.AccessToken, Source: g.source("Sign in with Lofty")}, nil
+	return lofty.Credential{Kind: lofty.AccessToken, Secret: c.AccessToken, Source: g.source("Sign in with Lofty"), ID: g.rec.ID}, nil
 }
 
 func (g *Grant) source(method string) string {

@@ -37,6 +37,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -46,6 +47,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/lofty-mcp/lofty-mcp/internal/jsonrpc"
+	"github.com/lofty-mcp/lofty-mcp/oauth"
 )
 
 // Defaults for Config's zero values.
@@ -80,6 +82,15 @@ type Config struct {
 	// RequireRequestCredentials refuses MCP requests without an
 	// X-Lofty-Api-Key or X-Lofty-Access-Token header.
 	RequireRequestCredentials bool
+
+	// OAuth, when set, authenticates MCP requests with the access tokens
+	// of the built-in authorization server (--oauth), whose endpoints this
+	// listener serves too. AuthToken, when also set, is accepted as well.
+	OAuth *oauth.Server
+
+	// Ready reports whether what the server depends on answers (Redis);
+	// /readyz asks it. Nil: always ready while serving.
+	Ready func(ctx context.Context) error
 
 	// SessionKey signs session ids (HMAC-SHA256). Replicas given the same
 	// key accept each other's ids; empty: a random key per process. At
@@ -159,7 +170,7 @@ func New(mcpServer *server.MCPServer, cfg Config) (*Server, error) {
 	if _, _, err := net.SplitHostPort(cfg.Addr); err != nil {
 		return nil, fmt.Errorf("--addr %q is not host:port (for example 127.0.0.1:8080): %v", cfg.Addr, err)
 	}
-	if cfg.AuthToken == "" && !cfg.InsecureNoAuth && !IsLoopbackAddr(cfg.Addr) {
+	if cfg.AuthToken == "" && cfg.OAuth == nil && !cfg.InsecureNoAuth && !IsLoopbackAddr(cfg.Addr) {
 		return nil, fmt.Errorf("%w: %s is reachable from other machines, and anyone who reaches it could act with this server's Lofty credentials. "+
 			"Set an auth token with --auth-token or LOFTY_MCP_AUTH_TOKEN (clients then send Authorization: Bearer <token>), "+
 			"or listen on a loopback address such as 127.0.0.1:8080, "+
@@ -169,7 +180,16 @@ func New(mcpServer *server.MCPServer, cfg Config) (*Server, error) {
 	if cfg.SessionKey != "" && len(cfg.SessionKey) < MinSessionKeyLength {
 		return nil, fmt.Errorf("--session-key must be at least %d characters (for example: openssl rand -hex 32), got %d", MinSessionKeyLength, len(cfg.SessionKey))
 	}
-	policy, err := newOriginPolicy(cfg.Addr, cfg.AllowedHosts, cfg.AllowedOrigins)
+	hosts, origins := cfg.AllowedHosts, cfg.AllowedOrigins
+	if cfg.OAuth != nil {
+		// The public URL is this server's own name, and a browser on its
+		// sign-in page its own origin.
+		if u, err := url.Parse(cfg.OAuth.Issuer()); err == nil {
+			hosts = append(slices.Clone(hosts), u.Host)
+			origins = append(slices.Clone(origins), u.Scheme+"://"+u.Host)
+		}
+	}
+	policy, err := newOriginPolicy(cfg.Addr, hosts, origins)
 	if err != nil {
 		return nil, err
 	}
@@ -224,7 +244,10 @@ func chain(h http.Handler, mws ...func(http.Handler) http.Handler) http.Handler 
 
 func (s *Server) routes() http.Handler {
 	common := []func(http.Handler) http.Handler{originGuard(s.policy)}
-	if s.cfg.AuthToken != "" {
+	switch {
+	case s.cfg.OAuth != nil:
+		common = append(common, oauthAuth(s.cfg.OAuth, s.cfg.AuthToken))
+	case s.cfg.AuthToken != "":
 		common = append(common, bearerAuth(s.cfg.AuthToken))
 	}
 	common = append(common, credentialHeaders(s.cfg.RequireRequestCredentials))
@@ -232,6 +255,10 @@ func (s *Server) routes() http.Handler {
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("/healthz", s.healthz)
+	mux.HandleFunc("/readyz", s.readyz)
+	if s.cfg.OAuth != nil {
+		s.cfg.OAuth.Mount(mux)
+	}
 	mux.Handle("/mcp", chain(s.streamable, slices.Concat(common, mws(
 		protocolHeaders,
 		sessionCheck(s.sessions),
@@ -287,6 +314,28 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write([]byte(`{"status":"ok"}` + "\n"))
 }
 
+// readyz answers 200 when the server serves and what it depends on (Redis,
+// when configured) answers; 503 otherwise, saying which. No auth.
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	status, body := http.StatusOK, `{"status":"ready"}`
+	switch {
+	case s.draining.Load():
+		status, body = http.StatusServiceUnavailable, `{"status":"shutting down"}`
+	case s.cfg.Ready != nil:
+		if err := s.cfg.Ready(r.Context()); err != nil {
+			s.log.Debug("not ready", "error", err)
+			status, body = http.StatusServiceUnavailable, `{"status":"not ready","reason":"Redis (--redis-url) does not answer"}`
+		}
+	}
+	w.WriteHeader(status)
+	_, _ = w.Write([]byte(body + "\n"))
+}
+
+// Sessions is the number of live MCP sessions (Streamable HTTP and SSE).
+func (s *Server) Sessions() int { return s.sessions.count() + s.sseStreams.count() }
+
 // ListenAndServe listens on cfg.Addr and serves until ctx ends, then shuts
 // down gracefully.
 func (s *Server) ListenAndServe(ctx context.Context) error {
@@ -303,7 +352,7 @@ func (s *Server) ListenAndServe(ctx context.Context) error {
 // still busy at the deadline are closed; bodies still arriving are not
 // waited for.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
-	if s.cfg.AuthToken == "" && !s.cfg.InsecureNoAuth && !isLoopbackNetAddr(ln.Addr()) {
+	if s.cfg.AuthToken == "" && s.cfg.OAuth == nil && !s.cfg.InsecureNoAuth && !isLoopbackNetAddr(ln.Addr()) {
 		ln.Close()
 		return fmt.Errorf("%w: %s", ErrUnauthenticatedPublicBind, ln.Addr())
 	}
@@ -331,10 +380,15 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 func (s *Server) logStart(addr net.Addr) {
 	base := "http://" + addr.String()
 	auth := "bearer token"
-	if s.cfg.AuthToken == "" {
+	switch {
+	case s.cfg.OAuth != nil && s.cfg.AuthToken != "":
+		auth = "oauth (" + s.cfg.OAuth.Issuer() + ") and bearer token"
+	case s.cfg.OAuth != nil:
+		auth = "oauth (" + s.cfg.OAuth.Issuer() + ")"
+	case s.cfg.AuthToken == "":
 		auth = "none"
 	}
-	if s.cfg.AuthToken == "" && !isLoopbackNetAddr(addr) {
+	if s.cfg.AuthToken == "" && s.cfg.OAuth == nil && !isLoopbackNetAddr(addr) {
 		s.log.Warn("INSECURE: serving without authentication on a non-loopback address (--insecure-no-auth); " +
 			"anyone who can reach it can call Lofty with this server's credentials unless something in front of lofty-mcp authenticates them")
 	}

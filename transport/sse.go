@@ -41,6 +41,13 @@ func (s *sseStreams) open(session string) {
 	s.mu.Unlock()
 }
 
+// count is the number of open legacy SSE streams (sessions).
+func (s *sseStreams) count() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.live)
+}
+
 // close forgets a stream: requests awaiting an answer on it can never get one.
 func (s *sseStreams) close(session string) {
 	s.mu.Lock()
