@@ -48,6 +48,7 @@ type config struct {
 	http       httpConfig
 	resilience resilienceConfig
 	toolsets   toolsetConfig
+	leads      leadsConfig
 }
 
 var errHelp = errors.New("help requested")
@@ -79,6 +80,7 @@ Environment:
                          defaults for --max-retries, --rate-limit, --max-concurrency, --cache-ttl, --call-timeout
   LOFTY_TOOLSETS, LOFTY_TOOLS
                          defaults for --toolsets, --tools
+  LOFTY_FIND_SCAN_PAGES  default for --find-scan-pages
   LOFTY_MCP_LOG_LEVEL    default for --log-level
   LOFTY_MCP_LOG_FORMAT   default for --log-format
 ` + usageHTTPEnv
@@ -98,6 +100,7 @@ func parseConfig(args []string, getenv func(string) string, help io.Writer) (con
 	fs.BoolVar(&cfg.jsonOutput, "json", false, "with tools: print the full tools/list result as JSON")
 	cfg.resilience.addFlags(fs, getenv)
 	cfg.toolsets.addFlags(fs, getenv)
+	cfg.leads.addFlags(fs, getenv)
 	cfg.http.addFlags(fs, getenv)
 	printUsage := func() {
 		fs.SetOutput(help)
@@ -138,6 +141,9 @@ func parseConfig(args []string, getenv func(string) string, help io.Writer) (con
 		return cfg, err
 	}
 	if err := cfg.toolsets.validate(); err != nil {
+		return cfg, err
+	}
+	if err := cfg.leads.validate(); err != nil {
 		return cfg, err
 	}
 	if err := cfg.http.validate(getenv); err != nil {
