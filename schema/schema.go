@@ -146,12 +146,9 @@ func restatesName(name, description string) bool {
 		words = append(words, unicode.ToLower(r))
 		prev = r
 	}
-	var said []string
-	for _, w := range strings.FieldsFunc(strings.ToLower(description), func(r rune) bool {
+	said := strings.FieldsFunc(strings.ToLower(description), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
-	}) {
-		said = append(said, w)
-	}
+	})
 	return strings.Join(said, " ") == string(words)
 }
 
