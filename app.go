@@ -80,6 +80,8 @@ func newApp(cfg config, logger *slog.Logger) (*app, error) {
 		Logger:       logger,
 		Toolsets:     cfg.toolsets.toolsets,
 		AllowTools:   cfg.toolsets.tools,
+		// A config that never went through parseConfig (tests) has 0: the default.
+		FindScanPages: cfg.leads.findScanPages,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("building the MCP server: %w", err)

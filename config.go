@@ -52,6 +52,7 @@ type config struct {
 	resilience resilienceConfig
 	toolsets   toolsetConfig
 	service    serviceConfig
+	leads      leadsConfig
 }
 
 var errHelp = errors.New("help requested")
@@ -83,6 +84,7 @@ Environment:
                          defaults for --max-retries, --rate-limit, --max-concurrency, --cache-ttl, --call-timeout
   LOFTY_TOOLSETS, LOFTY_TOOLS
                          defaults for --toolsets, --tools
+  LOFTY_FIND_SCAN_PAGES  default for --find-scan-pages
   LOFTY_MCP_LOG_LEVEL    default for --log-level
   LOFTY_MCP_LOG_FORMAT   default for --log-format
 ` + usageHTTPEnv + usageServiceEnv
@@ -104,6 +106,7 @@ func parseConfig(args []string, getenv func(string) string, help io.Writer) (con
 		"stdio: largest JSON-RPC message (one line) read, in bytes; a larger one is answered with an error and skipped")
 	cfg.resilience.addFlags(fs, getenv)
 	cfg.toolsets.addFlags(fs, getenv)
+	cfg.leads.addFlags(fs, getenv)
 	cfg.http.addFlags(fs, getenv)
 	cfg.service.addFlags(fs, getenv)
 	printUsage := func() {
@@ -148,6 +151,9 @@ func parseConfig(args []string, getenv func(string) string, help io.Writer) (con
 		return cfg, err
 	}
 	if err := cfg.toolsets.validate(); err != nil {
+		return cfg, err
+	}
+	if err := cfg.leads.validate(); err != nil {
 		return cfg, err
 	}
 	if err := cfg.http.validate(getenv); err != nil {

@@ -40,6 +40,50 @@ const (
 func TestContract(t *testing.T) {
 	checkStructAgainstSchema(t, reflect.TypeFor[lofty.SalesAgent](), "SalesAgentResponseV2")
 	checkSchemaCoveredByStruct(t, reflect.TypeFor[lofty.SalesAgent](), "SalesAgentResponseV2")
+
+	// Lead reads a chosen part of LeadResponse: every field it reads, the
+	// nested ones of issue 16 included, must be a documented property of a
+	// fitting type. Location is read whole.
+	checkStructAgainstSchema(t, reflect.TypeFor[lofty.Lead](), "LeadResponse")
+	checkStructAgainstSchema(t, reflect.TypeFor[lofty.LeadInquiry](), "LeadInquiry")
+	checkStructAgainstSchema(t, reflect.TypeFor[lofty.LeadProperty](), "LeadProperty")
+	checkStructAgainstSchema(t, reflect.TypeFor[lofty.CustomAttribute](), "CustomAttribute")
+	checkStructAgainstSchema(t, reflect.TypeFor[lofty.Location](), "Location")
+	checkSchemaCoveredByStruct(t, reflect.TypeFor[lofty.Location](), "Location")
+}
+
+// TestLeadReadsWhatAnAgentAsksFirst: lofty.Lead has a field for each part
+// of LeadResponse that get_lead answers with (issue 16), under the name the
+// document gives it, and the nested ones are the documented schemas.
+func TestLeadReadsWhatAnAgentAsksFirst(t *testing.T) {
+	doc := loftyOpenAPI(t)
+	lead := doc.schema(t, "LeadResponse")
+	fields := map[string]reflect.Type{}
+	for _, f := range jsonFields(reflect.TypeFor[lofty.Lead]()) {
+		fields[f.name] = f.typ
+	}
+	for _, name := range []string{"leadInquiry", "buyingTimeFrame", "sellingTimeFrame", "mortgage", "preQual", "fthb",
+		"houseToSell", "withBuyerAgent", "withListingAgent", "opportunity", "segments", "language", "lastVisit",
+		"customAttributes", "leadPropertyList", "leadSource"} {
+		if _, ok := fields[name]; !ok {
+			t.Errorf("lofty.Lead reads no %q", name)
+		}
+		if _, ok := lead.Properties[name]; !ok {
+			t.Errorf("LeadResponse documents no %q", name)
+		}
+	}
+	for name, schema := range map[string]string{"leadInquiry": "LeadInquiry", "leadPropertyList": "LeadProperty", "customAttributes": "CustomAttribute"} {
+		p := lead.Properties[name]
+		if p.Items != nil {
+			p = p.Items
+		}
+		if got := strings.TrimPrefix(p.Ref, "#/components/schemas/"); got != schema {
+			t.Errorf("LeadResponse.%s is %q, want %s", name, got, schema)
+		}
+	}
+	if got := doc.resolve(doc.schema(t, "LeadInquiry").Properties["locations"].Items).Properties; got["city"] == nil || got["stateCode"] == nil {
+		t.Errorf("LeadInquiry.locations[] is not a Location: %v", got)
+	}
 }
 
 func TestSalesAgentSchemaHasSeventeenProperties(t *testing.T) {

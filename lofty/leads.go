@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 )
 
 // LeadsPath is the endpoint FindLeads calls; Lead calls LeadsPath/{leadId}.
@@ -44,6 +46,137 @@ type Lead struct {
 	ZipCode        string       `json:"zipCode,omitempty"`
 	Language       string       `json:"language,omitempty"`
 	CustomRoleList []CustomRole `json:"customRoleList,omitempty"`
+
+	// LeadSource is Lofty's source ID; -1 (unset) reads as 0.
+	LeadSource PositiveInt `json:"leadSource,omitempty"`
+	// What the lead is looking for, and the properties on record.
+	LeadInquiry      *LeadInquiry      `json:"leadInquiry,omitempty"`
+	LeadPropertyList []LeadProperty    `json:"leadPropertyList,omitempty"`
+	CustomAttributes []CustomAttribute `json:"customAttributes,omitempty"`
+	// How ready the lead is. Lofty sends the time frames as "1-3", "3-6",
+	// "6-12", "12+" (months), "Just Looking" or "Refinancing", and the rest
+	// as "Yes" or "No" strings.
+	BuyingTimeFrame  string `json:"buyingTimeFrame,omitempty"`
+	SellingTimeFrame string `json:"sellingTimeFrame,omitempty"`
+	Mortgage         string `json:"mortgage,omitempty"`
+	PreQual          string `json:"preQual,omitempty"`
+	FTHB             string `json:"fthb,omitempty"` // first-time home buyer
+	HouseToSell      string `json:"houseToSell,omitempty"`
+	WithBuyerAgent   string `json:"withBuyerAgent,omitempty"`
+	WithListingAgent string `json:"withListingAgent,omitempty"`
+	Opportunity      string `json:"opportunity,omitempty"` // High Interest, Sell, Back to Site, Back on Market
+}
+
+// LeadInquiry is the part of Lofty's LeadInquiry lofty-mcp reads: what the
+// lead is looking for. Numbers Lofty leaves unset (-1) read as 0; the
+// bathroom counts are strings ("2", "2.5", "-1").
+type LeadInquiry struct {
+	PriceMin     PositiveInt `json:"priceMin,omitempty"`
+	PriceMax     PositiveInt `json:"priceMax,omitempty"`
+	PropertyType []string    `json:"propertyType,omitempty"`
+	BedroomsMin  PositiveInt `json:"bedroomsMin,omitempty"`
+	BedroomsMax  PositiveInt `json:"bedroomsMax,omitempty"`
+	BathroomsMin string      `json:"bathroomsMin,omitempty"`
+	BathroomsMax string      `json:"bathroomsMax,omitempty"`
+	Locations    []Location  `json:"locations,omitempty"`
+}
+
+// Location is Lofty's Location: an area a lead is interested in.
+type Location struct {
+	City          string `json:"city,omitempty"`
+	StateCode     string `json:"stateCode,omitempty"`
+	ZipCode       string `json:"zipCode,omitempty"`
+	County        string `json:"county,omitempty"`
+	StreetAddress string `json:"streetAddress,omitempty"`
+	Description   string `json:"description,omitempty"`
+}
+
+// LeadProperty is the part of Lofty's LeadProperty lofty-mcp reads: a
+// property (or the mailing address) on the lead's record. Prices and sizes
+// Lofty leaves unset (-1) read as 0.
+type LeadProperty struct {
+	StreetAddress string        `json:"streetAddress,omitempty"`
+	City          string        `json:"city,omitempty"`
+	State         string        `json:"state,omitempty"`
+	ZipCode       string        `json:"zipCode,omitempty"`
+	County        string        `json:"county,omitempty"`
+	PropertyType  string        `json:"propertyType,omitempty"`
+	Price         PositiveInt   `json:"price,omitempty"`
+	Bedrooms      PositiveInt   `json:"bedrooms,omitempty"`
+	Bathrooms     PositiveFloat `json:"bathrooms,omitempty"`
+	SquareFeet    PositiveInt   `json:"squareFeet,omitempty"`
+	LotSize       PositiveFloat `json:"lotSize,omitempty"` // acres
+	MailAddress   *bool         `json:"mailAddress,omitempty"`
+}
+
+// CustomAttribute is Lofty's CustomAttribute: a team-defined field and its
+// value for the lead.
+type CustomAttribute struct {
+	AttributeName string         `json:"attributeName"`
+	AttributeType string         `json:"attributeType,omitempty"`
+	Value         AttributeValue `json:"value"`
+}
+
+// AttributeValue is a custom attribute's value as text. Lofty documents a
+// string, holding a multi-select's items as a JSON array ("[\"a\",\"b\"]");
+// the items, whether sent that way or as a real array, read as "a, b", and
+// a number or boolean as its literal.
+type AttributeValue string
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (v *AttributeValue) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	var s string
+	switch {
+	case len(b) == 0 || string(b) == "null":
+		*v = ""
+		return nil
+	case b[0] == '"':
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		if t := strings.TrimSpace(s); strings.HasPrefix(t, "[") && strings.HasSuffix(t, "]") {
+			if items, ok := textItems([]byte(t)); ok {
+				s = items
+			}
+		}
+	case b[0] == '[':
+		items, ok := textItems(b)
+		if !ok {
+			return fmt.Errorf("lofty: attribute value %.40s is not a list of values", b)
+		}
+		s = items
+	case b[0] == '{':
+		return fmt.Errorf("lofty: attribute value %.40s is an object", b)
+	default:
+		s = string(b) // a number or boolean
+	}
+	*v = AttributeValue(strings.TrimSpace(s))
+	return nil
+}
+
+// textItems joins a JSON array of scalars as "a, b"; ok is false for
+// anything else.
+func textItems(b []byte) (string, bool) {
+	var items []json.RawMessage
+	if json.Unmarshal(b, &items) != nil {
+		return "", false
+	}
+	var out []string
+	for _, it := range items {
+		var s string
+		switch {
+		case json.Unmarshal(it, &s) == nil:
+		case len(it) > 0 && it[0] != '{' && it[0] != '[':
+			s = string(it)
+		default:
+			return "", false
+		}
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return strings.Join(out, ", "), true
 }
 
 // LeadTag is the part of Lofty's UserLeadTagVo lofty-mcp reads.

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"reflect"
 	"sort"
+	"strings"
+	"unicode"
 
 	"github.com/invopop/jsonschema"
 )
@@ -34,28 +36,120 @@ var (
 // without `$ref`, `$schema` or `$id`, properties in declaration order. Fields
 // without omitempty are required; unknown properties are not allowed. It
 // fails when T is not a struct or a property lacks a description, so a tool
-// cannot ship an undocumented field.
+// cannot ship an undocumented argument.
 func Of[T any]() (json.RawMessage, error) {
-	return reflectStruct(&inputReflector, reflect.TypeFor[T]())
+	s, err := reflectStruct(&inputReflector, reflect.TypeFor[T]())
+	if err != nil {
+		return nil, err
+	}
+	if err := checkDescribed(reflect.TypeFor[T]().String(), s); err != nil {
+		return nil, err
+	}
+	return json.Marshal(s)
 }
 
 // OutputOf is Of for output schemas: the same document, except that it
-// does not forbid additional properties.
+// does not forbid additional properties, and that a property needs no
+// description. Every conversation pays for tools/list, so an output
+// property is described only where its name does not say it all: a
+// description that only restates the name ("Lead ID" for leadId) is left
+// out.
 func OutputOf[T any]() (json.RawMessage, error) {
-	return reflectStruct(&outputReflector, reflect.TypeFor[T]())
+	s, err := reflectStruct(&outputReflector, reflect.TypeFor[T]())
+	if err != nil {
+		return nil, err
+	}
+	walkProperties(s, func(name string, p *jsonschema.Schema) {
+		if p.Description != "" && restatesName(name, p.Description) {
+			p.Description = ""
+		}
+	})
+	return json.Marshal(s)
 }
 
-func reflectStruct(reflector *jsonschema.Reflector, t reflect.Type) (json.RawMessage, error) {
+func reflectStruct(reflector *jsonschema.Reflector, t reflect.Type) (*jsonschema.Schema, error) {
 	if t.Kind() != reflect.Struct {
 		return nil, fmt.Errorf("schema: %s is not a struct", t)
 	}
 	s := reflector.ReflectFromType(t)
 	s.Version = ""
 	s.ID = ""
-	if err := checkDescribed(t.String(), s); err != nil {
-		return nil, err
+	return s, nil
+}
+
+// DescribeOnce takes the output schemas of the tools a server lists, in
+// listing order, and leaves out every property description that an earlier
+// schema (or an earlier part of the same one) already gives for a property
+// of the same name: a shape shared by several tools is described once. A
+// schema it does not change is returned byte for byte; an empty one is
+// passed through.
+func DescribeOnce(schemas []json.RawMessage) ([]json.RawMessage, error) {
+	seen := map[string]bool{}
+	out := make([]json.RawMessage, len(schemas))
+	for i, raw := range schemas {
+		out[i] = raw
+		if len(raw) == 0 {
+			continue
+		}
+		var s jsonschema.Schema
+		if err := json.Unmarshal(raw, &s); err != nil {
+			return nil, fmt.Errorf("schema: output schema %d: %w", i, err)
+		}
+		changed := false
+		walkProperties(&s, func(name string, p *jsonschema.Schema) {
+			if p.Description == "" {
+				return
+			}
+			key := name + "\x00" + p.Description
+			if seen[key] {
+				p.Description, changed = "", true
+			}
+			seen[key] = true
+		})
+		if !changed {
+			continue
+		}
+		b, err := json.Marshal(&s)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = b
 	}
-	return json.Marshal(s)
+	return out, nil
+}
+
+// walkProperties calls f for every property of s, at any depth (objects,
+// array items, map values), in declaration order, parents first.
+func walkProperties(s *jsonschema.Schema, f func(name string, p *jsonschema.Schema)) {
+	if s == nil {
+		return
+	}
+	if s.Properties != nil {
+		for p := s.Properties.Oldest(); p != nil; p = p.Next() {
+			f(p.Key, p.Value)
+			walkProperties(p.Value, f)
+		}
+	}
+	walkProperties(s.Items, f)
+	walkProperties(s.AdditionalProperties, f)
+}
+
+// restatesName reports whether description only says the property's name
+// in words: "Lead ID" for leadId, "First name" for firstName.
+func restatesName(name, description string) bool {
+	var words []rune
+	prev := rune(0)
+	for _, r := range name {
+		if unicode.IsUpper(r) && (unicode.IsLower(prev) || unicode.IsDigit(prev)) {
+			words = append(words, ' ')
+		}
+		words = append(words, unicode.ToLower(r))
+		prev = r
+	}
+	said := strings.FieldsFunc(strings.ToLower(description), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	})
+	return strings.Join(said, " ") == string(words)
 }
 
 // MustOf is Of for package-level tool declarations; it panics on error.

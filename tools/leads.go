@@ -16,93 +16,333 @@ const DefaultFindLeadsLimit = 10
 
 // FindLeadsInput is what the model sends to find_leads.
 type FindLeadsInput struct {
-	Key            string `json:"key,omitempty" jsonschema:"description=Name\\, email or phone to search for"`
+	Key            string `json:"key,omitempty" jsonschema:"description=Name\\, email or phone"`
 	Email          string `json:"email,omitempty" jsonschema:"description=Exact email"`
-	Phone          string `json:"phone,omitempty" jsonschema:"description=Exact phone number"`
-	Stage          string `json:"stage,omitempty" jsonschema:"description=Pipeline stage name"`
+	Phone          string `json:"phone,omitempty" jsonschema:"description=Exact phone"`
+	Stage          string `json:"stage,omitempty" jsonschema:"description=Stage name"`
 	AssignedUserID int64  `json:"assignedUserId,omitempty" jsonschema:"minimum=1,description=Assigned user ID"`
 	Limit          int64  `json:"limit,omitempty" jsonschema:"minimum=1,maximum=100,default=10,description=Page size"`
-	Offset         int64  `json:"offset,omitempty" jsonschema:"minimum=0,description=Start index"`
-	ScrollID       string `json:"scrollId,omitempty" jsonschema:"description=Cursor from the previous page"`
+	Offset         int64  `json:"offset,omitempty" jsonschema:"minimum=0,description=A nextOffset"`
+	ScrollID       string `json:"scrollId,omitempty" jsonschema:"description=Previous page's scrollId"`
 }
 
-// LeadSummary is one lead in a find_leads result, with Lofty's field names.
+// LeadSummary is one lead in a find_leads result, with Lofty's field names
+// where a field is passed through. Times are RFC 3339.
 type LeadSummary struct {
-	LeadID         int64    `json:"leadId" jsonschema:"description=Lead ID"`
-	FirstName      string   `json:"firstName,omitempty" jsonschema:"description=First name"`
-	LastName       string   `json:"lastName,omitempty" jsonschema:"description=Last name"`
-	Emails         []string `json:"emails,omitempty" jsonschema:"description=Emails"`
-	Phones         []string `json:"phones,omitempty" jsonschema:"description=Phones"`
-	Stage          string   `json:"stage,omitempty" jsonschema:"description=Pipeline stage"`
-	Source         string   `json:"source,omitempty" jsonschema:"description=Lead source"`
-	AssignedUserID *int64   `json:"assignedUserId,omitempty" jsonschema:"description=Assigned user ID"`
-	AssignedUser   string   `json:"assignedUser,omitempty" jsonschema:"description=Assigned user"`
-	CreateTime     string   `json:"createTime,omitempty" jsonschema:"description=Created"`
-	LastTouch      string   `json:"lastTouch,omitempty" jsonschema:"description=Last touch"`
+	LeadID          int64    `json:"leadId" jsonschema:"description=Lead ID"`
+	FirstName       string   `json:"firstName,omitempty"`
+	LastName        string   `json:"lastName,omitempty"`
+	Emails          []string `json:"emails,omitempty"`
+	Phones          []string `json:"phones,omitempty"`
+	Stage           string   `json:"stage,omitempty"`
+	Source          string   `json:"source,omitempty"`
+	City            string   `json:"city,omitempty"`
+	Price           string   `json:"price,omitempty" jsonschema:"description=Price range wanted"`
+	BuyingTimeFrame string   `json:"buyingTimeFrame,omitempty"`
+	AssignedUserID  *int64   `json:"assignedUserId,omitempty"`
+	AssignedUser    string   `json:"assignedUser,omitempty"`
+	CreateTime      string   `json:"createTime,omitempty"`
+	LastTouch       string   `json:"lastTouch,omitempty"`
 }
 
-// FindLeadsResult is find_leads' answer: one page of leads and how to get
-// the next. With Lofty's field names for what is passed through.
+// FindLeadsResult is find_leads' answer: the leads of the pages looked at
+// that match every filter given, and how to go on.
 type FindLeadsResult struct {
-	Leads      []LeadSummary `json:"leads" jsonschema:"description=Matching leads"`
-	Total      *int64        `json:"total,omitempty" jsonschema:"description=Matches in all pages"`
-	NextOffset *int64        `json:"nextOffset,omitempty" jsonschema:"description=More pages: pass as offset"`
-	ScrollID   string        `json:"scrollId,omitempty" jsonschema:"description=Pass with the next page"`
+	Leads []LeadSummary `json:"leads"`
+	// Total is Lofty's count of matches, given only when Lofty filtered.
+	Total *int64 `json:"total,omitempty" jsonschema:"description=Matches in all pages"`
+	// Scanned and LoftyFiltered are given when the model gave filters.
+	Scanned       *int   `json:"scanned,omitempty" jsonschema:"description=Leads checked"`
+	LoftyFiltered *bool  `json:"loftyFiltered,omitempty" jsonschema:"description=false: Lofty ignored the filters"`
+	ScrollID      string `json:"scrollId,omitempty" jsonschema:"description=Next page: pass it back"`
+	NextOffset    *int64 `json:"nextOffset,omitempty" jsonschema:"description=Next page: pass as offset"`
+	Note          string `json:"note,omitempty"`
 }
 
 // FindLeads searches leads by name, email, phone, stage or assigned user.
+// Lofty has been seen to ignore the filters and send its newest leads, so
+// every lead it sends is checked against the filters, and non-matches are
+// dropped (see findLeads).
 var FindLeads = Spec[FindLeadsInput, FindLeadsResult]{
 	Name:     "find_leads",
 	Title:    "Find leads",
 	Toolset:  ToolsetLeads,
 	Upstream: "GET " + lofty.LeadsPath,
 	Example:  `{"key": "Jane"}`,
-	Description: "Search leads by name, email or phone (key), or exact email, phone, stage, assigned user. " +
-		"Use it first when you know a person but not the leadId. Next page: same filters, offset=nextOffset, scrollId.",
+	Description: "Search leads by name, email or phone (key), or exact email, phone, stage, assigned user; " +
+		"only matches are returned. Use it first when you know a person but not the leadId. Next page: same filters, scrollId.",
 	Call: func(ctx context.Context, c *lofty.Client, in FindLeadsInput) (FindLeadsResult, error) {
-		limit := in.Limit
-		if limit == 0 {
-			limit = DefaultFindLeadsLimit
-		}
-		q := lofty.LeadQuery{Key: in.Key, Email: in.Email, Phone: in.Phone, Stage: in.Stage,
-			AssignedUserID: in.AssignedUserID, Limit: int(limit), ScrollID: in.ScrollID}
-		if in.ScrollID == "" {
-			// With a cursor, offset only tells us where the page starts.
-			q.Offset = in.Offset
-		}
-		list, err := c.FindLeads(ctx, q)
-		if err != nil {
-			return FindLeadsResult{}, err
-		}
-		out := FindLeadsResult{Leads: make([]LeadSummary, 0, len(list.Leads))}
-		for _, l := range list.Leads {
-			out.Leads = append(out.Leads, newLeadSummary(l))
-		}
-		meta := list.Meta()
-		out.Total = meta.Total
-		if next, ok := nextLeadsOffset(in.Offset, limit, len(list.Leads), meta); ok {
-			out.NextOffset, out.ScrollID = &next, meta.ScrollID
-		}
-		return out, nil
+		return findLeads(ctx, c, in, settingsOf(ctx).findScanPages)
 	},
 	Subject: func(FindLeadsInput) string { return "this lead search" },
 }
 
-// nextLeadsOffset returns the offset of the next page after a page of n
-// leads that started at offset, and whether there is one. Lofty may send
-// fewer leads than asked for (it caps pages), so the total decides when it is
-// known; otherwise a scroll cursor or a full page means there may be more.
-func nextLeadsOffset(offset, limit int64, n int, meta lofty.LeadListMetadata) (int64, bool) {
-	seen := offset + int64(n)
+// leadFilter is the filters the model gave, as lofty-mcp checks them.
+type leadFilter struct {
+	key      string   // lower case, spaces collapsed
+	keyWords []string // key's words, each in the name
+	keyPhone string   // key's digits, when key is a phone number
+	email    string   // lower case
+	phone    string   // digits, without a leading country code 1
+	stage    string
+	assigned int64
+}
+
+func newLeadFilter(in FindLeadsInput) leadFilter {
+	f := leadFilter{
+		key:      strings.ToLower(strings.Join(strings.Fields(in.Key), " ")),
+		email:    strings.ToLower(strings.TrimSpace(in.Email)),
+		phone:    phoneDigits(in.Phone),
+		stage:    strings.TrimSpace(in.Stage),
+		assigned: in.AssignedUserID,
+	}
+	f.keyWords = strings.Fields(f.key)
+	if d := phoneDigits(f.key); len(d) >= 3 && !strings.ContainsFunc(f.key, isLetter) {
+		f.keyPhone = d
+	}
+	return f
+}
+
+func isLetter(r rune) bool { return r >= 'a' && r <= 'z' || r > 0x7f }
+
+// any reports whether there is something to check.
+func (f leadFilter) any() bool {
+	return f.key != "" || f.email != "" || f.phone != "" || f.stage != "" || f.assigned != 0
+}
+
+// phoneDigits keeps a phone number's digits, without a leading country code
+// 1 ("+1 (415) 555-1234" is "4155551234").
+func phoneDigits(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	d := b.String()
+	if len(d) == 11 && d[0] == '1' {
+		d = d[1:]
+	}
+	return d
+}
+
+// matches reports whether lead l meets every filter: key a case-insensitive
+// part of the name or of an email (or each of its words part of the name),
+// or the digits of a phone; email and phone exact once normalised; stage
+// ignoring case; assigned user equal.
+func (f leadFilter) matches(l lofty.Lead) bool {
+	if f.key != "" && !f.keyMatches(l) {
+		return false
+	}
+	if f.email != "" {
+		hit := false
+		for _, e := range l.Emails {
+			hit = hit || strings.ToLower(strings.TrimSpace(e)) == f.email
+		}
+		if !hit {
+			return false
+		}
+	}
+	if f.phone != "" {
+		hit := false
+		for _, p := range l.Phones {
+			hit = hit || phoneDigits(p) == f.phone
+		}
+		if !hit {
+			return false
+		}
+	}
+	if f.stage != "" && !strings.EqualFold(strings.TrimSpace(l.Stage), f.stage) {
+		return false
+	}
+	if f.assigned != 0 && (l.AssignedUserID == nil || *l.AssignedUserID != f.assigned) {
+		return false
+	}
+	return true
+}
+
+func (f leadFilter) keyMatches(l lofty.Lead) bool {
+	name := strings.ToLower(strings.Join(strings.Fields(l.FirstName+" "+l.LastName), " "))
+	if strings.Contains(name, f.key) {
+		return true
+	}
+	for _, e := range l.Emails {
+		if strings.Contains(strings.ToLower(e), f.key) {
+			return true
+		}
+	}
+	if f.keyPhone != "" {
+		for _, p := range l.Phones {
+			if strings.Contains(phoneDigits(p), f.keyPhone) {
+				return true
+			}
+		}
+	}
+	if len(f.keyWords) > 1 && name != "" {
+		for _, w := range f.keyWords {
+			if !strings.Contains(name, w) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// findLeads asks Lofty for a page of leads and keeps those that match the
+// filters. When Lofty evidently did not filter (it sent a lead that does not
+// match), it looks through further pages (by scrollId, or by offset when
+// Lofty is seen to honour it) until it has a page's worth of matches, up to
+// maxPages pages in all, within the call's deadline; a further page that
+// fails (the rate limit, the deadline) ends the search with what was found
+// and the cursor to go on from. The first page's failure is the call's.
+func findLeads(ctx context.Context, c *lofty.Client, in FindLeadsInput, maxPages int) (FindLeadsResult, error) {
+	limit := in.Limit
+	if limit == 0 {
+		limit = DefaultFindLeadsLimit
+	}
+	maxPages = max(maxPages, 1)
+	if _, ok := ctx.Deadline(); !ok {
+		// One deadline for every page, not one per page.
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.CallTimeout())
+		defer cancel()
+	}
+	filter := newLeadFilter(in)
+	q := lofty.LeadQuery{Key: in.Key, Email: in.Email, Phone: in.Phone, Stage: in.Stage,
+		AssignedUserID: in.AssignedUserID, Limit: int(limit), ScrollID: in.ScrollID}
+	if in.ScrollID == "" {
+		// With a cursor, offset only told where the page starts.
+		q.Offset = in.Offset
+	}
+
+	out := FindLeadsResult{Leads: []LeadSummary{}}
+	var (
+		scanned, pages int
+		unfiltered     bool // Lofty sent a lead that does not match
+		offsetIgnored  bool // an offset was sent and Lofty did not echo it
+		stopped        error
+		next           *lofty.LeadQuery // the page to go on from, if any
+		meta           lofty.LeadListMetadata
+	)
+	for {
+		list, err := c.FindLeads(ctx, q)
+		if err != nil {
+			if pages == 0 {
+				return FindLeadsResult{}, err
+			}
+			stopped, next = err, &q // q was not (or not surely) delivered: go on from it
+			break
+		}
+		pages++
+		meta = list.Meta()
+		scanned += len(list.Leads)
+		for _, l := range list.Leads {
+			if l.LeadID <= 0 {
+				continue // no lead a tool could be asked about
+			}
+			if filter.matches(l) {
+				out.Leads = append(out.Leads, newLeadSummary(l))
+			} else {
+				unfiltered = true
+			}
+		}
+		// Where the page started: Lofty's word for it, or the start.
+		var pos int64
+		posKnown, offsetHonoured := false, false
+		switch {
+		case meta.Offset != nil:
+			pos, posKnown = *meta.Offset, true
+			offsetHonoured = q.ScrollID == "" && *meta.Offset == q.Offset
+		case q.ScrollID == "" && q.Offset == 0:
+			posKnown = true
+		}
+		if q.ScrollID == "" && q.Offset > 0 && !offsetHonoured {
+			offsetIgnored = true
+		}
+		next = nextLeadsPage(q, meta, len(list.Leads), pos, posKnown, offsetHonoured)
+		if !filter.any() || !unfiltered || next == nil || len(out.Leads) >= int(limit) || pages >= maxPages || ctx.Err() != nil {
+			break
+		}
+		lofty.ReportProgress(ctx, fmt.Sprintf("Lofty did not apply the search filters: checking page %d of at most %d", pages+1, maxPages))
+		q = *next
+	}
+
+	if !unfiltered {
+		out.Total = meta.Total
+	}
+	if filter.any() {
+		filtered := !unfiltered
+		out.Scanned, out.LoftyFiltered = &scanned, &filtered
+	}
+	if next != nil {
+		if next.ScrollID != "" {
+			out.ScrollID = next.ScrollID
+		} else {
+			n := next.Offset
+			out.NextOffset = &n
+		}
+	}
+	out.Note = findLeadsNote(unfiltered, offsetIgnored, scanned, pages, len(out.Leads), next != nil, stopped)
+	return out, nil
+}
+
+// nextLeadsPage is the query of the page after a page of n leads fetched by
+// q that started at pos (when posKnown), or nil when there is none or no
+// way to ask for it. Lofty may send fewer leads than asked for (it caps
+// pages), so a known total decides; otherwise a scroll cursor or a full page
+// means there may be more. Lofty pages by scrollId; an offset is used only
+// when Lofty echoed the one it was sent.
+func nextLeadsPage(q lofty.LeadQuery, meta lofty.LeadListMetadata, n int, pos int64, posKnown, offsetHonoured bool) *lofty.LeadQuery {
 	switch {
 	case n == 0:
-		return 0, false
-	case meta.Total != nil:
-		return seen, seen < *meta.Total
-	case meta.ScrollID == "" && int64(n) < limit:
-		return 0, false
+		return nil
+	case meta.Total != nil && posKnown && pos+int64(n) >= *meta.Total:
+		return nil
+	case meta.Total == nil && meta.ScrollID == "" && n < q.Limit:
+		return nil
 	}
-	return seen, true
+	next := q
+	next.ScrollID, next.Offset = "", 0
+	switch {
+	case meta.ScrollID != "":
+		next.ScrollID = meta.ScrollID
+	case offsetHonoured && posKnown:
+		next.Offset = pos + int64(n)
+	default:
+		return nil
+	}
+	return &next
+}
+
+// findLeadsNote says in words what the model must know beyond the leads:
+// that lofty-mcp filtered, how far it looked, and why it stopped.
+func findLeadsNote(unfiltered, offsetIgnored bool, scanned, pages, found int, more bool, stopped error) string {
+	var parts []string
+	if unfiltered {
+		s := fmt.Sprintf("Lofty did not apply the filters, so lofty-mcp checked %d leads (%d %s) itself: %d %s.",
+			scanned, pages, plural(pages, "page", "pages"), found, plural(found, "matches", "match"))
+		if more {
+			s += " Leads remain unchecked: call again with the same filters and scrollId (or offset) to check more."
+		} else {
+			s += " No leads remain unchecked."
+		}
+		parts = append(parts, s)
+	}
+	if offsetIgnored {
+		parts = append(parts, "Lofty did not confirm the offset asked for (it may have sent its first page again); page with scrollId instead.")
+	}
+	if stopped != nil {
+		parts = append(parts, "Checking further pages stopped: "+ErrorText(stopped, "this lead search", ""))
+	}
+	return strings.Join(parts, " ")
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // GetLeadInput is what the model sends to get_lead.
@@ -112,21 +352,44 @@ type GetLeadInput struct {
 
 // Role is a team role someone holds for a lead (Lofty's CustomRole).
 type Role struct {
-	Role       string `json:"role" jsonschema:"description=Role\\, e.g. Buyer Agent"`
-	AssigneeID int64  `json:"assigneeId" jsonschema:"description=User ID"`
-	Assignee   string `json:"assignee,omitempty" jsonschema:"description=User name"`
+	Role       string `json:"role"`
+	AssigneeID int64  `json:"assigneeId"`
+	Assignee   string `json:"assignee,omitempty"`
 }
 
 // LeadRecord is get_lead's answer: a lead's summary plus the useful rest of
-// Lofty's lead, with Lofty's field names where a field is passed through.
+// Lofty's lead, in compact shapes, each left out when Lofty has no value:
+// who the lead is, what they want (price in the summary, property types,
+// bedrooms, bathrooms, locations), when and how ready they are (time
+// frames, Yes/No answers as booleans), and who they are to the team.
 type LeadRecord struct {
 	LeadSummary
-	Score   *int32   `json:"score,omitempty" jsonschema:"description=Lead score"`
+	Score   *int32   `json:"score,omitempty"`
 	Types   []string `json:"types,omitempty" jsonschema:"description=Buyer\\, Seller\\, ..."`
-	Tags    []string `json:"tags,omitempty" jsonschema:"description=Tag names"`
-	Address string   `json:"address,omitempty" jsonschema:"description=Address"`
+	Tags    []string `json:"tags,omitempty"`
+	Address string   `json:"address,omitempty"`
 	Cannot  []string `json:"cannot,omitempty" jsonschema:"description=Blocked: text\\, call\\, email"`
-	Roles   []Role   `json:"roles,omitempty" jsonschema:"description=Team roles held"`
+	Roles   []Role   `json:"roles,omitempty"`
+
+	PropertyTypes []string `json:"propertyTypes,omitempty"`
+	Bedrooms      string   `json:"bedrooms,omitempty" jsonschema:"description=Wanted"`
+	Bathrooms     string   `json:"bathrooms,omitempty" jsonschema:"description=Wanted"`
+	Locations     []string `json:"locations,omitempty" jsonschema:"description=Areas wanted"`
+
+	SellingTimeFrame string `json:"sellingTimeFrame,omitempty"`
+	Mortgage         *bool  `json:"mortgage,omitempty"`
+	PreQualified     *bool  `json:"preQualified,omitempty"`
+	FirstTimeBuyer   *bool  `json:"firstTimeBuyer,omitempty"`
+	HouseToSell      *bool  `json:"houseToSell,omitempty"`
+	WithBuyerAgent   *bool  `json:"withBuyerAgent,omitempty"`
+	WithListingAgent *bool  `json:"withListingAgent,omitempty"`
+	Opportunity      string `json:"opportunity,omitempty"`
+
+	Segments   []string          `json:"segments,omitempty"`
+	Language   string            `json:"language,omitempty"`
+	LastVisit  string            `json:"lastVisit,omitempty"`
+	Attributes map[string]string `json:"attributes,omitempty" jsonschema:"description=Custom fields"`
+	Properties []string          `json:"ownProperties,omitempty"`
 }
 
 // leadTypeNames are Lofty's lead type IDs.
@@ -135,11 +398,19 @@ var leadTypeNames = map[int32]string{-1: "Other", 1: "Seller", 2: "Buyer", 5: "R
 
 // newLeadSummary is the summary part of a Lofty lead.
 func newLeadSummary(l lofty.Lead) LeadSummary {
-	return LeadSummary{
+	s := LeadSummary{
 		LeadID: l.LeadID, FirstName: l.FirstName, LastName: l.LastName, Emails: l.Emails, Phones: l.Phones,
-		Stage: l.Stage, Source: l.Source, AssignedUserID: l.AssignedUserID, AssignedUser: l.AssignedUser,
-		CreateTime: string(l.CreateTime), LastTouch: string(l.LastTouch),
+		Stage: l.Stage, Source: l.Source, City: leadCity(l), AssignedUserID: l.AssignedUserID, AssignedUser: l.AssignedUser,
+		BuyingTimeFrame: timeFrame(l.BuyingTimeFrame),
+		CreateTime:      string(l.CreateTime), LastTouch: string(l.LastTouch),
 	}
+	if l.AssignedUserID != nil && *l.AssignedUserID <= 0 {
+		s.AssignedUserID = nil // Lofty's "nobody"
+	}
+	if in := l.LeadInquiry; in != nil {
+		s.Price = rangeText(int64(in.PriceMin), int64(in.PriceMax), money)
+	}
+	return s
 }
 
 // NewLeadRecord curates a Lofty lead into a LeadRecord.
@@ -157,13 +428,15 @@ func NewLeadRecord(l lofty.Lead) LeadRecord {
 			r.Tags = append(r.Tags, t.TagName)
 		}
 	}
-	var parts []string
-	for _, p := range []string{l.StreetAddress, l.City, strings.TrimSpace(l.State + " " + l.ZipCode)} {
-		if p = strings.TrimSpace(p); p != "" {
-			parts = append(parts, p)
+	r.Address = joinParts(l.StreetAddress, l.City, l.State+" "+l.ZipCode)
+	if r.Address == "" {
+		for _, p := range l.LeadPropertyList {
+			if p.MailAddress != nil && *p.MailAddress {
+				r.Address = propertyAddress(p)
+				break
+			}
 		}
 	}
-	r.Address = strings.Join(parts, ", ")
 	for _, c := range []struct {
 		flag *bool
 		name string
@@ -177,6 +450,44 @@ func NewLeadRecord(l lofty.Lead) LeadRecord {
 			r.Roles = append(r.Roles, Role{Role: cr.Role, AssigneeID: *cr.AssigneeID, Assignee: cr.Assignee})
 		}
 	}
+
+	if in := l.LeadInquiry; in != nil {
+		r.PropertyTypes = nonEmpty(in.PropertyType)
+		r.Bedrooms = rangeText(int64(in.BedroomsMin), int64(in.BedroomsMax), count)
+		r.Bathrooms = floatRangeText(in.BathroomsMin, in.BathroomsMax)
+		for _, loc := range in.Locations {
+			if s := locationText(loc); s != "" && !contains(r.Locations, s) {
+				r.Locations = append(r.Locations, s)
+			}
+		}
+	}
+
+	r.SellingTimeFrame = timeFrame(l.SellingTimeFrame)
+	r.Mortgage, r.PreQualified, r.FirstTimeBuyer = yesNo(l.Mortgage), yesNo(l.PreQual), yesNo(l.FTHB)
+	r.HouseToSell, r.WithBuyerAgent, r.WithListingAgent = yesNo(l.HouseToSell), yesNo(l.WithBuyerAgent), yesNo(l.WithListingAgent)
+	r.Opportunity = unsetText(l.Opportunity)
+
+	r.Segments = nonEmpty(l.Segments)
+	r.Language = unsetText(l.Language)
+	r.LastVisit = string(l.LastVisit)
+	for _, a := range l.CustomAttributes {
+		name, value := strings.TrimSpace(a.AttributeName), strings.TrimSpace(string(a.Value))
+		if name == "" || value == "" {
+			continue
+		}
+		if r.Attributes == nil {
+			r.Attributes = map[string]string{}
+		}
+		r.Attributes[name] = value
+	}
+	for _, p := range l.LeadPropertyList {
+		if p.MailAddress != nil && *p.MailAddress {
+			continue
+		}
+		if s := propertyText(p); s != "" {
+			r.Properties = append(r.Properties, s)
+		}
+	}
 	return r
 }
 
@@ -187,8 +498,8 @@ var GetLead = Spec[GetLeadInput, LeadRecord]{
 	Toolset:  ToolsetLeads,
 	Upstream: "GET " + lofty.LeadsPath + "/{leadId}",
 	Example:  `{"leadId": 563172647619608}`,
-	Description: "One lead's details: contacts, stage, source, owner, score, types, tags, address, blocked channels, " +
-		"team roles. Needs the leadId; only a name, email or phone? Call find_leads first.",
+	Description: "A lead in full: contacts, stage, owner, tags, roles; what they want and when (price, bedrooms, areas, " +
+		"time frames), how ready, segments, custom fields. Needs the leadId (find_leads finds it).",
 	Call: func(ctx context.Context, c *lofty.Client, in GetLeadInput) (LeadRecord, error) {
 		l, err := c.Lead(ctx, in.LeadID)
 		if err != nil {

@@ -25,6 +25,7 @@ import (
 // an initialized in-process client, for the lead and sales-agent tools.
 type lk struct {
 	fake   *loftytest.Fake
+	lofty  *lofty.Client
 	server *server.MCPServer
 	client *client.Client
 
@@ -42,20 +43,54 @@ var lkProtocols = []struct {
 	{"2025-11-25", []client.ClientOption{client.WithProtocolVersion(mcp.ProtocolVersion20251125)}},
 }
 
+// fakeMode is how the fake Lofty behaves: as its OpenAPI document says, or
+// as the live API was recorded behaving (issue 19). Tool tests run in both.
+type fakeMode struct {
+	name string
+	new  func() *loftytest.Fake
+}
+
+var (
+	documented = fakeMode{"documented", func() *loftytest.Fake { return loftytest.New(nil) }}
+	// live is the recorded behaviour without its rate limit, which tests
+	// that make many calls would hit; TestLiveRateLimit has it.
+	live = fakeMode{"live", func() *loftytest.Fake {
+		l := loftytest.Recorded()
+		l.RateLimit = 0
+		return loftytest.NewLive(l)
+	}}
+	fakeModes = []fakeMode{documented, live}
+)
+
 func newLK(t *testing.T, opts tools.Options, copts ...client.ClientOption) *lk {
 	t.Helper()
-	h := &lk{fake: loftytest.New(nil)}
+	return newLKMode(t, documented, opts, copts...)
+}
+
+// newLKMode is newLK on a fake behaving as mode says.
+func newLKMode(t *testing.T, mode fakeMode, opts tools.Options, copts ...client.ClientOption) *lk {
+	t.Helper()
+	return newLKWith(t, mode.new(), lofty.Config{Timeout: 5 * time.Second,
+		Credential: lofty.Credential{Kind: lofty.APIKey, Secret: "lk-test-key"}}, opts, copts...)
+}
+
+// newLKWith is newLK on fake, with a Lofty client configured as cfg says
+// (its BaseURL is the fake's).
+func newLKWith(t *testing.T, fake *loftytest.Fake, cfg lofty.Config, opts tools.Options, copts ...client.ClientOption) *lk {
+	t.Helper()
+	h := &lk{fake: fake}
 	h.fake.Hook = func(w http.ResponseWriter, r *http.Request) bool {
 		h.mu.Lock()
 		s := h.script
 		h.mu.Unlock()
 		return s != nil && s(w, r)
 	}
-	c, err := lofty.New(lofty.Config{BaseURL: h.fake.Start(t), Timeout: 5 * time.Second,
-		Credential: lofty.Credential{Kind: lofty.APIKey, Secret: "lk-test-key"}})
+	cfg.BaseURL = h.fake.Start(t)
+	c, err := lofty.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
+	h.lofty = c
 	opts.Version = "test"
 	if h.server, err = tools.NewServer(c, opts); err != nil {
 		t.Fatal(err)
@@ -248,51 +283,51 @@ func TestFindLeadsSendsFiltersExactly(t *testing.T) {
 	}
 }
 
-// TestFindLeadsPagesThroughEverything: following nextOffset and scrollId
-// visits every lead the caller can see exactly once.
+// TestFindLeadsPagesThroughEverything: following scrollId visits every lead
+// the caller can see exactly once, as documented and as recorded live (where
+// pages hold 25 leads whatever limit says, and offset is never offered).
 func TestFindLeadsPagesThroughEverything(t *testing.T) {
-	h := newLK(t, tools.Options{})
-	var all tools.FindLeadsResult
-	h.ok(t, "find_leads", `{"limit":100}`, &all)
-	if all.NextOffset != nil || all.Total == nil || int(*all.Total) != len(all.Leads) || len(all.Leads) < 8 {
-		t.Fatalf("one big page: %d leads, total %v, next %v", len(all.Leads), all.Total, all.NextOffset)
-	}
-	for _, withCursor := range []bool{false, true} {
-		var got []int64
-		args := `{"limit":3}`
-		for page := 0; page < 20; page++ {
-			var r tools.FindLeadsResult
-			h.ok(t, "find_leads", args, &r)
-			for _, l := range r.Leads {
-				got = append(got, l.LeadID)
-			}
-			if r.NextOffset == nil {
-				break
-			}
-			if *r.NextOffset != int64(len(got)) {
-				t.Errorf("nextOffset %d after %d leads", *r.NextOffset, len(got))
-			}
-			if withCursor {
-				if r.ScrollID == "" {
-					t.Fatal("a middle page without a scrollId")
+	for _, mode := range fakeModes {
+		t.Run(mode.name, func(t *testing.T) {
+			h := newLKMode(t, mode, tools.Options{})
+			want := 0
+			for _, l := range h.fake.Data().Leads {
+				if !l.Forbidden {
+					want++
 				}
-				args = `{"limit":3,"offset":` + strconv.FormatInt(*r.NextOffset, 10) + `,"scrollId":"` + r.ScrollID + `"}`
-			} else {
-				args = `{"limit":3,"offset":` + strconv.FormatInt(*r.NextOffset, 10) + `}`
 			}
-		}
-		if len(got) != len(all.Leads) {
-			t.Fatalf("cursor %v: paged %d leads, want %d", withCursor, len(got), len(all.Leads))
-		}
-		for i := range got {
-			if got[i] != all.Leads[i].LeadID {
-				t.Errorf("cursor %v: lead %d is %d, want %d", withCursor, i, got[i], all.Leads[i].LeadID)
+			seen := map[int64]bool{}
+			args, pages := `{"limit":3}`, 0
+			for ; pages < 40; pages++ {
+				var r tools.FindLeadsResult
+				h.ok(t, "find_leads", args, &r)
+				for _, l := range r.Leads {
+					if seen[l.LeadID] {
+						t.Errorf("lead %d listed twice", l.LeadID)
+					}
+					seen[l.LeadID] = true
+				}
+				if r.NextOffset != nil {
+					t.Errorf("nextOffset %d offered; Lofty pages by scrollId", *r.NextOffset)
+				}
+				if r.Scanned != nil || r.LoftyFiltered != nil || r.Note != "" {
+					t.Errorf("no filters, yet scanned %v loftyFiltered %v note %q", r.Scanned, r.LoftyFiltered, r.Note)
+				}
+				if r.ScrollID == "" {
+					break
+				}
+				args = `{"limit":3,"scrollId":"` + r.ScrollID + `"}`
 			}
-		}
+			if len(seen) != want {
+				t.Fatalf("paged %d leads in %d pages, want every visible lead (%d)", len(seen), pages+1, want)
+			}
+		})
 	}
 }
 
-// TestFindLeadsNextPageDecisions: the next page as Lofty's answers vary.
+// TestFindLeadsNextPageDecisions: how to go on, as Lofty's answers vary.
+// Paging is by scrollId; nextOffset only when Lofty echoed the offset it was
+// sent (and gave no cursor).
 func TestFindLeadsNextPageDecisions(t *testing.T) {
 	h := newLK(t, tools.Options{})
 	leads := func(n int) string {
@@ -306,15 +341,22 @@ func TestFindLeadsNextPageDecisions(t *testing.T) {
 		name, args, body string
 		next             int64 // 0: none
 		scroll           string
+		note             string
 	}{
-		{"total says more", `{"limit":2}`, `{"_metadata":{"total":5},"leads":` + leads(2) + `}`, 2, ""},
-		{"capped page, total says more", `{"limit":100,"offset":25}`, `{"_metadata":{"total":60,"limit":25},"leads":` + leads(25) + `}`, 50, ""},
-		{"total reached", `{"limit":2,"offset":3}`, `{"_metadata":{"total":5,"scrollId":"x"},"leads":` + leads(2) + `}`, 0, ""},
-		{"no total, full page", `{"limit":2}`, `{"leads":` + leads(2) + `}`, 2, ""},
-		{"no total, short page", `{"limit":3}`, `{"leads":` + leads(2) + `}`, 0, ""},
-		{"no total, cursor", `{"limit":3}`, `{"get_metadata":{"scrollId":"c2"},"leads":` + leads(2) + `}`, 2, "c2"},
-		{"empty page", `{"limit":3}`, `{"_metadata":{"total":9,"scrollId":"x"},"leads":[]}`, 0, ""},
-		{"leads null", `{}`, `{"_metadata":{"total":0},"leads":null}`, 0, ""},
+		{"cursor", `{"limit":2}`, `{"_metadata":{"total":5,"offset":0,"scrollId":"c2"},"leads":` + leads(2) + `}`, 0, "c2", ""},
+		{"offset echoed, no cursor", `{"limit":2}`, `{"_metadata":{"total":5,"offset":0},"leads":` + leads(2) + `}`, 2, "", ""},
+		{"capped page, offset echoed", `{"limit":100,"offset":25}`, `{"_metadata":{"total":60,"limit":25,"offset":25},"leads":` + leads(25) + `}`, 50, "", ""},
+		{"offset not echoed", `{"limit":2,"offset":4}`, `{"_metadata":{"total":9},"leads":` + leads(2) + `}`, 0, "", "did not confirm the offset"},
+		{"offset ignored", `{"limit":2,"offset":4}`, `{"_metadata":{"total":9,"offset":0},"leads":` + leads(2) + `}`, 0, "", "did not confirm the offset"},
+		{"offset ignored, cursor", `{"limit":2,"offset":4}`, `{"_metadata":{"offset":0,"scrollId":"c"},"leads":` + leads(2) + `}`, 0, "c", "page with scrollId"},
+		{"total reached", `{"limit":2,"offset":3}`, `{"_metadata":{"total":5,"offset":3,"scrollId":"x"},"leads":` + leads(2) + `}`, 0, "", ""},
+		{"total reached by cursor", `{"limit":2,"scrollId":"x"}`, `{"_metadata":{"total":5,"offset":3,"scrollId":"y"},"leads":` + leads(2) + `}`, 0, "", ""},
+		{"no total, full page", `{"limit":2}`, `{"_metadata":{"offset":0},"leads":` + leads(2) + `}`, 2, "", ""},
+		{"no total, short page", `{"limit":3}`, `{"_metadata":{"offset":0},"leads":` + leads(2) + `}`, 0, "", ""},
+		{"no total, cursor", `{"limit":3}`, `{"get_metadata":{"scrollId":"c2"},"leads":` + leads(2) + `}`, 0, "c2", ""},
+		{"nothing echoed", `{"limit":2}`, `{"leads":` + leads(2) + `}`, 0, "", ""},
+		{"empty page", `{"limit":3}`, `{"_metadata":{"total":9,"scrollId":"x"},"leads":[]}`, 0, "", ""},
+		{"leads null", `{}`, `{"_metadata":{"total":0},"leads":null}`, 0, "", ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -327,6 +369,9 @@ func TestFindLeadsNextPageDecisions(t *testing.T) {
 			}
 			if next != tc.next || r.ScrollID != tc.scroll || r.Leads == nil {
 				t.Errorf("next %d scroll %q leads %v, want next %d scroll %q", next, r.ScrollID, r.Leads, tc.next, tc.scroll)
+			}
+			if !strings.Contains(r.Note, tc.note) || (tc.note == "" && r.Note != "") {
+				t.Errorf("note %q, want %q", r.Note, tc.note)
 			}
 		})
 	}
@@ -555,5 +600,17 @@ func TestToolSpecsAreComplete(t *testing.T) {
 		if tl.OutputSchema.Type != "object" {
 			t.Errorf("%s: no output schema", tl.Name)
 		}
+	}
+}
+
+// TestFindLeadsDropsLeadsWithoutID: a lead Lofty sends without a leadId is
+// no lead a tool could be asked about; it is not listed.
+func TestFindLeadsDropsLeadsWithoutID(t *testing.T) {
+	h := newLK(t, tools.Options{})
+	h.answer("/v1.0/leads", 200, `{"_metadata":{"total":3,"offset":0},"leads":[{"leadId":0,"firstName":"Zero"},{"firstName":"None"},{"leadId":"-4"},{"leadId":5,"firstName":"Five"}]}`)
+	var r tools.FindLeadsResult
+	h.ok(t, "find_leads", `{}`, &r)
+	if len(r.Leads) != 1 || r.Leads[0].LeadID != 5 {
+		t.Errorf("leads %+v, want only lead 5", r.Leads)
 	}
 }

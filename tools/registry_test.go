@@ -18,7 +18,6 @@ import (
 	"testing"
 
 	"github.com/lofty-mcp/lofty-mcp/internal/toolgen"
-	"github.com/lofty-mcp/lofty-mcp/lofty/loftytest"
 	"github.com/lofty-mcp/lofty-mcp/tools"
 )
 
@@ -171,10 +170,17 @@ func TestToolsListEqualsSnapshots(t *testing.T) {
 // arguments; a sentence for each Lofty error; and a conforming result (or a
 // clear error) for every shape of answer Lofty may send.
 func TestEveryTool(t *testing.T) {
+	for _, mode := range fakeModes {
+		t.Run(mode.name, func(t *testing.T) { everyTool(t, mode) })
+	}
+}
+
+// everyTool is TestEveryTool against a fake behaving as mode says.
+func everyTool(t *testing.T, mode fakeMode) {
 	for _, tool := range tools.All() {
 		info := tool.Info()
 		t.Run(info.Name, func(t *testing.T) {
-			h := newLK(t, tools.Options{Tools: []tools.Tool{tool}})
+			h := newLKMode(t, mode, tools.Options{Tools: []tools.Tool{tool}})
 			upstream := upstreamPattern(t, info.Upstream)
 
 			t.Run("example", func(t *testing.T) {
@@ -242,7 +248,7 @@ func TestEveryTool(t *testing.T) {
 			}
 
 			t.Run("answer shapes", func(t *testing.T) {
-				checkAnswerShapes(t, h, info)
+				checkAnswerShapes(t, h, info, mode)
 			})
 		})
 	}
@@ -271,8 +277,8 @@ func upstreamPattern(t *testing.T, upstream string) *regexp.Regexp {
 // conform to the tool's outputSchema (h.call checks it), or be an error whose
 // sentence is about Lofty's 200 answer (could not be read, or means not
 // found). The answer as sent must succeed.
-func checkAnswerShapes(t *testing.T, h *lk, info tools.Info) {
-	pristine := loftytest.New(nil)
+func checkAnswerShapes(t *testing.T, h *lk, info tools.Info, mode fakeMode) {
+	pristine := mode.new()
 	var first any
 	h.setScript(func(w http.ResponseWriter, r *http.Request) bool {
 		rec := httptest.NewRecorder()

@@ -20,6 +20,9 @@ type Options struct {
 	Tools      []Tool
 	Toolsets   []string // toolset names, or "all"; empty: the default toolsets
 	AllowTools []string // when not empty, serve only these tools
+	// FindScanPages is how many pages of leads find_leads looks through,
+	// at most, when Lofty does not apply its filters; 0: DefaultFindScanPages.
+	FindScanPages int
 }
 
 // DefaultInstructions tell the model what this server is for.
@@ -53,6 +56,10 @@ func NewServer(c *lofty.Client, o Options) (*server.MCPServer, error) {
 	if o.Instructions == "" {
 		o.Instructions = DefaultInstructions
 	}
+	settings, err := o.callSettings()
+	if err != nil {
+		return nil, err
+	}
 	names := map[string]bool{}
 	var serverTools []server.ServerTool
 	for _, t := range o.Tools {
@@ -65,6 +72,11 @@ func NewServer(c *lofty.Client, o Options) (*server.MCPServer, error) {
 		}
 		names[b.Tool.Name] = true
 		serverTools = append(serverTools, b)
+	}
+
+	withSettings(serverTools, settings)
+	if err := describeOnce(serverTools); err != nil {
+		return nil, err
 	}
 
 	s := server.NewMCPServer(o.Name, o.Version,

@@ -275,8 +275,9 @@ func TestToolsList(t *testing.T) {
 		if out.Type != "object" || len(out.Properties) != 17 {
 			t.Errorf("outputSchema: type %q with %d properties, want an object with the 17 Sales Agent fields", out.Type, len(out.Properties))
 		}
-		for name, v := range out.Properties {
-			if d, _ := v.(map[string]any)["description"].(string); d == "" {
+		// Output properties are described where the name does not say it all.
+		for _, name := range []string{"agentName", "followUpRole", "status", "borrowLevel"} {
+			if d, _ := out.Properties[name].(map[string]any)["description"].(string); d == "" {
 				t.Errorf("outputSchema property %s has no description", name)
 			}
 		}
@@ -302,6 +303,7 @@ func TestToolsListRaw(t *testing.T) {
 	if len(list.Tools) == 0 {
 		t.Fatal("no tools listed")
 	}
+	described := map[string]string{} // property name and description -> where first given
 	for _, tool := range list.Tools {
 		var name string
 		_ = json.Unmarshal(tool["name"], &name)
@@ -324,10 +326,37 @@ func TestToolsListRaw(t *testing.T) {
 			if schema["type"] != "object" || schema["additionalProperties"] != wantAP {
 				t.Errorf("%s %s: type %v additionalProperties %v, want object and %v", name, key, schema["type"], schema["additionalProperties"], wantAP)
 			}
-			for _, u := range undescribed(schema, name+"."+key) {
-				t.Errorf("no description: %s", u)
+			// Arguments are all described; results only where the name
+			// does not say it all, and each description once (issue 16).
+			if key == "inputSchema" {
+				for _, u := range undescribed(schema, name+"."+key) {
+					t.Errorf("no description: %s", u)
+				}
+			} else {
+				repeatedDescriptions(t, schema, name+"."+key, described)
 			}
 		}
+	}
+}
+
+// repeatedDescriptions fails t for every output property description that
+// a property of the same name was already given, in this schema or in an
+// earlier one (described).
+func repeatedDescriptions(t *testing.T, s map[string]any, path string, described map[string]string) {
+	t.Helper()
+	props, _ := s["properties"].(map[string]any)
+	for name, v := range props {
+		p, _ := v.(map[string]any)
+		if d, _ := p["description"].(string); d != "" {
+			if first, ok := described[name+"\x00"+d]; ok {
+				t.Errorf("%s.%s repeats the description %q given at %s", path, name, d, first)
+			}
+			described[name+"\x00"+d] = path + "." + name
+		}
+		repeatedDescriptions(t, p, path+"."+name, described)
+	}
+	if items, ok := s["items"].(map[string]any); ok {
+		repeatedDescriptions(t, items, path+"[]", described)
 	}
 }
 

@@ -56,6 +56,26 @@ type Lead struct {
 	StreetAddress  string
 	// Roles are the lead's custom roles held by someone: role name -> assignee.
 	Roles map[string]Assignee
+
+	// What the lead wants (leadInquiry) and how ready they are. The Yes/No
+	// fields hold Lofty's strings, "Yes" or "No"; "" leaves them out.
+	Inquiry          *Inquiry
+	BuyingTimeFrame  string // 1-3, 3-6, 6-12, 12+, Just Looking, Refinancing
+	SellingTimeFrame string
+	Mortgage         string
+	PreQual          string
+	FTHB             string // first-time home buyer
+	HouseToSell      string
+	WithBuyerAgent   string
+	WithListingAgent string
+	Opportunity      string // High Interest, Sell, Back to Site, Back on Market
+	Language         string
+	Attributes       []Attribute // customAttributes
+	Properties       []Property  // leadPropertyList
+	// Sentinels writes what is unset as the live API does: -1 in
+	// leadSource, in every leadInquiry number and in property prices and
+	// sizes (a lead without an inquiry gets one of -1s). LiveData sets it.
+	Sentinels bool
 	// Extra holds further LeadResponse fields, by Lofty's names, as they are sent.
 	Extra map[string]any
 
@@ -68,6 +88,36 @@ type Lead struct {
 	Muted bool
 	// PlanTasks are PlanTaskResponseV2 objects, as sent.
 	PlanTasks []map[string]any
+}
+
+// Inquiry is a lead's LeadInquiry: what they are looking for. Zero values
+// are unset.
+type Inquiry struct {
+	PriceMin, PriceMax         int64
+	PropertyTypes              []string
+	BedroomsMin, BedroomsMax   int32
+	BathroomsMin, BathroomsMax string // Lofty sends bathroom counts as strings
+	Locations                  []Location
+}
+
+// Location is one of Lofty's Location objects: an area a lead wants.
+type Location struct {
+	City, StateCode, ZipCode, County, StreetAddress, Description string
+}
+
+// Attribute is one of a lead's custom attributes (CustomAttribute).
+type Attribute struct {
+	Name, Type, Value string
+}
+
+// Property is one of Lofty's LeadProperty objects: a property, or (Mail)
+// the mailing address, on a lead's record. Zero numbers are unset.
+type Property struct {
+	StreetAddress, City, State, ZipCode, PropertyType string
+	Price, SquareFeet                                 int64
+	Bedrooms                                          int32
+	Bathrooms, LotSize                                float64
+	Mail                                              bool
 }
 
 // Assignee is who holds a custom role for a lead.
@@ -140,11 +190,14 @@ func (l *Lead) Record() map[string]any {
 	set("state", l.State)
 	set("zipCode", l.ZipCode)
 	set("streetAddress", l.StreetAddress)
+	set("language", l.Language)
 	if l.StageID != 0 {
 		r["stageId"] = l.StageID
 	}
 	if l.LeadSource != 0 {
 		r["leadSource"] = l.LeadSource
+	} else if l.Sentinels {
+		r["leadSource"] = int32(-1)
 	}
 	if l.AssignedUserID != 0 {
 		r["assignedUserId"] = l.AssignedUserID
@@ -170,6 +223,7 @@ func (l *Lead) Record() map[string]any {
 		roles = append(roles, role)
 	}
 	r["customRoleList"] = roles
+	l.readiness(r)
 	for k, v := range l.Extra {
 		r[k] = v
 	}
@@ -252,7 +306,18 @@ func Demo() *Data {
 			CreateTime: "2026-01-12T09:30:00Z", AssignTime: "2026-01-12T09:31:00Z",
 			LastTouch: "2026-03-02T16:05:00Z", LastVisit: "2026-03-01T20:12:00Z", LastUpdateTime: "2026-03-02T16:05:00Z",
 			Tags: []string{"Buyer", "Pre-approved"}, Segments: []string{"First-Time Buyers"}, LeadTypes: []int32{2},
-			City: "Austin", State: "TX", ZipCode: "78704",
+			City: "Austin", State: "TX", ZipCode: "78704", Language: "English",
+			// Jane has every field issue 16 adds; Mark Lee has none of them.
+			Inquiry: &Inquiry{PriceMin: 450000, PriceMax: 600000, PropertyTypes: []string{"Single Family Home", "Townhouse"},
+				BedroomsMin: 3, BedroomsMax: 4, BathroomsMin: "2", BathroomsMax: "2.5",
+				Locations: []Location{{City: "Austin", StateCode: "TX", ZipCode: "78704"}, {County: "Travis County", StateCode: "TX"}}},
+			BuyingTimeFrame: "1-3", SellingTimeFrame: "3-6", Mortgage: "Yes", PreQual: "Yes", FTHB: "No",
+			HouseToSell: "Yes", WithBuyerAgent: "No", WithListingAgent: "No", Opportunity: "High Interest",
+			Attributes: []Attribute{{Name: "Pre-approval lender", Value: "Hill Country Credit Union"},
+				{Name: "Must haves", Type: "multi_select", Value: `["Garage","Yard"]`}, {Name: "Budget flexibility", Type: "percentage", Value: "10"}},
+			Properties: []Property{{StreetAddress: "1200 Barton Hills Dr", City: "Austin", State: "TX", ZipCode: "78704", Mail: true},
+				{StreetAddress: "88 Oak Ln", City: "Round Rock", State: "TX", ZipCode: "78664", PropertyType: "Condo",
+					Price: 310000, Bedrooms: 2, Bathrooms: 2, SquareFeet: 1150}},
 			Roles:      map[string]Assignee{"Buyer Agent": {ID: DemoUserID, Name: "John Doe"}},
 			SalesAgent: john, AIStage: "AI_PROSPECTING", WorkingSince: "2026-02-21T10:00:00Z",
 			PlanTasks: []map[string]any{
@@ -278,6 +343,7 @@ func Demo() *Data {
 		book(&Lead{ID: 563172647619611, Name: "Carlos Ruiz", Email: "carlos.ruiz@example.com", Phones: []string{"+15125550111"},
 			Stage: "Active", StageID: 3, Source: "Realtor.com", Score: 64, CreateTime: "2026-02-10T12:00:00Z",
 			LastTouch: "2026-02-28T13:00:00Z", LeadTypes: []int32{2}, SalesAgent: john,
+			Inquiry: &Inquiry{PriceMin: 350000, PriceMax: 425000, BedroomsMin: 3}, BuyingTimeFrame: "3-6", PreQual: "No",
 			AIStage: "HIGH_PRIORITY", WorkingSince: "2026-02-11T09:00:00Z", Muted: true,
 			PlanTasks: []map[string]any{
 				task(700010, "Call Carlos: asked for a second showing", "CALL", "PENDING", "2026-03-04T18:00:00Z", "2026-02-28T13:00:00Z"),
@@ -285,10 +351,14 @@ func Demo() *Data {
 		book(&Lead{ID: 563172647619612, Name: "Emily Chen", Email: "emily.chen@example.com", Phones: []string{"+15125550112"},
 			Stage: "Nurture", StageID: 4, Source: "Facebook", Score: 35, CreateTime: "2026-01-28T08:00:00Z",
 			LastTouch: "2026-02-20T10:00:00Z", LeadTypes: []int32{2, 5}, SalesAgent: john,
+			Inquiry:         &Inquiry{PriceMax: 2800, PropertyTypes: []string{"Condo"}, Locations: []Location{{City: "Austin", StateCode: "TX"}}},
+			BuyingTimeFrame: "Just Looking", Language: "Mandarin",
 			AIStage: "AI_MONITORING", WorkingSince: "2026-02-02T09:00:00Z"}),
 		book(&Lead{ID: 563172647619613, Name: "Omar Haddad", Email: "omar.haddad@example.com", Phones: []string{"+15125550113"},
 			Stage: "Under Contract", StageID: 6, Source: "Referral", Score: 90, CreateTime: "2025-12-15T15:00:00Z",
-			LastTouch: "2026-03-01T09:00:00Z", LeadTypes: []int32{1}}),
+			LastTouch: "2026-03-01T09:00:00Z", LeadTypes: []int32{1}, SellingTimeFrame: "1-3", Opportunity: "Sell",
+			Properties: []Property{{StreetAddress: "4410 Duval St", City: "Austin", State: "TX", ZipCode: "78751",
+				PropertyType: "Single Family Home", Price: 725000, Bedrooms: 3, Bathrooms: 2.5, SquareFeet: 1850, LotSize: 0.18}}}),
 		book(&Lead{ID: 563172647619614, Name: "Sofia Rossi", Email: "sofia.rossi@example.com", Phones: []string{"+15125550114"},
 			Stage: "New Lead", StageID: 1, Source: "Zillow", Score: 20, CreateTime: "2026-03-01T19:00:00Z",
 			LeadTypes: []int32{2}, SalesAgent: john, AIStage: "AI_PROSPECTING", WorkingSince: "2026-03-01T19:05:00Z"}),

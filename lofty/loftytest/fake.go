@@ -43,6 +43,7 @@ type Fake struct {
 
 	faults faultState // scripted answers (faults.go)
 	oauth  oauthState // vendor OAuth (oauth.go)
+	live   liveState  // behaving as the live API was recorded (live.go)
 }
 
 // New returns a fake serving data. A nil data serves Demo().
@@ -118,6 +119,9 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if f.serveOAuth(w, r) {
+		return
+	}
+	if f.serveLive(w, r) {
 		return
 	}
 	if r.Method != http.MethodGet {

@@ -143,6 +143,10 @@ func (l *Lead) matches(q map[string]string, assignedUserID int64) bool {
 // listLeads serves GET /v1.0/leads: filters, offset or scrollId paging, and
 // the paging metadata under "_metadata" as Lofty sends it.
 func (f *Fake) listLeads(w http.ResponseWriter, r *http.Request) {
+	if l := f.liveConfig(); l != nil && l.PageCap > 0 {
+		f.listLeadsLive(w, r, l)
+		return
+	}
 	query := r.URL.Query()
 	limit := DefaultLeadsLimit
 	if v := query.Get("limit"); v != "" {

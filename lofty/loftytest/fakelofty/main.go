@@ -2,8 +2,13 @@
 // data) on a loopback port, for tests and benchmarks that run lofty-mcp as a
 // separate process. It prints its base URL on the first line of stdout and
 // serves until SIGINT/SIGTERM (or, with -stdin-eof, until stdin closes).
+// With -live it behaves as the live API was recorded behaving (see
+// loftytest.Live): 25-lead pages through scrollId only, filters ignored
+// (-live-honour names those applied), -1 for unset numbers, GMT times,
+// 415 without the JSON Content-Type, and -live-rate-limit requests a minute.
 //
 //	go run ./lofty/loftytest/fakelofty -addr 127.0.0.1:0
+//	go run ./lofty/loftytest/fakelofty -live -live-honour stage,email
 package main
 
 import (
@@ -16,6 +21,8 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"slices"
+	"strings"
 	"syscall"
 	"time"
 
@@ -26,9 +33,26 @@ func main() {
 	addr := flag.String("addr", "127.0.0.1:0", "listen address (loopback)")
 	apiKey := flag.String("api-key", "", "accept only this API key (default: any credential)")
 	stdinEOF := flag.Bool("stdin-eof", false, "also stop when stdin closes (so a dying parent stops us)")
+	live := flag.Bool("live", false, "behave as the live Lofty API was recorded behaving, on its data (loftytest.Live)")
+	honour := flag.String("live-honour", "", "with -live: comma-separated /v1.0/leads filters applied (key,email,phone,stage,assignedUserId); default none")
+	rateLimit := flag.Int("live-rate-limit", loftytest.Recorded().RateLimit, "with -live: requests a minute per credential (0: no limit)")
 	flag.Parse()
 
 	data := loftytest.Demo()
+	behaviour := loftytest.Recorded()
+	if *live {
+		data = loftytest.LiveData()
+		behaviour.RateLimit = *rateLimit
+		for _, name := range strings.Split(*honour, ",") {
+			if name = strings.TrimSpace(name); name == "" {
+				continue
+			}
+			if !slices.Contains(loftytest.LeadFilters, name) {
+				log.Fatalf("fakelofty: -live-honour: unknown filter %q; known: %s", name, strings.Join(loftytest.LeadFilters, ", "))
+			}
+			behaviour.Honoured = append(behaviour.Honoured, name)
+		}
+	}
 	if *apiKey != "" {
 		data.APIKeys = []string{*apiKey}
 	}
@@ -36,7 +60,11 @@ func main() {
 	if err != nil {
 		log.Fatalf("fakelofty: %v", err)
 	}
-	srv := &http.Server{Handler: loftytest.New(data), ReadHeaderTimeout: 5 * time.Second}
+	fake := loftytest.New(data)
+	if *live {
+		fake.BehaveLive(behaviour)
+	}
+	srv := &http.Server{Handler: fake, ReadHeaderTimeout: 5 * time.Second}
 	fmt.Printf("http://%s\n", ln.Addr())
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
