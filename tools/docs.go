@@ -34,10 +34,10 @@ func Docs() (string, error) {
 		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", ts.Name, def, strings.Join(names, ", "))
 	}
 	b.WriteString("\n| tool | toolset | Lofty endpoint | what it does | arguments |\n|---|---|---|---|---|\n")
-	discard := slog.New(slog.DiscardHandler)
+	env := &toolEnv{log: slog.New(slog.DiscardHandler), confirm: &confirmer{mode: ConfirmAuto}}
 	for _, t := range All() {
 		info := t.Info()
-		bt, err := t.build(nil, discard)
+		bt, err := t.build(env)
 		if err != nil {
 			return "", err
 		}

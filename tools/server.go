@@ -1,8 +1,10 @@
 package tools
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 
 	"github.com/mark3labs/mcp-go/server"
 
@@ -20,12 +22,23 @@ type Options struct {
 	Tools      []Tool
 	Toolsets   []string // toolset names, or "all"; empty: the default toolsets
 	AllowTools []string // when not empty, serve only these tools
+	// ReadOnly removes every tool that writes, whatever else is configured.
+	ReadOnly bool
+	// ConfirmWrites says when the person confirms a write ("": ConfirmAuto).
+	ConfirmWrites ConfirmMode
 }
 
 // DefaultInstructions tell the model what this server is for.
 const DefaultInstructions = "lofty-mcp gives read-only access to the Lofty real-estate CRM Open API. " +
 	"Lofty tools need numeric lead IDs: when you only have a person's name, email or phone, call find_leads first, " +
 	"then use the leadId it returns (e.g. with get_lead or get_sales_agent_by_lead)."
+
+// WriteInstructions are added to the instructions when a tool that writes is
+// served.
+const WriteInstructions = "Some tools change data in Lofty (their readOnlyHint is false). Before one runs, the person may be " +
+	"asked to confirm it. If a result's status is \"declined\", nothing was changed: do not call the tool again unless " +
+	"the person asks. If a write fails, its error says whether the change may have been made: never repeat a write " +
+	"that may have gone through without checking first."
 
 // NewServer builds the MCP server: every tool from o.Tools registered
 // through the adapter. Transports (stdio, HTTP) serve the returned server.
@@ -50,13 +63,27 @@ func NewServer(c *lofty.Client, o Options) (*server.MCPServer, error) {
 		}
 		o.Tools = selected
 	}
+	if o.ReadOnly {
+		o.Tools, _ = WithoutWrites(o.Tools)
+		if len(o.Tools) == 0 {
+			return nil, errors.New("--read-only leaves no tool to serve: every selected tool writes; select a read-only toolset too (--toolsets)")
+		}
+	}
 	if o.Instructions == "" {
 		o.Instructions = DefaultInstructions
 	}
+	if slices.ContainsFunc(o.Tools, func(t Tool) bool { return t.Info().Effect.Writes }) {
+		o.Instructions += "\n\n" + WriteInstructions
+	}
+	confirm, err := newConfirmer(o.ConfirmWrites)
+	if err != nil {
+		return nil, err
+	}
+	env := &toolEnv{lofty: c, log: o.Logger, confirm: confirm}
 	names := map[string]bool{}
 	var serverTools []server.ServerTool
 	for _, t := range o.Tools {
-		b, err := t.build(c, o.Logger)
+		b, err := t.build(env)
 		if err != nil {
 			return nil, err
 		}
@@ -77,4 +104,17 @@ func NewServer(c *lofty.Client, o Options) (*server.MCPServer, error) {
 		s.AddResourceTemplate(salesAgentResourceTemplate(c, o.Logger))
 	}
 	return s, nil
+}
+
+// WithoutWrites returns the tools of ts that only read, and the names of
+// those it removed.
+func WithoutWrites(ts []Tool) (reads []Tool, removed []string) {
+	for _, t := range ts {
+		if t.Info().Effect.Writes {
+			removed = append(removed, t.Info().Name)
+			continue
+		}
+		reads = append(reads, t)
+	}
+	return reads, removed
 }
