@@ -336,10 +336,10 @@ func TestInputRequiredRoundTrip(t *testing.T) {
 		t.Fatalf("answered call: %s; %d requests, want done and 1", done["structuredContent"], h.fake.RequestCount())
 	}
 	for name, c := range map[string]struct{ args, state string }{
-		"the same answer again":         {args, ir.RequestState},
-		"the answer for other content":  {`{"leadId":` + janeArg + `,"content":"Something else"}`, ir.RequestState},
-		"a forged state":                {args, "eyJ0IjoiYWRkX2xlYWRfbm90ZSJ9.AAAA"},
-		"a state cut short":             {args, ir.RequestState[:len(ir.RequestState)-3]},
+		"the same answer again":        {args, ir.RequestState},
+		"the answer for other content": {`{"leadId":` + janeArg + `,"content":"Something else"}`, ir.RequestState},
+		"a forged state":               {args, "eyJ0IjoiYWRkX2xlYWRfbm90ZSJ9.AAAA"},
+		"a state cut short":            {args, ir.RequestState[:len(ir.RequestState)-3]},
 		"the answer without any state": {args, ""},
 	} {
 		again := rawCall(t, h.server, "add_lead_note", c.args, caps, accept(c.state))
