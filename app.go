@@ -56,14 +56,19 @@ func newApp(cfg config, logger *slog.Logger) (*app, error) {
 		return nil, err
 	}
 	srv, err := tools.NewServer(client, tools.Options{
-		Version:      buildVersion(),
-		Instructions: instructions,
-		Logger:       logger,
-		Toolsets:     cfg.toolsets.toolsets,
-		AllowTools:   cfg.toolsets.tools,
+		Version:       buildVersion(),
+		Instructions:  instructions,
+		Logger:        logger,
+		Toolsets:      cfg.toolsets.toolsets,
+		AllowTools:    cfg.toolsets.tools,
+		ReadOnly:      cfg.actions.readOnly,
+		ConfirmWrites: cfg.actions.confirmWrites,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("building the MCP server: %w", err)
+	}
+	if selected, err := tools.Select(cfg.toolsets.toolsets, cfg.toolsets.tools); err == nil {
+		cfg.actions.logStart(logger, selected)
 	}
 	return &app{cfg: cfg, log: logger, lofty: client, server: srv}, nil
 }

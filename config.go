@@ -48,6 +48,7 @@ type config struct {
 	http       httpConfig
 	resilience resilienceConfig
 	toolsets   toolsetConfig
+	actions    actionsConfig
 }
 
 var errHelp = errors.New("help requested")
@@ -77,8 +78,8 @@ Environment:
   LOFTY_TIMEOUT          timeout of one request attempt, a Go duration (default 15s)
   LOFTY_MAX_RETRIES, LOFTY_RATE_LIMIT, LOFTY_MAX_CONCURRENCY, LOFTY_CACHE_TTL, LOFTY_CALL_TIMEOUT
                          defaults for --max-retries, --rate-limit, --max-concurrency, --cache-ttl, --call-timeout
-  LOFTY_TOOLSETS, LOFTY_TOOLS
-                         defaults for --toolsets, --tools
+  LOFTY_TOOLSETS, LOFTY_TOOLS, LOFTY_READ_ONLY, LOFTY_CONFIRM_WRITES
+                         defaults for --toolsets, --tools, --read-only, --confirm-writes
   LOFTY_MCP_LOG_LEVEL    default for --log-level
   LOFTY_MCP_LOG_FORMAT   default for --log-format
 ` + usageHTTPEnv
@@ -98,6 +99,7 @@ func parseConfig(args []string, getenv func(string) string, help io.Writer) (con
 	fs.BoolVar(&cfg.jsonOutput, "json", false, "with tools: print the full tools/list result as JSON")
 	cfg.resilience.addFlags(fs, getenv)
 	cfg.toolsets.addFlags(fs, getenv)
+	cfg.actions.addFlags(fs, getenv)
 	cfg.http.addFlags(fs, getenv)
 	printUsage := func() {
 		fs.SetOutput(help)
@@ -138,6 +140,9 @@ func parseConfig(args []string, getenv func(string) string, help io.Writer) (con
 		return cfg, err
 	}
 	if err := cfg.toolsets.validate(); err != nil {
+		return cfg, err
+	}
+	if err := cfg.actions.validate(); err != nil {
 		return cfg, err
 	}
 	if err := cfg.http.validate(getenv); err != nil {
