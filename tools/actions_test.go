@@ -467,9 +467,12 @@ func TestReadOnlyAndDefaultsServeNoWrite(t *testing.T) {
 				deref(a.ReadOnlyHint), deref(a.DestructiveHint), deref(a.IdempotentHint), want[0], want[1])
 		}
 	}
-	if h := newWK(t, tools.Options{Toolsets: []string{"all"}}); !strings.Contains(h.server.HandleMessage(context.Background(),
-		[]byte(`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"x","version":"1"}}}`)).(mcp.JSONRPCResponse).Result.(mcp.InitializeResult).Instructions, `status is "declined"`) {
-		t.Error("with write tools served, the instructions do not explain declined writes")
+	h := newWK(t, tools.Options{Toolsets: []string{"all"}})
+	instructions := h.server.HandleMessage(context.Background(),
+		[]byte(`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"x","version":"1"}}}`)).(mcp.JSONRPCResponse).Result.(mcp.InitializeResult).Instructions
+	if strings.Contains(instructions, "read-only access") || !strings.HasPrefix(instructions, "lofty-mcp gives access to the Lofty real-estate CRM Open API. Lofty tools need numeric lead IDs") ||
+		!strings.Contains(instructions, `If a result's status is "declined", nothing was changed`) {
+		t.Errorf("with write tools served, the instructions: %q", instructions)
 	}
 	c, _ := lofty.New(lofty.Config{})
 	if _, err := tools.NewServer(c, tools.Options{Toolsets: []string{"lead_actions"}, ReadOnly: true}); err == nil ||

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strings"
 
 	"github.com/mark3labs/mcp-go/server"
 
@@ -29,9 +30,14 @@ type Options struct {
 }
 
 // DefaultInstructions tell the model what this server is for.
-const DefaultInstructions = "lofty-mcp gives read-only access to the Lofty real-estate CRM Open API. " +
+const DefaultInstructions = readOnlyIntro + " " +
 	"Lofty tools need numeric lead IDs: when you only have a person's name, email or phone, call find_leads first, " +
 	"then use the leadId it returns (e.g. with get_lead or get_sales_agent_by_lead)."
+
+const (
+	readOnlyIntro = "lofty-mcp gives read-only access to the Lofty real-estate CRM Open API."
+	writesIntro   = "lofty-mcp gives access to the Lofty real-estate CRM Open API."
+)
 
 // WriteInstructions are added to the instructions when a tool that writes is
 // served.
@@ -73,7 +79,9 @@ func NewServer(c *lofty.Client, o Options) (*server.MCPServer, error) {
 		o.Instructions = DefaultInstructions
 	}
 	if slices.ContainsFunc(o.Tools, func(t Tool) bool { return t.Info().Effect.Writes }) {
-		o.Instructions += "\n\n" + WriteInstructions
+		// DefaultInstructions (which demo mode's instructions start with)
+		// says read-only: no longer true.
+		o.Instructions = strings.Replace(o.Instructions, readOnlyIntro, writesIntro, 1) + "\n\n" + WriteInstructions
 	}
 	confirm, err := newConfirmer(o.ConfirmWrites)
 	if err != nil {
