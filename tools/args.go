@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"net/mail"
 	"slices"
@@ -312,16 +313,13 @@ func (d *argDecoder) normalize(raw json.RawMessage) (json.RawMessage, error) {
 	if raw[0] != '{' || json.Unmarshal(raw, &args) != nil {
 		return nil, fmt.Errorf("invalid arguments: expected a JSON object with %s", d.root.accepted())
 	}
-	out, err := d.root.object(args, "")
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return d.root.object(raw, args, "")
 }
 
-// object checks an object's members (path prefixes their names in messages)
-// and returns it canonical.
-func (n *node) object(members map[string]json.RawMessage, path string) (json.RawMessage, error) {
+// object checks an object (raw, decoded into members; path prefixes their
+// names in messages) and returns it canonical: raw itself when every member
+// already was, so the common call is decoded as sent, without re-encoding.
+func (n *node) object(raw json.RawMessage, members map[string]json.RawMessage, path string) (json.RawMessage, error) {
 	var unknown []string
 	for name := range members {
 		if _, ok := n.props[name]; !ok {
@@ -336,7 +334,7 @@ func (n *node) object(members map[string]json.RawMessage, path string) (json.Raw
 		}
 		return nil, fmt.Errorf("invalid arguments: unknown argument %s; %s: %s", strings.Join(unknown, ", "), what, n.accepted())
 	}
-	out := make(map[string]json.RawMessage, len(members))
+	var out map[string]json.RawMessage // made at the first member not already canonical
 	for _, name := range n.order {
 		p := n.props[name]
 		v, present := members[name]
@@ -350,7 +348,15 @@ func (n *node) object(members map[string]json.RawMessage, path string) (json.Raw
 		if err != nil {
 			return nil, err
 		}
-		out[name] = canonical
+		if !bytes.Equal(canonical, v) {
+			if out == nil {
+				out = maps.Clone(members)
+			}
+			out[name] = canonical
+		}
+	}
+	if out == nil {
+		return raw, nil
 	}
 	b, err := json.Marshal(out)
 	if err != nil {
@@ -367,7 +373,11 @@ func (n *node) value(v json.RawMessage, name string) (json.RawMessage, error) {
 		if err != nil {
 			return nil, n.invalid(name, v, "")
 		}
-		return json.RawMessage(strconv.FormatInt(i, 10)), nil
+		var buf [20]byte
+		if canonical := strconv.AppendInt(buf[:0], i, 10); !bytes.Equal(canonical, v) {
+			return json.RawMessage(string(canonical)), nil
+		}
+		return v, nil
 	case "string":
 		var s string
 		if len(v) == 0 || v[0] != '"' || json.Unmarshal(v, &s) != nil {
@@ -381,7 +391,7 @@ func (n *node) value(v json.RawMessage, name string) (json.RawMessage, error) {
 		if len(v) == 0 || v[0] != '{' || json.Unmarshal(v, &members) != nil {
 			return nil, n.invalid(name, v, "")
 		}
-		return n.object(members, name+".")
+		return n.object(v, members, name+".")
 	}
 	if !n.typeMatches(v) {
 		return nil, n.invalid(name, v, "")
@@ -420,7 +430,9 @@ func (n *node) array(v json.RawMessage, name string) (json.RawMessage, error) {
 	}
 	out := make([]json.RawMessage, len(items))
 	seen := map[string]int{}
+	changed := false
 	for i, item := range items {
+		original := item
 		if n.items != nil {
 			if n.items.typ == "object" || n.items.typ == "array" {
 				canonical, err := n.items.value(item, fmt.Sprintf("%s[%d]", name, i))
@@ -443,7 +455,11 @@ func (n *node) array(v json.RawMessage, name string) (json.RawMessage, error) {
 			}
 			seen[key] = i
 		}
+		changed = changed || !bytes.Equal(item, original)
 		out[i] = item
+	}
+	if !changed {
+		return v, nil
 	}
 	b, err := json.Marshal(out)
 	if err != nil {
