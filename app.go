@@ -75,16 +75,21 @@ func newApp(cfg config, logger *slog.Logger) (*app, error) {
 		return nil, err
 	}
 	srv, err := tools.NewServer(client, tools.Options{
-		Version:      buildVersion(),
-		Instructions: instructions,
-		Logger:       logger,
-		Toolsets:     cfg.toolsets.toolsets,
-		AllowTools:   cfg.toolsets.tools,
+		Version:       buildVersion(),
+		Instructions:  instructions,
+		Logger:        logger,
+		Toolsets:      cfg.toolsets.toolsets,
+		AllowTools:    cfg.toolsets.tools,
+		ReadOnly:      cfg.actions.readOnly,
+		ConfirmWrites: cfg.actions.confirmWrites,
 		// A config that never went through parseConfig (tests) has 0: the default.
 		FindScanPages: cfg.leads.findScanPages,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("building the MCP server: %w", err)
+	}
+	if selected, err := tools.Select(cfg.toolsets.toolsets, cfg.toolsets.tools); err == nil {
+		cfg.actions.logStart(logger, selected)
 	}
 	a := &app{cfg: cfg, log: logger, lofty: client, server: srv, redis: rdb}
 	if cfg.service.metricsAddr != "" {

@@ -53,6 +53,7 @@ type config struct {
 	toolsets   toolsetConfig
 	service    serviceConfig
 	leads      leadsConfig
+	actions    actionsConfig
 }
 
 var errHelp = errors.New("help requested")
@@ -82,8 +83,8 @@ Environment:
   LOFTY_TIMEOUT          timeout of one request attempt, a Go duration (default 15s)
   LOFTY_MAX_RETRIES, LOFTY_RATE_LIMIT, LOFTY_MAX_CONCURRENCY, LOFTY_CACHE_TTL, LOFTY_CALL_TIMEOUT
                          defaults for --max-retries, --rate-limit, --max-concurrency, --cache-ttl, --call-timeout
-  LOFTY_TOOLSETS, LOFTY_TOOLS
-                         defaults for --toolsets, --tools
+  LOFTY_TOOLSETS, LOFTY_TOOLS, LOFTY_READ_ONLY, LOFTY_CONFIRM_WRITES
+                         defaults for --toolsets, --tools, --read-only, --confirm-writes
   LOFTY_FIND_SCAN_PAGES  default for --find-scan-pages
   LOFTY_MCP_LOG_LEVEL    default for --log-level
   LOFTY_MCP_LOG_FORMAT   default for --log-format
@@ -107,6 +108,7 @@ func parseConfig(args []string, getenv func(string) string, help io.Writer) (con
 	cfg.resilience.addFlags(fs, getenv)
 	cfg.toolsets.addFlags(fs, getenv)
 	cfg.leads.addFlags(fs, getenv)
+	cfg.actions.addFlags(fs, getenv)
 	cfg.http.addFlags(fs, getenv)
 	cfg.service.addFlags(fs, getenv)
 	printUsage := func() {
@@ -154,6 +156,9 @@ func parseConfig(args []string, getenv func(string) string, help io.Writer) (con
 		return cfg, err
 	}
 	if err := cfg.leads.validate(); err != nil {
+		return cfg, err
+	}
+	if err := cfg.actions.validate(); err != nil {
 		return cfg, err
 	}
 	if err := cfg.http.validate(getenv); err != nil {

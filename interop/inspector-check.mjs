@@ -143,6 +143,10 @@ async function main() {
       await check(`inspector stdio (${era}): tools/list --strict`, [...common, ...e, ...list, ...target], verifyList);
       await check(`inspector stdio (${era}): tools/call ${TOOL}`, [...common, ...e, ...callArgs, ...target], verifyCall);
     }
+    // Every toolset: the write tools' schemas (integer arrays, nested
+    // objects, emails, bounded text) are linted too.
+    await check("inspector stdio (modern): tools/list --strict, --toolsets all",
+      [...common, "--protocol-era", "modern", ...list, ...target, "--toolsets", "all"], verifyList);
   }
   if (values.http) {
     const e = ["--protocol-era", "modern", "--transport", "http", "--server-url", values.http];

@@ -206,6 +206,7 @@ func (c *Client) send(ctx context.Context, rq request, out any) error {
 	}
 	c.stats.calls.Add(1)
 	res, err := c.load(ctx, r)
+	recordStatus(ctx, res, err)
 	if err != nil {
 		return err
 	}

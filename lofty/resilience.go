@@ -186,6 +186,9 @@ type result struct {
 // or from a new one; a write from a flight of its own. The caller waits
 // until its own context ends, at the latest.
 func (c *Client) load(ctx context.Context, r *call) (*result, error) {
+	if isCacheOnly(ctx) {
+		return c.cachedOnly(r)
+	}
 	start := time.Now()
 	deadline := start.Add(c.res.CallTimeout)
 	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
@@ -251,18 +254,31 @@ func ctxError(ctx context.Context, r *call, budget time.Duration) *Error {
 // and retries, never waiting past f's deadline or longer than MaxWait.
 func (c *Client) fetch(f *flight, r *call) (*result, *Error) {
 	ctx := f.ctx
+	// reached: an earlier attempt may have reached Lofty (an idempotent
+	// write is retried after a 5xx). A later failure that never left must
+	// not then report the call as not sent.
+	reached := false
+	fail := func(e *Error) (*result, *Error) {
+		if reached {
+			e.NotSent = false
+		}
+		return nil, e
+	}
 	for n := 0; ; n++ {
 		if err := c.turn(f, r); err != nil {
-			return nil, err
+			return fail(err)
 		}
 		limit := min(c.timeout, time.Until(f.deadline()))
 		if limit <= 0 {
 			c.release()
 			e := deadlineError(r.path, "no time left before the deadline")
 			e.NotSent = true
-			return nil, e
+			return fail(e)
 		}
 		a := c.exchange(ctx, r, limit, n)
+		if a.err == nil || !a.err.NotSent {
+			reached = true
+		}
 		// What Lofty said about the budget is noted before the connection
 		// slot is given up, so a request queued for it sees any hold.
 		if c.limits != nil {
@@ -277,14 +293,14 @@ func (c *Client) fetch(f *flight, r *call) (*result, *Error) {
 			retry = a.err.NotSent && (a.status == http.StatusTooManyRequests || a.retriable)
 		}
 		if !retry || ctx.Err() != nil {
-			return nil, a.err
+			return fail(a.err)
 		}
 		if n >= c.res.MaxRetries {
 			if c.res.MaxRetries > 0 {
 				c.log.LogAttrs(ctx, slog.LevelDebug, "lofty retries spent", slog.String("endpoint", r.template),
 					slog.Int("attempts", n+1), slog.String("kind", a.err.Kind.String()), slog.Int("status", a.status))
 			}
-			return nil, a.err
+			return fail(a.err)
 		}
 		wait := a.hint
 		if wait <= 0 {
@@ -299,7 +315,7 @@ func (c *Client) fetch(f *flight, r *call) (*result, *Error) {
 			if a.err.RetryAfter == 0 {
 				a.err.RetryAfter = wait
 			}
-			return nil, a.err
+			return fail(a.err)
 		}
 		c.stats.retries.Add(1)
 		c.log.LogAttrs(ctx, slog.LevelDebug, "lofty retry", slog.String("endpoint", r.template),
@@ -307,7 +323,7 @@ func (c *Client) fetch(f *flight, r *call) (*result, *Error) {
 			slog.Duration("wait", wait))
 		f.report(retryMessage(a, n+1, c.res.MaxRetries, wait))
 		if !sleep(ctx, wait) {
-			return nil, cancelledError(r.path)
+			return fail(cancelledError(r.path))
 		}
 	}
 }

@@ -1,13 +1,17 @@
 // Package tools declares lofty-mcp's MCP tools as Spec values and turns them,
 // through one generic adapter, into mcp-go tools and handlers. Tool specs
-// know nothing of mcp-go; only adapter.go, server.go and resources.go touch it.
+// know nothing of mcp-go; only adapter.go, confirm.go, server.go and
+// resources.go touch it.
 //
-// A new read tool is:
+// A new tool is:
 //
 //  1. its Lofty method in lofty/, and the route of lofty/loftytest that
 //     answers it;
 //  2. one package-level Spec value here, in the file of its Lofty area,
-//     naming its toolset (a new toolset is one row of Toolsets);
+//     naming its toolset (a new toolset is one row of Toolsets); a tool that
+//     changes data in Lofty also has a Write (what it changes, the question
+//     put to the person, what its result says) and a result type that
+//     embeds Outcome;
 //  3. go generate ./...
 //
 // which registers the spec (zz_generated_registry.go) and writes its README
@@ -15,7 +19,16 @@
 // (testdata/snapshots/<tool>.json). The table-driven tests of
 // registry_test.go then call it as they call every tool: its example, bad
 // arguments, each Lofty error, and every shape of Lofty answer, each result
-// validated against its outputSchema.
+// validated against its outputSchema; a write also declined by the person,
+// with nothing sent.
+//
+// The adapter does the generic work of a write once, for every write tool:
+// it is served only when its toolset is asked for and never under
+// --read-only (Select, Options.ReadOnly); it asks the person to confirm
+// through elicitation when the client can (confirm.go); it writes one audit
+// line; and its error sentences say whether the change may have been made.
+// The lofty client sends a write once (a POST is retried only when Lofty
+// provably did not act on it) and drops the cached reads it makes stale.
 package tools
 
 import (
@@ -23,6 +36,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
@@ -32,11 +47,12 @@ import (
 	"github.com/lofty-mcp/lofty-mcp/schema"
 )
 
-// Spec declares one read-only Lofty tool: In is what the model sends, Out
-// what it gets back as structured content. A package-level Spec value is all
-// a tool needs: `go generate ./...` registers it (zz_generated_registry.go)
-// and writes its README row, bundle manifest entry and tools/list snapshot,
-// and the table-driven tests call it.
+// Spec declares one Lofty tool: In is what the model sends, Out what it
+// gets back as structured content. A package-level Spec value is all a tool
+// needs: `go generate ./...` registers it (zz_generated_registry.go) and
+// writes its README row, bundle manifest entry and tools/list snapshot, and
+// the table-driven tests call it. A tool only reads unless Write says what
+// it changes; the adapter then does the rest (see Write).
 type Spec[In, Out any] struct {
 	Name        string
 	Title       string
@@ -49,19 +65,25 @@ type Spec[In, Out any] struct {
 	// (e.g. `{"leadId": 563172647619608}`); empty means {}. Tests call every
 	// tool with it.
 	Example string
+	// Check, when set, checks what the schema cannot say (e.g. no role
+	// twice), before any request; its error is the sentence the model reads.
+	Check func(in In) error
 	// Call does the work.
 	Call func(ctx context.Context, c *lofty.Client, in In) (Out, error)
 	// Subject names what the call was about in error sentences, e.g. "lead 42".
 	Subject func(in In) string
 	// NotFound is the sentence for a Lofty 404, e.g. "Lead 42 has no AI sales agent.".
 	NotFound func(in In) string
+	// Write, when set, makes the tool a write: it changes data in Lofty.
+	// nil: the tool only reads.
+	Write *Write[In, Out]
 }
 
 // Tool is a Spec with its types erased, ready to be built.
 type Tool interface {
 	// Info describes the tool for listings.
 	Info() Info
-	build(c *lofty.Client, log *slog.Logger) (server.ServerTool, error)
+	build(env *toolEnv) (server.ServerTool, error)
 }
 
 // Info is what a Spec says about its tool, for listings, docs and tests.
@@ -72,6 +94,19 @@ type Info struct {
 	Toolset     string
 	Upstream    string
 	Example     string // JSON arguments; never empty ({} at least)
+	Effect      Effect
+}
+
+// Effect is what a tool does to the data in Lofty, as its annotations say.
+type Effect struct {
+	// Writes: the tool changes data in Lofty (readOnlyHint false).
+	Writes bool
+	// Destructive: it replaces or removes what was there, or cannot be
+	// undone (destructiveHint); only for writes.
+	Destructive bool
+	// Idempotent: calling it again with the same arguments changes nothing
+	// more (idempotentHint); only for writes.
+	Idempotent bool
 }
 
 // Info implements Tool.
@@ -80,12 +115,39 @@ func (s Spec[In, Out]) Info() Info {
 	if example == "" {
 		example = "{}"
 	}
-	return Info{Name: s.Name, Title: s.Title, Description: s.Description, Toolset: s.Toolset,
+	info := Info{Name: s.Name, Title: s.Title, Description: s.Description, Toolset: s.Toolset,
 		Upstream: s.Upstream, Example: example}
+	if s.Write != nil {
+		info.Effect = Effect{Writes: true, Destructive: s.Write.Destructive, Idempotent: s.Write.Idempotent}
+	}
+	return info
+}
+
+// toolEnv is what the adapter builds every tool with.
+type toolEnv struct {
+	lofty   *lofty.Client
+	log     *slog.Logger
+	confirm *confirmer // how writes are confirmed
+}
+
+// annotations are the MCP annotations of a tool with effect e, the hints
+// that mean something and differ from MCP's defaults, since every byte of
+// tools/list is paid for in every conversation: readOnlyHint always;
+// destructiveHint and idempotentHint only for writes (MCP: "meaningful only
+// when readOnlyHint == false"); no openWorldHint (every tool reaches Lofty,
+// and true is the default); the title is the tool's own (Tool.Title, which
+// MCP prefers to annotations.title).
+func annotations(e Effect) mcp.ToolAnnotation {
+	a := mcp.ToolAnnotation{ReadOnlyHint: mcp.ToBoolPtr(!e.Writes)}
+	if e.Writes {
+		a.DestructiveHint = mcp.ToBoolPtr(e.Destructive)
+		a.IdempotentHint = mcp.ToBoolPtr(e.Idempotent)
+	}
+	return a
 }
 
 // build generates the tool's schemas (once, at start-up) and its handler.
-func (s Spec[In, Out]) build(c *lofty.Client, log *slog.Logger) (server.ServerTool, error) {
+func (s Spec[In, Out]) build(env *toolEnv) (server.ServerTool, error) {
 	in, err := schema.Of[In]()
 	if err != nil {
 		return server.ServerTool{}, fmt.Errorf("tool %s input: %w", s.Name, err)
@@ -98,56 +160,78 @@ func (s Spec[In, Out]) build(c *lofty.Client, log *slog.Logger) (server.ServerTo
 	if err != nil {
 		return server.ServerTool{}, fmt.Errorf("tool %s: %w", s.Name, err)
 	}
+	if s.Write != nil {
+		if err := s.Write.wellFormed(); err != nil {
+			return server.ServerTool{}, fmt.Errorf("write tool %s: %w", s.Name, err)
+		}
+	}
 	t := mcp.NewToolWithRawSchema(s.Name, s.Description, in)
 	t.Title = s.Title
 	t.RawOutputSchema = out
-	t.Annotations = mcp.ToolAnnotation{
-		Title:           s.Title,
-		ReadOnlyHint:    mcp.ToBoolPtr(true),
-		DestructiveHint: mcp.ToBoolPtr(false),
-		IdempotentHint:  mcp.ToBoolPtr(true),
-		OpenWorldHint:   mcp.ToBoolPtr(true),
-	}
-	return server.ServerTool{Tool: t, Handler: s.handler(c, args, log)}, nil
+	t.Annotations = annotations(s.Info().Effect)
+	return server.ServerTool{Tool: t, Handler: s.handler(env, args)}, nil
 }
 
-// handler is the one adapter: decode and check arguments, call, and shape
-// the result or the error.
-func (s Spec[In, Out]) handler(c *lofty.Client, args *argDecoder, log *slog.Logger) server.ToolHandlerFunc {
+// handler is the one adapter: decode and check arguments, confirm a write,
+// call, and shape the result or the error.
+func (s Spec[In, Out]) handler(env *toolEnv, args *argDecoder) server.ToolHandlerFunc {
+	log := env.log
 	return func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 		start := time.Now()
 		var in In
-		if err := args.decode(rawArguments(req), &in); err != nil {
+		err := args.decode(rawArguments(req), &in)
+		if err == nil && s.Check != nil {
+			if cerr := s.Check(in); cerr != nil {
+				err = fmt.Errorf("invalid arguments: %w", cerr)
+			}
+		}
+		if err != nil {
 			log.LogAttrs(ctx, slog.LevelDebug, "tool call rejected", slog.String("tool", s.Name), slog.String("reason", err.Error()))
 			return mcp.NewToolResultError(err.Error()), nil
 		}
-		out, err := s.Call(ctx, c, in)
+		if s.Write != nil {
+			return s.write(ctx, env, req, in, start)
+		}
+		out, err := s.Call(ctx, env.lofty, in)
 		if err != nil {
 			log.LogAttrs(ctx, slog.LevelDebug, "tool call failed", slog.String("tool", s.Name),
 				slog.String("kind", lofty.KindOf(err).String()), slog.Duration("duration", time.Since(start)))
 			return mcp.NewToolResultError(s.errorText(in, err)), nil
 		}
-		body, err := json.Marshal(out)
-		if err != nil {
-			return nil, fmt.Errorf("encode %s result: %w", s.Name, err)
-		}
 		log.LogAttrs(ctx, slog.LevelDebug, "tool call", slog.String("tool", s.Name), slog.Duration("duration", time.Since(start)))
-		return &mcp.CallToolResult{
-			Content:           []mcp.Content{mcp.NewTextContent(string(body))},
-			StructuredContent: json.RawMessage(body),
-		}, nil
+		return structuredResult(s.Name, out)
 	}
 }
 
+// structuredResult is a successful result: out as structured content and
+// the same JSON as text.
+func structuredResult(tool string, out any) (*mcp.CallToolResult, error) {
+	body, err := json.Marshal(out)
+	if err != nil {
+		return nil, fmt.Errorf("encode %s result: %w", tool, err)
+	}
+	return &mcp.CallToolResult{
+		Content:           []mcp.Content{mcp.NewTextContent(string(body))},
+		StructuredContent: json.RawMessage(body),
+	}, nil
+}
+
 func (s Spec[In, Out]) errorText(in In, err error) string {
-	subject, notFound := "", ""
-	if s.Subject != nil {
-		subject = s.Subject(in)
+	return ErrorText(err, s.subject(in), s.notFound(in))
+}
+
+func (s Spec[In, Out]) subject(in In) string {
+	if s.Subject == nil {
+		return ""
 	}
-	if s.NotFound != nil {
-		notFound = s.NotFound(in)
+	return s.Subject(in)
+}
+
+func (s Spec[In, Out]) notFound(in In) string {
+	if s.NotFound == nil {
+		return ""
 	}
-	return ErrorText(err, subject, notFound)
+	return s.NotFound(in)
 }
 
 // rawArguments returns the call's arguments as the client sent them.
@@ -163,4 +247,98 @@ func rawArguments(req mcp.CallToolRequest) json.RawMessage {
 		return nil
 	}
 	return raw
+}
+
+// write is the adapter's path for a write tool: confirm, call, audit, and
+// shape the result. Nothing reaches Lofty unless the write was confirmed
+// (or needed no confirmation).
+func (s Spec[In, Out]) write(ctx context.Context, env *toolEnv, req mcp.CallToolRequest, in In, start time.Time) (*mcp.CallToolResult, error) {
+	w := s.Write
+	names := newLeadNames(ctx, env.lofty)
+	args, err := json.Marshal(in)
+	if err != nil {
+		return nil, fmt.Errorf("encode %s arguments: %w", s.Name, err)
+	}
+	d := env.confirm.confirm(ctx, req, s.Name, args, w.Ask(in, names), s.Title)
+	a := audit{tool: s.Name, how: d.how, start: start}
+	if w.Leads != nil {
+		a.leads = w.Leads(in)
+	}
+	if w.TextLength != nil {
+		a.textLength = w.TextLength(in)
+	}
+	switch d.verdict {
+	case ask:
+		env.log.LogAttrs(ctx, slog.LevelDebug, "write awaits the person's answer", slog.String("tool", s.Name))
+		return d.result, nil
+	case refused:
+		a.outcome = "refused"
+		a.log(ctx, env.log)
+		return mcp.NewToolResultError(d.text), nil
+	case declined:
+		a.outcome, a.answer = "declined", d.answer
+		a.log(ctx, env.log)
+		var out Out
+		verb := "declined to"
+		if d.answer == "unconfirmed" {
+			verb = "did not confirm that they want to"
+		}
+		any(&out).(hasOutcome).outcome().Status = StatusDeclined
+		any(&out).(hasOutcome).outcome().Summary = "Nothing was changed in Lofty: the person " + verb + " " + w.Act +
+			" when asked. Do not try again unless they ask for it."
+		return structuredResult(s.Name, out)
+	}
+	ctx = lofty.RecordStatus(ctx, &a.status)
+	out, err := s.Call(ctx, env.lofty, in)
+	if err != nil {
+		a.outcome, a.kind, a.applied = "failed", lofty.KindOf(err).String(), WriteApplied(err).String()
+		a.log(ctx, env.log)
+		return mcp.NewToolResultError(WriteErrorText(err, s.subject(in), s.notFound(in), w.Act, w.Check, w.Idempotent)), nil
+	}
+	a.outcome = "done"
+	a.log(ctx, env.log)
+	o := any(&out).(hasOutcome).outcome()
+	o.Status, o.Summary = StatusDone, w.Done(in, out, names)
+	return structuredResult(s.Name, out)
+}
+
+// audit is the one info line a write logs: which tool, which leads, how it
+// was confirmed, what came of it, Lofty's status and how long it took;
+// never the credential, never free text (its length only).
+type audit struct {
+	tool       string
+	leads      []int64
+	textLength int
+	how        string // person, client, not asked
+	outcome    string // done, failed, declined, refused
+	answer     string // the person's answer, when declined
+	kind       string // the error kind, when failed
+	applied    string // whether a failed write was made: no, unknown, probably
+	status     int    // Lofty's HTTP status, 0 when none
+	start      time.Time
+}
+
+func (a audit) log(ctx context.Context, log *slog.Logger) {
+	ids := make([]string, len(a.leads))
+	for i, id := range a.leads {
+		ids[i] = strconv.FormatInt(id, 10)
+	}
+	attrs := []slog.Attr{
+		slog.String("tool", a.tool),
+		slog.String("leads", strings.Join(ids, ",")),
+		slog.String("outcome", a.outcome),
+		slog.String("confirmed_by", a.how),
+		slog.Int("lofty_status", a.status),
+		slog.Duration("duration", time.Since(a.start)),
+	}
+	if a.textLength > 0 {
+		attrs = append(attrs, slog.Int("text_length", a.textLength))
+	}
+	if a.answer != "" {
+		attrs = append(attrs, slog.String("answer", a.answer))
+	}
+	if a.kind != "" {
+		attrs = append(attrs, slog.String("kind", a.kind), slog.String("applied", a.applied))
+	}
+	log.LogAttrs(ctx, slog.LevelInfo, "lofty write", attrs...)
 }

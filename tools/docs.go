@@ -31,13 +31,16 @@ func Docs() (string, error) {
 		if ts.Default {
 			def = "yes"
 		}
+		if toolsetWrites(ts.Name) {
+			def += " (changes Lofty data)"
+		}
 		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", ts.Name, def, strings.Join(names, ", "))
 	}
 	b.WriteString("\n| tool | toolset | Lofty endpoint | what it does | arguments |\n|---|---|---|---|---|\n")
-	discard := slog.New(slog.DiscardHandler)
+	env := &toolEnv{log: slog.New(slog.DiscardHandler), confirm: &confirmer{mode: ConfirmAuto}}
 	for _, t := range All() {
 		info := t.Info()
-		bt, err := t.build(nil, discard)
+		bt, err := t.build(env)
 		if err != nil {
 			return "", err
 		}
@@ -45,14 +48,43 @@ func Docs() (string, error) {
 		if err != nil {
 			return "", fmt.Errorf("tool %s: %w", info.Name, err)
 		}
-		fmt.Fprintf(&b, "| `%s` | %s | `%s` | %s | %s |\n", info.Name, info.Toolset, info.Upstream,
-			cell(bt.Tool.Description), args)
+		fmt.Fprintf(&b, "| `%s` | %s | `%s` | %s%s | %s |\n", info.Name, info.Toolset, info.Upstream,
+			effectDoc(info.Effect), cell(bt.Tool.Description), args)
 	}
-	b.WriteString("\nInteger arguments take a JSON integer or a decimal string (`\"563172647619608\"`); 64-bit IDs reach Lofty exactly. " +
-		"Every tool is read-only and returns `structuredContent` matching its `outputSchema`.\n")
+	b.WriteString("\nInteger arguments take a JSON integer or a decimal string (`\"563172647619608\"`), in arrays too; 64-bit IDs reach Lofty exactly. " +
+		"Every tool returns `structuredContent` matching its `outputSchema`. Tools marked **changes Lofty** are not read-only: " +
+		"they are served only when their toolset is named, never under `--read-only`, and the person is asked to confirm " +
+		"each call when the client can ask (see [Actions](#actions)); the others only read.\n")
 	fmt.Fprintf(&b, "\nResource template: `%s` (`application/json`) serves the same JSON as `get_sales_agent_by_lead`; "+
 		"it is offered when that tool is.\n", SalesAgentResourceTemplate)
 	return b.String(), nil
+}
+
+// toolsetWrites reports whether a toolset has tools that change Lofty data.
+func toolsetWrites(name string) bool {
+	for _, t := range All() {
+		if t.Info().Toolset == name && t.Info().Effect.Writes {
+			return true
+		}
+	}
+	return false
+}
+
+// effectDoc marks a tool that changes Lofty data, with its annotations.
+func effectDoc(e Effect) string {
+	if !e.Writes {
+		return ""
+	}
+	var hints []string
+	if e.Destructive {
+		hints = append(hints, "destructive")
+	}
+	if e.Idempotent {
+		hints = append(hints, "idempotent")
+	} else {
+		hints = append(hints, "not idempotent")
+	}
+	return "**changes Lofty** (" + strings.Join(hints, ", ") + "): "
 }
 
 // argumentsDoc renders a tool's input schema as "`name` (type, required): description; ...".
@@ -71,6 +103,15 @@ func argumentsDoc(raw json.RawMessage) (string, error) {
 			Maximum     *json.Number      `json:"maximum"`
 			Default     json.RawMessage   `json:"default"`
 			Enum        []json.RawMessage `json:"enum"`
+			MinLength   *int              `json:"minLength"`
+			MaxLength   *int              `json:"maxLength"`
+			Format      string            `json:"format"`
+			MinItems    *int              `json:"minItems"`
+			MaxItems    *int              `json:"maxItems"`
+			Items       *struct {
+				Type       string      `json:"type"`
+				Properties orderedKeys `json:"properties"`
+			} `json:"items"`
 		} `json:"properties"`
 		Required []string `json:"required"`
 	}
@@ -92,6 +133,25 @@ func argumentsDoc(raw json.RawMessage) (string, error) {
 			facts[0] += fmt.Sprintf(" %s–%s", p.Minimum, p.Maximum)
 		case p.Minimum != nil:
 			facts[0] += fmt.Sprintf(" ≥ %s", p.Minimum)
+		}
+		switch {
+		case p.MaxLength != nil && p.MinLength != nil:
+			facts[0] += fmt.Sprintf(", %d–%d characters", *p.MinLength, *p.MaxLength)
+		case p.MaxLength != nil:
+			facts[0] += fmt.Sprintf(", at most %d characters", *p.MaxLength)
+		}
+		if p.Format == "email" {
+			facts[0] = "email"
+		}
+		if p.Items != nil {
+			item := p.Items.Type + "s"
+			if p.Items.Type == "object" {
+				item = "objects {" + strings.Join(p.Items.Properties, ", ") + "}"
+			}
+			facts[0] = "array of " + item
+			if p.MinItems != nil && p.MaxItems != nil {
+				facts[0] += fmt.Sprintf(", %d–%d", *p.MinItems, *p.MaxItems)
+			}
 		}
 		if len(p.Enum) > 0 {
 			var vals []string

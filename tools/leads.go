@@ -321,7 +321,7 @@ func findLeadsNote(unfiltered, offsetIgnored bool, scanned, pages, found int, mo
 	var parts []string
 	if unfiltered {
 		s := fmt.Sprintf("Lofty did not apply the filters, so lofty-mcp checked %d leads (%d %s) itself: %d %s.",
-			scanned, pages, plural(pages, "page", "pages"), found, plural(found, "matches", "match"))
+			scanned, pages, plural(pages, "page", "pages"), found, plural(found, "match", "matches"))
 		if more {
 			s += " Leads remain unchecked: call again with the same filters and scrollId (or offset) to check more."
 		} else {
@@ -338,12 +338,6 @@ func findLeadsNote(unfiltered, offsetIgnored bool, scanned, pages, found int, mo
 	return strings.Join(parts, " ")
 }
 
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}
 
 // GetLeadInput is what the model sends to get_lead.
 type GetLeadInput struct {

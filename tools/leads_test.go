@@ -523,6 +523,15 @@ func TestSelectToolsets(t *testing.T) {
 		return strings.Join(out, ",")
 	}
 	all := names(tools.All())
+	var defaults []tools.Tool
+	for _, t := range tools.All() {
+		for _, ts := range tools.Toolsets() {
+			if ts.Name == t.Info().Toolset && ts.Default {
+				defaults = append(defaults, t)
+			}
+		}
+	}
+	def := names(defaults)
 	inToolset := func(toolset string) string {
 		var out []tools.Tool
 		for _, t := range tools.All() {
@@ -536,14 +545,14 @@ func TestSelectToolsets(t *testing.T) {
 		toolsets, allow []string
 		want, err       string
 	}{
-		{nil, nil, all, ""},
+		{nil, nil, def, ""},
 		{[]string{"all"}, nil, all, ""},
-		{[]string{"leads", "sales_agents"}, nil, all, ""},
+		{[]string{"leads", "sales_agents"}, nil, def, ""},
 		{[]string{" Leads "}, nil, inToolset("leads"), ""},
 		{[]string{"sales_agents"}, nil, inToolset("sales_agents"), ""},
 		{nil, []string{"get_sales_agent_by_lead", "find_leads"}, "find_leads,get_sales_agent_by_lead", ""},
 		{[]string{"leads"}, []string{"get_lead"}, "get_lead", ""},
-		{[]string{"contacts"}, nil, "", `unknown toolset "contacts"; valid toolsets: leads, sales_agents (or "all"`},
+		{[]string{"contacts"}, nil, "", `unknown toolset "contacts"; valid toolsets: leads, sales_agents, sales_agent_actions, lead_actions (or "all"`},
 		{nil, []string{"find_lead"}, "", `unknown tool "find_lead"; valid tools: find_leads, get_lead,`},
 		{[]string{"leads"}, []string{"check_working_lead"}, "", "check_working_lead (toolset sales_agents), outside the selected toolsets (leads)"},
 	}
@@ -561,8 +570,12 @@ func TestSelectToolsets(t *testing.T) {
 		}
 	}
 	for _, ts := range tools.Toolsets() {
-		if !ts.Default || ts.Description == "" {
-			t.Errorf("toolset %+v: want on by default, described", ts)
+		writes := false
+		for _, t := range tools.All() {
+			writes = writes || (t.Info().Toolset == ts.Name && t.Info().Effect.Writes)
+		}
+		if ts.Default == writes || ts.Description == "" {
+			t.Errorf("toolset %+v: want described, and on by default unless it has tools that write", ts)
 		}
 	}
 

@@ -162,7 +162,7 @@ func TestFindLeadsLiveScanBound(t *testing.T) {
 	if len(r.Leads) != 0 || *r.Scanned != 2*loftytest.LiveLeadPageCap || r.ScrollID == "" || *r.LoftyFiltered {
 		t.Fatalf("2 pages: leads %v scanned %d scrollId %q loftyFiltered %v", ids(r.Leads), *r.Scanned, r.ScrollID, *r.LoftyFiltered)
 	}
-	mustContain(t, r.Note, "checked 50 leads (2 pages) itself: 0 match.", "Leads remain unchecked")
+	mustContain(t, r.Note, "checked 50 leads (2 pages) itself: 0 matches.", "Leads remain unchecked")
 	var next tools.FindLeadsResult
 	h.ok(t, "find_leads", `{"key":"Jane","scrollId":"`+r.ScrollID+`"}`, &next)
 	if !slices.Equal(ids(next.Leads), []int64{loftytest.DemoLeadWithAgent}) || next.ScrollID != "" || *next.Scanned != 21 {

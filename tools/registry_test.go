@@ -6,8 +6,10 @@ package tools_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -15,9 +17,14 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
+	"github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/mcp"
+
 	"github.com/lofty-mcp/lofty-mcp/internal/toolgen"
+	"github.com/lofty-mcp/lofty-mcp/lofty/loftytest"
 	"github.com/lofty-mcp/lofty-mcp/tools"
 )
 
@@ -77,8 +84,16 @@ func TestSpecsAreWellFormed(t *testing.T) {
 				info.Name, info.Toolset, strings.Join(known, ", "))
 		}
 		toolsets[info.Toolset]++
-		if !regexp.MustCompile(`^GET /v[0-9.]+/\S+$`).MatchString(info.Upstream) {
-			t.Errorf("%s: upstream %q, want \"GET /v…/path\"", info.Name, info.Upstream)
+		// A read calls a GET; a write a POST, PUT or DELETE.
+		method := "GET"
+		if info.Effect.Writes {
+			method = "(POST|PUT|DELETE)"
+		}
+		if !regexp.MustCompile(`^` + method + ` /v[0-9.]+/\S+$`).MatchString(info.Upstream) {
+			t.Errorf("%s: upstream %q, want \"%s /v…/path\"", info.Name, info.Upstream, method)
+		}
+		if !info.Effect.Writes && (info.Effect.Destructive || info.Effect.Idempotent) {
+			t.Errorf("%s: a read with write effects %+v", info.Name, info.Effect)
 		}
 		var example map[string]any
 		if err := json.Unmarshal([]byte(info.Example), &example); err != nil || example == nil {
@@ -169,6 +184,12 @@ func TestToolsListEqualsSnapshots(t *testing.T) {
 // its outputSchema and came from its documented endpoint; words for bad
 // arguments; a sentence for each Lofty error; and a conforming result (or a
 // clear error) for every shape of answer Lofty may send.
+//
+// A write tool is called by a client whose person accepts every question
+// (elicitation), so each write is confirmed as a real one would be: its
+// example is asked once and then sent, on both protocols (the 2025-11-25
+// elicitation/create request and the 2026-07-28 input_required round
+// trip); declined, it sends nothing and says so without an error.
 func TestEveryTool(t *testing.T) {
 	for _, mode := range fakeModes {
 		t.Run(mode.name, func(t *testing.T) { everyTool(t, mode) })
@@ -180,22 +201,71 @@ func everyTool(t *testing.T, mode fakeMode) {
 	for _, tool := range tools.All() {
 		info := tool.Info()
 		t.Run(info.Name, func(t *testing.T) {
-			h := newLKMode(t, mode, tools.Options{Tools: []tools.Tool{tool}})
+			person := &personAnswers{action: mcp.ElicitationResponseActionAccept}
+			var copts []client.ClientOption
+			if info.Effect.Writes {
+				copts = append(copts, client.WithElicitationHandler(person))
+			}
+			h := newLKMode(t, mode, tools.Options{Tools: []tools.Tool{tool}}, copts...)
 			upstream := upstreamPattern(t, info.Upstream)
+			method, _, _ := strings.Cut(info.Upstream, " ")
 
 			t.Run("example", func(t *testing.T) {
 				before := len(h.fake.Requests())
-				h.ok(t, info.Name, info.Example, nil)
+				asked := person.count()
+				txt := h.ok(t, info.Name, info.Example, nil)
 				reqs := h.fake.Requests()[before:]
 				if len(reqs) == 0 {
 					t.Fatal("no request reached the fake")
 				}
 				for _, r := range reqs {
-					if r.Method != http.MethodGet || !upstream.MatchString(r.Path) {
+					if r.Method != method || !upstream.MatchString(r.Path) {
 						t.Errorf("request %s %s, want the documented upstream %s", r.Method, r.Path, info.Upstream)
 					}
 				}
+				if !info.Effect.Writes {
+					return
+				}
+				if n := person.count() - asked; n != 1 {
+					t.Errorf("the person was asked %d times, want once", n)
+				}
+				if len(reqs) != 1 {
+					t.Errorf("%d requests for one write, want 1", len(reqs))
+				}
+				var out struct{ Status, Summary string }
+				if err := json.Unmarshal([]byte(txt), &out); err != nil || out.Status != tools.StatusDone || out.Summary == "" {
+					t.Errorf("result %s: want status done and a summary", txt)
+				}
 			})
+
+			if info.Effect.Writes {
+				t.Run("both protocols", func(t *testing.T) {
+					for _, p := range lkProtocols {
+						person := &personAnswers{action: mcp.ElicitationResponseActionAccept}
+						hp := newLK(t, tools.Options{Tools: []tools.Tool{tool}}, append(p.opts, client.WithElicitationHandler(person))...)
+						hp.ok(t, info.Name, info.Example, nil)
+						if person.count() != 1 || hp.fake.RequestCount() != 1 {
+							t.Errorf("%s: asked %d times, %d requests; want 1 and 1", p.name, person.count(), hp.fake.RequestCount())
+						}
+					}
+				})
+				t.Run("declined", func(t *testing.T) {
+					for _, action := range []mcp.ElicitationResponseAction{mcp.ElicitationResponseActionDecline, mcp.ElicitationResponseActionCancel} {
+						person.set(action)
+						before := h.fake.RequestCount()
+						txt := h.ok(t, info.Name, info.Example, nil)
+						var out map[string]any
+						if err := json.Unmarshal([]byte(txt), &out); err != nil || out["status"] != tools.StatusDeclined ||
+							!strings.Contains(fmt.Sprint(out["summary"]), "Nothing was changed") || len(out) != 2 {
+							t.Errorf("%s: result %s, want only status declined and a summary saying nothing was changed", action, txt)
+						}
+						if n := h.fake.RequestCount() - before; n != 0 {
+							t.Errorf("%s: %d requests reached Lofty", action, n)
+						}
+					}
+					person.set(mcp.ElicitationResponseActionAccept)
+				})
+			}
 
 			t.Run("bad arguments", func(t *testing.T) {
 				var args map[string]json.RawMessage
@@ -241,8 +311,12 @@ func everyTool(t *testing.T, mode fakeMode) {
 					})
 					defer h.setScript(nil)
 					msg := h.fails(t, info.Name, info.Example)
-					if !ec.want.MatchString(msg) || strings.HasPrefix(msg, "Lofty found nothing.") {
-						t.Errorf("error text %q\nwant it to match %s", msg, ec.want)
+					want := ec.want
+					if info.Effect.Writes {
+						want = writeErrorPattern(ec.status, ec.want)
+					}
+					if !want.MatchString(msg) || strings.HasPrefix(msg, "Lofty found nothing.") {
+						t.Errorf("error text %q\nwant it to match %s", msg, want)
 					}
 				})
 			}
@@ -252,6 +326,61 @@ func everyTool(t *testing.T, mode fakeMode) {
 			})
 		})
 	}
+}
+
+// writeErrorPattern is what a write says for Lofty's answer status: a
+// refusal (4xx) as a read says it, then that nothing was changed; a 5xx,
+// that the change may have been made and what to do.
+func writeErrorPattern(status int, read *regexp.Regexp) *regexp.Regexp {
+	if status < 500 {
+		return regexp.MustCompile(strings.TrimSuffix(read.String(), "$") + ` Nothing was changed in Lofty\.$`)
+	}
+	return regexp.MustCompile(`^Lofty did not confirm that it did \S.*: it answered with an error\. \(HTTP 500: Internal server error\.\) ` +
+		`The change may or may not have been made\. (Repeating it is safe|Do not simply repeat it)\S.*\.$`)
+}
+
+// personAnswers is the person behind a client's elicitation handler: it
+// answers every question with action, and counts and keeps the questions.
+type personAnswers struct {
+	mu        sync.Mutex
+	action    mcp.ElicitationResponseAction
+	content   any // the form's content when accepting; nil: {"confirm": true}
+	questions []mcp.ElicitationParams
+}
+
+func (p *personAnswers) Elicit(_ context.Context, req mcp.ElicitationRequest) (*mcp.ElicitationResult, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.questions = append(p.questions, req.Params)
+	res := &mcp.ElicitationResult{ElicitationResponse: mcp.ElicitationResponse{Action: p.action}}
+	if p.action == mcp.ElicitationResponseActionAccept {
+		res.Content = p.content
+		if res.Content == nil {
+			res.Content = map[string]any{"confirm": true}
+		}
+	}
+	return res, nil
+}
+
+func (p *personAnswers) set(a mcp.ElicitationResponseAction) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.action = a
+}
+
+func (p *personAnswers) count() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.questions)
+}
+
+func (p *personAnswers) last() mcp.ElicitationParams {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.questions) == 0 {
+		return mcp.ElicitationParams{}
+	}
+	return p.questions[len(p.questions)-1]
 }
 
 // script sets the fake's scripted answers (nil: the fake's own).
@@ -281,8 +410,7 @@ func checkAnswerShapes(t *testing.T, h *lk, info tools.Info, mode fakeMode) {
 	pristine := mode.new()
 	var first any
 	h.setScript(func(w http.ResponseWriter, r *http.Request) bool {
-		rec := httptest.NewRecorder()
-		pristine.ServeHTTP(rec, r)
+		rec := replay(pristine, r)
 		if first == nil && rec.Code == http.StatusOK {
 			first = decodeNumbers(t, rec.Body.Bytes())
 		}
@@ -298,8 +426,7 @@ func checkAnswerShapes(t *testing.T, h *lk, info tools.Info, mode fakeMode) {
 	succeeded := 0
 	for _, sh := range shapes {
 		h.setScript(func(w http.ResponseWriter, r *http.Request) bool {
-			rec := httptest.NewRecorder()
-			pristine.ServeHTTP(rec, r)
+			rec := replay(pristine, r)
 			if rec.Code != http.StatusOK {
 				return false
 			}
@@ -326,6 +453,17 @@ func checkAnswerShapes(t *testing.T, h *lk, info tools.Info, mode fakeMode) {
 	}
 	h.setScript(nil)
 	t.Logf("%d answer shapes: %d conforming results, %d refused", len(shapes), succeeded, len(shapes)-succeeded)
+}
+
+// replay has f answer a copy of r, leaving r's body for the next reader.
+func replay(f *loftytest.Fake, r *http.Request) *httptest.ResponseRecorder {
+	body, _ := io.ReadAll(r.Body)
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	cp := r.Clone(r.Context())
+	cp.Body = io.NopCloser(bytes.NewReader(body))
+	rec := httptest.NewRecorder()
+	f.ServeHTTP(rec, cp)
+	return rec
 }
 
 func decodeNumbers(t *testing.T, raw []byte) any {

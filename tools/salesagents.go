@@ -3,6 +3,7 @@ package tools
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/lofty-mcp/lofty-mcp/lofty"
@@ -28,8 +29,8 @@ var GetSalesAgentByLead = Spec[GetSalesAgentByLeadInput, lofty.SalesAgent]{
 	Toolset:  ToolsetSalesAgents,
 	Upstream: "GET " + lofty.SalesAgentPath,
 	Example:  `{"leadId": 563172647619608}`,
-	Description: "The AI sales agent (AI assistant) assigned to a lead: its name, email, virtual number, " +
-		"human agent, role, status. Needs the leadId; only a name or email? Call find_leads first.",
+	Description: "A lead's AI sales agent: name, email, virtual number, human agent, role, status. " +
+		"Only a name or email? Call find_leads first.",
 	Call: func(ctx context.Context, c *lofty.Client, in GetSalesAgentByLeadInput) (lofty.SalesAgent, error) {
 		return c.SalesAgentByLead(ctx, in.LeadID)
 	},
@@ -48,7 +49,7 @@ var GetCurrentSalesAgent = Spec[NoInput, lofty.SalesAgent]{
 	Title:       "Get my sales agent",
 	Toolset:     ToolsetSalesAgents,
 	Upstream:    "GET " + lofty.CurrentSalesAgentPath,
-	Description: "The AI sales agent of the Lofty user these credentials belong to (fields as get_sales_agent_by_lead).",
+	Description: "My own AI sales agent (fields as get_sales_agent_by_lead).",
 	Call: func(ctx context.Context, c *lofty.Client, _ NoInput) (lofty.SalesAgent, error) {
 		return c.CurrentSalesAgent(ctx)
 	},
@@ -64,7 +65,7 @@ var GetSalesAgentQuota = Spec[NoInput, lofty.SalesAgentQuota]{
 	Title:       "Get sales agent quota",
 	Toolset:     ToolsetSalesAgents,
 	Upstream:    "GET " + lofty.SalesAgentQuotaPath,
-	Description: "The current user's AI sales agent quota: leads it may work, works, has left; whether borrowed.",
+	Description: "My AI sales agent's quota: leads it may work, works, has left.",
 	Call: func(ctx context.Context, c *lofty.Client, _ NoInput) (lofty.SalesAgentQuota, error) {
 		return c.SalesAgentQuota(ctx)
 	},
@@ -84,7 +85,7 @@ var CheckWorkingLead = Spec[LeadInput, WorkingLeadStatus]{
 	Toolset:     ToolsetSalesAgents,
 	Upstream:    "GET /v2.0/sales-agents/working-lead/{leadId}",
 	Example:     `{"leadId": 563172647619608}`,
-	Description: "Whether the AI sales agent is working a lead (in its working pool). Needs the leadId (find_leads finds it).",
+	Description: "Whether a lead is in the AI sales agent's working pool; find_leads gives leadIds.",
 	Call: func(ctx context.Context, c *lofty.Client, in LeadInput) (WorkingLeadStatus, error) {
 		check, err := c.CheckWorkingLead(ctx, in.LeadID)
 		if err != nil {
@@ -97,7 +98,7 @@ var CheckWorkingLead = Spec[LeadInput, WorkingLeadStatus]{
 
 // ListWorkingLeadsInput is what the model sends to list_working_leads.
 type ListWorkingLeadsInput struct {
-	AIStage string `json:"aiStage,omitempty" jsonschema:"enum=HIGH_PRIORITY,enum=AI_PROSPECTING,enum=AI_MONITORING,description=Only leads in this AI stage"`
+	AIStage string `json:"aiStage,omitempty" jsonschema:"enum=HIGH_PRIORITY,enum=AI_PROSPECTING,enum=AI_MONITORING,description=AI stage"`
 	Limit   int64  `json:"limit,omitempty" jsonschema:"minimum=1,maximum=100,default=20,description=Page size"`
 	Offset  int64  `json:"offset,omitempty" jsonschema:"minimum=0,description=Start index"`
 	Sort    string `json:"sort,omitempty" jsonschema:"enum=Default,enum=CreateTime,enum=UpdateTime,description=Sort (default UpdateTime)"`
@@ -120,7 +121,7 @@ var ListWorkingLeads = Spec[ListWorkingLeadsInput, WorkingLeadsPage]{
 	Title:       "List working leads",
 	Toolset:     ToolsetSalesAgents,
 	Upstream:    "GET " + lofty.WorkingLeadsPath,
-	Description: "Leads the AI sales agent is working, optionally by AI stage. Next page: pass nextOffset as offset.",
+	Description: "Leads the AI sales agent is working, optionally by AI stage. Next page: offset=nextOffset.",
 	Call: func(ctx context.Context, c *lofty.Client, in ListWorkingLeadsInput) (WorkingLeadsPage, error) {
 		limit := in.Limit
 		if limit == 0 {
@@ -148,7 +149,7 @@ var ListWorkingLeads = Spec[ListWorkingLeadsInput, WorkingLeadsPage]{
 // MuteStatus is get_lead_mute_status' answer.
 type MuteStatus struct {
 	LeadID int64 `json:"leadId" jsonschema:"description=Lead ID"`
-	Mute   bool  `json:"mute" jsonschema:"description=AI assistant muted for this lead"`
+	Mute   bool  `json:"mute" jsonschema:"description=Muted"`
 }
 
 // GetLeadMuteStatus reports whether the AI assistant is muted for a lead.
@@ -158,7 +159,7 @@ var GetLeadMuteStatus = Spec[LeadInput, MuteStatus]{
 	Toolset:     ToolsetSalesAgents,
 	Upstream:    "GET " + lofty.LeadMuteStatusPath,
 	Example:     `{"leadId": 563172647619608}`,
-	Description: "Whether the AI sales agent is muted (not messaging) for a lead. Needs the leadId (find_leads finds it).",
+	Description: "Whether the AI sales agent is muted (not messaging) for a lead; find_leads gives leadIds.",
 	Call: func(ctx context.Context, c *lofty.Client, in LeadInput) (MuteStatus, error) {
 		mute, err := c.LeadMuteStatus(ctx, in.LeadID)
 		if err != nil {
@@ -187,13 +188,12 @@ type PlanTasks struct {
 
 // ListPlanTasksForLead lists the AI sales agent's plan tasks for a lead.
 var ListPlanTasksForLead = Spec[ListPlanTasksInput, PlanTasks]{
-	Name:     "list_plan_tasks_for_lead",
-	Title:    "List plan tasks for lead",
-	Toolset:  ToolsetSalesAgents,
-	Upstream: "GET /v2.0/plan-tasks/lead/{leadId}",
-	Example:  `{"leadId": 563172647619608}`,
-	Description: "The AI sales agent's follow-up tasks for a lead (calls, emails, texts), optionally by status. " +
-		"Needs the leadId (find_leads finds it).",
+	Name:        "list_plan_tasks_for_lead",
+	Title:       "List plan tasks for lead",
+	Toolset:     ToolsetSalesAgents,
+	Upstream:    "GET /v2.0/plan-tasks/lead/{leadId}",
+	Example:     `{"leadId": 563172647619608}`,
+	Description: "A lead's AI follow-up tasks (calls, emails, texts), optionally by status; find_leads gives leadIds.",
 	Call: func(ctx context.Context, c *lofty.Client, in ListPlanTasksInput) (PlanTasks, error) {
 		tasks, err := c.PlanTasksForLead(ctx, in.LeadID)
 		if err != nil {
@@ -212,4 +212,81 @@ var ListPlanTasksForLead = Spec[ListPlanTasksInput, PlanTasks]{
 		return out, nil
 	},
 	Subject: func(in ListPlanTasksInput) string { return fmt.Sprintf("lead %d", in.LeadID) },
+}
+
+// SalesAgentSettings is get_sales_agent_settings' answer: what a person asks
+// of Lofty's SalesAgentSettingResponse (how the AI sales agent works), with
+// Lofty's field names (activeHours joins startActiveHour and
+// endActiveHour: "8-20"). Lists of IDs no tool can resolve (lead sources,
+// pipelines, agents, offices, ponds), the avatar, the fixed number, the
+// hosted status and the rental flag are left out (every byte of the default tools/list is paid
+// for in every conversation); lead types and days are named.
+type SalesAgentSettings struct {
+	AssistantName    string   `json:"assistantName,omitempty" jsonschema:"description=Name"`
+	VirtualNumber    string   `json:"virtualNumber,omitempty" jsonschema:"description=Phone number"`
+	CallTransferType string   `json:"callTransferType,omitempty" jsonschema:"description=Disabled or ToAssignedAgent"`
+	TextChannel      *bool    `json:"textChannel,omitempty" jsonschema:"description=Texts"`
+	EmailChannel     *bool    `json:"emailChannel,omitempty" jsonschema:"description=Emails"`
+	WebsiteChannel   *bool    `json:"websiteChannel,omitempty" jsonschema:"description=Website chat"`
+	ActiveHours      string   `json:"activeHours,omitempty" jsonschema:"description=e.g. 8-20"`
+	ActiveDays       []string `json:"activeDays,omitempty" jsonschema:"description=Days"`
+	LeadTypes        []string `json:"leadTypes,omitempty" jsonschema:"description=Lead types"`
+	NewLeadEnable    *bool    `json:"newLeadEnable,omitempty" jsonschema:"description=New leads"`
+	VisitorsEnable   *bool    `json:"visitorsEnable,omitempty" jsonschema:"description=Visitors"`
+	FollowUpRole     string   `json:"followUpRole,omitempty" jsonschema:"description=AI or Agent"`
+}
+
+// hour renders an active hour; "?" when Lofty left it out.
+func hour(h *int32) string {
+	if h == nil {
+		return "?"
+	}
+	return strconv.Itoa(int(*h))
+}
+
+// dayNames are Lofty's active days, 0 = Sunday.
+var dayNames = [...]string{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"}
+
+// newSalesAgentSettings curates Lofty's settings.
+func newSalesAgentSettings(s lofty.SalesAgentSettings) SalesAgentSettings {
+	out := SalesAgentSettings{
+		AssistantName: s.AssistantName, VirtualNumber: s.VirtualNumber, CallTransferType: s.CallTransferType,
+		TextChannel: s.TextChannel, EmailChannel: s.EmailChannel,
+		WebsiteChannel: s.WebsiteChannel,
+		NewLeadEnable:  s.NewLeadEnable, VisitorsEnable: s.VisitorsEnable,
+		FollowUpRole: s.FollowUpRole,
+	}
+	if s.StartActiveHour != nil || s.EndActiveHour != nil {
+		out.ActiveHours = hour(s.StartActiveHour) + "-" + hour(s.EndActiveHour)
+	}
+	for _, d := range s.ActiveDays {
+		if d >= 0 && int(d) < len(dayNames) {
+			out.ActiveDays = append(out.ActiveDays, dayNames[d])
+		} else {
+			out.ActiveDays = append(out.ActiveDays, fmt.Sprintf("day %d", d))
+		}
+	}
+	for _, t := range s.LeadTypes {
+		name, ok := leadTypeNames[t]
+		if !ok {
+			name = fmt.Sprintf("type %d", t)
+		}
+		out.LeadTypes = append(out.LeadTypes, name)
+	}
+	return out
+}
+
+// GetSalesAgentSettings returns how the caller's AI sales agent works.
+var GetSalesAgentSettings = Spec[NoInput, SalesAgentSettings]{
+	Name:        "get_sales_agent_settings",
+	Title:       "Get sales agent settings",
+	Toolset:     ToolsetSalesAgents,
+	Upstream:    "GET " + lofty.SalesAgentSettingsPath,
+	Description: "How my AI sales agent works: channels, hours, days, which leads, follow-up role.",
+	Call: func(ctx context.Context, c *lofty.Client, _ NoInput) (SalesAgentSettings, error) {
+		s, err := c.SalesAgentSettings(ctx)
+		return newSalesAgentSettings(s), err
+	},
+	Subject:  func(NoInput) string { return "the sales agent settings" },
+	NotFound: func(NoInput) string { return "The current Lofty user has no AI sales agent, so it has no settings." },
 }

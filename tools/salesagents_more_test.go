@@ -205,8 +205,8 @@ func TestLeadToolsErrorsNameTheLead(t *testing.T) {
 	}
 	n := 0
 	for _, tl := range list.Tools {
-		if _, ok := tl.InputSchema.Properties["leadId"]; !ok {
-			continue
+		if _, ok := tl.InputSchema.Properties["leadId"]; !ok || !isTrue(tl.Annotations.ReadOnlyHint) {
+			continue // writes: TestWriteErrorsNameTheLead
 		}
 		n++
 		h.answer("/", 400, `{"code":100002,"message":"Invalid lead ID parameter"}`)

@@ -1,8 +1,11 @@
 package tools
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
+	"strings"
 
 	"github.com/mark3labs/mcp-go/server"
 
@@ -23,12 +26,28 @@ type Options struct {
 	// FindScanPages is how many pages of leads find_leads looks through,
 	// at most, when Lofty does not apply its filters; 0: DefaultFindScanPages.
 	FindScanPages int
+	// ReadOnly removes every tool that writes, whatever else is configured.
+	ReadOnly bool
+	// ConfirmWrites says when the person confirms a write ("": ConfirmAuto).
+	ConfirmWrites ConfirmMode
 }
 
 // DefaultInstructions tell the model what this server is for.
-const DefaultInstructions = "lofty-mcp gives read-only access to the Lofty real-estate CRM Open API. " +
+const DefaultInstructions = readOnlyIntro + " " +
 	"Lofty tools need numeric lead IDs: when you only have a person's name, email or phone, call find_leads first, " +
 	"then use the leadId it returns (e.g. with get_lead or get_sales_agent_by_lead)."
+
+const (
+	readOnlyIntro = "lofty-mcp gives read-only access to the Lofty real-estate CRM Open API."
+	writesIntro   = "lofty-mcp gives access to the Lofty real-estate CRM Open API."
+)
+
+// WriteInstructions are added to the instructions when a tool that writes is
+// served.
+const WriteInstructions = "Some tools change data in Lofty (their readOnlyHint is false). Before one runs, the person may be " +
+	"asked to confirm it. If a result's status is \"declined\", nothing was changed: do not call the tool again unless " +
+	"the person asks. If a write fails, its error says whether the change may have been made: never repeat a write " +
+	"that may have gone through without checking first."
 
 // NewServer builds the MCP server: every tool from o.Tools registered
 // through the adapter. Transports (stdio, HTTP) serve the returned server.
@@ -53,6 +72,12 @@ func NewServer(c *lofty.Client, o Options) (*server.MCPServer, error) {
 		}
 		o.Tools = selected
 	}
+	if o.ReadOnly {
+		o.Tools, _ = WithoutWrites(o.Tools)
+		if len(o.Tools) == 0 {
+			return nil, errors.New("--read-only leaves no tool to serve: every selected tool writes; select a read-only toolset too (--toolsets)")
+		}
+	}
 	if o.Instructions == "" {
 		o.Instructions = DefaultInstructions
 	}
@@ -60,10 +85,20 @@ func NewServer(c *lofty.Client, o Options) (*server.MCPServer, error) {
 	if err != nil {
 		return nil, err
 	}
+	if slices.ContainsFunc(o.Tools, func(t Tool) bool { return t.Info().Effect.Writes }) {
+		// DefaultInstructions (which demo mode's instructions start with)
+		// says read-only: no longer true.
+		o.Instructions = strings.Replace(o.Instructions, readOnlyIntro, writesIntro, 1) + "\n\n" + WriteInstructions
+	}
+	confirm, err := newConfirmer(o.ConfirmWrites)
+	if err != nil {
+		return nil, err
+	}
+	env := &toolEnv{lofty: c, log: o.Logger, confirm: confirm}
 	names := map[string]bool{}
 	var serverTools []server.ServerTool
 	for _, t := range o.Tools {
-		b, err := t.build(c, o.Logger)
+		b, err := t.build(env)
 		if err != nil {
 			return nil, err
 		}
@@ -89,4 +124,17 @@ func NewServer(c *lofty.Client, o Options) (*server.MCPServer, error) {
 		s.AddResourceTemplate(salesAgentResourceTemplate(c, o.Logger))
 	}
 	return s, nil
+}
+
+// WithoutWrites returns the tools of ts that only read, and the names of
+// those it removed.
+func WithoutWrites(ts []Tool) (reads []Tool, removed []string) {
+	for _, t := range ts {
+		if t.Info().Effect.Writes {
+			removed = append(removed, t.Info().Name)
+			continue
+		}
+		reads = append(reads, t)
+	}
+	return reads, removed
 }

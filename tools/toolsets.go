@@ -19,7 +19,9 @@ type Toolset struct {
 func Toolsets() []Toolset {
 	return []Toolset{
 		{Name: ToolsetLeads, Description: "find leads by name, email or phone; read a lead", Default: true},
-		{Name: ToolsetSalesAgents, Description: "Lofty AI sales agents: by lead, current user, quota, working leads, mute status, plan tasks", Default: true},
+		{Name: ToolsetSalesAgents, Description: "Lofty AI sales agents: by lead, current user, settings, quota, working leads, mute status, plan tasks", Default: true},
+		{Name: ToolsetSalesAgentActions, Description: "changes by the AI sales agent: mute it for a lead, add leads to its working pool, create plan tasks, text you"},
+		{Name: ToolsetLeadActions, Description: "changes to a lead: add a note, assign it to team members"},
 	}
 }
 

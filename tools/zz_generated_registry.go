@@ -7,6 +7,12 @@ package tools
 // (files by name, then as declared). All orders them by toolset.
 func specs() []Tool {
 	return []Tool{
+		MuteSalesAgentForLead,
+		AddLeadsToSalesAgent,
+		CreateSalesAgentPlanTasks,
+		SendSMSToMe,
+		AddLeadNote,
+		AssignLead,
 		FindLeads,
 		GetLead,
 		GetSalesAgentByLead,
@@ -16,5 +22,6 @@ func specs() []Tool {
 		ListWorkingLeads,
 		GetLeadMuteStatus,
 		ListPlanTasksForLead,
+		GetSalesAgentSettings,
 	}
 }

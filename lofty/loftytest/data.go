@@ -22,6 +22,14 @@ type Data struct {
 	// Quota is the caller's AI quota (/v2.0/sales-agents/quota); nil derives
 	// one from the working leads with a total of 100.
 	Quota map[string]any
+
+	// Settings is the caller's AI sales agent setup
+	// (/v2.0/sales-agent/settings, SalesAgentSettingResponse); nil answers
+	// 404. Its virtualNumber is where texts to the agent come from.
+	Settings map[string]any
+	// Members are the caller's team, by account email: who a lead can be
+	// assigned to (/v1.0/leads/{leadId}/assignment).
+	Members map[string]Assignee
 }
 
 // Lead is a seeded lead. Name and Email are the lead's name and first email;
@@ -372,7 +380,7 @@ func Demo() *Data {
 			Stage: "New Lead", StageID: 1, Source: "Google", Score: 15, CreateTime: "2026-02-25T07:00:00Z",
 			LeadTypes: []int32{2}}),
 	}
-	d := &Data{Leads: map[int64]*Lead{}, CurrentSalesAgent: john}
+	d := &Data{Leads: map[int64]*Lead{}, CurrentSalesAgent: john, Settings: demoSettings(), Members: demoMembers()}
 	for _, l := range leads {
 		d.Leads[l.ID] = l
 	}

@@ -44,6 +44,9 @@ type Fake struct {
 	faults faultState // scripted answers (faults.go)
 	oauth  oauthState // vendor OAuth (oauth.go)
 	live   liveState  // behaving as the live API was recorded (live.go)
+	views  viewState  // each credential's writes (actions.go)
+
+	mux *http.ServeMux // the Lofty endpoints, after the credential check
 }
 
 // New returns a fake serving data. A nil data serves Demo().
@@ -51,7 +54,21 @@ func New(data *Data) *Fake {
 	if data == nil {
 		data = Demo()
 	}
-	return &Fake{data: data}
+	f := &Fake{data: data}
+	f.mux = f.routes()
+	return f
+}
+
+// routes returns the Lofty endpoints the fake serves, as method patterns.
+// A known path asked with another method is answered 405, an unknown path
+// 404.
+func (f *Fake) routes() *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /v2.0/sales-agents/by-lead", f.salesAgentByLead)
+	mux.HandleFunc("GET /v1.0/me", f.ServeMe)
+	f.leadRoutes(mux)
+	f.actionRoutes(mux)
+	return mux
 }
 
 // Start serves f on a loopback port until the test ends; it returns the base URL.
@@ -124,58 +141,14 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if f.serveLive(w, r) {
 		return
 	}
-	if r.Method != http.MethodGet {
-		writeText(w, http.StatusMethodNotAllowed, "Method Not Allowed")
+	if h, pattern := f.mux.Handler(r); pattern == "" {
+		h.ServeHTTP(w, r) // 404, or 405 for a known path, before the credential check
 		return
 	}
 	if !f.authorized(w, r) {
 		return
 	}
-	for _, rt := range routes {
-		if params, ok := rt.match(r.URL.Path); ok {
-			rt.serve(f, w, r, params)
-			return
-		}
-	}
-	writeText(w, http.StatusNotFound, "Not Found")
-}
-
-// route is one Lofty endpoint the fake serves. pattern segments written
-// {name} match one path segment, passed to serve by name.
-type route struct {
-	pattern string
-	serve   func(f *Fake, w http.ResponseWriter, r *http.Request, params map[string]string)
-}
-
-// routes lists the endpoints served; files of this package add theirs in init.
-var routes = []route{
-	{"/v2.0/sales-agents/by-lead", func(f *Fake, w http.ResponseWriter, r *http.Request, _ map[string]string) {
-		f.salesAgentByLead(w, r)
-	}},
-}
-
-func (rt route) match(path string) (map[string]string, bool) {
-	want, got := strings.Split(rt.pattern, "/"), strings.Split(path, "/")
-	if len(want) != len(got) {
-		return nil, false
-	}
-	var params map[string]string
-	for i := range want {
-		if strings.HasPrefix(want[i], "{") && strings.HasSuffix(want[i], "}") {
-			if got[i] == "" {
-				return nil, false
-			}
-			if params == nil {
-				params = map[string]string{}
-			}
-			params[want[i][1:len(want[i])-1]] = got[i]
-			continue
-		}
-		if want[i] != got[i] {
-			return nil, false
-		}
-	}
-	return params, true
+	f.mux.ServeHTTP(w, r)
 }
 
 // authorized checks the Authorization header as Lofty does: "token <key>"
@@ -217,7 +190,7 @@ func (f *Fake) salesAgentByLead(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	lead, found := f.data.Leads[id]
+	lead, found := f.dataFor(r).Leads[id]
 	switch {
 	case !found || lead.SalesAgent == nil:
 		writeText(w, http.StatusNotFound, "Sales Agent not found for the lead.")
@@ -228,7 +201,8 @@ func (f *Fake) salesAgentByLead(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// Data returns the fake's data, for handlers.
+// Data returns the fake's seeded data, as every credential sees it before
+// its first write (see DataFor).
 func (f *Fake) Data() *Data { return f.data }
 
 // leadIDParam parses a required int64 query parameter the way Lofty's

@@ -9,35 +9,19 @@ import (
 	"unicode"
 )
 
-// The fake's lead-lookup and Sales Agents V2 endpoints, as Lofty's OpenAPI
-// document describes them.
-func init() {
-	routes = append(routes,
-		route{"/v1.0/leads", func(f *Fake, w http.ResponseWriter, r *http.Request, _ map[string]string) {
-			f.listLeads(w, r)
-		}},
-		route{"/v1.0/leads/{leadId}", func(f *Fake, w http.ResponseWriter, r *http.Request, p map[string]string) {
-			f.getLead(w, r, p["leadId"])
-		}},
-		route{"/v2.0/sales-agents/current", func(f *Fake, w http.ResponseWriter, _ *http.Request, _ map[string]string) {
-			f.currentSalesAgent(w)
-		}},
-		route{"/v2.0/sales-agents/quota", func(f *Fake, w http.ResponseWriter, _ *http.Request, _ map[string]string) {
-			f.salesAgentQuota(w)
-		}},
-		route{"/v2.0/sales-agents/working-lead/{leadId}", func(f *Fake, w http.ResponseWriter, _ *http.Request, p map[string]string) {
-			f.checkWorkingLead(w, p["leadId"])
-		}},
-		route{"/v2.0/working-leads", func(f *Fake, w http.ResponseWriter, r *http.Request, _ map[string]string) {
-			f.workingLeads(w, r)
-		}},
-		route{"/v2.0/sales-agent/lead/mute-status", func(f *Fake, w http.ResponseWriter, r *http.Request, _ map[string]string) {
-			f.muteStatus(w, r)
-		}},
-		route{"/v2.0/plan-tasks/lead/{leadId}", func(f *Fake, w http.ResponseWriter, _ *http.Request, p map[string]string) {
-			f.planTasks(w, p["leadId"])
-		}},
-	)
+// leadRoutes adds the fake's lead-lookup and Sales Agents V2 endpoints, as
+// Lofty's OpenAPI document describes them.
+func (f *Fake) leadRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /v1.0/leads", f.listLeads)
+	mux.HandleFunc("GET /v1.0/leads/{leadId}", func(w http.ResponseWriter, r *http.Request) { f.getLead(w, r, r.PathValue("leadId")) })
+	mux.HandleFunc("GET /v2.0/sales-agents/current", func(w http.ResponseWriter, r *http.Request) { f.currentSalesAgent(w) })
+	mux.HandleFunc("GET /v2.0/sales-agents/quota", func(w http.ResponseWriter, r *http.Request) { f.salesAgentQuota(w, r) })
+	mux.HandleFunc("GET /v2.0/sales-agents/working-lead/{leadId}", func(w http.ResponseWriter, r *http.Request) {
+		f.checkWorkingLead(w, r, r.PathValue("leadId"))
+	})
+	mux.HandleFunc("GET /v2.0/working-leads", f.workingLeads)
+	mux.HandleFunc("GET /v2.0/sales-agent/lead/mute-status", f.muteStatus)
+	mux.HandleFunc("GET /v2.0/plan-tasks/lead/{leadId}", func(w http.ResponseWriter, r *http.Request) { f.planTasks(w, r, r.PathValue("leadId")) })
 }
 
 // DefaultLeadsLimit is the page size of /v1.0/leads without a limit.
@@ -45,9 +29,9 @@ const DefaultLeadsLimit = 10
 
 // visibleLeads returns the leads the caller may see, newest first (Lofty's
 // default order), ties broken by descending lead ID.
-func (f *Fake) visibleLeads() []*Lead {
+func (f *Fake) visibleLeads(r *http.Request) []*Lead {
 	var out []*Lead
-	for _, l := range f.data.Leads {
+	for _, l := range f.dataFor(r).Leads {
 		if !l.Forbidden {
 			out = append(out, l)
 		}
@@ -188,7 +172,7 @@ func (f *Fake) listLeads(w http.ResponseWriter, r *http.Request) {
 		filters[name] = query.Get(name)
 	}
 	var hits []*Lead
-	for _, l := range f.visibleLeads() {
+	for _, l := range f.visibleLeads(r) {
 		if l.matches(filters, assigned) {
 			hits = append(hits, l)
 		}
@@ -206,13 +190,13 @@ func (f *Fake) listLeads(w http.ResponseWriter, r *http.Request) {
 
 // getLead serves GET /v1.0/leads/{leadId}, the lead wrapped under "lead".
 // Lofty answers 404 LEAD_NOT_EXIST for a lead the caller cannot see.
-func (f *Fake) getLead(w http.ResponseWriter, _ *http.Request, raw string) {
+func (f *Fake) getLead(w http.ResponseWriter, r *http.Request, raw string) {
 	id, err := strconv.ParseInt(raw, 10, 64)
 	if err != nil || id < 1 {
 		writeText(w, http.StatusBadRequest, "INVALID_PARAMETER: leadId must be a positive integer")
 		return
 	}
-	l, ok := f.data.Leads[id]
+	l, ok := f.dataFor(r).Leads[id]
 	if !ok || l.Forbidden {
 		writeJSON(w, http.StatusNotFound, map[string]any{"code": 20006, "message": "LEAD_NOT_EXIST"})
 		return
@@ -228,14 +212,14 @@ func (f *Fake) currentSalesAgent(w http.ResponseWriter) {
 	writeJSON(w, http.StatusOK, f.data.CurrentSalesAgent)
 }
 
-func (f *Fake) salesAgentQuota(w http.ResponseWriter) {
+func (f *Fake) salesAgentQuota(w http.ResponseWriter, r *http.Request) {
 	if f.data.Quota != nil {
 		writeJSON(w, http.StatusOK, f.data.Quota)
 		return
 	}
 	const total = 100
 	used := 0
-	for _, l := range f.visibleLeads() {
+	for _, l := range f.visibleLeads(r) {
 		if l.AIStage != "" {
 			used++
 		}
@@ -253,13 +237,13 @@ func (f *Fake) salesAgentQuota(w http.ResponseWriter) {
 
 // accessibleLead finds the lead of a Sales Agents V2 call: 400 for a bad ID,
 // 403 for a lead the caller cannot access (or that does not exist).
-func (f *Fake) accessibleLead(w http.ResponseWriter, raw string, badID func(http.ResponseWriter)) (*Lead, bool) {
+func (f *Fake) accessibleLead(w http.ResponseWriter, r *http.Request, raw string, badID func(http.ResponseWriter)) (*Lead, bool) {
 	id, err := strconv.ParseInt(raw, 10, 64)
 	if err != nil {
 		badID(w)
 		return nil, false
 	}
-	l, ok := f.data.Leads[id]
+	l, ok := f.dataFor(r).Leads[id]
 	if !ok || l.Forbidden {
 		writeText(w, http.StatusForbidden, "Caller does not have access to this lead.")
 		return nil, false
@@ -273,8 +257,8 @@ func badLeadIDText(w http.ResponseWriter) {
 
 // checkWorkingLead answers a WorkingLeadV2 for a working lead and an empty
 // object otherwise.
-func (f *Fake) checkWorkingLead(w http.ResponseWriter, raw string) {
-	l, ok := f.accessibleLead(w, raw, badLeadIDText)
+func (f *Fake) checkWorkingLead(w http.ResponseWriter, r *http.Request, raw string) {
+	l, ok := f.accessibleLead(w, r, raw, badLeadIDText)
 	if !ok {
 		return
 	}
@@ -329,7 +313,7 @@ func (f *Fake) workingLeads(w http.ResponseWriter, r *http.Request) {
 		desc = b
 	}
 	var hits []*Lead
-	for _, l := range f.data.Leads {
+	for _, l := range f.dataFor(r).Leads {
 		if l.AIStage != "" && !l.Forbidden && (stage == "" || l.AIStage == stage) {
 			hits = append(hits, l)
 		}
@@ -359,15 +343,15 @@ func (f *Fake) muteStatus(w http.ResponseWriter, r *http.Request) {
 		writeText(w, http.StatusBadRequest, "Invalid lead ID parameter.")
 		return
 	}
-	l, ok := f.accessibleLead(w, v, badLeadIDText)
+	l, ok := f.accessibleLead(w, r, v, badLeadIDText)
 	if !ok {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"data": map[string]any{"mute": strconv.FormatBool(l.Muted)}})
 }
 
-func (f *Fake) planTasks(w http.ResponseWriter, raw string) {
-	l, ok := f.accessibleLead(w, raw, badLeadIDText)
+func (f *Fake) planTasks(w http.ResponseWriter, r *http.Request, raw string) {
+	l, ok := f.accessibleLead(w, r, raw, badLeadIDText)
 	if !ok {
 		return
 	}

@@ -209,7 +209,7 @@ func (f *Fake) listLeadsLive(w http.ResponseWriter, r *http.Request, l *Live) {
 		filters[name] = query.Get(name)
 	}
 	var hits []*Lead
-	for _, lead := range f.visibleLeads() {
+	for _, lead := range f.visibleLeads(r) {
 		if lead.matches(filters, assigned) {
 			hits = append(hits, lead)
 		}

@@ -304,9 +304,3 @@ func (f *Fake) ServeMe(w http.ResponseWriter, _ *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, me)
 }
-
-func init() {
-	routes = append(routes, route{"/v1.0/me", func(f *Fake, w http.ResponseWriter, r *http.Request, _ map[string]string) {
-		f.ServeMe(w, r)
-	}})
-}

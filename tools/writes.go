@@ -1,0 +1,221 @@
+package tools
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/lofty-mcp/lofty-mcp/lofty"
+)
+
+// Write describes what a write tool changes in Lofty. The adapter uses it for
+// the tool's annotations, the question put to the person, the audit line,
+// the result's summary and the sentence of a failed write.
+type Write[In, Out any] struct {
+	// Destructive: it replaces or removes what was there, or cannot be
+	// undone (destructiveHint).
+	Destructive bool
+	// Idempotent: calling it again with the same arguments changes nothing
+	// more (idempotentHint), so repeating it after a failure is safe.
+	Idempotent bool
+	// Act names the change as a verb phrase, for sentences such as "the
+	// person declined to <Act>": "mute the AI sales agent for this lead".
+	Act string
+	// Leads are the leads the write changes, for the audit line (nil: none).
+	Leads func(in In) []int64
+	// TextLength is the length in characters of the free text the write
+	// sends (a note, an SMS): the audit line logs the length, never the text.
+	TextLength func(in In) int
+	// Ask is the question put to the person: the action, the lead (by name
+	// when the server already knows it, see Leads) and its effect.
+	Ask func(in In, leads LeadNames) string
+	// Done says what happened, from Lofty's answer: the result's summary.
+	Done func(in In, out Out, leads LeadNames) string
+	// Check tells the model how to see whether a write whose outcome is
+	// unknown was made ("get_lead_mute_status shows it"); "" when no tool can.
+	Check string
+}
+
+// wellFormed reports what a write spec lacks.
+func (w *Write[In, Out]) wellFormed() error {
+	var zero Out
+	if _, ok := any(&zero).(hasOutcome); !ok {
+		return fmt.Errorf("its result type %T must embed tools.Outcome", zero)
+	}
+	switch {
+	case w.Act == "":
+		return errors.New("no Act")
+	case w.Ask == nil:
+		return errors.New("no Ask")
+	case w.Done == nil:
+		return errors.New("no Done")
+	}
+	return nil
+}
+
+// Outcome starts every write tool's result: whether the change was made,
+// and what happened in words. A declined write's result has only these.
+type Outcome struct {
+	Status  string `json:"status" jsonschema:"enum=done,enum=declined,description=done: Lofty made the change. declined: the person said no; nothing was sent"`
+	Summary string `json:"summary" jsonschema:"description=What happened"`
+}
+
+// Outcome statuses.
+const (
+	StatusDone     = "done"
+	StatusDeclined = "declined"
+)
+
+func (o *Outcome) outcome() *Outcome { return o }
+
+// hasOutcome is implemented by result types that embed Outcome.
+type hasOutcome interface{ outcome() *Outcome }
+
+// LeadNames names leads in sentences put to the person: "Jane Smith (lead
+// 563172647619608)" when the server already knows the lead's name (a get_lead
+// answer still in the credential's cache), else "lead 563172647619608".
+// Naming a lead never sends a request to Lofty. A name found once is kept for
+// the call, so that the summary after the write (which drops the cached
+// reads) names the lead as the question did.
+type LeadNames struct {
+	ctx  context.Context
+	c    *lofty.Client
+	seen map[int64]string
+}
+
+func newLeadNames(ctx context.Context, c *lofty.Client) LeadNames {
+	return LeadNames{ctx: ctx, c: c, seen: map[int64]string{}}
+}
+
+// One names lead id.
+func (n LeadNames) One(id int64) string {
+	if name, ok := n.seen[id]; ok {
+		return name
+	}
+	ref := "lead " + strconv.FormatInt(id, 10)
+	if n.c == nil {
+		return ref
+	}
+	name := ref
+	if l, err := n.c.Lead(lofty.CacheOnly(n.ctx), id); err == nil {
+		if full := strings.TrimSpace(l.FirstName + " " + l.LastName); full != "" {
+			name = full + " (" + ref + ")"
+		}
+	}
+	if n.seen != nil {
+		n.seen[id] = name
+	}
+	return name
+}
+
+// maxNamedLeads is how many leads List names before counting the rest.
+const maxNamedLeads = 5
+
+// List names up to five leads and counts the rest: "Jane Smith (lead 1),
+// lead 2 and 3 more leads".
+func (n LeadNames) List(ids []int64) string {
+	var parts []string
+	for i, id := range ids {
+		if i == maxNamedLeads {
+			more := len(ids) - maxNamedLeads
+			return strings.Join(parts, ", ") + fmt.Sprintf(" and %d more lead%s", more, plural(more, "", "s"))
+		}
+		parts = append(parts, n.One(id))
+	}
+	switch len(parts) {
+	case 0:
+		return "no leads"
+	case 1:
+		return parts[0]
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
+}
+
+// Applied is what is known of whether a failed write was made.
+type Applied int
+
+const (
+	// AppliedNo: Lofty refused it (a 4xx answer) or never received it.
+	AppliedNo Applied = iota
+	// AppliedUnknown: it may have been made (no answer, a 5xx, a cut connection).
+	AppliedUnknown
+	// AppliedProbably: Lofty accepted it (2xx) but its answer could not be read.
+	AppliedProbably
+)
+
+func (a Applied) String() string {
+	return [...]string{"no", "unknown", "probably"}[a]
+}
+
+// WriteApplied says, from a failed write's error, whether it was made.
+func WriteApplied(err error) Applied {
+	le, ok := lofty.AsError(err)
+	switch {
+	case !ok:
+		return AppliedUnknown
+	case le.NotSent || le.Kind == lofty.KindNoCredentials:
+		return AppliedNo
+	case le.Status >= 400 && le.Status <= 499:
+		return AppliedNo
+	case le.Status >= 200 && le.Status <= 299:
+		return AppliedProbably
+	}
+	return AppliedUnknown
+}
+
+// WriteErrorText is the sentence of a failed write: what happened (as
+// ErrorText says it for a read, when Lofty refused or never got the write),
+// and always whether the change may have been made, so that a model does
+// not repeat a write that went through. act names the change ("add this
+// note"); check says how to see whether it was made; idempotent writes may
+// simply be repeated.
+func WriteErrorText(err error, subject, notFound, act, check string, idempotent bool) string {
+	switch WriteApplied(err) {
+	case AppliedNo:
+		return ErrorText(err, subject, notFound) + " Nothing was changed in Lofty."
+	case AppliedProbably:
+		s := "Lofty accepted the request to " + act + ", but its answer could not be read: the change was probably made."
+		if le, ok := lofty.AsError(err); ok {
+			if d := detail(le); d != "" {
+				s += " (" + d + ")"
+			}
+		}
+		return s + " " + afterUnknown(check, idempotent)
+	}
+	s := "Lofty did not confirm that it did " + act + ": "
+	le, ok := lofty.AsError(err)
+	switch {
+	case !ok:
+		s += err.Error() + "."
+	case lofty.IsCancelled(le):
+		s += "the call was cancelled after the request was sent."
+	case le.Status != 0:
+		s += "it answered with an error."
+	default:
+		s += "no complete answer arrived."
+	}
+	if ok {
+		if d := detail(le); d != "" {
+			s += " (" + d + ")"
+		}
+	}
+	return s + " The change may or may not have been made. " + afterUnknown(check, idempotent)
+}
+
+// afterUnknown is the advice after a write whose outcome is unknown.
+func afterUnknown(check string, idempotent bool) string {
+	if idempotent {
+		s := "Repeating it is safe: it changes nothing more if it was made."
+		if check != "" {
+			s += " " + check
+		}
+		return s
+	}
+	s := "Do not simply repeat it: that could make the change twice."
+	if check != "" {
+		return s + " " + check + " before trying again."
+	}
+	return s + " Ask the person to check in Lofty before trying again."
+}
