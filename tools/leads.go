@@ -338,7 +338,6 @@ func findLeadsNote(unfiltered, offsetIgnored bool, scanned, pages, found int, mo
 	return strings.Join(parts, " ")
 }
 
-
 // GetLeadInput is what the model sends to get_lead.
 type GetLeadInput struct {
 	LeadID int64 `json:"leadId" jsonschema:"minimum=1,description=Lead ID"`
