@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -275,18 +276,62 @@ func (s *session) wait(within time.Duration) (code int, sig syscall.Signal) {
 	return ws.ExitStatus(), 0
 }
 
-// child is the one process the launcher started; it must be the installed binary.
-func (s *session) child(bin string) int {
+var (
+	modeOnce sync.Once
+	execMode bool
+	modeErr  error
+)
+
+// launcherExecs says which way the launcher runs the binary under the node
+// on PATH: true when that node has process.execve (the launcher becomes the
+// binary), false when it runs the binary as its child. When
+// LOFTY_NPM_LAUNCHER_MODE is set (exec or spawn; scripts/check-ship npm runs
+// the tests once with each), the mode must be that one.
+func launcherExecs(t *testing.T) bool {
+	t.Helper()
+	modeOnce.Do(func() {
+		out, err := exec.Command("node", "-p", `typeof process.execve === "function"`).Output()
+		if err != nil {
+			modeErr = fmt.Errorf("node -p: %v", err)
+			return
+		}
+		execMode = strings.TrimSpace(string(out)) == "true"
+		mode := map[bool]string{true: "exec", false: "spawn"}[execMode]
+		if want := os.Getenv("LOFTY_NPM_LAUNCHER_MODE"); want != "" && want != mode {
+			modeErr = fmt.Errorf("LOFTY_NPM_LAUNCHER_MODE=%s, but the node on PATH (%s) makes the launcher %s", want, nodeVersion(), mode)
+		}
+	})
+	if modeErr != nil {
+		t.Fatal(modeErr)
+	}
+	return execMode
+}
+
+func nodeVersion() string {
+	out, _ := exec.Command("node", "--version").Output()
+	return strings.TrimSpace(string(out))
+}
+
+// binaryPID is the process running the installed binary: the launcher's own
+// (exec mode) or its one child (spawn mode), checked through /proc.
+func (s *session) binaryPID(bin string) int {
 	s.t.Helper()
+	want, err := filepath.EvalSymlinks(bin)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	pid := s.cmd.Process.Pid
+	execs := launcherExecs(s.t)
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
-		kids := childPIDs(s.cmd.Process.Pid)
-		if len(kids) == 1 {
+		kids := childPIDs(pid)
+		exe, _ := os.Readlink(fmt.Sprintf("/proc/%d/exe", pid))
+		switch {
+		case execs && exe == want && len(kids) == 0:
+			return pid
+		case execs:
+		case len(kids) == 1:
 			exe, err := os.Readlink(fmt.Sprintf("/proc/%d/exe", kids[0]))
-			if err != nil {
-				s.t.Fatal(err)
-			}
-			want, err := filepath.EvalSymlinks(bin)
 			if err != nil {
 				s.t.Fatal(err)
 			}
@@ -294,13 +339,14 @@ func (s *session) child(bin string) int {
 				s.t.Fatalf("the launcher's child runs %s, want %s", exe, want)
 			}
 			return kids[0]
-		}
-		if len(kids) > 1 {
+		case len(kids) > 1:
 			s.t.Fatalf("the launcher has %d children %v, want 1", len(kids), kids)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	s.t.Fatalf("the launcher started no process within 10s\nstderr:\n%s", s.stderr.String())
+	exe, _ := os.Readlink(fmt.Sprintf("/proc/%d/exe", pid))
+	s.t.Fatalf("node %s, exec mode %v: after 10s the launcher (pid %d) runs %s with children %v; want it to run %s (exec mode) or have it as its one child\nstderr:\n%s",
+		nodeVersion(), execs, pid, exe, childPIDs(pid), want, s.stderr.String())
 	return 0
 }
 
@@ -371,12 +417,13 @@ func TestStdioSessionThroughLauncher(t *testing.T) {
 // SIGTERM sent to the launcher reaches the binary: with its stdin still
 // open, the binary ends (it stops only on EOF or a signal), handles the
 // signal as it does when run directly (exit 0), and the launcher reports that
-// exit 0 rather than dying of the SIGTERM itself.
+// exit 0 rather than dying of the SIGTERM itself. (In exec mode the launcher's
+// process is the binary's; in spawn mode the binary is its child.)
 func TestSIGTERMReachesBinary(t *testing.T) {
 	in := hostInstall(t)
 	s := startSession(t, in.Launcher(), in.Dir, cleanEnv(in.Env), "--demo", "--log-level", "debug")
 	s.initialize() // the binary is up, with its signal handlers installed
-	child := s.child(in.Binary(host(t)))
+	child := s.binaryPID(in.Binary(host(t)))
 	if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
@@ -393,9 +440,9 @@ func TestSIGTERMReachesBinary(t *testing.T) {
 }
 
 // When lofty-mcp dies of a signal, the launcher dies of the same signal:
-// SIGHUP sent to the launcher is forwarded and kills the binary (lofty-mcp
-// does not catch it), and SIGKILL sent to the binary alone ends the launcher
-// with SIGKILL too.
+// SIGHUP sent to the launcher reaches the binary and kills it (lofty-mcp does
+// not catch it), and SIGKILL sent to the binary ends the launcher with SIGKILL
+// too. (In spawn mode the launcher forwards the first and re-raises both.)
 func TestSignalDeathPassesThrough(t *testing.T) {
 	in := hostInstall(t)
 	for _, tc := range []struct {
@@ -408,7 +455,7 @@ func TestSignalDeathPassesThrough(t *testing.T) {
 		t.Run(tc.sig.String(), func(t *testing.T) {
 			s := startSession(t, in.Launcher(), in.Dir, cleanEnv(in.Env), "--demo")
 			s.initialize()
-			child := s.child(in.Binary(host(t)))
+			child := s.binaryPID(in.Binary(host(t)))
 			target := s.cmd.Process.Pid
 			if tc.toBinary {
 				target = child
@@ -515,7 +562,8 @@ func TestUnsupportedPlatform(t *testing.T) {
 
 // `npx -y lofty-mcp` in a project that has lofty-mcp installed runs the
 // installed launcher without asking any registry (the registry npm is
-// pointed at is a tripwire, and npm is not told to stay offline).
+// pointed at is a tripwire, and npm is not told to stay offline), and a
+// stdio session through npx has JSON-RPC only on stdout.
 func TestNpxUsesLocalInstall(t *testing.T) {
 	in := hostInstall(t)
 	var env []string
@@ -528,6 +576,19 @@ func TestNpxUsesLocalInstall(t *testing.T) {
 	r := run(t, in.Dir, env, "npx", "-y", "lofty-mcp", "--version")
 	if r.code != 0 || r.stdout != "lofty-mcp "+version+"\n" {
 		t.Fatalf("npx -y lofty-mcp --version: exit %d stdout %q stderr %q", r.code, r.stdout, r.stderr)
+	}
+
+	// A stdio session through npx: npm adds nothing to stdout.
+	s := startSession(t, "npx", in.Dir, env, "-y", "lofty-mcp", "--demo")
+	s.initialize()
+	s.send(`{"jsonrpc":"2.0","id":2,"method":"tools/list"}`)
+	s.response(2)
+	s.stdin.Close()
+	for line := range s.lines {
+		jsonRPC(t, line)
+	}
+	if code, sig := s.wait(15 * time.Second); code != 0 || sig != 0 {
+		t.Fatalf("npx -y lofty-mcp --demo after stdin closed: exit %d signal %v\nstderr:\n%s", code, sig, s.stderr.String())
 	}
 	if hits := in.Tripwire.Hits()[before:]; len(hits) > 0 {
 		t.Errorf("npx reached the registry: %v", hits)

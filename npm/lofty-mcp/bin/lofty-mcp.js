@@ -6,11 +6,14 @@
 // - arguments and environment are passed as they are; stdin, stdout and stderr
 //   are inherited (the same file descriptors, nothing copied), so stdout carries
 //   lofty-mcp's JSON-RPC only: this launcher never writes to stdout;
-// - SIGINT, SIGTERM, SIGHUP, SIGQUIT and SIGUSR2 sent to the launcher are sent on
-//   to lofty-mcp (on Windows the console delivers Ctrl+C to both; the launcher
-//   stays alive to report how lofty-mcp ended);
-// - the launcher exits with lofty-mcp's exit code, or, when lofty-mcp was killed
-//   by a signal, kills itself with the same signal;
+// - where Node.js has process.execve (22.15+, 23.11+; not on Windows) the
+//   launcher becomes lofty-mcp: same process, so signals and the exit status are
+//   lofty-mcp's own and no Node.js process stays in memory;
+// - otherwise it runs lofty-mcp as a child: SIGINT, SIGTERM, SIGHUP, SIGQUIT and
+//   SIGUSR2 sent to the launcher are sent on to lofty-mcp (on Windows the
+//   console delivers Ctrl+C to both; the launcher stays alive to report how
+//   lofty-mcp ended), and the launcher exits with lofty-mcp's exit code or, when
+//   lofty-mcp was killed by a signal, kills itself with the same signal;
 // - it downloads nothing, at install or at run time; the packages have no
 //   install scripts.
 //
@@ -28,8 +31,18 @@ const platform = `${process.platform}-${process.arch}`;
 const platformPackage = `@lofty-mcp/${platform}`;
 const exe = process.platform === "win32" ? "lofty-mcp.exe" : "lofty-mcp";
 
+// Written synchronously: process.stderr may be asynchronous (pipes on macOS),
+// and the launcher exits or becomes lofty-mcp right after.
+function say(text) {
+  try {
+    fs.writeSync(2, text);
+  } catch {
+    // stderr is closed: nothing to tell.
+  }
+}
+
 function fail(code, lines) {
-  process.stderr.write(lines.map((l) => `lofty-mcp (npm launcher): ${l}\n`).join(""));
+  say(lines.map((l) => `lofty-mcp (npm launcher): ${l}\n`).join(""));
   process.exit(code);
 }
 
@@ -63,7 +76,7 @@ function findBinary() {
   const dir = path.dirname(manifest);
   const version = require(manifest).version;
   if (version !== self.version) {
-    process.stderr.write(
+    say(
       `lofty-mcp (npm launcher): warning: ${platformPackage} is version ${version}, ` +
         `lofty-mcp is ${self.version}; running ${dir}/bin/${exe} anyway ` +
         `(reinstall lofty-mcp to get matching versions)\n`,
@@ -77,7 +90,25 @@ function findBinary() {
 }
 
 const bin = findBinary();
-const child = spawn(bin, process.argv.slice(2), { stdio: "inherit", windowsHide: true });
+const args = process.argv.slice(2);
+
+if (process.platform !== "win32") {
+  try {
+    fs.accessSync(bin, fs.constants.X_OK);
+  } catch (err) {
+    fail(err.code === "ENOENT" ? 127 : 126, [`cannot start ${bin}: ${err.message}`]);
+  }
+  // Node.js 22.15+ and 23.11+: become lofty-mcp (execve), keeping the process
+  // id, the file descriptors and the environment. Nothing of Node stays
+  // resident, and signals and the exit status are lofty-mcp's own. (A failed
+  // execve aborts Node, hence the check above.)
+  if (typeof process.execve === "function") {
+    process.execve(bin, [bin, ...args], process.env);
+  }
+}
+
+// Otherwise: run lofty-mcp as a child process and stand in for it.
+const child = spawn(bin, args, { stdio: "inherit", windowsHide: true });
 
 // Signals: forwarded as they are. Windows has no signals to forward: Ctrl+C and
 // Ctrl+Break reach every process on the console, lofty-mcp too; the launcher only
