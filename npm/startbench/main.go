@@ -10,8 +10,10 @@
 //	npx        npx -y lofty-mcp, in the project (npx finds the local install)
 //
 // for two things: `--version` from spawn to exit, and `--demo` (stdio) from
-// spawn to the initialize response. It prints medians (and min/max) as a
-// Markdown table. Every process is fresh; the files are in the page cache
+// spawn to the initialize response, when it also reads the resident memory
+// (VmRSS) of the process tree that serves the session. It prints medians (and
+// min/max) as a Markdown table. Which node is on PATH matters: with
+// process.execve (Node 22.15+) the launcher becomes the binary. Every process is fresh; the files are in the page cache
 // after the first run (nothing drops caches), as on a computer that has
 // started the server before.
 //
@@ -96,7 +98,7 @@ func run(dist string, n int) error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("lofty-mcp %s, %s, %s\n\n", launcher.Manifest.Version, host.Package(), nodeVersion())
+	fmt.Printf("lofty-mcp %s, %s, %s, load average %s\n\n", launcher.Manifest.Version, host.Package(), nodeVersion(), loadAverage())
 	fmt.Println("| package | download (.tgz) | installed (files) |")
 	fmt.Println("|---|---|---|")
 	fmt.Printf("| lofty-mcp (launcher) | %s | %s (%d) |\n", size(int64(len(launcher.Data))), size(launcherBytes), launcherFiles)
@@ -117,6 +119,7 @@ func run(dist string, n int) error {
 	}
 	version := map[string][]time.Duration{}
 	initialize := map[string][]time.Duration{}
+	rss := map[string][]memory{}
 	for i := 0; i < n; i++ {
 		for _, w := range ways {
 			d, err := timeVersion(in.Dir, env, w.cmd)
@@ -124,11 +127,13 @@ func run(dist string, n int) error {
 				return fmt.Errorf("%s --version: %w", w.name, err)
 			}
 			version[w.name] = append(version[w.name], d)
-			d, err = timeInitialize(in.Dir, env, w.cmd)
+			var r memory
+			d, err = timeInitialize(in.Dir, env, w.cmd, &r)
 			if err != nil {
 				return fmt.Errorf("%s --demo initialize: %w", w.name, err)
 			}
 			initialize[w.name] = append(initialize[w.name], d)
+			rss[w.name] = append(rss[w.name], r)
 		}
 	}
 	if hits := in.Tripwire.Hits(); len(hits) > 0 {
@@ -136,16 +141,75 @@ func run(dist string, n int) error {
 	}
 
 	fmt.Printf("Start-up, median of %d fresh processes each (min–max):\n\n", n)
-	fmt.Println("| way | `--version`, spawn → exit | added | `--demo`, spawn → initialize response | added |")
-	fmt.Println("|---|---|---|---|---|")
+	fmt.Println("| way | `--version`, spawn → exit | added | `--demo`, spawn → initialize response | added | resident memory after initialize (processes) |")
+	fmt.Println("|---|---|---|---|---|---|")
 	baseV, baseI := median(version["binary"]), median(initialize["binary"])
 	for _, w := range ways {
 		v, i := median(version[w.name]), median(initialize[w.name])
-		fmt.Printf("| %s | %s (%s) | %s | %s (%s) | %s |\n", w.name,
+		fmt.Printf("| %s | %s (%s) | %s | %s (%s) | %s | %s |\n", w.name,
 			ms(v), spread(version[w.name]), added(v, baseV, w.name),
-			ms(i), spread(initialize[w.name]), added(i, baseI, w.name))
+			ms(i), spread(initialize[w.name]), added(i, baseI, w.name), rssText(rss[w.name]))
 	}
+	if !launcherExecs() {
+		return nil
+	}
+	fmt.Println("\n(this node has process.execve: the launcher becomes the binary)")
 	return nil
+}
+
+// launcherExecs says whether the node on PATH has process.execve.
+func launcherExecs() bool {
+	out, err := exec.Command("node", "-p", `typeof process.execve === "function"`).Output()
+	return err == nil && strings.TrimSpace(string(out)) == "true"
+}
+
+// memory is the resident memory of a process tree.
+type memory struct {
+	bytes int64 // VmRSS, summed
+	procs int   // how many processes; 0 where /proc is not there
+}
+
+// treeRSS is the resident memory (VmRSS) of pid and all its descendants.
+func treeRSS(pid int) memory {
+	var m memory
+	var walk func(int)
+	walk = func(p int) {
+		status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", p))
+		if err != nil {
+			return
+		}
+		m.procs++
+		for _, line := range strings.Split(string(status), "\n") {
+			if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+				var kb int64
+				fmt.Sscanf(strings.TrimSpace(v), "%d", &kb)
+				m.bytes += kb << 10
+			}
+		}
+		tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/children", p))
+		for _, f := range tasks {
+			data, _ := os.ReadFile(f)
+			for _, field := range strings.Fields(string(data)) {
+				var c int
+				if _, err := fmt.Sscanf(field, "%d", &c); err == nil {
+					walk(c)
+				}
+			}
+		}
+	}
+	walk(pid)
+	return m
+}
+
+// rssText is the median resident memory and the number of processes.
+func rssText(ms []memory) string {
+	if len(ms) == 0 || ms[0].procs == 0 {
+		return "n/a"
+	}
+	s := slices.Clone(ms)
+	slices.SortFunc(s, func(a, b memory) int { return int(a.bytes - b.bytes) })
+	m := s[len(s)/2]
+	return fmt.Sprintf("%.1f MiB (%d)", float64(m.bytes)/(1<<20), m.procs)
 }
 
 func timeVersion(dir string, env, argv []string) (time.Duration, error) {
@@ -163,7 +227,7 @@ func timeVersion(dir string, env, argv []string) (time.Duration, error) {
 	return d, nil
 }
 
-func timeInitialize(dir string, env, argv []string) (time.Duration, error) {
+func timeInitialize(dir string, env, argv []string, rss *memory) (time.Duration, error) {
 	cmd := exec.Command(argv[0], append(argv[1:], "--demo", "--log-level", "error")...)
 	cmd.Dir, cmd.Env = dir, env
 	stdin, err := cmd.StdinPipe()
@@ -186,6 +250,9 @@ func timeInitialize(dir string, env, argv []string) (time.Duration, error) {
 	}
 	line, err := bufio.NewReader(stdout).ReadString('\n')
 	d := time.Since(start)
+	if rss != nil {
+		*rss = treeRSS(cmd.Process.Pid)
+	}
 	stdin.Close()
 	if werr := cmd.Wait(); err == nil && werr != nil {
 		err = werr
@@ -235,4 +302,13 @@ func nodeVersion() string {
 	}
 	npmOut, _ := exec.Command("npm", "--version").Output()
 	return "Node " + strings.TrimSpace(string(out)) + ", npm " + strings.TrimSpace(string(npmOut))
+}
+
+// loadAverage is the 1-minute load average (Linux), for the record.
+func loadAverage() string {
+	data, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "n/a"
+	}
+	return strings.Fields(string(data))[0]
 }
