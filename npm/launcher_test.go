@@ -597,9 +597,10 @@ func TestNpxUsesLocalInstall(t *testing.T) {
 
 // The way users get it: `npx -y lofty-mcp` in an empty directory, from a
 // registry (here one on loopback serving the packed tarballs). npm downloads
-// the launcher and only this computer's platform package, runs no script,
-// and the command works; afterwards it runs again with the registry gone
-// (npm offline), from npx's cache.
+// the launcher and only this computer's platform package (it reads the
+// other packages' metadata, and skips them for their os/cpu), and the command
+// works; afterwards it runs again with the registry gone (npm offline), from
+// npx's cache.
 func TestNpxFromRegistry(t *testing.T) {
 	var platforms int
 	for _, p := range npm.Platforms {
@@ -630,6 +631,7 @@ func TestNpxFromRegistry(t *testing.T) {
 	if r.code != 0 || r.stdout != "lofty-mcp "+version+"\n" {
 		t.Fatalf("npx -y lofty-mcp --version: exit %d stdout %q stderr %q\nregistry requests: %v", r.code, r.stdout, r.stderr, reg.Requests())
 	}
+	t.Logf("registry requests: %v", reg.Requests())
 	downloads := reg.Downloads()
 	slices.Sort(downloads)
 	want := []string{host(t).Package(), npm.LauncherName}
