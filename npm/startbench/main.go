@@ -9,7 +9,8 @@
 //	launcher   node_modules/.bin/lofty-mcp (node + bin/lofty-mcp.js + the binary)
 //	npx        npx -y lofty-mcp, in the project (npx finds the local install)
 //
-// for two things: `--version` from spawn to exit, and `--demo` (stdio) from
+// for two things: `--version` from spawn to exit (and its CPU time, which a
+// busy machine disturbs less than the wall time), and `--demo` (stdio) from
 // spawn to the initialize response, when it also reads the resident memory
 // (VmRSS) of the process tree that serves the session. It prints medians (and
 // min/max) as a Markdown table. Which node is on PATH matters: with
@@ -117,16 +118,25 @@ func run(dist string, n int) error {
 		{"launcher", []string{in.Launcher()}},
 		{"npx -y lofty-mcp", []string{"npx", "-y", "lofty-mcp"}},
 	}
+	// Reference: Node.js itself, starting and exiting with nothing to do.
+	var nodeAlone []time.Duration
 	version := map[string][]time.Duration{}
+	cpu := map[string][]time.Duration{}
 	initialize := map[string][]time.Duration{}
 	rss := map[string][]memory{}
 	for i := 0; i < n; i++ {
+		d, err := timeRun(in.Dir, env, "node", "-e", "")
+		if err != nil {
+			return fmt.Errorf("node -e '': %w", err)
+		}
+		nodeAlone = append(nodeAlone, d)
 		for _, w := range ways {
-			d, err := timeVersion(in.Dir, env, w.cmd)
+			d, c, err := timeVersion(in.Dir, env, w.cmd)
 			if err != nil {
 				return fmt.Errorf("%s --version: %w", w.name, err)
 			}
 			version[w.name] = append(version[w.name], d)
+			cpu[w.name] = append(cpu[w.name], c)
 			var r memory
 			d, err = timeInitialize(in.Dir, env, w.cmd, &r)
 			if err != nil {
@@ -141,20 +151,28 @@ func run(dist string, n int) error {
 	}
 
 	fmt.Printf("Start-up, median of %d fresh processes each (min–max):\n\n", n)
-	fmt.Println("| way | `--version`, spawn → exit | added | `--demo`, spawn → initialize response | added | resident memory after initialize (processes) |")
-	fmt.Println("|---|---|---|---|---|---|")
+	fmt.Println("| way | `--version`, spawn → exit | added | its CPU time (user+sys) | `--demo`, spawn → initialize response | added | resident memory after initialize (processes) |")
+	fmt.Println("|---|---|---|---|---|---|---|")
 	baseV, baseI := median(version["binary"]), median(initialize["binary"])
 	for _, w := range ways {
 		v, i := median(version[w.name]), median(initialize[w.name])
-		fmt.Printf("| %s | %s (%s) | %s | %s (%s) | %s | %s |\n", w.name,
-			ms(v), spread(version[w.name]), added(v, baseV, w.name),
+		fmt.Printf("| %s | %s (%s) | %s | %s | %s (%s) | %s | %s |\n", w.name,
+			ms(v), spread(version[w.name]), added(v, baseV, w.name), ms(median(cpu[w.name])),
 			ms(i), spread(initialize[w.name]), added(i, baseI, w.name), rssText(rss[w.name]))
 	}
-	if !launcherExecs() {
-		return nil
+	fmt.Printf("\nFor reference, `node -e ''` (Node.js starting and exiting): %s (%s).\n", ms(median(nodeAlone)), spread(nodeAlone))
+	if launcherExecs() {
+		fmt.Println("This node has process.execve: the launcher becomes the binary.")
 	}
-	fmt.Println("\n(this node has process.execve: the launcher becomes the binary)")
 	return nil
+}
+
+func timeRun(dir string, env []string, name string, args ...string) (time.Duration, error) {
+	cmd := exec.Command(name, args...)
+	cmd.Dir, cmd.Env = dir, env
+	start := time.Now()
+	err := cmd.Run()
+	return time.Since(start), err
 }
 
 // launcherExecs says whether the node on PATH has process.execve.
@@ -212,19 +230,21 @@ func rssText(ms []memory) string {
 	return fmt.Sprintf("%.1f MiB (%d)", float64(m.bytes)/(1<<20), m.procs)
 }
 
-func timeVersion(dir string, env, argv []string) (time.Duration, error) {
+// timeVersion runs `… --version`: the time from spawn to exit, and the CPU
+// time (user + system) of the process and every descendant it waited for.
+func timeVersion(dir string, env, argv []string) (wall, cpu time.Duration, err error) {
 	cmd := exec.Command(argv[0], append(argv[1:], "--version")...)
 	cmd.Dir, cmd.Env = dir, env
 	start := time.Now()
 	out, err := cmd.Output()
-	d := time.Since(start)
+	wall = time.Since(start)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	if !strings.HasPrefix(string(out), "lofty-mcp ") {
-		return 0, fmt.Errorf("printed %q", out)
+		return 0, 0, fmt.Errorf("printed %q", out)
 	}
-	return d, nil
+	return wall, cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime(), nil
 }
 
 func timeInitialize(dir string, env, argv []string, rss *memory) (time.Duration, error) {

@@ -108,11 +108,13 @@ if (process.platform !== "win32") {
 }
 
 // Otherwise: run lofty-mcp as a child process and stand in for it.
-const child = spawn(bin, args, { stdio: "inherit", windowsHide: true });
-
-// Signals: forwarded as they are. Windows has no signals to forward: Ctrl+C and
-// Ctrl+Break reach every process on the console, lofty-mcp too; the launcher only
-// has to survive them to pass on lofty-mcp's exit code.
+//
+// Signals: forwarded as they are (the listeners go in before the child
+// starts, so no signal finds the launcher unprepared). Windows has no signals
+// to forward: Ctrl+C and Ctrl+Break reach every process on the console,
+// lofty-mcp too; the launcher only has to survive them to pass on lofty-mcp's
+// exit code.
+let child;
 const forward = process.platform === "win32" ? [] : ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR2"];
 const listeners = new Map();
 for (const sig of forward) {
@@ -129,6 +131,8 @@ for (const sig of forward) {
 if (process.platform === "win32") {
   for (const sig of ["SIGINT", "SIGBREAK"]) process.on(sig, () => {});
 }
+
+child = spawn(bin, args, { stdio: "inherit", windowsHide: true });
 
 child.on("error", (err) => {
   fail(err.code === "ENOENT" ? 127 : 126, [`cannot start ${bin}: ${err.message}`]);
