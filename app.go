@@ -46,7 +46,7 @@ func newApp(cfg config, logger *slog.Logger) (*app, error) {
 		lcfg.Resilience.RateLimit = 0 // the built-in fake has no limit to respect
 	}
 	var rdb *redis.Client
-	if opts := cfg.service.redis; opts != nil {
+	if opts := cfg.service.redis; opts != nil && cfg.command == "http" {
 		// Short timeouts and no retries of its own: lofty falls back to the
 		// replica's own state when Redis does not answer at once.
 		o := *opts
@@ -92,7 +92,7 @@ func newApp(cfg config, logger *slog.Logger) (*app, error) {
 		cfg.actions.logStart(logger, selected)
 	}
 	a := &app{cfg: cfg, log: logger, lofty: client, server: srv, redis: rdb}
-	if cfg.service.metricsAddr != "" {
+	if cfg.service.metricsAddr != "" && cfg.command == "http" {
 		a.metrics = metrics.New(metrics.Sources{Version: buildVersion(), Lofty: client})
 		srv.Use(a.metrics.ToolMiddleware())
 	}

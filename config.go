@@ -81,8 +81,8 @@ Environment:
                          Set one of the two, not both.
   LOFTY_BASE_URL         Lofty API base URL (default https://api.lofty.com)
   LOFTY_TIMEOUT          timeout of one request attempt, a Go duration (default 15s)
-  LOFTY_MAX_RETRIES, LOFTY_RATE_LIMIT, LOFTY_MAX_CONCURRENCY, LOFTY_CACHE_TTL, LOFTY_CALL_TIMEOUT
-                         defaults for --max-retries, --rate-limit, --max-concurrency, --cache-ttl, --call-timeout
+  LOFTY_MAX_RETRIES, LOFTY_RATE_LIMIT, LOFTY_MAX_CONCURRENCY, LOFTY_CACHE_TTL, LOFTY_CALL_TIMEOUT, LOFTY_MAX_WAIT
+                         defaults for --max-retries, --rate-limit, --max-concurrency, --cache-ttl, --call-timeout, --max-wait
   LOFTY_TOOLSETS, LOFTY_TOOLS, LOFTY_READ_ONLY, LOFTY_CONFIRM_WRITES
                          defaults for --toolsets, --tools, --read-only, --confirm-writes
   LOFTY_FIND_SCAN_PAGES  default for --find-scan-pages

@@ -19,17 +19,17 @@ type serviceConfig struct {
 	redis       *redis.Options // parsed redisURL; nil without one
 }
 
-const usageServiceEnv = `  LOFTY_MCP_METRICS_ADDR     default for --metrics-addr
-  LOFTY_REDIS_URL            default for --redis-url (prefer the variable: a URL may hold a password)
+const usageServiceEnv = `  LOFTY_MCP_METRICS_ADDR     default for --metrics-addr (http)
+  LOFTY_REDIS_URL            default for --redis-url (http); preferred: a URL may hold a password
 `
 
 // addFlags registers the service flags, with environment defaults.
 func (s *serviceConfig) addFlags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&s.metricsAddr, "metrics-addr", envOr(getenv, "LOFTY_MCP_METRICS_ADDR", ""),
-		"serve Prometheus metrics at http://`HOST:PORT`/metrics, on a listener of their own (off when empty)")
+		"http: serve Prometheus metrics at http://`HOST:PORT`/metrics, on a listener of their own (off when empty)")
 	// The environment default is applied in validate, so --help never prints a password.
 	fs.StringVar(&s.redisURL, "redis-url", "",
-		"keep the rate limit, the cache and OAuth grants in Redis (or Valkey) at `URL` (redis://[user:password@]host:port/db or rediss://…), shared by every replica (env LOFTY_REDIS_URL)")
+		"http: keep the rate limit, the cache and OAuth grants in Redis (or Valkey) at `URL` (redis://[user:password@]host:port/db or rediss://…), shared by every replica (prefer LOFTY_REDIS_URL: flags show in ps)")
 }
 
 // validate checks the listen address and parses the Redis URL.

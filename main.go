@@ -82,7 +82,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return exitUsage
 	}
 	defer a.close()
-	if a.metrics != nil && (cfg.command == "" || cfg.command == "http") {
+	if a.metrics != nil {
 		stopMetrics, err := serveMetrics(ctx, a, cfg.service.metricsAddr)
 		if err != nil {
 			fmt.Fprintf(stderr, "lofty-mcp: %v\n", err)

@@ -89,6 +89,7 @@ type stdioServer struct {
 	Command string
 	Args    []string
 	Env     map[string]string
+	Dir     string // working directory; "" for this one
 }
 
 // httpServer is one client's HTTP entry.
@@ -507,6 +508,7 @@ func runStdio(t *testing.T, s stdioServer) {
 		transport.WithCommandFunc(func(ctx context.Context, command string, env, args []string) (*exec.Cmd, error) {
 			cmd := exec.CommandContext(ctx, command, args...)
 			cmd.Env = env
+			cmd.Dir = s.Dir
 			cmd.Stderr = stderr
 			return cmd, nil
 		}))
