@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/mark3labs/mcp-go/server"
@@ -14,6 +15,7 @@ import (
 	"github.com/lofty-mcp/lofty-mcp/lofty/loftytest"
 	"github.com/lofty-mcp/lofty-mcp/metrics"
 	"github.com/lofty-mcp/lofty-mcp/tools"
+	"github.com/lofty-mcp/lofty-mcp/transport"
 )
 
 // app is the built server: the Lofty client and the MCP server over it.
@@ -24,6 +26,8 @@ type app struct {
 	server  *server.MCPServer
 	redis   *redis.Client    // nil without --redis-url
 	metrics *metrics.Metrics // nil without --metrics-addr
+	// transport is the HTTP transport once `http` serves (metrics count its sessions).
+	transport atomic.Pointer[transport.Server]
 }
 
 // demoInstructions tell the model plainly that --demo data is not real.
@@ -93,7 +97,12 @@ func newApp(cfg config, logger *slog.Logger) (*app, error) {
 	}
 	a := &app{cfg: cfg, log: logger, lofty: client, server: srv, redis: rdb}
 	if cfg.service.metricsAddr != "" && cfg.command == "http" {
-		a.metrics = metrics.New(metrics.Sources{Version: buildVersion(), Lofty: client})
+		a.metrics = metrics.New(metrics.Sources{Version: buildVersion(), Lofty: client, Sessions: func() int {
+			if t := a.transport.Load(); t != nil {
+				return t.Sessions()
+			}
+			return 0
+		}})
 		srv.Use(a.metrics.ToolMiddleware())
 	}
 	return a, nil

@@ -14,11 +14,13 @@ import (
 func runHTTP(ctx context.Context, a *app, stderr io.Writer) int {
 	tc := a.cfg.http.transportConfig()
 	tc.Logger = a.log
+	tc.Ready = a.lofty.Ready // Redis, when --redis-url is set
 	srv, err := transport.New(a.server, tc)
 	if err != nil {
 		fmt.Fprintf(stderr, "lofty-mcp: %v\n", err)
 		return exitUsage
 	}
+	a.transport.Store(srv)
 	switch {
 	case a.cfg.demo:
 	case a.cfg.credential.IsZero() && !tc.RequireRequestCredentials:
