@@ -37,7 +37,7 @@ var (
 	quick   = flag.Bool("quick", false, "small counts, for CI")
 	binPath = flag.String("bin", "", "lofty-mcp binary to measure (default: build it)")
 	jsonOut = flag.String("json", "", "also write the figures as JSON to this file")
-	only    = flag.String("only", "", "run one part: cold, stdio, economy or http (default: all)")
+	only    = flag.String("only", "", "run one part: cold, stdio, economy, http or scaleout (default: all)")
 )
 
 // leadWithAgent is a seeded lead the calls ask for.
@@ -126,6 +126,14 @@ func run() error {
 	part := func(name string) bool { return *only == "" || *only == name }
 	if *only == "http" {
 		return measureHTTP(bin, env, upstream.URL, time.Duration(httpSecs)*time.Second)
+	}
+	scaleCalls := 100_000
+	if *quick {
+		scaleCalls = 2_000
+	}
+	scaleOut := func() error { return measureScaleOut(bin, env, fake.RequestCount, 64, scaleCalls) }
+	if *only == "scaleout" {
+		return scaleOut()
 	}
 
 	floorSeq, floorTput := measureFloor(upstream.URL, seqN, tputN)
@@ -228,7 +236,10 @@ func run() error {
 	report("upstream requests for 1,000 calls over 50 leads", float64(fake.RequestCount()-before), "requests", 0, "50")
 	p.close()
 
-	return measureHTTP(bin, env, upstream.URL, time.Duration(httpSecs)*time.Second)
+	if err := measureHTTP(bin, env, upstream.URL, time.Duration(httpSecs)*time.Second); err != nil {
+		return err
+	}
+	return scaleOut()
 }
 
 func ms(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e6 }
