@@ -71,6 +71,7 @@ func newApp(cfg config, logger *slog.Logger) (*app, error) {
 		lcfg.Credential = lofty.Credential{Kind: lofty.APIKey, Secret: "demo", Source: "demo mode"}
 		fake := loftytest.New(loftytest.Demo())
 		fake.NoRecord = true
+		fake.CodedErrors = true // errors look as the live API's do
 		lcfg.HTTPClient = fake.Client()
 		instructions = demoInstructions
 	}

@@ -23,3 +23,18 @@ func TestCLIUnknownToolListsTheTools(t *testing.T) {
 		t.Errorf("exit %d, stderr %q; want %d, naming --toolsets and only the served tools", code, stderr, exitUsage)
 	}
 }
+
+// The demo's errors carry Lofty's business codes, as the live API's do and
+// as the troubleshooting table shows them.
+func TestCLIDemoErrorsCarryLoftysCodes(t *testing.T) {
+	for _, tc := range []struct{ tool, args, want string }{
+		{"get_sales_agent_by_lead", `{"leadId": 563172647619609}`, "(HTTP 404, code 20007: RESOURCE_NOT_EXIST: Sales Agent not found for the lead.)"},
+		{"check_working_lead", `{"leadId": 563172647619610}`, "(HTTP 403, code 20017: PERMISSION_DENIED"},
+		{"get_lead", `{"leadId": 563172647619610}`, "(HTTP 404, code 20006: LEAD_NOT_EXIST)"},
+	} {
+		code, _, stderr := runCLI(t, stdioEnv(), "--demo", "call", tc.tool, tc.args)
+		if code != exitError || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%s %s: exit %d, %q; want %d and %q", tc.tool, tc.args, code, stderr, exitError, tc.want)
+		}
+	}
+}

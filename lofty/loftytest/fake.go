@@ -29,6 +29,13 @@ type Request struct {
 // Fake is an http.Handler that behaves like Lofty. The zero value is not
 // usable; call New.
 type Fake struct {
+	// CodedErrors answers the errors Lofty's document gives as plain text
+	// the way the live API answers errors: {"code": …, "message": …} with
+	// Lofty's business codes (400: 20012 INVALID_PARAMETER, 403: 20017
+	// PERMISSION_DENIED, 404: 20007 RESOURCE_NOT_EXIST), so --demo shows
+	// what a real error looks like. Set it before serving.
+	CodedErrors bool
+
 	// NoRecord turns request recording off (demo mode: a long-running
 	// server must not keep every request, nor a caller's credential).
 	NoRecord bool
@@ -145,10 +152,48 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.ServeHTTP(w, r) // 404, or 405 for a known path, before the credential check
 		return
 	}
+	if f.CodedErrors {
+		w = &codedErrors{ResponseWriter: w}
+	}
 	if !f.authorized(w, r) {
 		return
 	}
 	f.mux.ServeHTTP(w, r)
+}
+
+// businessCodes are Lofty's codes for the errors its document gives as text.
+var businessCodes = map[int]struct {
+	code int
+	name string
+}{
+	http.StatusBadRequest: {20012, "INVALID_PARAMETER"},
+	http.StatusForbidden:  {20017, "PERMISSION_DENIED"},
+	http.StatusNotFound:   {20007, "RESOURCE_NOT_EXIST"},
+}
+
+// codedErrors turns a plain-text error answer into Lofty's coded JSON form.
+type codedErrors struct {
+	http.ResponseWriter
+	status int
+}
+
+func (c *codedErrors) WriteHeader(status int) {
+	if _, ok := businessCodes[status]; ok && strings.HasPrefix(c.Header().Get("Content-Type"), "text/plain") {
+		c.status = status
+		return // written with the body
+	}
+	c.ResponseWriter.WriteHeader(status)
+}
+
+func (c *codedErrors) Write(p []byte) (int, error) {
+	if c.status == 0 {
+		return c.ResponseWriter.Write(p)
+	}
+	bc := businessCodes[c.status]
+	status := c.status
+	c.status = 0
+	writeJSON(c.ResponseWriter, status, map[string]any{"code": bc.code, "message": bc.name + ": " + string(p)})
+	return len(p), nil
 }
 
 // authorized checks the Authorization header as Lofty does: "token <key>"
