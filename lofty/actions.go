@@ -70,9 +70,21 @@ func (c *Client) SalesAgentSettings(ctx context.Context) (SalesAgentSettings, er
 	return out, err
 }
 
-// Message is Lofty's MessageResponse: the result message of a write.
+// Message is Lofty's MessageResponse: the result message of a write, and
+// the "success" flag Lofty documents on some (the mute's) answers.
 type Message struct {
 	Message string `json:"message,omitempty"`
+	Success *bool  `json:"success,omitempty"`
+}
+
+// done turns an answer that says the write did not succeed into a
+// KindNotDone error.
+func (m Message) done(method, path string) error {
+	if m.Success != nil && !*m.Success {
+		return &Error{Kind: KindNotDone, Method: method, Status: http.StatusOK, Path: path,
+			Message: strings.TrimSpace("Lofty answered success: false " + m.Message)}
+	}
+	return nil
 }
 
 // MuteSalesAgentForLead mutes the AI sales agent for lead leadID (PUT
@@ -80,9 +92,11 @@ type Message struct {
 // lead. Lofty offers no way to undo it.
 func (c *Client) MuteSalesAgentForLead(ctx context.Context, leadID int64) (Message, error) {
 	var out Message
-	err := c.send(ctx, request{method: http.MethodPut, template: MuteWorkingLeadTemplate,
-		path: fillLeadID(MuteWorkingLeadTemplate, leadID)}, &out)
-	return out, err
+	path := fillLeadID(MuteWorkingLeadTemplate, leadID)
+	if err := c.send(ctx, request{method: http.MethodPut, template: MuteWorkingLeadTemplate, path: path}, &out); err != nil {
+		return out, err
+	}
+	return out, out.done(http.MethodPut, path)
 }
 
 // BatchResult is what a batch write reports: the leads it succeeded and
@@ -201,8 +215,10 @@ func (c *Client) SendSMSToAgent(ctx context.Context, content string) (Message, e
 	body := struct {
 		Content string `json:"content"`
 	}{content}
-	err := c.send(ctx, request{method: http.MethodPost, template: SendSMSToAgentPath, path: SendSMSToAgentPath, body: body}, &out)
-	return out, err
+	if err := c.send(ctx, request{method: http.MethodPost, template: SendSMSToAgentPath, path: SendSMSToAgentPath, body: body}, &out); err != nil {
+		return out, err
+	}
+	return out, out.done(http.MethodPost, SendSMSToAgentPath)
 }
 
 // NoteID is Lofty's NoteIdResponse.

@@ -473,3 +473,19 @@ func TestEmptyWriteAnswer(t *testing.T) {
 		t.Errorf("empty 200 to a GET: %v, want bad_response", err)
 	}
 }
+
+// Lofty documents a "success" flag on the mute's answer: false is not done.
+func TestWriteAnsweredSuccessFalse(t *testing.T) {
+	_, base := scriptedFake(t, reply(200, "application/json", `{"message":"lead is not in the pool","success":false}`))
+	c := newClient(t, base, lofty.Config{Credential: apiKey})
+	_, err := c.MuteSalesAgentForLead(context.Background(), leadID)
+	le := mustLoftyError(t, err)
+	if le.Kind != lofty.KindNotDone || !strings.Contains(le.Message, "lead is not in the pool") {
+		t.Errorf("err = %v, want not_done with Lofty's message", err)
+	}
+	_, base = scriptedFake(t, reply(200, "application/json", `{"message":"ok","success":true}`))
+	c = newClient(t, base, lofty.Config{Credential: apiKey})
+	if _, err := c.MuteSalesAgentForLead(context.Background(), leadID); err != nil {
+		t.Errorf("success: true: %v", err)
+	}
+}

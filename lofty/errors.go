@@ -32,10 +32,13 @@ const (
 	KindUnavailable
 	// KindBadResponse: Lofty answered 2xx with a body we could not use.
 	KindBadResponse
+	// KindNotDone: Lofty answered 2xx but said the operation did not
+	// succeed (a write's "success": false): nothing was changed.
+	KindNotDone
 )
 
 var kindNames = [...]string{"unknown", "no_credentials", "bad_request", "unauthorized",
-	"forbidden", "not_found", "rate_limited", "unavailable", "bad_response"}
+	"forbidden", "not_found", "rate_limited", "unavailable", "bad_response", "not_done"}
 
 func (k Kind) String() string {
 	if int(k) < len(kindNames) {

@@ -66,6 +66,12 @@ func ErrorText(err error, subject, notFound string) string {
 		default:
 			s = "Lofty is unavailable right now. Try again in a minute."
 		}
+	case lofty.KindNotDone:
+		s = "Lofty answered that it did not do it"
+		if subject != "" {
+			s += " (" + subject + ")"
+		}
+		s += "."
 	case lofty.KindBadResponse:
 		s = "Lofty sent a response lofty-mcp could not read. Try again later; if it persists, report it."
 	default:

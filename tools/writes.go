@@ -155,7 +155,7 @@ func WriteApplied(err error) Applied {
 	switch {
 	case !ok:
 		return AppliedUnknown
-	case le.NotSent || le.Kind == lofty.KindNoCredentials:
+	case le.NotSent || le.Kind == lofty.KindNoCredentials || le.Kind == lofty.KindNotDone:
 		return AppliedNo
 	case le.Status >= 400 && le.Status <= 499:
 		return AppliedNo
