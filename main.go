@@ -18,6 +18,10 @@ import (
 	"os/signal"
 	"runtime/pprof"
 	"syscall"
+
+	// CA roots for containers and hosts without a system bundle (the image is
+	// FROM scratch); used only when the system has none.
+	_ "golang.org/x/crypto/x509roots/fallback"
 )
 
 func main() {
