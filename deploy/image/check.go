@@ -193,7 +193,7 @@ func checkImage(ctx context.Context, img v1.Image, p v1.Platform, want Want, r *
 	if bin == nil {
 		return
 	}
-	checkBinary(bin, p, name, r)
+	checkBinary(bin, p, name, BinaryPath, r)
 	if want.Run && p.OS == runtime.GOOS && p.Architecture == runtime.GOARCH {
 		runBinary(ctx, bin, c, name, c.Labels["org.opencontainers.image.version"], r)
 	}
@@ -348,24 +348,24 @@ func mb(n int64) string { return fmt.Sprintf("%.2f MB", float64(n)/1e6) }
 var elfMachine = map[string]elf.Machine{"amd64": elf.EM_X86_64, "arm64": elf.EM_AARCH64}
 
 // checkBinary checks the binary is for p, static, and built as a release is.
-func checkBinary(bin []byte, p v1.Platform, name string, r *Result) {
+func checkBinary(bin []byte, p v1.Platform, name, file string, r *Result) {
 	n := len(r.Problems)
 	f, err := elf.NewFile(bytes.NewReader(bin))
 	if err != nil {
-		r.fail("%s: %s is not an ELF binary: %v", name, BinaryPath, err)
+		r.fail("%s: %s is not an ELF binary: %v", name, file, err)
 		return
 	}
 	if want, ok := elfMachine[p.Architecture]; !ok || f.Machine != want {
-		r.fail("%s: %s is for %s", name, BinaryPath, f.Machine)
+		r.fail("%s: %s is for %s", name, file, f.Machine)
 	}
 	for _, prog := range f.Progs {
 		if prog.Type == elf.PT_INTERP {
-			r.fail("%s: %s is dynamically linked (it has an interpreter); the image has no libc", name, BinaryPath)
+			r.fail("%s: %s is dynamically linked (it has an interpreter); the image has no libc", name, file)
 		}
 	}
 	bi, err := buildinfo.Read(bytes.NewReader(bin))
 	if err != nil {
-		r.fail("%s: %s has no Go build info: %v", name, BinaryPath, err)
+		r.fail("%s: %s has no Go build info: %v", name, file, err)
 		return
 	}
 	settings := map[string]string{}
@@ -374,18 +374,18 @@ func checkBinary(bin []byte, p v1.Platform, name string, r *Result) {
 	}
 	for k, v := range map[string]string{"CGO_ENABLED": "0", "-trimpath": "true", "GOOS": "linux", "GOARCH": p.Architecture} {
 		if settings[k] != v {
-			r.fail("%s: %s was built with %s=%q, want %q", name, BinaryPath, k, settings[k], v)
+			r.fail("%s: %s was built with %s=%q, want %q", name, file, k, settings[k], v)
 		}
 	}
 	if bi.Path != "github.com/lofty-mcp/lofty-mcp" {
-		r.fail("%s: %s is %s, not lofty-mcp", name, BinaryPath, bi.Path)
+		r.fail("%s: %s is %s, not lofty-mcp", name, file, bi.Path)
 	}
 	const roots = "golang.org/x/crypto/x509roots/fallback"
 	if !slices.ContainsFunc(bi.Deps, func(m *debug.Module) bool { return m.Path == roots }) {
-		r.fail("%s: %s does not link %s: with no CA bundle in the image it could not verify Lofty's TLS certificate", name, BinaryPath, roots)
+		r.fail("%s: %s does not link %s: with no CA bundle in the image it could not verify Lofty's TLS certificate", name, file, roots)
 	}
 	if len(r.Problems) == n {
-		r.ok("%s: %s is a static %s ELF binary (CGO_ENABLED=0, -trimpath, %s, CA roots from %s)", name, BinaryPath, f.Machine, bi.GoVersion, roots)
+		r.ok("%s: %s is a static %s ELF binary (CGO_ENABLED=0, -trimpath, %s, CA roots from %s)", name, file, f.Machine, bi.GoVersion, roots)
 	}
 }
 

@@ -9,11 +9,13 @@ import (
 	"archive/tar"
 	"bytes"
 	"compress/gzip"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -163,6 +165,13 @@ func Image(b Binary, m Meta) (v1.Image, error) {
 	bin, err := os.ReadFile(b.Path)
 	if err != nil {
 		return nil, fmt.Errorf("read the binary: %w", err)
+	}
+	// What Check would refuse in the image, refused here: a binary for
+	// another platform, dynamically linked, or not built as a release is.
+	var r Result
+	checkBinary(bin, b.Platform, b.Platform.String(), b.Path, &r)
+	if len(r.Problems) > 0 {
+		return nil, errors.New(strings.Join(r.Problems, "; "))
 	}
 	layerTar, err := rootFS(bin, m.Created)
 	if err != nil {

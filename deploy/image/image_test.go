@@ -348,6 +348,7 @@ func TestIndexRefusesBadInput(t *testing.T) {
 		{"windows", []Binary{{Platform: v1.Platform{OS: "windows", Architecture: "amd64"}, Path: "x"}}, testMeta, "linux only"},
 		{"twice", []Binary{{Platform: p, Path: "x"}, {Platform: p, Path: "x"}}, testMeta, "two binaries"},
 		{"missing binary", []Binary{{Platform: p, Path: filepath.Join(t.TempDir(), "none")}}, testMeta, "read the binary"},
+		{"not a binary", []Binary{{Platform: p, Path: "image_test.go"}}, testMeta, "image_test.go is not an ELF binary"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Index(tc.bins, tc.m)
@@ -355,6 +356,17 @@ func TestIndexRefusesBadInput(t *testing.T) {
 				t.Errorf("Index: %v, want an error saying %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// Image refuses a binary that is not for its platform.
+func TestImageRefusesAnotherPlatformsBinary(t *testing.T) {
+	for _, p := range []v1.Platform{amd64, arm64} {
+		other := otherPlatform(p)
+		_, err := Image(Binary{Platform: p, Path: binaryFor(t, other).Path}, testMeta)
+		if err == nil || !strings.Contains(err.Error(), "was built with GOARCH=\""+other.Architecture+"\"") {
+			t.Errorf("a %s binary as %s: %v", other.Architecture, p.String(), err)
+		}
 	}
 }
 

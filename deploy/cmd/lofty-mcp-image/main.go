@@ -1,13 +1,16 @@
 // Command lofty-mcp-image builds, checks and pushes lofty-mcp's container
 // image without a Docker daemon (package image says what the image is).
 //
-//	lofty-mcp-image build --dist ../dist --out DIR                 # an OCI layout
-//	lofty-mcp-image build --dist ../dist --push REPO --tag T ...   # a release
+//	lofty-mcp-image build --dist ../dist --out DIR      # after goreleaser build
+//	lofty-mcp-image build --binary linux/amd64=PATH --binary linux/arm64/v8=PATH \
+//	    --version V --push REPO --tag T ...                # a release's publisher
 //	lofty-mcp-image check --layout DIR --server-json ../server.json
 //
-// build takes the linux binaries a GoReleaser run left in --dist (its
-// artifacts.json and metadata.json), so the image holds exactly the release's
-// binaries. check exits 1 naming every problem it found.
+// build takes the linux binaries GoReleaser built: those --dist's
+// artifacts.json lists (written by `goreleaser build`; a release writes it
+// only after publishing), or each --binary. It refuses a binary that is not
+// a static Go build of lofty-mcp for its platform. check exits 1 naming every
+// problem it found.
 package main
 
 import (
@@ -40,7 +43,7 @@ func main() {
 }
 
 const usage = `usage:
-  lofty-mcp-image build --dist DIR [--out DIR] [--push REPO --tag TAG ...] [flags]
+  lofty-mcp-image build (--dist DIR | --binary PLATFORM=PATH ...) [--out DIR] [--push REPO --tag TAG ...] [flags]
   lofty-mcp-image check --layout DIR --server-json FILE [--version V] [--platforms P,...]
 `
 
@@ -78,14 +81,32 @@ type tagsFlag []string
 func (t *tagsFlag) String() string     { return strings.Join(*t, ",") }
 func (t *tagsFlag) Set(v string) error { *t = append(*t, v); return nil }
 
+type binariesFlag []image.Binary
+
+func (b *binariesFlag) String() string { return fmt.Sprint(*b) }
+func (b *binariesFlag) Set(v string) error {
+	plat, path, ok := strings.Cut(v, "=")
+	if !ok || path == "" {
+		return fmt.Errorf("want PLATFORM=PATH such as linux/amd64=dist/lofty-mcp_linux_amd64_v1/lofty-mcp, got %q", v)
+	}
+	p, err := v1.ParsePlatform(plat)
+	if err != nil {
+		return err
+	}
+	*b = append(*b, image.Binary{Platform: *p, Path: path})
+	return nil
+}
+
 func build(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("build", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	dist := fs.String("dist", "", "GoReleaser's dist directory, after a build of linux targets (required)")
-	version := fs.String("version", "", "version label (default: dist/metadata.json's version)")
+	dist := fs.String("dist", "", "GoReleaser's dist directory after `goreleaser build` of linux targets: the binaries its artifacts.json lists")
+	var binaries binariesFlag
+	fs.Var(&binaries, "binary", "a platform's binary, `PLATFORM=PATH` (repeatable; instead of --dist)")
+	version := fs.String("version", "", "version label (default: dist/metadata.json's version; required with --binary)")
 	revision := fs.String("revision", "", "commit label (default: dist/metadata.json's commit, else git rev-parse HEAD)")
 	created := fs.String("created", "", "creation time, Unix seconds or RFC 3339 (default: $SOURCE_DATE_EPOCH, else the commit's time)")
-	serverJSON := fs.String("server-json", "", "server.json, for the MCP registry's ownership label (default: server.json beside dist)")
+	serverJSON := fs.String("server-json", "", "server.json, for the MCP registry's ownership label (default: the repository's)")
 	licenses := fs.String("licenses", "", "SPDX license expression label (left out when empty)")
 	out := fs.String("out", "", "write the images as an OCI image layout in this directory")
 	push := fs.String("push", "", "push the multi-platform index to this repository, e.g. "+image.Repository)
@@ -97,8 +118,10 @@ func build(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	switch {
 	case fs.NArg() > 0:
 		return usageError{fmt.Errorf("build takes no arguments, got %q", fs.Args())}
-	case *dist == "":
-		return usageError{errors.New("--dist is required")}
+	case (*dist == "") == (len(binaries) == 0):
+		return usageError{errors.New("give either --dist or --binary")}
+	case len(binaries) > 0 && *version == "":
+		return usageError{errors.New("--binary needs --version")}
 	case *out == "" && *push == "":
 		return usageError{errors.New("give --out, --push or both")}
 	case *push != "" && len(tags) == 0:
@@ -107,12 +130,18 @@ func build(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return usageError{errors.New("--tag needs --push")}
 	}
 
-	d, err := image.ReadDist(*dist)
+	m := image.Meta{Version: *version, Revision: *revision, Licenses: *licenses}
+	d := image.Dist{Binaries: binaries}
+	root, err := git(".", "rev-parse", "--show-toplevel")
+	if *dist != "" {
+		if d, err = image.ReadDist(*dist); err != nil {
+			return err
+		}
+		root = filepath.Dir(filepath.Clean(*dist))
+	}
 	if err != nil {
 		return err
 	}
-	root := filepath.Dir(filepath.Clean(*dist))
-	m := image.Meta{Version: *version, Revision: *revision, Licenses: *licenses}
 	if m.Version == "" {
 		m.Version = d.Version
 	}
