@@ -118,6 +118,11 @@ func CheckIndex(ctx context.Context, idx v1.ImageIndex, want Want, r *Result) {
 	if len(im.Manifests) == 0 {
 		r.fail("the index holds no image")
 	}
+	if want.Run && !slices.ContainsFunc(im.Manifests, func(d v1.Descriptor) bool {
+		return d.Platform != nil && d.Platform.OS == runtime.GOOS && d.Platform.Architecture == runtime.GOARCH
+	}) {
+		r.fail("no image for this machine (%s/%s) to run the binary of; check on linux/amd64 or linux/arm64", runtime.GOOS, runtime.GOARCH)
+	}
 	for _, d := range im.Manifests {
 		if d.Platform == nil {
 			continue
