@@ -1,9 +1,6 @@
 package image
 
-import (
-	"fmt"
-	"strings"
-)
+import "fmt"
 
 // ServerJSON is the part of server.json (the MCP registry entry) the image
 // depends on.
@@ -54,8 +51,5 @@ func CheckServerJSON(s ServerJSON, r *Result) {
 		r.fail("server.json: oci identifier %q, want %q (the repository releases push to, tagged with server.json's version)", ids[0], want)
 	default:
 		r.ok("server.json: oci package %s; the image's %s label must be %q", ids[0], LabelServerName, s.Name)
-	}
-	if strings.TrimSpace(s.Name) != s.Name {
-		r.fail("server.json: name %q has surrounding space", s.Name)
 	}
 }

@@ -29,9 +29,8 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/google/go-containerregistry/pkg/v1/remote"
-
 	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/lofty-mcp/lofty-mcp/deploy/image"
 )
 
@@ -273,11 +272,7 @@ func check(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case *dir == "" || *serverJSON == "":
 		return usageError{errors.New("--layout and --server-json are required")}
 	}
-	s, err := image.ReadServerJSON(*serverJSON)
-	if err != nil {
-		return err
-	}
-	want := image.Want{Version: *version, ServerName: s.Name, Run: *runIt}
+	want := image.Want{Version: *version, Run: *runIt}
 	if *platforms != "" {
 		for _, p := range strings.Split(*platforms, ",") {
 			pl, err := v1.ParsePlatform(strings.TrimSpace(p))
@@ -287,6 +282,11 @@ func check(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			want.Platforms = append(want.Platforms, *pl)
 		}
 	}
+	s, err := image.ReadServerJSON(*serverJSON)
+	if err != nil {
+		return err
+	}
+	want.ServerName = s.Name
 	r, err := image.CheckLayout(ctx, *dir, want)
 	if err != nil {
 		return err
