@@ -183,6 +183,7 @@ type want struct {
 	metrics    bool
 	preStop    bool
 	noPlainEnv []string // variables that must not be set
+	state      string   // OAuth's --state-dir volume: "" none, "emptyDir", or a claim's name
 }
 
 func TestChartRendersEachValueSet(t *testing.T) {
@@ -270,8 +271,22 @@ podDisruptionBudget: {enabled: true, maxUnavailable: 1}
 			w.plainEnv["LOFTY_MCP_LOG_FORMAT"] = "text"
 			w.noPlainEnv = []string{"LOFTY_MCP_METRICS_ADDR", "LOFTY_REDIS_URL"}
 			w.hosts = []string{"connector.example.org", "mcp.internal.example"}
-			w.args = []string{"--require-request-credentials", "--max-sessions", "500"}
+			w.args = []string{"--require-request-credentials", "--state-dir", "/var/lib/lofty-mcp", "--max-sessions", "500"}
 			w.preStop = false
+			w.state = "emptyDir"
+		})},
+		{"one replica, oauth grants on a volume claim", `
+replicaCount: 1
+oauth: {enabled: true, publicURL: "https://mcp.example.com", stateClaim: lofty-mcp-state}
+`, "", with(func(w *want) {
+			w.replicas = 1
+			w.secretEnv = append(w.secretEnv, "LOFTY_MCP_SECRET_KEY")
+			w.plainEnv["LOFTY_MCP_OAUTH"] = "1"
+			w.plainEnv["LOFTY_MCP_PUBLIC_URL"] = "https://mcp.example.com"
+			w.noPlainEnv = []string{"LOFTY_MCP_METRICS_ADDR", "LOFTY_REDIS_URL"}
+			w.hosts = []string{"mcp.example.com"}
+			w.args = []string{"--state-dir", "/var/lib/lofty-mcp"}
+			w.state = "lofty-mcp-state"
 		})},
 		{"demo behind an authenticating proxy", `{demo: true, auth: {token: false, insecureNoAuth: true}, lofty: {credential: none}}`, "", with(func(w *want) {
 			w.secretEnv = []string{"LOFTY_MCP_SESSION_KEY"}
@@ -340,6 +355,9 @@ func checkObjects(t *testing.T, ch *chart.Chart, o *objects, w want) {
 	if psc == nil || psc.RunAsNonRoot == nil || !*psc.RunAsNonRoot || psc.RunAsUser == nil || *psc.RunAsUser != 65532 ||
 		psc.RunAsGroup == nil || *psc.RunAsGroup != 65532 || psc.SeccompProfile == nil || psc.SeccompProfile.Type != corev1.SeccompProfileTypeRuntimeDefault {
 		t.Errorf("pod security context %+v", psc)
+	}
+	if psc != nil && (psc.FSGroup == nil || *psc.FSGroup != 65532) {
+		t.Errorf("pod fsGroup %v, want 65532 (volumes writable by the image's group)", psc.FSGroup)
 	}
 	if ps.TerminationGracePeriodSeconds == nil || *ps.TerminationGracePeriodSeconds < 15 {
 		t.Errorf("terminationGracePeriodSeconds %v: less than the preStop wait plus lofty-mcp's 10s drain", ps.TerminationGracePeriodSeconds)
@@ -420,6 +438,25 @@ func checkObjects(t *testing.T, ch *chart.Chart, o *objects, w want) {
 	}
 	if c.Lifecycle != nil && c.Lifecycle.PreStop != nil && c.Lifecycle.PreStop.Exec != nil {
 		t.Error("a preStop exec hook: the image has no shell or sleep binary")
+	}
+
+	// Volumes: OAuth's state directory only; the root filesystem is read-only.
+	switch {
+	case w.state == "":
+		if len(ps.Volumes) > 0 || len(c.VolumeMounts) > 0 {
+			t.Errorf("volumes %+v, mounts %+v: want none", ps.Volumes, c.VolumeMounts)
+		}
+	case len(ps.Volumes) != 1 || len(c.VolumeMounts) != 1 || ps.Volumes[0].Name != c.VolumeMounts[0].Name ||
+		c.VolumeMounts[0].MountPath != "/var/lib/lofty-mcp" || c.VolumeMounts[0].ReadOnly:
+		t.Errorf("volumes %+v, mounts %+v: want one writable volume at /var/lib/lofty-mcp", ps.Volumes, c.VolumeMounts)
+	case w.state == "emptyDir":
+		if ps.Volumes[0].EmptyDir == nil {
+			t.Errorf("state volume %+v, want an emptyDir", ps.Volumes[0])
+		}
+	default:
+		if pvc := ps.Volumes[0].PersistentVolumeClaim; pvc == nil || pvc.ClaimName != w.state {
+			t.Errorf("state volume %+v, want claim %s", ps.Volumes[0], w.state)
+		}
 	}
 
 	// Environment: secrets by reference only, each plain setting as wanted.
