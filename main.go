@@ -20,6 +20,10 @@ import (
 	"syscall"
 
 	"golang.org/x/term"
+
+	// CA roots for containers and hosts without a system bundle (the image is
+	// FROM scratch); used only when the system has none.
+	_ "golang.org/x/crypto/x509roots/fallback"
 )
 
 func main() {
