@@ -525,5 +525,3 @@ func redactE2E(s string) string {
 	}
 	return s
 }
-
-
