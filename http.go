@@ -18,6 +18,11 @@ import (
 func runHTTP(ctx context.Context, a *app, stderr io.Writer) int {
 	tc := a.cfg.http.transportConfig()
 	tc.Logger = a.log
+	if a.redis != nil {
+		// /readyz answers 503 while Redis does not: with --oauth, sign-ins
+		// live there.
+		tc.Ready = a.lofty.Ready
+	}
 	if a.cfg.oauth.enabled {
 		o, handlers, err := a.newOAuthServer()
 		if err != nil {

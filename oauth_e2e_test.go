@@ -18,6 +18,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -29,6 +30,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 	"golang.org/x/oauth2"
 
+	"github.com/lofty-mcp/lofty-mcp/internal/testutil"
 	"github.com/lofty-mcp/lofty-mcp/lofty/loftytest"
 )
 
@@ -524,4 +526,99 @@ func redactE2E(s string) string {
 		return s[:20] + "…"
 	}
 	return s
+}
+
+// TestOAuthE2ERedisReplicas: two `lofty-mcp http --oauth` processes on one
+// Redis, as replicas behind one public URL, with the same
+// LOFTY_MCP_SECRET_KEY: a person signs in through one, and the other
+// accepts the access token, runs tool calls with the person's credential
+// and refreshes the token; nothing is written to a state directory; /readyz
+// and MCP requests answer 503 while Redis is down.
+func TestOAuthE2ERedisReplicas(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	bin := stdioBin(t)
+	redisSrv := testutil.StartRedis(t)
+	fake := startOAuthE2EFake(t, 100*time.Second)
+	addrA, addrB := freeLoopbackAddr(t), freeLoopbackAddr(t)
+	public := "http://" + addrA // the load balancer's address: replica A's here
+	stateHome := t.TempDir()
+	env := append(e2eEnv(fake.url, ""),
+		"LOFTY_OAUTH_CLIENT_ID="+oauthE2EVendorID, "LOFTY_OAUTH_CLIENT_SECRET="+oauthE2EVendorKey,
+		"LOFTY_OAUTH_AUTHORIZE_URL="+fake.url+loftytest.VendorAuthPath, "LOFTY_OAUTH_TOKEN_URL="+fake.url+loftytest.TokenPath,
+		"LOFTY_MCP_SECRET_KEY="+strings.Repeat("ab", 32), "LOFTY_REDIS_URL=redis://"+redisSrv.Addr+"/0", "XDG_STATE_HOME="+stateHome)
+	common := []string{"--oauth", "--public-url", public, "--log-level", "debug"}
+	pA := startHTTPE2E(t, bin, env, append(common, "--addr", addrA)...)
+	pB := startHTTPE2E(t, bin, env, append(common, "--addr", addrB)...)
+
+	var secrets []string
+	c := discoverAndRegister(t, pA.base, &secrets)
+	keyTok := c.signInWithKey(oauthE2EKey)
+	c2 := discoverAndRegister(t, pA.base, &secrets)
+	loftyTok := c2.signInWithLofty(fake.url+loftytest.VendorAuthPath, oauthE2EVendorID)
+
+	from := len(fake.Requests())
+	oauthCallAgent(t, pB.base, e2eStreamable2025, keyTok.AccessToken, nil)
+	oauthCallAgent(t, pB.base, e2eStreamableDefault, loftyTok.AccessToken, nil)
+	seen := fake.authorizations("/v2.0/sales-agents/by-lead", from)
+	if len(seen) != 2 || seen[0] != "token "+oauthE2EKey || !strings.HasPrefix(seen[1], "Bearer lofty-at-") {
+		t.Fatalf("through replica B, Lofty saw %d calls (%q…); want the key, then Lofty's token", len(seen), redactE2E(strings.Join(seen, ",")))
+	}
+	// The refresh token issued by A is redeemed at B.
+	c.conf.Endpoint.TokenURL = pB.base + "/oauth/token"
+	expired := *keyTok
+	expired.Expiry = time.Now().Add(-time.Minute)
+	fresh, err := c.conf.TokenSource(context.Background(), &expired).Token()
+	if err != nil || fresh.AccessToken == keyTok.AccessToken {
+		t.Fatalf("refresh at replica B: %v", err)
+	}
+	secrets = append(secrets, fresh.AccessToken, fresh.RefreshToken)
+	oauthCallAgent(t, pA.base, e2eStreamable2025, fresh.AccessToken, nil)
+
+	if entries, _ := filepath.Glob(filepath.Join(stateHome, "*")); len(entries) != 0 {
+		t.Errorf("with Redis, the replicas wrote to the state directory: %v", entries)
+	}
+
+	// Redis goes down: not ready, and MCP requests answer 503, not 401
+	// (the token is not wrong; the store is unavailable).
+	status := func(method, u, token string) int {
+		req, _ := http.NewRequest(method, u, strings.NewReader(`{"jsonrpc":"2.0","id":1,"method":"ping"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "application/json, text/event-stream")
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if s := status("GET", pB.base+"/readyz", ""); s != http.StatusOK {
+		t.Fatalf("/readyz with Redis up: HTTP %d", s)
+	}
+	redisSrv.Stop()
+	if s := status("GET", pB.base+"/readyz", ""); s != http.StatusServiceUnavailable {
+		t.Errorf("/readyz with Redis down: HTTP %d, want 503", s)
+	}
+	if s := status("POST", pB.base+"/mcp", fresh.AccessToken); s != http.StatusServiceUnavailable {
+		t.Errorf("an MCP request with Redis down: HTTP %d, want 503", s)
+	}
+	for _, p := range []*httpE2EProc{pA, pB} {
+		if code := p.stop(t); code != 0 {
+			t.Errorf("exit code %d", code)
+		}
+	}
+	fake.mu.Lock()
+	secrets = append(secrets, fake.secrets...)
+	fake.mu.Unlock()
+	secrets = append(secrets, oauthE2EKey, oauthE2EVendorKey, strings.Repeat("ab", 32))
+	logs := pA.stderr.String() + pB.stderr.String()
+	for _, s := range secrets {
+		if s != "" && strings.Contains(logs, s) {
+			t.Errorf("a secret (%s…) appears in the logs", s[:min(8, len(s))])
+		}
+	}
 }
