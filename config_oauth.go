@@ -42,16 +42,16 @@ const (
 )
 
 const usageOAuthEnv = `  LOFTY_MCP_OAUTH=1          default for --oauth (http)
-  LOFTY_MCP_PUBLIC_URL       default for --public-url (http --oauth)
-  LOFTY_MCP_STATE_DIR        default for --state-dir (http --oauth)
-  LOFTY_MCP_SECRET_KEY       http --oauth: 32 bytes, base64 or 64 hex digits (openssl rand -base64 32), that
+  LOFTY_MCP_PUBLIC_URL       default for --public-url (http)
+  LOFTY_MCP_STATE_DIR        default for --state-dir (http)
+  LOFTY_MCP_SECRET_KEY       (http) --oauth: 32 bytes, base64 or 64 hex digits (openssl rand -base64 32), that
                              encrypt the stored Lofty credentials (default: generated into the state directory)
-  LOFTY_OAUTH_CLIENT_ID, LOFTY_OAUTH_CLIENT_SECRET
-                             http --oauth: a Lofty vendor app, for "Sign in with Lofty" (both or neither)
-  LOFTY_OAUTH_AUTHORIZE_URL  http --oauth: Lofty's authorization page (default ` + oauth.DefaultLoftyAuthorizeURL + `)
-  LOFTY_OAUTH_TOKEN_URL      http --oauth: Lofty's token endpoint (default ` + oauth.DefaultLoftyTokenURL + `)
-  LOFTY_MCP_OAUTH_ACCESS_TOKEN_TTL
-                             http --oauth: lifetime of the access tokens issued, a Go duration from 1s to 24h (default 1h)
+  LOFTY_OAUTH_CLIENT_ID, LOFTY_OAUTH_CLIENT_SECRET (http)
+                             --oauth: a Lofty vendor app, for "Sign in with Lofty" (both or neither)
+  LOFTY_OAUTH_AUTHORIZE_URL  (http) --oauth: Lofty's authorization page (default ` + oauth.DefaultLoftyAuthorizeURL + `)
+  LOFTY_OAUTH_TOKEN_URL      (http) --oauth: Lofty's token endpoint (default ` + oauth.DefaultLoftyTokenURL + `)
+  LOFTY_MCP_OAUTH_ACCESS_TOKEN_TTL (http)
+                             --oauth: lifetime of the access tokens issued, a Go duration from 1s to 24h (default 1h)
 `
 
 // addFlags registers --oauth, --public-url and --state-dir.

@@ -345,7 +345,10 @@ func TestOAuthE2E(t *testing.T) {
 		"LOFTY_OAUTH_CLIENT_ID="+oauthE2EVendorID, "LOFTY_OAUTH_CLIENT_SECRET="+oauthE2EVendorKey,
 		"LOFTY_OAUTH_AUTHORIZE_URL="+fake.url+loftytest.VendorAuthPath, "LOFTY_OAUTH_TOKEN_URL="+fake.url+loftytest.TokenPath,
 		"LOFTY_MCP_AUTH_TOKEN="+oauthE2EStatic, "XDG_STATE_HOME=/nonexistent-should-not-be-used")
-	args := []string{"--oauth", "--public-url", base, "--addr", addr, "--state-dir", stateDir, "--log-level", "debug", "--cache-ttl", "30s", "--rate-limit", "0"}
+	// --require-request-credentials applies to the static token's requests;
+	// OAuth requests carry the person's credential.
+	args := []string{"--oauth", "--public-url", base, "--addr", addr, "--state-dir", stateDir, "--log-level", "debug", "--cache-ttl", "30s", "--rate-limit", "0",
+		"--require-request-credentials"}
 	var logs strings.Builder
 	secrets := []string{oauthE2EKey, oauthE2EOtherKey, oauthE2EVendorKey, oauthE2EStatic}
 
@@ -432,6 +435,9 @@ func TestOAuthE2E(t *testing.T) {
 	}
 	if got := fake.authorizations("/v1.0/leads", from); len(got) == 0 || got[0] != "token "+oauthE2EOtherKey {
 		t.Fatal("a static-token request did not use its X-Lofty-Api-Key")
+	}
+	if _, err := e2eDial(base, e2eStreamable2025, map[string]string{"Authorization": "Bearer " + oauthE2EStatic}); err == nil {
+		t.Fatal("a static-token request without X-Lofty-Api-Key was served under --require-request-credentials")
 	}
 
 	// Sign in with Lofty: Lofty's tokens, sent as Bearer, renewed.
