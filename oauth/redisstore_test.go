@@ -21,12 +21,18 @@ import (
 
 // Tests of RedisStore against a real redis-server on a free loopback port.
 
-func newRedisClient(t *testing.T) *redis.Client {
+func newRedisClient(t testing.TB) *redis.Client {
 	t.Helper()
 	r := testutil.StartRedis(t)
 	rdb := redis.NewClient(&redis.Options{Addr: r.Addr})
 	t.Cleanup(func() { rdb.Close() })
 	return rdb
+}
+
+// withRedisStore keeps the harness's grants in a fresh Redis.
+func withRedisStore(t testing.TB) harnessOption {
+	rdb := newRedisClient(t)
+	return func(c *Config) { c.Store = NewRedisStore(rdb, "", nil) }
 }
 
 // TestRedisStore runs the Store contract (the one BoltStore passes) on Redis.
