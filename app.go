@@ -28,7 +28,19 @@ type app struct {
 	metrics *metrics.Metrics // nil without --metrics-addr
 	// transport is the HTTP transport once `http` serves (metrics count its sessions).
 	transport atomic.Pointer[transport.Server]
+	// demoFake is the in-process fake Lofty of --demo (nil otherwise): with
+	// --oauth it also plays Lofty's sign-in (API key check, vendor OAuth).
+	demoFake *loftytest.Fake
 }
+
+// What --demo --oauth signs in with: the one API key the demo Lofty
+// accepts, and its vendor app ("Sign in with Lofty").
+const (
+	demoBaseURL            = "http://demo.lofty.invalid" // never dialled: the fake answers in-process
+	demoAPIKey             = "demo"
+	demoVendorClientID     = "lofty-mcp-demo"
+	demoVendorClientSecret = "lofty-mcp-demo-secret"
+)
 
 // demoInstructions tell the model plainly that --demo data is not real.
 const demoInstructions = tools.DefaultInstructions + "\n\n" +
@@ -63,15 +75,27 @@ func newApp(cfg config, logger *slog.Logger) (*app, error) {
 		lcfg.Shared = &lofty.Shared{Redis: rdb}
 	}
 	instructions := ""
+	var demoFake *loftytest.Fake
 	if cfg.demo {
 		if !cfg.credential.IsZero() {
 			logger.Info("--demo: ignoring the configured Lofty credential; using demo data")
 		}
-		lcfg.BaseURL = "http://demo.lofty.invalid"
-		lcfg.Credential = lofty.Credential{Kind: lofty.APIKey, Secret: "demo", Source: "demo mode"}
-		fake := loftytest.New(loftytest.Demo())
+		lcfg.BaseURL = demoBaseURL
+		lcfg.Credential = lofty.Credential{Kind: lofty.APIKey, Secret: demoAPIKey, Source: "demo mode"}
+		data := loftytest.Demo()
+		if cfg.oauth.enabled {
+			// The sign-in page checks pasted keys with the demo Lofty:
+			// only the demo key is accepted, so a wrong one shows the
+			// message a real Lofty would cause.
+			data.APIKeys = []string{demoAPIKey}
+		}
+		fake := loftytest.New(data)
 		fake.NoRecord = true
 		fake.CodedErrors = true // errors look as the live API's do
+		if cfg.oauth.enabled {
+			fake.EnableOAuth(loftytest.OAuthApp{ClientID: demoVendorClientID, ClientSecret: demoVendorClientSecret})
+		}
+		demoFake = fake
 		lcfg.HTTPClient = fake.Client()
 		instructions = demoInstructions
 	}
@@ -96,7 +120,7 @@ func newApp(cfg config, logger *slog.Logger) (*app, error) {
 	if selected, err := tools.Select(cfg.toolsets.toolsets, cfg.toolsets.tools); err == nil {
 		cfg.actions.logStart(logger, selected)
 	}
-	a := &app{cfg: cfg, log: logger, lofty: client, server: srv, redis: rdb}
+	a := &app{cfg: cfg, log: logger, lofty: client, server: srv, redis: rdb, demoFake: demoFake}
 	if cfg.service.metricsAddr != "" && cfg.command == "http" {
 		a.metrics = metrics.New(metrics.Sources{Version: buildVersion(), Lofty: client, Sessions: func() int {
 			if t := a.transport.Load(); t != nil {

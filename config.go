@@ -54,6 +54,7 @@ type config struct {
 	service    serviceConfig
 	leads      leadsConfig
 	actions    actionsConfig
+	oauth      oauthConfig
 }
 
 var errHelp = errors.New("help requested")
@@ -88,7 +89,7 @@ Environment:
   LOFTY_FIND_SCAN_PAGES  default for --find-scan-pages
   LOFTY_MCP_LOG_LEVEL    default for --log-level
   LOFTY_MCP_LOG_FORMAT   default for --log-format
-` + usageHTTPEnv + usageServiceEnv
+` + usageHTTPEnv + usageServiceEnv + usageOAuthEnv
 
 // parseConfig reads flags (anywhere on the command line) and environment.
 // --help (or the help command) prints the usage to help and returns errHelp.
@@ -111,6 +112,7 @@ func parseConfig(args []string, getenv func(string) string, help io.Writer) (con
 	cfg.actions.addFlags(fs, getenv)
 	cfg.http.addFlags(fs, getenv)
 	cfg.service.addFlags(fs, getenv)
+	cfg.oauth.addFlags(fs, getenv)
 	printUsage := func() {
 		fs.SetOutput(help)
 		fmt.Fprint(help, usageHead)
@@ -165,6 +167,9 @@ func parseConfig(args []string, getenv func(string) string, help io.Writer) (con
 		return cfg, err
 	}
 	if err := cfg.service.validate(getenv); err != nil {
+		return cfg, err
+	}
+	if err := cfg.oauth.validate(getenv, cfg.command, cfg.demo, cfg.service.redis != nil); err != nil {
 		return cfg, err
 	}
 	return cfg, nil

@@ -46,13 +46,13 @@ if (!opts['api-key']) die('--api-key (a Lofty API key the server can check) is r
 const issuer = opts.url.replace(/\/$/, '');
 const apiKey = opts['api-key'];
 
-// The suite: --conformance, else the npm alias conformance-authorization
+// The suite: --conformance, else the npm alias conformance-next
 // (interop/package.json keeps @modelcontextprotocol/conformance at the
 // version its server-mode baseline was made with), else that package when it
 // is new enough (0.1.x has no authorization mode).
 const cli = opts.conformance ?? (() => {
   const require = createRequire(import.meta.url);
-  for (const name of ['conformance-authorization', '@modelcontextprotocol/conformance']) {
+  for (const name of ['conformance-next', 'conformance-authorization', '@modelcontextprotocol/conformance']) {
     let pkg;
     try {
       pkg = require(`${name}/package.json`);
@@ -63,7 +63,7 @@ const cli = opts.conformance ?? (() => {
     return require.resolve(`${name}/dist/index.js`);
   }
   die('the conformance suite 0.2.0-alpha.12 or later is not installed next to this script: add ' +
-    '"conformance-authorization": "npm:@modelcontextprotocol/conformance@0.2.0-alpha.12" to interop/package.json ' +
+    '"conformance-next": "npm:@modelcontextprotocol/conformance@0.2.0-alpha.12" to interop/package.json ' +
     'and run npm install, or pass --conformance path/to/dist/index.js');
 })();
 
@@ -155,7 +155,16 @@ async function signIn(authorizationURL) {
     die(`signing in with the API key: HTTP ${resp.status}${msg ? `: ${msg}` : ''}`);
   }
   console.log('oauth-conformance: signed in; returning to the suite\'s callback');
-  await fetch(location); // the suite's callback server
+  // The suite's callback server; it may start a moment after the URL is printed.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await fetch(location);
+      return;
+    } catch (e) {
+      if (attempt >= 50) throw e;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
 }
 
 const args = [cli, 'authorization', '--url', issuer, '--client-id', client.client_id, '--port', String(port)];

@@ -11,8 +11,14 @@ import (
 
 // BenchmarkAuthenticate: the per-request cost of a valid bearer token
 // (two bbolt reads and JSON) plus opening the sealed credential.
-func BenchmarkAuthenticate(b *testing.B) {
-	h := newHarness(b)
+func BenchmarkAuthenticate(b *testing.B) { benchmarkAuthenticate(b) }
+
+// BenchmarkAuthenticateRedis: the same with the grants in Redis (two GETs
+// over loopback).
+func BenchmarkAuthenticateRedis(b *testing.B) { benchmarkAuthenticate(b, withRedisStore(b)) }
+
+func benchmarkAuthenticate(b *testing.B, opts ...harnessOption) {
+	h := newHarness(b, opts...)
 	tok := h.register(nil).login("api_key", goodKey)
 	s := h.srv()
 	b.ResetTimer()
@@ -35,8 +41,14 @@ func BenchmarkAuthenticate(b *testing.B) {
 
 // BenchmarkRefreshGrant: one refresh_token grant through the token
 // endpoint (a take, three writes, each a bbolt transaction with fsync).
-func BenchmarkRefreshGrant(b *testing.B) {
-	h := newHarness(b)
+func BenchmarkRefreshGrant(b *testing.B) { benchmarkRefreshGrant(b) }
+
+// BenchmarkRefreshGrantRedis: the same with the grants in Redis (GETDEL
+// and SETs over loopback, no fsync).
+func BenchmarkRefreshGrantRedis(b *testing.B) { benchmarkRefreshGrant(b, withRedisStore(b)) }
+
+func benchmarkRefreshGrant(b *testing.B, opts ...harnessOption) {
+	h := newHarness(b, opts...)
 	c := h.register(nil)
 	rt := c.login("api_key", goodKey).RefreshToken
 	handler := h.srv().Handler()

@@ -142,7 +142,19 @@ func callbackServer(t *testing.T) (string, func() url.Values) {
 		w.Write([]byte("signed in; you can close this page"))
 	}))
 	t.Cleanup(ts.Close)
-	return ts.URL + "/callback", func() url.Values { mu.Lock(); defer mu.Unlock(); return got }
+	// The browser's address changes as it sends the request, before the
+	// callback has served it: wait (bounded) for the request to arrive.
+	return ts.URL + "/callback", func() url.Values {
+		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+			mu.Lock()
+			q := got
+			mu.Unlock()
+			if q != nil {
+				return q
+			}
+		}
+		return nil
+	}
 }
 
 // TestSignInPageInBrowser drives the sign-in page in headless Chromium:

@@ -125,20 +125,22 @@ func ParseSecretKey(s string) ([]byte, error) {
 	return nil, errors.New("LOFTY_MCP_SECRET_KEY is neither 64 hex digits nor base64; it must encode 32 bytes (generate one with: openssl rand -base64 32)")
 }
 
-// checkPublicURL validates PublicURL and returns it without a trailing slash.
-func checkPublicURL(raw string) (string, error) {
+// CheckPublicURL validates a public URL (--public-url, LOFTY_MCP_PUBLIC_URL)
+// and returns it without a trailing slash. Its errors name the flag and the
+// variable.
+func CheckPublicURL(raw string) (string, error) {
 	if raw == "" {
-		return "", errors.New("LOFTY_MCP_PUBLIC_URL (--public-url) is required with --oauth: the URL clients use to reach this server, such as https://mcp.example.com")
+		return "", errors.New("--public-url (or LOFTY_MCP_PUBLIC_URL) is required with --oauth: the URL clients use to reach this server, such as https://mcp.example.com")
 	}
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		return "", fmt.Errorf("LOFTY_MCP_PUBLIC_URL %q is not an absolute http(s) URL such as https://mcp.example.com", raw)
+		return "", fmt.Errorf("--public-url (or LOFTY_MCP_PUBLIC_URL) %q is not an absolute http(s) URL such as https://mcp.example.com", raw)
 	}
 	if u.User != nil || u.RawQuery != "" || u.Fragment != "" || (u.Path != "" && u.Path != "/") {
-		return "", fmt.Errorf("LOFTY_MCP_PUBLIC_URL %q must be only a scheme and host (and port), such as https://mcp.example.com: the OAuth metadata lives at the root of the host", u.Redacted())
+		return "", fmt.Errorf("--public-url (or LOFTY_MCP_PUBLIC_URL) %q must be only a scheme and host (and port), such as https://mcp.example.com: the OAuth metadata lives at the root of the host", u.Redacted())
 	}
 	if u.Scheme == "http" && !isLoopbackHost(u.Hostname()) {
-		return "", fmt.Errorf("LOFTY_MCP_PUBLIC_URL %q must use https (plain http is allowed on localhost, 127.0.0.1 and [::1] only)", raw)
+		return "", fmt.Errorf("--public-url (or LOFTY_MCP_PUBLIC_URL) %q must use https (plain http is allowed on localhost, 127.0.0.1 and [::1] only)", raw)
 	}
 	return u.Scheme + "://" + u.Host, nil
 }

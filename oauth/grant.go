@@ -13,6 +13,12 @@ import (
 // refreshBefore is how long before its expiry a Lofty access token is renewed.
 const refreshBefore = 2 * time.Minute
 
+// refreshLockTTL bounds how long one process holds a grant's renewal lock
+// (a shared store's Locker): longer than a renewal takes (Lofty's token
+// endpoint has 15 s), short enough that a crashed holder delays the others
+// only briefly.
+const refreshLockTTL = 30 * time.Second
+
 // Grant is a signed-in person's authorization, as Authenticate found it.
 type Grant struct {
 	s   *Server
@@ -132,8 +138,21 @@ func (g *Grant) source(method string) string {
 }
 
 // refreshLoftyCredential renews a grant's Lofty access token unless the
-// stored grant was renewed meanwhile, and saves it.
+// stored grant was renewed meanwhile, and saves it. With a shared store
+// (Locker), it does so under the grant's lock, so that of several replicas
+// one renews and the others read what it saved: Lofty accepts each refresh
+// token once, and a second renewal with the same one would end the sign-in.
 func (s *Server) refreshLoftyCredential(ctx context.Context, grantID string) (*grantRecord, error) {
+	var lockErr error
+	if l, ok := s.store.(Locker); ok {
+		unlock, err := l.Lock(ctx, "refresh:"+grantID, refreshLockTTL)
+		if err != nil {
+			s.log.Warn("oauth: waiting to renew a grant's Lofty access token failed", "grant", grantID, "error", err)
+			lockErr = err
+		} else {
+			defer unlock()
+		}
+	}
 	var rec grantRecord
 	if err := getJSON(ctx, s.store, keyGrant+grantID, &rec); err != nil {
 		if errors.Is(err, ErrNotFound) {
@@ -148,6 +167,13 @@ func (s *Server) refreshLoftyCredential(ctx context.Context, grantID string) (*g
 	now := s.now()
 	if c.APIKey != "" || c.Expiry.IsZero() || now.Add(refreshBefore).Before(c.Expiry) {
 		return &rec, nil // renewed meanwhile (or nothing to renew)
+	}
+	if lockErr != nil {
+		// Another replica may be renewing it: never renew without the lock.
+		if now.Before(c.Expiry) {
+			return &rec, nil // still valid for a moment: use it, retry next time
+		}
+		return nil, fmt.Errorf("renewing the Lofty access token of OAuth grant %s: %w", grantID, lockErr)
 	}
 	if c.RefreshToken == "" {
 		s.revokeGrant(ctx, grantID, "Lofty access token expired and Lofty gave no refresh token")

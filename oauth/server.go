@@ -73,7 +73,7 @@ type Server struct {
 
 // New validates cfg, opens the store and returns a Server. Close it when done.
 func New(cfg Config) (*Server, error) {
-	issuer, err := checkPublicURL(cfg.PublicURL)
+	issuer, err := CheckPublicURL(cfg.PublicURL)
 	if err != nil {
 		return nil, err
 	}

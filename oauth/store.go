@@ -47,6 +47,17 @@ type Sweeper interface {
 	Sweep(ctx context.Context, now time.Time) (int, error)
 }
 
+// Locker is implemented by stores that several processes share (Redis):
+// what one process at a time may do — renewing a grant's Lofty token, whose
+// refresh token Lofty accepts once — is done under a lock of the store, not
+// only of the process.
+type Locker interface {
+	// Lock waits until the lock named name is free or ctx ends, then holds
+	// it for at most ttl (it lapses by itself if the holder dies). unlock
+	// releases it.
+	Lock(ctx context.Context, name string, ttl time.Duration) (unlock func(), err error)
+}
+
 // BoltStore is the embedded Store: one bbolt database file.
 type BoltStore struct {
 	db  *bolt.DB

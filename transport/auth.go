@@ -110,7 +110,7 @@ func credentialHeaders(require bool) func(http.Handler) http.Handler {
 				refuse(w, r, http.StatusBadRequest, "conflicting_lofty_credentials", err.Error())
 			case err != nil:
 				refuse(w, r, http.StatusBadRequest, "bad_lofty_credential", err.Error())
-			case require && !ok:
+			case require && !ok && !signedIn(r):
 				refuse(w, r, http.StatusForbidden, "lofty_credential_required",
 					"this server requires each request to carry its own Lofty credential: "+HeaderLoftyAPIKey+" (personal API key) or "+HeaderLoftyAccessToken+" (OAuth access token)")
 			default:

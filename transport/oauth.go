@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"context"
 	"crypto/sha256"
 	"crypto/subtle"
 	"net/http"
@@ -39,7 +40,8 @@ func oauthAuth(o *oauth.Server, staticToken string) func(http.Handler) http.Hand
 				if cred, err = grant.Credential(r.Context()); err == nil {
 					r.Header.Del(HeaderLoftyAPIKey)
 					r.Header.Del(HeaderLoftyAccessToken)
-					next.ServeHTTP(w, r.WithContext(lofty.WithCredential(r.Context(), cred)))
+					ctx := context.WithValue(lofty.WithCredential(r.Context(), cred), signedInKey{}, true)
+					next.ServeHTTP(w, r.WithContext(ctx))
 					return
 				}
 			}
@@ -49,3 +51,10 @@ func oauthAuth(o *oauth.Server, staticToken string) func(http.Handler) http.Hand
 		})
 	}
 }
+
+// signedInKey marks a request authenticated with an OAuth access token: it
+// carries the signed-in person's credential, so --require-request-credentials
+// (which asks the static token's requests for an X-Lofty-* header) is met.
+type signedInKey struct{}
+
+func signedIn(r *http.Request) bool { return r.Context().Value(signedInKey{}) != nil }

@@ -88,6 +88,12 @@ type Config struct {
 	// listener serves too. AuthToken, when also set, is accepted as well.
 	OAuth *oauth.Server
 
+	// Handlers are more routes on this listener (http.ServeMux patterns),
+	// served as they are: no auth, no Host/Origin check. For pages a
+	// browser opens during sign-in, such as the --demo fake Lofty's
+	// authorization page. A pattern the transport serves itself is refused.
+	Handlers map[string]http.Handler
+
 	// Ready reports whether what the server depends on answers (Redis);
 	// /readyz asks it. Nil: always ready while serving.
 	Ready func(ctx context.Context) error
@@ -189,6 +195,11 @@ func New(mcpServer *server.MCPServer, cfg Config) (*Server, error) {
 			origins = append(slices.Clone(origins), u.Scheme+"://"+u.Host)
 		}
 	}
+	for p := range cfg.Handlers {
+		if err := checkExtraPattern(p); err != nil {
+			return nil, err
+		}
+	}
 	policy, err := newOriginPolicy(cfg.Addr, hosts, origins)
 	if err != nil {
 		return nil, err
@@ -227,6 +238,27 @@ func New(mcpServer *server.MCPServer, cfg Config) (*Server, error) {
 	return s, nil
 }
 
+// reservedPaths are served by the transport (or the OAuth server) itself.
+var reservedPaths = []string{"/", "/mcp", "/sse", "/message", "/healthz", "/readyz", "/.well-known/", "/oauth/"}
+
+// checkExtraPattern refuses a Config.Handlers pattern that would take (or
+// clash with) a path the transport serves.
+func checkExtraPattern(pattern string) error {
+	p := pattern
+	if _, rest, ok := strings.Cut(pattern, " "); ok {
+		p = strings.TrimSpace(rest)
+	}
+	if !strings.HasPrefix(p, "/") {
+		return fmt.Errorf("transport: extra handler pattern %q must be a path such as /demo/page (no host)", pattern)
+	}
+	for _, r := range reservedPaths {
+		if p == r || (strings.HasSuffix(r, "/") && r != "/" && strings.HasPrefix(p, r)) || (r != "/" && strings.HasPrefix(p, r+"/")) {
+			return fmt.Errorf("transport: extra handler pattern %q would take %s, which lofty-mcp serves itself", pattern, r)
+		}
+	}
+	return nil
+}
+
 // Handler is the whole HTTP surface, for tests and embedding.
 func (s *Server) Handler() http.Handler { return s.handler }
 
@@ -258,6 +290,9 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("/readyz", s.readyz)
 	if s.cfg.OAuth != nil {
 		s.cfg.OAuth.Mount(mux)
+	}
+	for p, h := range s.cfg.Handlers {
+		mux.Handle(p, h)
 	}
 	mux.Handle("/mcp", chain(s.streamable, slices.Concat(common, mws(
 		protocolHeaders,

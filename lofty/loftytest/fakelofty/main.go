@@ -9,6 +9,12 @@
 //
 //	go run ./lofty/loftytest/fakelofty -addr 127.0.0.1:0
 //	go run ./lofty/loftytest/fakelofty -live -live-honour stage,email
+//	go run ./lofty/loftytest/fakelofty -api-key KEY -oauth-client-id APP -oauth-client-secret SECRET
+//
+// With -oauth-client-id and -oauth-client-secret it also plays Lofty's
+// vendor OAuth (loftytest.EnableOAuth): the authorization page and the token
+// endpoint on its own listener, and the API accepts the access tokens issued
+// as "Bearer <token>".
 package main
 
 import (
@@ -36,7 +42,14 @@ func main() {
 	live := flag.Bool("live", false, "behave as the live Lofty API was recorded behaving, on its data (loftytest.Live)")
 	honour := flag.String("live-honour", "", "with -live: comma-separated /v1.0/leads filters applied (key,email,phone,stage,assignedUserId); default none")
 	rateLimit := flag.Int("live-rate-limit", loftytest.Recorded().RateLimit, "with -live: requests a minute per credential (0: no limit)")
+	oauthID := flag.String("oauth-client-id", "", "play Lofty's vendor OAuth for this app: authorize page at "+loftytest.VendorAuthPath+", token endpoint at "+loftytest.TokenPath+" (with -oauth-client-secret)")
+	oauthSecret := flag.String("oauth-client-secret", "", "the vendor app's client secret (with -oauth-client-id)")
+	oauthTTL := flag.Duration("oauth-access-token-ttl", time.Hour, "lifetime of the access tokens the vendor OAuth issues")
+	oauthAuto := flag.Bool("oauth-auto-approve", false, "the authorize page approves at once instead of showing Allow and Deny")
 	flag.Parse()
+	if (*oauthID == "") != (*oauthSecret == "") {
+		log.Fatal("fakelofty: give both -oauth-client-id and -oauth-client-secret, or neither")
+	}
 
 	data := loftytest.Demo()
 	behaviour := loftytest.Recorded()
@@ -63,6 +76,9 @@ func main() {
 	fake := loftytest.New(data)
 	if *live {
 		fake.BehaveLive(behaviour)
+	}
+	if *oauthID != "" {
+		fake.EnableOAuth(loftytest.OAuthApp{ClientID: *oauthID, ClientSecret: *oauthSecret, AccessTokenTTL: *oauthTTL, AutoApprove: *oauthAuto})
 	}
 	srv := &http.Server{Handler: fake, ReadHeaderTimeout: 5 * time.Second}
 	fmt.Printf("http://%s\n", ln.Addr())
