@@ -724,7 +724,10 @@ func (s *Server) clientAuthFailed(w http.ResponseWriter, e *clientAuthError) {
 
 // ---- /oauth/token ----
 
-func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
+// clientForm reads a POSTed form and authenticates the client that sent it
+// (the token and revocation endpoints), answering the error itself when
+// either fails.
+func (s *Server) clientForm(w http.ResponseWriter, r *http.Request, what string) (url.Values, *clientRecord, bool) {
 	form, problem := readForm(w, r)
 	if problem != "" {
 		status := http.StatusBadRequest
@@ -732,17 +735,25 @@ func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
 			status = http.StatusMethodNotAllowed
 		}
 		oauthError(w, status, "invalid_request", problem)
-		return
+		return nil, nil, false
 	}
 	client, authErr, err := s.authenticateClient(r, form)
 	if err != nil {
 		s.log.Error("oauth: client lookup failed", "error", err)
 		oauthError(w, http.StatusServiceUnavailable, "temporarily_unavailable", "try again shortly")
-		return
+		return nil, nil, false
 	}
 	if authErr != nil {
-		s.log.Info("oauth: token request refused", "reason", authErr.desc)
+		s.log.Info("oauth: "+what+" refused", "reason", authErr.desc)
 		s.clientAuthFailed(w, authErr)
+		return nil, nil, false
+	}
+	return form, client, true
+}
+
+func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
+	form, client, ok := s.clientForm(w, r, "token request")
+	if !ok {
 		return
 	}
 	switch gt := form.Get("grant_type"); gt {
@@ -922,22 +933,8 @@ func (s *Server) issueTokens(w http.ResponseWriter, r *http.Request, g *grantRec
 // ---- /oauth/revoke (RFC 7009) ----
 
 func (s *Server) serveRevoke(w http.ResponseWriter, r *http.Request) {
-	form, problem := readForm(w, r)
-	if problem != "" {
-		status := http.StatusBadRequest
-		if r.Method != http.MethodPost {
-			status = http.StatusMethodNotAllowed
-		}
-		oauthError(w, status, "invalid_request", problem)
-		return
-	}
-	client, authErr, err := s.authenticateClient(r, form)
-	if err != nil {
-		oauthError(w, http.StatusServiceUnavailable, "temporarily_unavailable", "try again shortly")
-		return
-	}
-	if authErr != nil {
-		s.clientAuthFailed(w, authErr)
+	form, client, ok := s.clientForm(w, r, "revocation")
+	if !ok {
 		return
 	}
 	token := form.Get("token")
