@@ -106,7 +106,7 @@ func streamableRPC(t *jsonrpc.Tracker) func(http.Handler) http.Handler {
 				}
 				next.ServeHTTP(w, withBody(r.Context(), r, msg.Rebuild(nil, nil)))
 			case jsonrpc.Request:
-				ctx, cancel := context.WithCancel(r.Context())
+				ctx, cancel := context.WithCancel(jsonrpc.WithProgressToken(r.Context(), &msg.Message))
 				defer cancel()
 				call := t.Start(scope, &msg.Message, cancel)
 				rw := &responseRewriter{ResponseWriter: w, x: eventRewriter{t: t, scope: scope}, call: call}

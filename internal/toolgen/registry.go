@@ -24,8 +24,8 @@ const RegistryFile = "zz_generated_registry.go"
 
 // A kind is one sort of declaration the registry collects: package-level
 // values of a generic type (Spec[In, Out]), listed by a generated function.
-// Prompts or completions declared as values of their own types would be one
-// more kind, not one more hand-kept list.
+// Prompts (PromptSpec[Args]) are the second kind; another sort of value
+// would be one more kind, not one more hand-kept list.
 type kind struct {
 	typeName string // the generic type, e.g. "Spec"
 	funcName string // the generated function, e.g. "specs"
@@ -38,6 +38,10 @@ func kinds() []kind {
 		typeName: "Spec", funcName: "specs", elemType: "Tool",
 		doc: "specs returns every Spec value declared in this package, in source order\n" +
 			"(files by name, then as declared). All orders them by toolset.",
+	}, {
+		typeName: "PromptSpec", funcName: "promptSpecs", elemType: "Prompt",
+		doc: "promptSpecs returns every PromptSpec value declared in this package, in\n" +
+			"source order (files by name, then as declared).",
 	}}
 }
 

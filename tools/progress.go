@@ -1,0 +1,90 @@
+package tools
+
+import (
+	"context"
+	"encoding/json"
+	"sync"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/lofty-mcp/lofty-mcp/internal/jsonrpc"
+	"github.com/lofty-mcp/lofty-mcp/lofty"
+)
+
+// Progress: a tools/call that carries _meta.progressToken is told, with
+// notifications/progress, what it is waiting for. The lofty client reports
+// every wait and retry (its rate limit, Retry-After, backoff, a free
+// connection) and tools report their own steps (find_leads' pages) through
+// lofty.ReportProgress; each report becomes one notification to the client
+// that made the call, with the call's token, a progress count that rises by
+// one each time, and the sentence as its message. A call without a token
+// sends none. Reports stop when the handler returns, so that none follows
+// the result (the transports write a call's notifications before its answer).
+
+// progressReporter sends one call's progress notifications.
+type progressReporter struct {
+	srv   *server.MCPServer
+	ctx   context.Context
+	token any // json.RawMessage as the client sent it, or mcp-go's value
+
+	mu     sync.Mutex
+	count  int
+	closed bool
+}
+
+// withProgress returns the context a call runs with: one whose Lofty waits,
+// retries and steps are reported to the client when req asked for progress;
+// and the function that ends the reporting, to call when the handler returns.
+func withProgress(ctx context.Context, req mcp.CallToolRequest) (context.Context, func()) {
+	token := progressToken(ctx, req.Params.Meta)
+	if token == nil {
+		return ctx, func() {}
+	}
+	srv := server.ServerFromContext(ctx)
+	if srv == nil {
+		return ctx, func() {}
+	}
+	p := &progressReporter{srv: srv, ctx: ctx, token: token}
+	return lofty.WithProgress(ctx, p.report), p.close
+}
+
+// progressToken is the call's progress token: exactly as the client sent it
+// when the transport kept it (mcp-go decodes numbers through float64), else
+// as mcp-go read it; nil when the call asked for no progress.
+func progressToken(ctx context.Context, meta *mcp.Meta) any {
+	if meta == nil || meta.ProgressToken == nil {
+		return nil
+	}
+	if raw := jsonrpc.ProgressTokenFrom(ctx); raw != nil {
+		return json.RawMessage(raw)
+	}
+	switch meta.ProgressToken.(type) {
+	case string, float64, int, int64, json.Number:
+		return meta.ProgressToken
+	}
+	return nil // not a string or a number: no progress can be matched to it
+}
+
+// report sends msg as the next notifications/progress. It never blocks:
+// mcp-go drops a notification its session cannot take at once.
+func (p *progressReporter) report(msg string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		return
+	}
+	p.count++
+	_ = p.srv.SendNotificationToClient(p.ctx, string(mcp.MethodNotificationProgress), map[string]any{
+		"progressToken": p.token,
+		"progress":      p.count,
+		"message":       msg,
+	})
+}
+
+// close ends the reporting: later reports are dropped.
+func (p *progressReporter) close() {
+	p.mu.Lock()
+	p.closed = true
+	p.mu.Unlock()
+}
