@@ -83,6 +83,10 @@ func streamableRPC(t *jsonrpc.Tracker) func(http.Handler) http.Handler {
 			if msg == nil {
 				return
 			}
+			if v := r.Header.Values(mcp.HeaderProtocolVersion); len(v) == 1 && !mcp.IsValidProtocolVersion(v[0]) {
+				unsupportedVersion(w, msg.ID, v[0]) // protocolHeaders let it through for this
+				return
+			}
 			session := r.Header.Get(server.HeaderKeySessionID)
 			if !msg.modern && msg.Method != string(mcp.MethodInitialize) && session == "" {
 				writeError(w, http.StatusBadRequest, "missing_session_id",

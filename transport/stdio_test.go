@@ -377,3 +377,41 @@ func waitFor(t *testing.T, cond func() bool) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+// A call that asked for progress gets every notification its handler sent
+// before its answer, even when the handler sends many and returns at once;
+// the token comes back as sent.
+func TestServeStdioProgressBeforeAnswer(t *testing.T) {
+	const notes = 60
+	srv := server.NewMCPServer("t", "1")
+	srv.AddTool(mcp.NewTool("busy"), func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		for i := 1; i <= notes; i++ {
+			_ = server.ServerFromContext(ctx).SendNotificationToClient(ctx, "notifications/progress", map[string]any{
+				"progressToken": req.Params.Meta.ProgressToken, "progress": i, "message": "step"})
+		}
+		return mcp.NewToolResultText("done"), nil
+	})
+	s := serveStdioPipes(t, srv, StdioConfig{})
+	s.send(t, stdioInit, `{"jsonrpc":"2.0","method":"notifications/initialized"}`)
+	if l := s.next(t); !bytes.Contains(l, []byte(`"id":"init"`)) {
+		t.Fatalf("initialize: %s", l)
+	}
+	for round := range 20 {
+		id := fmt.Sprintf(`"r%d"`, round)
+		s.send(t, `{"jsonrpc":"2.0","id":`+id+`,"method":"tools/call","params":{"name":"busy","arguments":{},"_meta":{"progressToken":"t`+fmt.Sprint(round)+`"}}}`)
+		seen := 0
+		for {
+			l := s.next(t)
+			if bytes.Contains(l, []byte(`"id":`+id)) {
+				break
+			}
+			if !bytes.Contains(l, []byte(`"progressToken":"t`+fmt.Sprint(round)+`"`)) {
+				t.Fatalf("round %d: unexpected line %s", round, l)
+			}
+			seen++
+		}
+		if seen != notes {
+			t.Fatalf("round %d: %d of %d progress notifications came before the answer", round, seen, notes)
+		}
+	}
+}
