@@ -38,6 +38,7 @@
 package tools
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -217,7 +218,8 @@ func (s Spec[In, Out]) handler(env *toolEnv, args *argDecoder) server.ToolHandle
 func (env *toolEnv) result(ctx context.Context, tool string, out any) (*mcp.CallToolResult, error) {
 	res, err := structuredResult(tool, out)
 	if err == nil && env.recent != nil {
-		if body, ok := res.StructuredContent.(json.RawMessage); ok {
+		// Only a result with a lead ID costs the credential's hash.
+		if body, ok := res.StructuredContent.(json.RawMessage); ok && bytes.Contains(body, leadIDKey) {
 			env.recent.noteResult(env.lofty.CredentialKey(ctx), body)
 		}
 	}

@@ -20,7 +20,28 @@ import (
 // that made the call, with the call's token, a progress count that rises by
 // one each time, and the sentence as its message. A call without a token
 // sends none. Reports stop when the handler returns, so that none follows
-// the result (the transports write a call's notifications before its answer).
+// the result.
+//
+// mcp-go (v1.2.1) queues a notification on the calling client's session
+// (SendNotificationToClient: never blocking; dropped if the queue of 100 is
+// full) and each transport forwards it on a goroutine of its own:
+//
+//   - stdio (transport/stdio.go, ours): written to stdout by a forwarder;
+//     a call with a token has its queue flushed before its answer is written;
+//   - Streamable HTTP: written as an event of the call's POST response,
+//     which then becomes an event stream; the answer is written after
+//     whatever is queued, and a notification still being forwarded then is
+//     dropped, never sent after it. On 2026-07-28 each request has a session
+//     of its own; on 2025-11-25 the requests of one session share its queue
+//     (with its GET stream), so a notification may travel on another open
+//     stream of the same session;
+//   - legacy SSE: put on the session's one event stream, where the answer
+//     goes too, by separate goroutines: one sent in the last instant before
+//     the answer may follow it.
+//
+// The client's token is passed back exactly as it sent it: the transports
+// keep its JSON text (internal/jsonrpc.WithProgressToken), since mcp-go
+// reads a number through float64.
 
 // progressReporter sends one call's progress notifications.
 type progressReporter struct {

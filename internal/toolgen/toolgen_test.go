@@ -240,7 +240,7 @@ var Review = PromptSpec[struct{}]{Name: "review"}
 		t.Errorf("registry lacks %q:\n%s", want, src)
 	}
 	_, _, err = Scan(writePkg(t, map[string]string{"a.go": header, "b.go": "package tools\nfunc f() any { return PromptSpec[int]{} }\n"}))
-	if err == nil || !strings.Contains(err.Error(), "a PromptSpec literal outside a package-level variable") {
+	if err == nil || !strings.Contains(err.Error(), "a PromptSpec literal outside a package-level variable is not registered; declare it as `var Name = PromptSpec[Args]{...}`") {
 		t.Errorf("a stray PromptSpec literal: %v", err)
 	}
 }
