@@ -402,3 +402,44 @@ func TestCompletionAndPrompts(t *testing.T) {
 		check(t, e2eConnect(t, p.base, e2eStreamable2025, nil))
 	})
 }
+
+// TestListenAcknowledgedFirst: a 2026-07-28 subscriptions/listen (which
+// establishes nothing here: lofty-mcp announces no list changes) gets, every
+// time, notifications/subscriptions/acknowledged first and then its result,
+// tagged with the request's id. mcp-go alone sometimes drops the
+// acknowledgement over Streamable HTTP (see tools.awaitListenAck).
+func TestListenAcknowledgedFirst(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	p := startHTTPE2E(t, stdioBin(t), e2eEnv("", ""), "--demo")
+	for i := range 40 {
+		id := strconv.Itoa(1000 + i)
+		body := `{"jsonrpc":"2.0","id":` + id + `,"method":"subscriptions/listen","params":{"notifications":{"toolsListChanged":true},` +
+			`"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}}}`
+		req, err := http.NewRequest("POST", p.base+"/mcp", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "application/json, text/event-stream")
+		req.Header.Set("MCP-Protocol-Version", "2026-07-28")
+		req.Header.Set("Mcp-Method", "subscriptions/listen")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		var frames []string
+		for _, l := range strings.Split(string(b), "\n") {
+			if data, ok := strings.CutPrefix(l, "data:"); ok {
+				frames = append(frames, strings.TrimSpace(data))
+			}
+		}
+		if len(frames) != 2 || !strings.Contains(frames[0], `"method":"notifications/subscriptions/acknowledged"`) ||
+			!strings.Contains(frames[0], `"io.modelcontextprotocol/subscriptionId":`+id) || !strings.Contains(frames[1], `"id":`+id+`,"result"`) {
+			t.Fatalf("listen %d: HTTP %d, frames %q; want the acknowledgement, then the result", i, resp.StatusCode, frames)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package tools
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -165,6 +166,9 @@ func NewServer(c *lofty.Client, o Options) (*server.MCPServer, error) {
 	if len(serverPrompts) > 0 {
 		opts = append(opts, server.WithPromptCapabilities(false))
 	}
+	hooks := &server.Hooks{}
+	hooks.AddAfterSubscriptionsListen(awaitListenAck)
+	opts = append(opts, server.WithHooks(hooks))
 	s := server.NewMCPServer(o.Name, o.Version, opts...)
 	s.AddTools(serverTools...)
 	s.AddPrompts(serverPrompts...)
@@ -172,6 +176,35 @@ func NewServer(c *lofty.Client, o Options) (*server.MCPServer, error) {
 		s.AddResourceTemplate(salesAgentResourceTemplate(c, o.Logger))
 	}
 	return s, nil
+}
+
+// Bounds of awaitListenAck.
+const (
+	listenAckWait  = 200 * time.Millisecond
+	listenAckGrace = 10 * time.Millisecond
+)
+
+// awaitListenAck runs after subscriptions/listen, before its answer is
+// written. lofty-mcp declares no list changes and no resource
+// subscriptions, so a 2026-07-28 client's subscriptions/listen establishes
+// nothing: mcp-go queues the acknowledgement on the request's session and
+// answers at once. Its Streamable HTTP handler (v1.2.1, streamable_http.go
+// handlePost) forwards queued notifications on a goroutine that drops one it
+// took but had not written when the answer goes out, so the
+// acknowledgement, which must come first on the stream, was sometimes
+// missing. Waiting until it has left the queue, and a moment more, lets the
+// forwarder write it first (stdio flushes its queue itself).
+func awaitListenAck(ctx context.Context, _ any, _ *mcp.SubscriptionsListenRequest, _ *mcp.SubscriptionsListenResult) {
+	session := server.ClientSessionFromContext(ctx)
+	if session == nil {
+		return
+	}
+	queue := session.NotificationChannel()
+	deadline := time.Now().Add(listenAckWait)
+	for len(queue) > 0 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(listenAckGrace)
 }
 
 // WithoutWrites returns the tools of ts that only read, and the names of

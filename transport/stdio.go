@@ -292,8 +292,9 @@ func (c *stdioConn) start(m jsonrpc.Message) {
 // serve handles one request and writes its answer.
 func (c *stdioConn) serve(ctx context.Context, call *jsonrpc.Call, m jsonrpc.Message) {
 	resp := c.handle(ctx, m.Rebuild(call.InternalID(), nil), call.InternalID())
-	if jsonrpc.ProgressToken(m.Params) != nil {
-		// Its progress notifications go out before its answer.
+	if m.Method == string(mcp.MethodSubscriptionsListen) || jsonrpc.ProgressToken(m.Params) != nil {
+		// Its notifications (progress, a subscription's acknowledgement)
+		// go out before its answer.
 		c.flushNotifications()
 	}
 	var answer []byte

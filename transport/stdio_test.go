@@ -415,3 +415,19 @@ func TestServeStdioProgressBeforeAnswer(t *testing.T) {
 		}
 	}
 }
+
+// A 2026-07-28 subscriptions/listen that establishes nothing is answered at
+// once; its acknowledgement still comes first, every time.
+func TestServeStdioListenAcknowledgedFirst(t *testing.T) {
+	s := serveStdioPipes(t, server.NewMCPServer("t", "1"), StdioConfig{})
+	for i := range 50 {
+		id := fmt.Sprintf(`"l%d"`, i)
+		s.send(t, `{"jsonrpc":"2.0","id":`+id+`,"method":"subscriptions/listen","params":{"notifications":{"toolsListChanged":true},`+
+			`"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}}}`)
+		first, second := s.next(t), s.next(t)
+		if !bytes.Contains(first, []byte(`"notifications/subscriptions/acknowledged"`)) || !bytes.Contains(first, []byte(`"io.modelcontextprotocol/subscriptionId":`+id)) ||
+			!bytes.Contains(second, []byte(`"id":`+id)) {
+			t.Fatalf("listen %d: %s then %s; want the acknowledgement, then the answer", i, first, second)
+		}
+	}
+}
