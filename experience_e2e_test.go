@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -121,8 +122,10 @@ func (p *progressClient) take() []string {
 
 // TestProgressReachesEveryTransport: a call with a progressToken that waits
 // for Lofty (429, Retry-After: 1) gets notifications/progress with its
-// token, progress 1, 2, ... and a sentence, all before its result; a call
-// without a token that retries gets none. Over stdio (2025-11-25 and
+// token, progress 1, 2, ... and a sentence, all before its result; so does
+// a find_leads that looks through several pages (a Lofty that ignores its
+// filters), whose last page notification comes just before the result; a
+// call without a token that retries gets none. Over stdio (2025-11-25 and
 // 2026-07-28), Streamable HTTP (both) and legacy SSE, with mcp-go's client.
 func TestProgressReachesEveryTransport(t *testing.T) {
 	if testing.Short() {
@@ -162,7 +165,9 @@ func TestProgressReachesEveryTransport(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			fake := loftytest.New(nil)
+			live := loftytest.Recorded()
+			live.RateLimit = 0
+			fake := loftytest.NewLive(live)
 			base := fake.Start(t)
 			c := tc.dial(t, base)
 			p := &progressClient{client: c}
@@ -196,6 +201,28 @@ func TestProgressReachesEveryTransport(t *testing.T) {
 				if !strings.HasPrefix(e, fmt.Sprintf("progress %s %d ", token, i+1)) {
 					t.Errorf("event %d is %q: want progress %d with the call's token", i+1, e, i+1)
 				}
+			}
+
+			find := mcp.CallToolRequest{}
+			find.Params.Name = "find_leads"
+			find.Params.Arguments = json.RawMessage(`{"key":"zzz-nobody"}`)
+			find.Params.Meta = &mcp.Meta{ProgressToken: token + "-pages"}
+			res, err = c.CallTool(ctx, find)
+			if err != nil || res.IsError {
+				t.Fatalf("find_leads: %v %v", err, res)
+			}
+			pages := regexp.MustCompile(`\((\d+) pages\)`).FindStringSubmatch(resultText(res))
+			if pages == nil {
+				t.Fatalf("find_leads looked through one page only: %s", resultText(res))
+			}
+			n, _ := strconv.Atoi(pages[1])
+			got = append(p.take(), "result")
+			var wantPages []string
+			for i := 2; i <= n; i++ {
+				wantPages = append(wantPages, fmt.Sprintf("progress %s-pages %d Lofty did not apply the search filters: checking page %d of at most 4", token, i-1, i))
+			}
+			if wantPages = append(wantPages, "result"); !slices.Equal(got, wantPages) {
+				t.Errorf("find_leads events %q\nwant %q", got, wantPages)
 			}
 
 			fake.Script(loftytest.ServerError(503))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"sync"
+	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
@@ -36,8 +37,12 @@ import (
 //     (with its GET stream), so a notification may travel on another open
 //     stream of the same session;
 //   - legacy SSE: put on the session's one event stream, where the answer
-//     goes too, by separate goroutines: one sent in the last instant before
-//     the answer may follow it.
+//     goes too, by separate goroutines.
+//
+// So a call that reported progress waits, before it answers, until its
+// notifications have left the queue and a moment more (awaitForwarded):
+// the last one is then neither dropped nor overtaken, short of a forwarder
+// stalled for longer than that moment.
 //
 // The client's token is passed back exactly as it sent it: the transports
 // keep its JSON text (internal/jsonrpc.WithProgressToken), since mcp-go
@@ -103,9 +108,42 @@ func (p *progressReporter) report(msg string) {
 	})
 }
 
-// close ends the reporting: later reports are dropped.
+// close ends the reporting: later reports are dropped. When the call
+// reported anything, it waits for the notifications to be forwarded, so
+// that the last one is not lost or overtaken (see awaitForwarded).
 func (p *progressReporter) close() {
 	p.mu.Lock()
 	p.closed = true
+	sent := p.count > 0
 	p.mu.Unlock()
+	if sent {
+		awaitForwarded(p.ctx)
+	}
+}
+
+// Bounds of awaitForwarded.
+const (
+	forwardWait  = 200 * time.Millisecond
+	forwardGrace = 10 * time.Millisecond
+)
+
+// awaitForwarded returns once the notifications queued on the session of
+// ctx have been taken by its transport's forwarder, and a moment more for
+// the forwarder to write them (at most forwardWait in all, plus
+// forwardGrace). A handler calls it before returning when it queued
+// notifications that must precede its answer: mcp-go's Streamable HTTP
+// handler drops a notification its forwarder has taken but not written when
+// the answer goes out, and over legacy SSE the answer can overtake it (stdio
+// flushes its queue itself).
+func awaitForwarded(ctx context.Context) {
+	session := server.ClientSessionFromContext(ctx)
+	if session == nil {
+		return
+	}
+	queue := session.NotificationChannel()
+	deadline := time.Now().Add(forwardWait)
+	for len(queue) > 0 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(forwardGrace)
 }

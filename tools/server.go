@@ -178,12 +178,6 @@ func NewServer(c *lofty.Client, o Options) (*server.MCPServer, error) {
 	return s, nil
 }
 
-// Bounds of awaitListenAck.
-const (
-	listenAckWait  = 200 * time.Millisecond
-	listenAckGrace = 10 * time.Millisecond
-)
-
 // awaitListenAck runs after subscriptions/listen, before its answer is
 // written. lofty-mcp declares no list changes and no resource
 // subscriptions, so a 2026-07-28 client's subscriptions/listen establishes
@@ -191,20 +185,11 @@ const (
 // answers at once. Its Streamable HTTP handler (v1.2.1, streamable_http.go
 // handlePost) forwards queued notifications on a goroutine that drops one it
 // took but had not written when the answer goes out, so the
-// acknowledgement, which must come first on the stream, was sometimes
-// missing. Waiting until it has left the queue, and a moment more, lets the
-// forwarder write it first (stdio flushes its queue itself).
+// acknowledgement, which must come first on the stream, was often missing.
+// awaitForwarded lets the forwarder write it first (stdio flushes its queue
+// itself).
 func awaitListenAck(ctx context.Context, _ any, _ *mcp.SubscriptionsListenRequest, _ *mcp.SubscriptionsListenResult) {
-	session := server.ClientSessionFromContext(ctx)
-	if session == nil {
-		return
-	}
-	queue := session.NotificationChannel()
-	deadline := time.Now().Add(listenAckWait)
-	for len(queue) > 0 && time.Now().Before(deadline) {
-		time.Sleep(time.Millisecond)
-	}
-	time.Sleep(listenAckGrace)
+	awaitForwarded(ctx)
 }
 
 // WithoutWrites returns the tools of ts that only read, and the names of
