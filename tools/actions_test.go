@@ -470,8 +470,8 @@ func TestReadOnlyAndDefaultsServeNoWrite(t *testing.T) {
 	h := newWK(t, tools.Options{Toolsets: []string{"all"}})
 	instructions := h.server.HandleMessage(context.Background(),
 		[]byte(`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"x","version":"1"}}}`)).(mcp.JSONRPCResponse).Result.(mcp.InitializeResult).Instructions
-	if strings.Contains(instructions, "read-only access") || !strings.HasPrefix(instructions, "lofty-mcp gives access to the Lofty real-estate CRM Open API. Lofty tools need numeric lead IDs") ||
-		!strings.Contains(instructions, `If a result's status is "declined", nothing was changed`) {
+	if strings.Contains(instructions, "read-only access") || !strings.HasPrefix(instructions, "lofty-mcp gives access to the Lofty real-estate CRM Open API. Find first") ||
+		!strings.Contains(instructions, `status "declined" means they said no and nothing changed`) {
 		t.Errorf("with write tools served, the instructions: %q", instructions)
 	}
 	c, _ := lofty.New(lofty.Config{})

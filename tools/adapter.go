@@ -1,7 +1,13 @@
 // Package tools declares lofty-mcp's MCP tools as Spec values and turns them,
-// through one generic adapter, into mcp-go tools and handlers. Tool specs
-// know nothing of mcp-go; only adapter.go, confirm.go, server.go and
-// resources.go touch it.
+// through one generic adapter, into mcp-go tools and handlers; its prompts
+// (PromptSpec values, workflows.go) likewise. Tool and prompt specs know
+// nothing of mcp-go; only adapter.go, confirm.go, server.go, resources.go,
+// prompt.go, completion.go and progress.go touch it.
+//
+// Around every call the adapter also reports progress (progress.go: a call
+// with a progressToken gets notifications/progress for each wait, retry and
+// page), and remembers the lead IDs of results per credential (recent.go),
+// which completion/complete offers (completion.go).
 //
 // A new tool is:
 //
@@ -32,6 +38,7 @@
 package tools
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -127,7 +134,8 @@ func (s Spec[In, Out]) Info() Info {
 type toolEnv struct {
 	lofty   *lofty.Client
 	log     *slog.Logger
-	confirm *confirmer // how writes are confirmed
+	confirm *confirmer   // how writes are confirmed
+	recent  *recentLeads // lead IDs of recent results, per credential; nil: none kept
 }
 
 // annotations are the MCP annotations of a tool with effect e, the hints
@@ -189,6 +197,8 @@ func (s Spec[In, Out]) handler(env *toolEnv, args *argDecoder) server.ToolHandle
 			log.LogAttrs(ctx, slog.LevelDebug, "tool call rejected", slog.String("tool", s.Name), slog.String("reason", err.Error()))
 			return mcp.NewToolResultError(err.Error()), nil
 		}
+		ctx, endProgress := withProgress(ctx, req)
+		defer endProgress()
 		if s.Write != nil {
 			return s.write(ctx, env, req, in, start)
 		}
@@ -199,8 +209,21 @@ func (s Spec[In, Out]) handler(env *toolEnv, args *argDecoder) server.ToolHandle
 			return mcp.NewToolResultError(s.errorText(in, err)), nil
 		}
 		log.LogAttrs(ctx, slog.LevelDebug, "tool call", slog.String("tool", s.Name), slog.Duration("duration", time.Since(start)))
-		return structuredResult(s.Name, out)
+		return env.result(ctx, s.Name, out)
 	}
+}
+
+// result is a successful result (structuredResult), whose lead IDs are
+// remembered for the credential of the call (completion offers them).
+func (env *toolEnv) result(ctx context.Context, tool string, out any) (*mcp.CallToolResult, error) {
+	res, err := structuredResult(tool, out)
+	if err == nil && env.recent != nil {
+		// Only a result with a lead ID costs the credential's hash.
+		if body, ok := res.StructuredContent.(json.RawMessage); ok && bytes.Contains(body, leadIDKey) {
+			env.recent.noteResult(env.lofty.CredentialKey(ctx), body)
+		}
+	}
+	return res, err
 }
 
 // structuredResult is a successful result: out as structured content and
@@ -299,7 +322,7 @@ func (s Spec[In, Out]) write(ctx context.Context, env *toolEnv, req mcp.CallTool
 	a.log(ctx, env.log)
 	o := any(&out).(hasOutcome).outcome()
 	o.Status, o.Summary = StatusDone, w.Done(in, out, names)
-	return structuredResult(s.Name, out)
+	return env.result(ctx, s.Name, out)
 }
 
 // audit is the one info line a write logs: which tool, which leads, how it

@@ -57,6 +57,26 @@ func Docs() (string, error) {
 		"each call when the client can ask (see [Actions](#actions)); the others only read.\n")
 	fmt.Fprintf(&b, "\nResource template: `%s` (`application/json`) serves the same JSON as `get_sales_agent_by_lead`; "+
 		"it is offered when that tool is.\n", SalesAgentResourceTemplate)
+	b.WriteString("\n| prompt | arguments | what it does |\n|---|---|---|\n")
+	for _, p := range Prompts() {
+		info := p.PromptInfo()
+		var args []string
+		for _, a := range info.Arguments {
+			facts := "text"
+			if len(a.Enum) > 0 {
+				facts = "one of " + strings.Join(a.Enum, ", ")
+			}
+			if a.Required {
+				facts += ", required"
+			}
+			args = append(args, fmt.Sprintf("`%s` (%s): %s", a.Name, facts, a.Description))
+		}
+		if len(args) == 0 {
+			args = []string{"none"}
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", info.Name, cell(strings.Join(args, "; ")), cell(info.Description))
+	}
+	b.WriteString("\nEach prompt's steps name only the tools the server serves, and say which toolsets would serve the rest.\n")
 	return b.String(), nil
 }
 

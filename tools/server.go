@@ -1,12 +1,15 @@
 package tools
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
 	"strings"
+	"time"
 
+	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/lofty-mcp/lofty-mcp/lofty"
@@ -30,12 +33,19 @@ type Options struct {
 	ReadOnly bool
 	// ConfirmWrites says when the person confirms a write ("": ConfirmAuto).
 	ConfirmWrites ConfirmMode
+	// Prompts are the prompts to serve; nil: every prompt (Prompts()).
+	// Their text names only the tools served.
+	Prompts []Prompt
 }
 
-// DefaultInstructions tell the model what this server is for.
+// DefaultInstructions tell the model, in a few sentences, how the tools fit
+// together.
 const DefaultInstructions = readOnlyIntro + " " +
-	"Lofty tools need numeric lead IDs: when you only have a person's name, email or phone, call find_leads first, " +
-	"then use the leadId it returns (e.g. with get_lead or get_sales_agent_by_lead)."
+	"Find first, then ask by ID: when you have a person's name, email or phone, call find_leads, then pass the leadId it " +
+	"returns to the other tools (get_lead, get_sales_agent_by_lead, ...). " +
+	"Lead IDs are 64-bit: send them as JSON integers or strings of digits, exactly as a tool returned them. " +
+	"A result with isError true is a sentence saying what went wrong and what to do (check the ID, retry after the " +
+	"time it gives, ask for access): act on it rather than guess, and do not retry sooner than it says."
 
 const (
 	readOnlyIntro = "lofty-mcp gives read-only access to the Lofty real-estate CRM Open API."
@@ -44,10 +54,16 @@ const (
 
 // WriteInstructions are added to the instructions when a tool that writes is
 // served.
-const WriteInstructions = "Some tools change data in Lofty (their readOnlyHint is false). Before one runs, the person may be " +
-	"asked to confirm it. If a result's status is \"declined\", nothing was changed: do not call the tool again unless " +
-	"the person asks. If a write fails, its error says whether the change may have been made: never repeat a write " +
-	"that may have gone through without checking first."
+const WriteInstructions = "Tools whose readOnlyHint is false change data in Lofty, and the person may be asked to " +
+	"confirm each call: a result with status \"declined\" means they said no and nothing changed (do not call it again " +
+	"unless they ask). A failed write's error says whether the change may have been made: never repeat one that may " +
+	"have gone through without checking first."
+
+// listCacheTTL is how long a client may reuse a list result (tools, prompts,
+// resources, templates: fixed while the server runs) before asking again
+// (protocol 2026-07-28 cache hints). They hold nothing of any credential, so
+// shared caches may keep them too.
+const listCacheTTL = 5 * time.Minute
 
 // NewServer builds the MCP server: every tool from o.Tools registered
 // through the adapter. Transports (stdio, HTTP) serve the returned server.
@@ -94,7 +110,8 @@ func NewServer(c *lofty.Client, o Options) (*server.MCPServer, error) {
 	if err != nil {
 		return nil, err
 	}
-	env := &toolEnv{lofty: c, log: o.Logger, confirm: confirm}
+	recent := newRecentLeads()
+	env := &toolEnv{lofty: c, log: o.Logger, confirm: confirm, recent: recent}
 	names := map[string]bool{}
 	var serverTools []server.ServerTool
 	for _, t := range o.Tools {
@@ -114,16 +131,65 @@ func NewServer(c *lofty.Client, o Options) (*server.MCPServer, error) {
 		return nil, err
 	}
 
-	s := server.NewMCPServer(o.Name, o.Version,
+	if o.Prompts == nil {
+		o.Prompts = Prompts()
+	}
+	complete := newCompleter(c, recent, o.Logger)
+	complete.template = names[GetSalesAgentByLead.Name]
+	served := NewServed(o.Tools, o.ReadOnly)
+	var serverPrompts []server.ServerPrompt
+	for _, p := range o.Prompts {
+		sp, args, err := p.buildPrompt(served)
+		if err != nil {
+			return nil, err
+		}
+		if _, dup := complete.prompts[sp.Prompt.Name]; dup {
+			return nil, fmt.Errorf("prompt %s registered twice", sp.Prompt.Name)
+		}
+		complete.prompts[sp.Prompt.Name] = args
+		serverPrompts = append(serverPrompts, sp)
+	}
+
+	ttl := listCacheTTL.Milliseconds()
+	opts := []server.ServerOption{
 		server.WithToolCapabilities(false),
 		server.WithRecovery(),
 		server.WithInstructions(o.Instructions),
-	)
+		server.WithCompletions(),
+		server.WithResourceCompletionProvider(complete),
+		server.WithPromptCompletionProvider(complete),
+	}
+	for _, m := range []mcp.MCPMethod{mcp.MethodToolsList, mcp.MethodPromptsList, mcp.MethodResourcesList,
+		mcp.MethodResourcesTemplatesList, mcp.MethodServerDiscover} {
+		opts = append(opts, server.WithMethodCacheHints(m, ttl, mcp.CacheScopePublic))
+	}
+	if len(serverPrompts) > 0 {
+		opts = append(opts, server.WithPromptCapabilities(false))
+	}
+	hooks := &server.Hooks{}
+	hooks.AddAfterSubscriptionsListen(awaitListenAck)
+	opts = append(opts, server.WithHooks(hooks))
+	s := server.NewMCPServer(o.Name, o.Version, opts...)
 	s.AddTools(serverTools...)
-	if names[GetSalesAgentByLead.Name] {
+	s.AddPrompts(serverPrompts...)
+	if complete.template {
 		s.AddResourceTemplate(salesAgentResourceTemplate(c, o.Logger))
 	}
 	return s, nil
+}
+
+// awaitListenAck runs after subscriptions/listen, before its answer is
+// written. lofty-mcp declares no list changes and no resource
+// subscriptions, so a 2026-07-28 client's subscriptions/listen establishes
+// nothing: mcp-go queues the acknowledgement on the request's session and
+// answers at once. Its Streamable HTTP handler (v1.2.1, streamable_http.go
+// handlePost) forwards queued notifications on a goroutine that drops one it
+// took but had not written when the answer goes out, so the
+// acknowledgement, which must come first on the stream, was often missing.
+// awaitForwarded lets the forwarder write it first (stdio flushes its queue
+// itself).
+func awaitListenAck(ctx context.Context, _ any, _ *mcp.SubscriptionsListenRequest, _ *mcp.SubscriptionsListenResult) {
+	awaitForwarded(ctx)
 }
 
 // WithoutWrites returns the tools of ts that only read, and the names of

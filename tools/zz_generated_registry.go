@@ -25,3 +25,13 @@ func specs() []Tool {
 		GetSalesAgentSettings,
 	}
 }
+
+// promptSpecs returns every PromptSpec value declared in this package, in
+// source order (files by name, then as declared).
+func promptSpecs() []Prompt {
+	return []Prompt{
+		LeadBriefing,
+		SalesAgentReview,
+		TakeOverLead,
+	}
+}

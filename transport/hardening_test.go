@@ -291,3 +291,47 @@ func TestIdleSessionGoesOn(t *testing.T) {
 		t.Fatalf("a deleted session: %d, want 404", code)
 	}
 }
+
+// TestUnsupportedProtocolVersion: a POST naming a protocol version this
+// server does not speak gets HTTP 400 and the JSON-RPC error
+// UnsupportedProtocolVersion (-32022) with the request's id exactly as sent,
+// the versions spoken and the one requested (protocol 2026-07-28); a GET
+// or a header given twice is refused before anything is read.
+func TestUnsupportedProtocolVersion(t *testing.T) {
+	srv, err := New(server.NewMCPServer("t", "1"), Config{Addr: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := srv.Handler()
+	do := func(method, body string, versions ...string) (int, string) {
+		req := httptest.NewRequest(method, "http://127.0.0.1/mcp", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "application/json, text/event-stream")
+		for _, v := range versions {
+			req.Header.Add("MCP-Protocol-Version", v)
+		}
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		return w.Code, w.Body.String()
+	}
+	body := `{"jsonrpc":"2.0","id":9007199254740993,"method":"server/discover","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"v999.0.0","io.modelcontextprotocol/clientCapabilities":{}}}}`
+	code, got := do("POST", body, "v999.0.0")
+	want := `{"jsonrpc":"2.0","id":9007199254740993,"error":{"code":-32022,"message":"Mcp-Protocol-Version \"v999.0.0\" is not a protocol version this server speaks; send one of: ` +
+		strings.Join(mcp.ValidProtocolVersions, ", ") + ` (or leave the header out on initialize)","data":{"supported":["` +
+		strings.Join(mcp.ValidProtocolVersions, `","`) + `"],"requested":"v999.0.0"}}}` + "\n"
+	if code != 400 || got != want {
+		t.Errorf("POST with v999.0.0: %d %s\nwant 400 %s", code, got, want)
+	}
+	if code, got := do("POST", `{"jsonrpc":"2.0","method":"notifications/initialized"}`, "garbage"); code != 400 || !strings.Contains(got, `"id":null,"error":{"code":-32022`) {
+		t.Errorf("a notification with a bad version: %d %s", code, got)
+	}
+	if code, got := do("GET", "", "garbage"); code != 400 || !strings.Contains(got, "unsupported_protocol_version") {
+		t.Errorf("GET with a bad version: %d %s", code, got)
+	}
+	if code, got := do("POST", body, "2025-11-25", "2026-07-28"); code != 400 || !strings.Contains(got, "unsupported_protocol_version") {
+		t.Errorf("two versions: %d %s", code, got)
+	}
+	if code, got := do("POST", `{"jsonrpc":"2.0","id":1,"method":"ping"`, "garbage"); code != 400 || !strings.Contains(got, "-32700") {
+		t.Errorf("invalid JSON with a bad version: %d %s", code, got)
+	}
+}

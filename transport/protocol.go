@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"encoding/json"
 	"fmt"
 	"mime"
 	"net/http"
@@ -15,7 +16,9 @@ import (
 // read or allocated for the request:
 //
 //   - MCP-Protocol-Version, when sent, names a version this server speaks
-//     (400 otherwise, naming the header and the versions);
+//     (400 otherwise, naming the header and the versions; a POST with one
+//     unknown version is answered once its body is read, by streamableRPC,
+//     with the JSON-RPC error that carries its id: unsupportedVersion);
 //   - Mcp-Session-Id, when sent, is 1 to 255 visible ASCII characters, as
 //     the specification requires of session ids (400 otherwise);
 //   - DELETE names the session it ends (400 without Mcp-Session-Id);
@@ -23,10 +26,10 @@ import (
 func protocolHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if v := r.Header.Values(mcp.HeaderProtocolVersion); len(v) > 0 {
-			if len(v) > 1 || !mcp.IsValidProtocolVersion(v[0]) {
-				refuse(w, r, http.StatusBadRequest, "unsupported_protocol_version",
-					fmt.Sprintf("%s %q is not a protocol version this server speaks; send one of: %s (or leave the header out on initialize)",
-						mcp.HeaderProtocolVersion, strings.Join(v, ", "), strings.Join(mcp.ValidProtocolVersions, ", ")))
+			// One unknown version on a POST is answered by streamableRPC,
+			// as a JSON-RPC error carrying the request's id (2026-07-28).
+			if len(v) > 1 || (!mcp.IsValidProtocolVersion(v[0]) && r.Method != http.MethodPost) {
+				refuse(w, r, http.StatusBadRequest, "unsupported_protocol_version", unsupportedVersionText(v))
 				return
 			}
 		}
@@ -57,6 +60,37 @@ func protocolHeaders(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// unsupportedVersionText says that the MCP-Protocol-Version values v are not
+// spoken here, and which are.
+func unsupportedVersionText(v []string) string {
+	return fmt.Sprintf("%s %q is not a protocol version this server speaks; send one of: %s (or leave the header out on initialize)",
+		mcp.HeaderProtocolVersion, strings.Join(v, ", "), strings.Join(mcp.ValidProtocolVersions, ", "))
+}
+
+// unsupportedVersion answers a POSTed message whose MCP-Protocol-Version
+// names a version this server does not speak: HTTP 400 with the JSON-RPC
+// error UnsupportedProtocolVersion (-32022), which carries the message's id,
+// the versions spoken and the one requested, as protocol 2026-07-28 asks;
+// earlier clients get the 400 they expect.
+func unsupportedVersion(w http.ResponseWriter, id []byte, version string) {
+	body, _ := json.Marshal(struct {
+		Code    int                                `json:"code"`
+		Message string                             `json:"message"`
+		Data    mcp.UnsupportedProtocolVersionData `json:"data"`
+	}{mcp.UNSUPPORTED_PROTOCOL_VERSION, unsupportedVersionText([]string{version}),
+		mcp.UnsupportedProtocolVersionData{Supported: mcp.ValidProtocolVersions, Requested: version}})
+	if len(id) == 0 {
+		id = []byte("null")
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusBadRequest)
+	out := append([]byte(`{"jsonrpc":"2.0","id":`), id...)
+	out = append(append(append(out, `,"error":`...), body...), "}\n"...)
+	_, _ = w.Write(out)
 }
 
 // checkSessionIDSyntax returns what is wrong with a session id, or "".

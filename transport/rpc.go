@@ -83,6 +83,10 @@ func streamableRPC(t *jsonrpc.Tracker) func(http.Handler) http.Handler {
 			if msg == nil {
 				return
 			}
+			if v := r.Header.Values(mcp.HeaderProtocolVersion); len(v) == 1 && !mcp.IsValidProtocolVersion(v[0]) {
+				unsupportedVersion(w, msg.ID, v[0]) // protocolHeaders let it through for this
+				return
+			}
 			session := r.Header.Get(server.HeaderKeySessionID)
 			if !msg.modern && msg.Method != string(mcp.MethodInitialize) && session == "" {
 				writeError(w, http.StatusBadRequest, "missing_session_id",
@@ -106,7 +110,7 @@ func streamableRPC(t *jsonrpc.Tracker) func(http.Handler) http.Handler {
 				}
 				next.ServeHTTP(w, withBody(r.Context(), r, msg.Rebuild(nil, nil)))
 			case jsonrpc.Request:
-				ctx, cancel := context.WithCancel(r.Context())
+				ctx, cancel := context.WithCancel(jsonrpc.WithProgressToken(r.Context(), &msg.Message))
 				defer cancel()
 				call := t.Start(scope, &msg.Message, cancel)
 				rw := &responseRewriter{ResponseWriter: w, x: eventRewriter{t: t, scope: scope}, call: call}

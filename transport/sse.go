@@ -193,7 +193,8 @@ func (s *sseStreams) sseRPC(next http.Handler) http.Handler {
 				return
 			}
 			rec := &statusRecorder{ResponseWriter: w}
-			next.ServeHTTP(rec, withBody(r.Context(), r, msg.Rebuild(call.InternalID(), nil)))
+			ctx := jsonrpc.WithProgressToken(r.Context(), &msg.Message)
+			next.ServeHTTP(rec, withBody(ctx, r, msg.Rebuild(call.InternalID(), nil)))
 			if rec.status != http.StatusAccepted {
 				s.t.Finish(call.Internal) // refused: no answer will come on the stream
 			}

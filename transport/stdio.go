@@ -132,6 +132,7 @@ func ServeStdio(ctx context.Context, mcpServer *server.MCPServer, in io.Reader, 
 
 	notifDone := make(chan struct{})
 	stopNotif := make(chan struct{})
+	c.notifDone = notifDone
 	go func() {
 		defer close(notifDone)
 		c.forwardNotifications(stopNotif)
@@ -161,6 +162,8 @@ type stdioConn struct {
 	slots   chan struct{}
 	wg      sync.WaitGroup
 	reason  atomic.Pointer[string] // why requests were cut short
+	// notifDone is closed when the notification forwarder has stopped.
+	notifDone <-chan struct{}
 }
 
 // pendingRequest is a request read and not yet started.
@@ -275,7 +278,7 @@ func (c *stdioConn) dispatch(ctx context.Context, lines <-chan stdioLine) error 
 
 // start serves a request on its own goroutine; the caller holds a slot.
 func (c *stdioConn) start(m jsonrpc.Message) {
-	ctx, cancel := context.WithCancel(c.base)
+	ctx, cancel := context.WithCancel(jsonrpc.WithProgressToken(c.base, &m))
 	call := c.tracker.Start(stdioScope, &m, cancel)
 	c.wg.Add(1)
 	go func() {
@@ -289,6 +292,11 @@ func (c *stdioConn) start(m jsonrpc.Message) {
 // serve handles one request and writes its answer.
 func (c *stdioConn) serve(ctx context.Context, call *jsonrpc.Call, m jsonrpc.Message) {
 	resp := c.handle(ctx, m.Rebuild(call.InternalID(), nil), call.InternalID())
+	if m.Method == string(mcp.MethodSubscriptionsListen) || jsonrpc.ProgressToken(m.Params) != nil {
+		// Its notifications (progress, a subscription's acknowledgement)
+		// go out before its answer.
+		c.flushNotifications()
+	}
 	var answer []byte
 	if resp != nil {
 		answer = jsonrpc.RestoreSubscriptionIDs(resp, c.tracker)
@@ -386,9 +394,40 @@ func (c *stdioConn) finish(ctx context.Context) {
 	}
 }
 
+// barrierMethod marks a notification that is never written: the forwarder
+// closes its channel, telling flushNotifications that every notification
+// queued before it has been written.
+const barrierMethod = "lofty-mcp/internal/barrier"
+
+// flushNotifications returns once the notifications queued so far have been
+// written (or the forwarder has stopped). mcp-go queues a request's
+// notifications (notifications/progress) on the session and the forwarder
+// writes them on its own goroutine, so without this an answer written as
+// soon as its handler returns could overtake them.
+func (c *stdioConn) flushNotifications() {
+	done := make(chan struct{})
+	barrier := mcp.JSONRPCNotification{Notification: mcp.Notification{Method: barrierMethod,
+		Params: mcp.NotificationParams{AdditionalFields: map[string]any{"done": done}}}}
+	select {
+	case c.session.notifications <- barrier:
+	case <-c.notifDone:
+		return
+	}
+	select {
+	case <-done:
+	case <-c.notifDone:
+	}
+}
+
 // forwardNotifications writes mcp-go's notifications to the client until stop.
 func (c *stdioConn) forwardNotifications(stop <-chan struct{}) {
 	write := func(n mcp.JSONRPCNotification) {
+		if n.Method == barrierMethod {
+			if done, ok := n.Params.AdditionalFields["done"].(chan struct{}); ok {
+				close(done)
+			}
+			return
+		}
 		b, err := json.Marshal(n)
 		if err != nil {
 			c.log.Error("stdio: encoding a notification", "error", err)

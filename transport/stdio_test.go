@@ -377,3 +377,57 @@ func waitFor(t *testing.T, cond func() bool) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+// A call that asked for progress gets every notification its handler sent
+// before its answer, even when the handler sends many and returns at once;
+// the token comes back as sent.
+func TestServeStdioProgressBeforeAnswer(t *testing.T) {
+	const notes = 60
+	srv := server.NewMCPServer("t", "1")
+	srv.AddTool(mcp.NewTool("busy"), func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		for i := 1; i <= notes; i++ {
+			_ = server.ServerFromContext(ctx).SendNotificationToClient(ctx, "notifications/progress", map[string]any{
+				"progressToken": req.Params.Meta.ProgressToken, "progress": i, "message": "step"})
+		}
+		return mcp.NewToolResultText("done"), nil
+	})
+	s := serveStdioPipes(t, srv, StdioConfig{})
+	s.send(t, stdioInit, `{"jsonrpc":"2.0","method":"notifications/initialized"}`)
+	if l := s.next(t); !bytes.Contains(l, []byte(`"id":"init"`)) {
+		t.Fatalf("initialize: %s", l)
+	}
+	for round := range 20 {
+		id := fmt.Sprintf(`"r%d"`, round)
+		s.send(t, `{"jsonrpc":"2.0","id":`+id+`,"method":"tools/call","params":{"name":"busy","arguments":{},"_meta":{"progressToken":"t`+fmt.Sprint(round)+`"}}}`)
+		seen := 0
+		for {
+			l := s.next(t)
+			if bytes.Contains(l, []byte(`"id":`+id)) {
+				break
+			}
+			if !bytes.Contains(l, []byte(`"progressToken":"t`+fmt.Sprint(round)+`"`)) {
+				t.Fatalf("round %d: unexpected line %s", round, l)
+			}
+			seen++
+		}
+		if seen != notes {
+			t.Fatalf("round %d: %d of %d progress notifications came before the answer", round, seen, notes)
+		}
+	}
+}
+
+// A 2026-07-28 subscriptions/listen that establishes nothing is answered at
+// once; its acknowledgement still comes first, every time.
+func TestServeStdioListenAcknowledgedFirst(t *testing.T) {
+	s := serveStdioPipes(t, server.NewMCPServer("t", "1"), StdioConfig{})
+	for i := range 50 {
+		id := fmt.Sprintf(`"l%d"`, i)
+		s.send(t, `{"jsonrpc":"2.0","id":`+id+`,"method":"subscriptions/listen","params":{"notifications":{"toolsListChanged":true},`+
+			`"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}}}`)
+		first, second := s.next(t), s.next(t)
+		if !bytes.Contains(first, []byte(`"notifications/subscriptions/acknowledged"`)) || !bytes.Contains(first, []byte(`"io.modelcontextprotocol/subscriptionId":`+id)) ||
+			!bytes.Contains(second, []byte(`"id":`+id)) {
+			t.Fatalf("listen %d: %s then %s; want the acknowledgement, then the answer", i, first, second)
+		}
+	}
+}

@@ -24,20 +24,25 @@ const RegistryFile = "zz_generated_registry.go"
 
 // A kind is one sort of declaration the registry collects: package-level
 // values of a generic type (Spec[In, Out]), listed by a generated function.
-// Prompts or completions declared as values of their own types would be one
-// more kind, not one more hand-kept list.
+// Prompts (PromptSpec[Args]) are the second kind; another sort of value
+// would be one more kind, not one more hand-kept list.
 type kind struct {
-	typeName string // the generic type, e.g. "Spec"
-	funcName string // the generated function, e.g. "specs"
-	elemType string // the element type of its result, e.g. "Tool"
-	doc      string // the function's doc comment, without "// "
+	typeName   string // the generic type, e.g. "Spec"
+	typeParams string // its type parameters, for messages: "[In, Out]"
+	funcName   string // the generated function, e.g. "specs"
+	elemType   string // the element type of its result, e.g. "Tool"
+	doc        string // the function's doc comment, without "// "
 }
 
 func kinds() []kind {
 	return []kind{{
-		typeName: "Spec", funcName: "specs", elemType: "Tool",
+		typeName: "Spec", typeParams: "[In, Out]", funcName: "specs", elemType: "Tool",
 		doc: "specs returns every Spec value declared in this package, in source order\n" +
 			"(files by name, then as declared). All orders them by toolset.",
+	}, {
+		typeName: "PromptSpec", typeParams: "[Args]", funcName: "promptSpecs", elemType: "Prompt",
+		doc: "promptSpecs returns every PromptSpec value declared in this package, in\n" +
+			"source order (files by name, then as declared).",
 	}}
 }
 
@@ -139,7 +144,7 @@ func Scan(dir string) (pkg string, found map[string][]Decl, err error) {
 			ast.Inspect(f, func(n ast.Node) bool {
 				if cl, ok := n.(*ast.CompositeLit); ok && stray == nil && isKindType(cl.Type, k.typeName) && !allowed[cl] {
 					stray = fmt.Errorf("%s: a %s literal outside a package-level variable is not registered; "+
-						"declare it as `var Name = %s[In, Out]{...}`", fset.Position(cl.Pos()), k.typeName, k.typeName)
+						"declare it as `var Name = %s%s{...}`", fset.Position(cl.Pos()), k.typeName, k.typeName, k.typeParams)
 				}
 				return stray == nil
 			})

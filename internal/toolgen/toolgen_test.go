@@ -211,3 +211,36 @@ func TestFirstSentence(t *testing.T) {
 		}
 	}
 }
+
+// TestScanFindsPrompts: PromptSpec values are the second kind: listed by
+// promptSpecs, in source order, apart from the tool specs; a stray
+// PromptSpec literal is refused as a stray Spec is.
+func TestScanFindsPrompts(t *testing.T) {
+	dir := writePkg(t, map[string]string{
+		"a.go": header + "type PromptSpec[Args any] struct{ Name string }\ntype Prompt interface{}\n",
+		"b.go": `package tools
+
+var Tool1 = Spec[int, int]{}
+var Briefing = PromptSpec[struct{ Lead string }]{Name: "briefing"}
+var Review = PromptSpec[struct{}]{Name: "review"}
+`,
+	})
+	_, found, err := Scan(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := found["PromptSpec"]; len(got) != 2 || got[0].Name != "Briefing" || got[1].Name != "Review" || len(found["Spec"]) != 1 {
+		t.Errorf("found %v", found)
+	}
+	src, err := Registry(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "func promptSpecs() []Prompt {\n\treturn []Prompt{\n\t\tBriefing,\n\t\tReview,\n\t}\n}\n"; !strings.Contains(string(src), want) {
+		t.Errorf("registry lacks %q:\n%s", want, src)
+	}
+	_, _, err = Scan(writePkg(t, map[string]string{"a.go": header, "b.go": "package tools\nfunc f() any { return PromptSpec[int]{} }\n"}))
+	if err == nil || !strings.Contains(err.Error(), "a PromptSpec literal outside a package-level variable is not registered; declare it as `var Name = PromptSpec[Args]{...}`") {
+		t.Errorf("a stray PromptSpec literal: %v", err)
+	}
+}
