@@ -1,10 +1,9 @@
 package oauth
 
 import (
-	"bytes"
 	"crypto/rand"
 	"encoding/base64"
-	"html/template"
+	"html"
 	"net/http"
 	"net/url"
 	"strings"
@@ -33,85 +32,126 @@ button{font:inherit;font-weight:600;padding:.6rem 1.2rem;border-radius:6px;borde
 @media (prefers-color-scheme:dark){body{background:#15181e;color:#e6e8ec}main{background:#1f232b}.who{background:#2a303b}.note,.or,.link{color:#aab}.secondary{background:#333a46;color:#e6e8ec}input[type=password]{background:#15181e;color:#e6e8ec}}
 `
 
-const signInTemplate = `<!doctype html>
+// The pages are filled by render: every {{Name}} placeholder stands in
+// element text or in a double-quoted attribute value, and render escapes
+// what it puts there. (Not html/template: its reflection would keep every
+// method of every type in the binary, making it 8 MB larger and each start
+// slower, for two fixed pages.)
+
+// pageHead starts both pages; {{Title}} and {{Nonce}} are filled.
+const pageHead = `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
-<title>Sign in to Lofty — lofty-mcp</title>
-<style nonce="{{.Nonce}}">{{.CSS}}</style>
+<title>{{Title}}</title>
+<style nonce="{{Nonce}}">` + pageCSS + `</style>
 </head>
 <body>
 <main>
-<h1>Sign in to use Lofty</h1>
+`
+
+const pageFoot = `</main>
+</body>
+</html>
+`
+
+const signInWho = `<h1>Sign in to use Lofty</h1>
 <div class="who" id="client">
-<p><strong id="client-name">{{.ClientName}}</strong> asks to use your Lofty CRM account through <strong>{{.ServerHost}}</strong>.</p>
-<p>After you sign in you will be sent back to <strong id="redirect-host">{{.RedirectHost}}</strong>.</p>
-{{if .Unverified}}<p class="note">The app named itself; {{.ServerHost}} has not verified that name. Continue only if you just connected this app.</p>{{end}}
-</div>
-{{if .Message}}<p class="error" role="alert" id="message">{{.Message}}</p>{{end}}
-{{if .LoftyEnabled}}
-<form method="post" action="{{.Action}}">
-<input type="hidden" name="request" value="{{.RequestID}}">
-<input type="hidden" name="csrf" value="{{.CSRF}}">
+<p><strong id="client-name">{{ClientName}}</strong> asks to use your Lofty CRM account through <strong>{{ServerHost}}</strong>.</p>
+<p>After you sign in you will be sent back to <strong id="redirect-host">{{RedirectHost}}</strong>.</p>
+`
+
+const signInUnverified = `<p class="note">The app named itself; {{ServerHost}} has not verified that name. Continue only if you just connected this app.</p>
+`
+
+const signInMessage = `<p class="error" role="alert" id="message">{{Message}}</p>
+`
+
+const signInLofty = `<form method="post" action="{{Action}}">
+<input type="hidden" name="request" value="{{RequestID}}">
+<input type="hidden" name="csrf" value="{{CSRF}}">
 <button class="primary" type="submit" name="method" value="lofty" id="lofty">Sign in with Lofty</button>
 </form>
 <p class="or">or</p>
-{{end}}
-<form method="post" action="{{.Action}}" id="key-form">
-<input type="hidden" name="request" value="{{.RequestID}}">
-<input type="hidden" name="csrf" value="{{.CSRF}}">
+`
+
+const signInKey = `<form method="post" action="{{Action}}" id="key-form">
+<input type="hidden" name="request" value="{{RequestID}}">
+<input type="hidden" name="csrf" value="{{CSRF}}">
 <input type="hidden" name="method" value="api_key">
 <label for="api_key">Paste a Lofty API key</label>
 <input type="password" id="api_key" name="api_key" autocomplete="off" spellcheck="false" required>
 <p class="note">Your personal API key from your Lofty account. It is checked with Lofty, stored encrypted, and used only for this app's requests to Lofty.</p>
-<button class="{{if .LoftyEnabled}}secondary{{else}}primary{{end}}" type="submit" id="submit-key">Continue with this key</button>
+<button class="{{KeyButton}}" type="submit" id="submit-key">Continue with this key</button>
 </form>
-<form method="post" action="{{.Action}}">
-<input type="hidden" name="request" value="{{.RequestID}}">
-<input type="hidden" name="csrf" value="{{.CSRF}}">
+<form method="post" action="{{Action}}">
+<input type="hidden" name="request" value="{{RequestID}}">
+<input type="hidden" name="csrf" value="{{CSRF}}">
 <button class="link" type="submit" name="method" value="cancel" id="cancel">Cancel and go back to the app</button>
 </form>
-</main>
-</body>
-</html>
 `
 
-const errorTemplate = `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>Cannot sign in — lofty-mcp</title>
-<style nonce="{{.Nonce}}">{{.CSS}}</style>
-</head>
-<body>
-<main>
-<h1>Cannot sign in</h1>
-<p class="error" role="alert" id="message">{{.Message}}</p>
+const errorBody = `<h1>Cannot sign in</h1>
+<p class="error" role="alert" id="message">{{Message}}</p>
 <p class="note">Go back to the app you were connecting and start again.</p>
-</main>
-</body>
-</html>
 `
 
-func parsePages() (*template.Template, error) {
-	t := template.New("pages")
-	if _, err := t.New("signin").Parse(signInTemplate); err != nil {
-		return nil, err
+// render fills page's {{Name}} placeholders with vals, each HTML-escaped.
+// A placeholder vals lacks is a programming error: it panics (the page
+// tests would see it).
+func render(page string, vals map[string]string) string {
+	var b strings.Builder
+	for {
+		i := strings.Index(page, "{{")
+		if i < 0 {
+			b.WriteString(page)
+			return b.String()
+		}
+		j := strings.Index(page[i:], "}}")
+		if j < 0 {
+			panic("oauth: unterminated placeholder in a page")
+		}
+		name := page[i+2 : i+j]
+		v, ok := vals[name]
+		if !ok {
+			panic("oauth: no value for the page's {{" + name + "}}")
+		}
+		b.WriteString(page[:i])
+		b.WriteString(html.EscapeString(v))
+		page = page[i+j+2:]
 	}
-	if _, err := t.New("error").Parse(errorTemplate); err != nil {
-		return nil, err
+}
+
+// signInPage is the sign-in page of v.
+func signInPage(v signInView) string {
+	page := pageHead + signInWho
+	if v.Unverified {
+		page += signInUnverified
 	}
-	return t, nil
+	page += "</div>\n"
+	if v.Message != "" {
+		page += signInMessage
+	}
+	if v.LoftyEnabled {
+		page += signInLofty
+	}
+	page += signInKey + pageFoot
+	keyButton := "primary"
+	if v.LoftyEnabled {
+		keyButton = "secondary"
+	}
+	return render(page, map[string]string{
+		"Title": "Sign in to Lofty — lofty-mcp", "Nonce": v.Nonce,
+		"ClientName": v.ClientName, "ServerHost": v.ServerHost, "RedirectHost": v.RedirectHost,
+		"Message": v.Message, "Action": v.Action, "RequestID": v.RequestID, "CSRF": v.CSRF, "KeyButton": keyButton,
+	})
 }
 
 // signInView is what the sign-in page shows.
 type signInView struct {
 	Nonce        string
-	CSS          template.CSS
 	ClientName   string
 	Unverified   bool
 	ServerHost   string
@@ -161,7 +201,6 @@ func origin(raw string) string {
 // renderSignIn writes the sign-in page with status.
 func (s *Server) renderSignIn(w http.ResponseWriter, status int, v signInView, redirectURI string) {
 	v.Nonce = newNonce()
-	v.CSS = template.CSS(pageCSS)
 	v.Action = SignInPath
 	v.LoftyEnabled = s.cfg.Lofty.oauthEnabled()
 	v.ServerHost = hostOf(s.issuer)
@@ -169,30 +208,22 @@ func (s *Server) renderSignIn(w http.ResponseWriter, status int, v signInView, r
 	if v.LoftyEnabled {
 		targets = append(targets, origin(s.cfg.Lofty.AuthorizeURL))
 	}
-	s.writePage(w, status, "signin", v, v.Nonce, targets...)
+	writePage(w, status, signInPage(v), v.Nonce, targets...)
 }
 
 // renderError writes the error page: a problem that cannot be sent back
 // to the client (unknown client, redirect URI not registered, expired sign-in).
 func (s *Server) renderError(w http.ResponseWriter, status int, msg string) {
 	nonce := newNonce()
-	s.writePage(w, status, "error", struct {
-		Nonce   string
-		CSS     template.CSS
-		Message string
-	}{nonce, template.CSS(pageCSS), msg}, nonce)
+	page := render(pageHead+errorBody+pageFoot, map[string]string{
+		"Title": "Cannot sign in — lofty-mcp", "Nonce": nonce, "Message": msg})
+	writePage(w, status, page, nonce)
 }
 
-func (s *Server) writePage(w http.ResponseWriter, status int, name string, data any, nonce string, formTargets ...string) {
-	var buf bytes.Buffer
-	if err := s.page.ExecuteTemplate(&buf, name, data); err != nil {
-		s.log.Error("oauth: rendering a page failed", "page", name, "error", err)
-		http.Error(w, "internal error", http.StatusInternalServerError)
-		return
-	}
+func writePage(w http.ResponseWriter, status int, page, nonce string, formTargets ...string) {
 	pageHeaders(w, nonce, formTargets...)
 	w.WriteHeader(status)
-	_, _ = w.Write(buf.Bytes())
+	_, _ = w.Write([]byte(page))
 }
 
 func hostOf(raw string) string {

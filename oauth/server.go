@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"html/template"
 	"log/slog"
 	"net"
 	"net/http"
@@ -63,7 +62,6 @@ type Server struct {
 	clientDoc *clientDocFetcher
 	limits    *limits
 	refreshes singleflight.Group
-	page      *template.Template
 	handler   http.Handler
 
 	stopSweep chan struct{}
@@ -156,9 +154,6 @@ func New(cfg Config) (*Server, error) {
 		sweepDone: make(chan struct{}),
 	}
 	s.clientDoc = newClientDocFetcher(cfg.AllowPrivateClientMetadata, cfg.ClientMetadataTLS, cfg.Now)
-	if s.page, err = parsePages(); err != nil {
-		return nil, err
-	}
 	if s.store == nil {
 		if cfg.StateDir == "" {
 			return nil, errors.New("--state-dir is required with --oauth: the directory where sign-ins are kept")

@@ -41,39 +41,33 @@ func TestOutputSchemaDescriptions(t *testing.T) {
 	}
 }
 
-// TestDescribeOnce: a description already given for a property of the same
-// name, earlier in the list or in the same schema, is left out; the rest,
-// and schemas with nothing to change, stay byte for byte.
-func TestDescribeOnce(t *testing.T) {
-	page, _ := schema.OutputOf[outputPage]()
-	row, _ := schema.OutputOf[outputRow]()
-	unrelated := schema.MustOf[input]()
-	out, err := schema.DescribeOnce([]json.RawMessage{page, nil, row, unrelated})
+// TestOutputsDescribeOnce: a description already given for a property of
+// the same name, earlier in the list or in the same schema, is left out;
+// a schema with nothing repeated is as OutputOf makes it.
+func TestOutputsDescribeOnce(t *testing.T) {
+	alone, _ := schema.OutputOf[outputPage]()
+	o := schema.NewOutputs()
+	page, err := schema.OutputFor[outputPage](o)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Equal(out[0], page) {
-		// page describes stage three times: in rows[], extra{} and itself.
-		if n := strings.Count(string(out[0]), "Pipeline stage"); n != 1 {
-			t.Errorf("page describes stage %d times, want once:\n%s", n, out[0])
-		}
-	} else {
-		t.Errorf("page repeats a description within itself and was left as it was:\n%s", page)
+	row, err := schema.OutputFor[outputRow](o)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if out[1] != nil {
-		t.Errorf("an empty schema became %s", out[1])
+	// page describes stage three times: in rows[], extra{} and itself.
+	if n := strings.Count(string(page), "Pipeline stage"); n != 1 || !strings.Contains(string(alone), "Pipeline stage") {
+		t.Errorf("page describes stage %d times, want once:\n%s", n, page)
 	}
-	if strings.Contains(string(out[2]), "Pipeline stage") {
-		t.Errorf("row repeats stage's description given in page:\n%s", out[2])
+	if strings.Contains(string(row), "Pipeline stage") {
+		t.Errorf("row repeats stage's description given in page:\n%s", row)
 	}
-	if !bytes.Equal(out[3], unrelated) {
-		t.Errorf("a schema with nothing repeated changed:\n%s\nwant\n%s", out[3], unrelated)
+	fresh, _ := schema.OutputFor[outputRow](schema.NewOutputs())
+	if again, _ := schema.OutputOf[outputRow](); !bytes.Equal(fresh, again) {
+		t.Errorf("a first schema differs from OutputOf's:\n%s\n%s", fresh, again)
 	}
-	var again map[string]any
-	if err := json.Unmarshal(out[0], &again); err != nil || again["type"] != "object" {
-		t.Errorf("not a schema: %s", out[0])
-	}
-	if _, err := schema.DescribeOnce([]json.RawMessage{json.RawMessage(`{"properties":`)}); err == nil {
-		t.Error("DescribeOnce accepted a schema that is not JSON")
+	var m map[string]any
+	if err := json.Unmarshal(page, &m); err != nil || m["type"] != "object" {
+		t.Errorf("not a schema: %s", page)
 	}
 }

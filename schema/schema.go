@@ -54,14 +54,36 @@ func Of[T any]() (json.RawMessage, error) {
 // property is described only where its name does not say it all: a
 // description that only restates the name ("Lead ID" for leadId) is left
 // out.
-func OutputOf[T any]() (json.RawMessage, error) {
+func OutputOf[T any]() (json.RawMessage, error) { return OutputFor[T](nil) }
+
+// Outputs makes the output schemas of the tools one server lists, one after
+// the other in listing order, describing a shared shape once: a property
+// description that an earlier schema (or an earlier part of the same one)
+// already gave for a property of the same name is left out. The zero value
+// is not usable; call NewOutputs.
+type Outputs struct{ seen map[string]bool }
+
+// NewOutputs starts a list of output schemas.
+func NewOutputs() *Outputs { return &Outputs{seen: map[string]bool{}} }
+
+// OutputFor is OutputOf for the next schema of o's list; nil o describes
+// everything its name does not say.
+func OutputFor[T any](o *Outputs) (json.RawMessage, error) {
 	s, err := reflectStruct(&outputReflector, reflect.TypeFor[T]())
 	if err != nil {
 		return nil, err
 	}
 	walkProperties(s, func(name string, p *jsonschema.Schema) {
-		if p.Description != "" && restatesName(name, p.Description) {
+		switch {
+		case p.Description == "":
+		case restatesName(name, p.Description):
 			p.Description = ""
+		case o != nil:
+			key := name + "\x00" + p.Description
+			if o.seen[key] {
+				p.Description = ""
+			}
+			o.seen[key] = true
 		}
 	})
 	return json.Marshal(s)
@@ -75,47 +97,6 @@ func reflectStruct(reflector *jsonschema.Reflector, t reflect.Type) (*jsonschema
 	s.Version = ""
 	s.ID = ""
 	return s, nil
-}
-
-// DescribeOnce takes the output schemas of the tools a server lists, in
-// listing order, and leaves out every property description that an earlier
-// schema (or an earlier part of the same one) already gives for a property
-// of the same name: a shape shared by several tools is described once. A
-// schema it does not change is returned byte for byte; an empty one is
-// passed through.
-func DescribeOnce(schemas []json.RawMessage) ([]json.RawMessage, error) {
-	seen := map[string]bool{}
-	out := make([]json.RawMessage, len(schemas))
-	for i, raw := range schemas {
-		out[i] = raw
-		if len(raw) == 0 {
-			continue
-		}
-		var s jsonschema.Schema
-		if err := json.Unmarshal(raw, &s); err != nil {
-			return nil, fmt.Errorf("schema: output schema %d: %w", i, err)
-		}
-		changed := false
-		walkProperties(&s, func(name string, p *jsonschema.Schema) {
-			if p.Description == "" {
-				return
-			}
-			key := name + "\x00" + p.Description
-			if seen[key] {
-				p.Description, changed = "", true
-			}
-			seen[key] = true
-		})
-		if !changed {
-			continue
-		}
-		b, err := json.Marshal(&s)
-		if err != nil {
-			return nil, err
-		}
-		out[i] = b
-	}
-	return out, nil
 }
 
 // walkProperties calls f for every property of s, at any depth (objects,

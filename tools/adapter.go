@@ -136,6 +136,9 @@ type toolEnv struct {
 	log     *slog.Logger
 	confirm *confirmer   // how writes are confirmed
 	recent  *recentLeads // lead IDs of recent results, per credential; nil: none kept
+	// outputs makes the output schemas in listing order, each shared
+	// shape described once; nil: every schema describes all it has.
+	outputs *schema.Outputs
 }
 
 // annotations are the MCP annotations of a tool with effect e, the hints
@@ -160,7 +163,7 @@ func (s Spec[In, Out]) build(env *toolEnv) (server.ServerTool, error) {
 	if err != nil {
 		return server.ServerTool{}, fmt.Errorf("tool %s input: %w", s.Name, err)
 	}
-	out, err := schema.OutputOf[Out]()
+	out, err := schema.OutputFor[Out](env.outputs)
 	if err != nil {
 		return server.ServerTool{}, fmt.Errorf("tool %s output: %w", s.Name, err)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/lofty-mcp/lofty-mcp/lofty"
+	"github.com/lofty-mcp/lofty-mcp/schema"
 )
 
 // Options configures NewServer.
@@ -111,7 +112,7 @@ func NewServer(c *lofty.Client, o Options) (*server.MCPServer, error) {
 		return nil, err
 	}
 	recent := newRecentLeads()
-	env := &toolEnv{lofty: c, log: o.Logger, confirm: confirm, recent: recent}
+	env := &toolEnv{lofty: c, log: o.Logger, confirm: confirm, recent: recent, outputs: schema.NewOutputs()}
 	names := map[string]bool{}
 	var serverTools []server.ServerTool
 	for _, t := range o.Tools {
@@ -127,9 +128,6 @@ func NewServer(c *lofty.Client, o Options) (*server.MCPServer, error) {
 	}
 
 	withSettings(serverTools, settings)
-	if err := describeOnce(serverTools); err != nil {
-		return nil, err
-	}
 
 	if o.Prompts == nil {
 		o.Prompts = Prompts()

@@ -2,13 +2,10 @@ package tools
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
-
-	"github.com/lofty-mcp/lofty-mcp/schema"
 )
 
 // DefaultFindScanPages is how many pages of leads find_leads looks through,
@@ -55,22 +52,4 @@ func withSettings(ts []server.ServerTool, s callSettings) {
 			return h(context.WithValue(ctx, settingsKey{}, s), req)
 		}
 	}
-}
-
-// describeOnce leaves out of the tools' output schemas every property
-// description already given, for a property of the same name, in an
-// earlier tool's (in serving order): shared shapes are described once.
-func describeOnce(ts []server.ServerTool) error {
-	raws := make([]json.RawMessage, len(ts))
-	for i := range ts {
-		raws[i] = ts[i].Tool.RawOutputSchema
-	}
-	out, err := schema.DescribeOnce(raws)
-	if err != nil {
-		return err
-	}
-	for i := range ts {
-		ts[i].Tool.RawOutputSchema = out[i]
-	}
-	return nil
 }

@@ -6,11 +6,14 @@
 package image
 
 import (
+	"encoding/pem"
+
 	"archive/tar"
 	"bytes"
 	"compress/gzip"
 	"errors"
 	"fmt"
+	"golang.org/x/crypto/x509roots/fallback/bundle"
 	"io"
 	"os"
 	"slices"
@@ -234,6 +237,24 @@ func Image(b Binary, m Meta) (v1.Image, error) {
 	return mutate.Annotations(img, Labels(m)).(v1.Image), nil
 }
 
+// CABundlePath is where the image keeps its CA roots: the first place Go's
+// crypto/x509 looks on Linux, so lofty-mcp verifies Lofty's certificate
+// with no bundle linked into the binary.
+const CABundlePath = "/etc/ssl/certs/ca-certificates.crt"
+
+// caBundle is Mozilla's root certificates as the Go project publishes them
+// (golang.org/x/crypto/x509roots/fallback, pinned by go.sum), in PEM: the
+// unconstrained ones, since a PEM file cannot carry a distrust-after date.
+func caBundle() []byte {
+	var b bytes.Buffer
+	for r := range bundle.Roots() {
+		if r.Constraint == nil {
+			_ = pem.Encode(&b, &pem.Block{Type: "CERTIFICATE", Bytes: r.Certificate})
+		}
+	}
+	return b.Bytes()
+}
+
 // passwd and group name root and the non-root user; neither has a shell
 // (there is none in the image).
 var (
@@ -248,6 +269,9 @@ func RootFS() map[string]os.FileMode {
 		"etc/":           os.ModeDir | 0o755,
 		"etc/group":      0o644,
 		"etc/passwd":     0o644,
+		"etc/ssl/":       os.ModeDir | 0o755,
+		"etc/ssl/certs/": os.ModeDir | 0o755,
+		CABundlePath[1:]: 0o644,
 		"usr/":           os.ModeDir | 0o755,
 		"usr/local/":     os.ModeDir | 0o755,
 		"usr/local/bin/": os.ModeDir | 0o755,
@@ -259,9 +283,10 @@ func RootFS() map[string]os.FileMode {
 // with the commit time, in a fixed order.
 func rootFS(bin []byte, mtime time.Time) ([]byte, error) {
 	contents := map[string][]byte{
-		"etc/passwd":   []byte(passwd),
-		"etc/group":    []byte(group),
-		BinaryPath[1:]: bin,
+		"etc/passwd":     []byte(passwd),
+		"etc/group":      []byte(group),
+		CABundlePath[1:]: caBundle(),
+		BinaryPath[1:]:   bin,
 	}
 	fs := RootFS()
 	names := make([]string, 0, len(fs))

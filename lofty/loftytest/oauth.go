@@ -4,7 +4,7 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
-	"html/template"
+	"html"
 	"net/http"
 	"net/url"
 	"strings"
@@ -150,18 +150,24 @@ func (f *Fake) bearerStatus(token string) (valid, known bool) {
 	return f.oauth.now().Before(exp), true
 }
 
-var vendorAuthPage = template.Must(template.New("auth").Parse(`<!doctype html>
+// vendorAuthPage is Lofty's vendor authorization page for clientID, with
+// the request's redirect URI and state carried in hidden fields (every
+// value HTML-escaped).
+func vendorAuthPage(clientID, redirectURI, state string) string {
+	c, r, st := html.EscapeString(clientID), html.EscapeString(redirectURI), html.EscapeString(state)
+	return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Authorize app — Lofty (fake)</title></head>
-<body><h1>Authorize {{.ClientID}}</h1>
+<body><h1>Authorize ` + c + `</h1>
 <p>The app wants to access your Lofty account.</p>
 <form method="get" action="">
-<input type="hidden" name="clientId" value="{{.ClientID}}">
+<input type="hidden" name="clientId" value="` + c + `">
 <input type="hidden" name="response_type" value="code">
-<input type="hidden" name="redirect_uri" value="{{.RedirectURI}}">
-<input type="hidden" name="state" value="{{.State}}">
+<input type="hidden" name="redirect_uri" value="` + r + `">
+<input type="hidden" name="state" value="` + st + `">
 <button type="submit" name="approve" value="1" id="approve">Allow</button>
 <button type="submit" name="approve" value="0" id="deny">Deny</button>
-</form></body></html>`))
+</form></body></html>`
+}
 
 // ServeVendorAuth is Lofty's vendor authorization page
 // (GET /page/vendor-auth.html?clientId=…&response_type=code&redirect_uri=…&state=…):
@@ -194,7 +200,7 @@ func (f *Fake) ServeVendorAuth(w http.ResponseWriter, r *http.Request) {
 	approve := q.Get("approve")
 	if approve == "" && !app.AutoApprove {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		_ = vendorAuthPage.Execute(w, map[string]string{"ClientID": app.ClientID, "RedirectURI": redirect.String(), "State": q.Get("state")})
+		_, _ = w.Write([]byte(vendorAuthPage(app.ClientID, redirect.String(), q.Get("state"))))
 		return
 	}
 	rq := redirect.Query()
