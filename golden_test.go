@@ -1,18 +1,15 @@
 package main
 
 import (
+	"github.com/lofty-mcp/lofty-mcp/internal/testutil/golden"
+
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"log/slog"
-	"path/filepath"
-	"slices"
-	"strings"
 	"testing"
 
-	"github.com/lofty-mcp/lofty-mcp/internal/toolgen"
 	"github.com/lofty-mcp/lofty-mcp/tools"
 )
 
@@ -55,38 +52,16 @@ func toolsListGoldenBytes(t *testing.T, a *app) []byte {
 	return out.Bytes()
 }
 
-// goldenToolsList is the tools/list result of the default server as the
-// snapshots in tools/testdata/snapshots (one per tool, written by
-// `go generate ./...`) give it: the default toolsets' tools, listed by name,
-// indented as `lofty-mcp tools --json` prints it.
-func goldenToolsList(t *testing.T) []byte {
-	t.Helper()
-	served, err := tools.Select(nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, tool := range served {
-		names = append(names, tool.Info().Name)
-	}
-	slices.Sort(names) // tools/list order
-	golden, err := toolgen.ReadToolsList(filepath.FromSlash(tools.SnapshotDir), names)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return golden
-}
-
 // TestToolsListGolden: the default app's tools/list is exactly its tools'
 // snapshots, in order. A change to a tool's listing is a reviewed one-file
 // diff of its snapshot.
 func TestToolsListGolden(t *testing.T) {
 	got := toolsListGoldenBytes(t, defaultApp(t))
-	if want := goldenToolsList(t); !bytes.Equal(got, want) {
+	if want := golden.ToolsList(t); !bytes.Equal(got, want) {
 		t.Errorf("tools/list differs from the snapshots in %s at %s\n"+
 			"If the change is intended, regenerate them and review the diff:\n"+
 			"\tgo generate ./... && git diff %s",
-			tools.SnapshotDir, firstDifference(want, got), tools.SnapshotDir)
+			tools.SnapshotDir, golden.FirstDifference(want, got), tools.SnapshotDir)
 	}
 }
 
@@ -99,24 +74,6 @@ func TestToolsListGoldenIsWhatTheCLIPrints(t *testing.T) {
 		t.Fatalf("runTools exit %d: %s", code, stderr.String())
 	}
 	if want := toolsListGoldenBytes(t, a); !bytes.Equal(stdout.Bytes(), want) {
-		t.Errorf("`tools --json` output differs from the tools/list result at %s", firstDifference(want, stdout.Bytes()))
+		t.Errorf("`tools --json` output differs from the tools/list result at %s", golden.FirstDifference(want, stdout.Bytes()))
 	}
-}
-
-// firstDifference describes where a and b first differ, by line.
-func firstDifference(want, got []byte) string {
-	wl, gl := strings.Split(string(want), "\n"), strings.Split(string(got), "\n")
-	for i := 0; i < len(wl) || i < len(gl); i++ {
-		var w, g string
-		if i < len(wl) {
-			w = wl[i]
-		}
-		if i < len(gl) {
-			g = gl[i]
-		}
-		if w != g {
-			return fmt.Sprintf("line %d:\n\twant: %s\n\tgot:  %s", i+1, w, g)
-		}
-	}
-	return "(no line differs)"
 }

@@ -91,7 +91,7 @@ func TestContentTypeOnEveryRequest(t *testing.T) {
 // ten of fifteen distinct calls go at once, the rest wait (and none is
 // answered 429 by a Lofty that allows 10).
 func TestPersonalKeyDefaultLimit(t *testing.T) {
-	resNoLeaks(t)
+	testutil.NoLeaks(t)
 	var sent atomic.Int32
 	f, base := resFake(t)
 	f.Hook = func(w http.ResponseWriter, r *http.Request) bool {
@@ -168,7 +168,7 @@ func TestLimitFollowsLofty(t *testing.T) {
 // Once Lofty announces a hold (429 Retry-After), requests already queued
 // for a connection send nothing more for that credential until it ends.
 func TestQueuedRequestsHonourAHold(t *testing.T) {
-	resNoLeaks(t)
+	testutil.NoLeaks(t)
 	f, base := resFake(t)
 	release := make(chan struct{})
 	var first atomic.Bool
@@ -195,7 +195,7 @@ func TestQueuedRequestsHonourAHold(t *testing.T) {
 			errs <- err
 		})
 		if i == 0 {
-			resWaitFor(t, "the first request to reach Lofty", func() bool { return f.RequestCount() == 1 })
+			testutil.WaitFor(t, "the first request to reach Lofty", 10*time.Second, func() bool { return f.RequestCount() == 1 })
 		}
 	}
 	time.Sleep(100 * time.Millisecond) // the other seven queue for the one connection

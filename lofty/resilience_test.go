@@ -11,8 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"go.uber.org/goleak"
-
+	"github.com/lofty-mcp/lofty-mcp/internal/testutil"
 	"github.com/lofty-mcp/lofty-mcp/lofty"
 	"github.com/lofty-mcp/lofty-mcp/lofty/loftytest"
 )
@@ -23,18 +22,6 @@ var (
 )
 
 const resLead = loftytest.DemoLeadWithAgent
-
-// resNoLeaks fails the test if it leaves goroutines behind. Call it first:
-// its check runs after every later cleanup (servers closed, clients closed).
-func resNoLeaks(t *testing.T) {
-	t.Helper()
-	ignore := goleak.IgnoreCurrent()
-	t.Cleanup(func() {
-		if err := goleak.Find(ignore); err != nil {
-			t.Error(err)
-		}
-	})
-}
 
 // resFake starts a fake Lofty with the demo data.
 func resFake(t *testing.T) (*loftytest.Fake, string) {
@@ -76,19 +63,8 @@ func resErr(t *testing.T, err error) *lofty.Error {
 	return le
 }
 
-func resWaitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(2 * time.Millisecond)
-	}
-}
-
 func TestRetryAfterHonoured(t *testing.T) {
-	resNoLeaks(t)
+	testutil.NoLeaks(t)
 	f, base := resFake(t)
 	f.Script(loftytest.RetryAfter(1), loftytest.RetryAfter(1))
 	c := resClient(t, base, nil)
@@ -115,7 +91,7 @@ func TestRetryAfterHonoured(t *testing.T) {
 }
 
 func TestRetryAfterBeyondDeadlineFailsFast(t *testing.T) {
-	resNoLeaks(t)
+	testutil.NoLeaks(t)
 	f, base := resFake(t)
 	f.Script(loftytest.RetryAfter(30))
 	c := resClient(t, base, nil)
@@ -157,7 +133,7 @@ func TestRetryAfterBeyondDeadlineFailsFast(t *testing.T) {
 }
 
 func TestRateLimitResetHonoured(t *testing.T) {
-	resNoLeaks(t)
+	testutil.NoLeaks(t)
 	f, base := resFake(t)
 	reset := time.Now().Add(1500 * time.Millisecond).Truncate(time.Second).Add(time.Second)
 	f.Script(loftytest.TooManyRequests(loftytest.RateLimitHeaders(10, 0, reset)...))
@@ -174,7 +150,7 @@ func TestRateLimitResetHonoured(t *testing.T) {
 // resets 40s from now is an outage, not a rate limit: it is retried after a
 // short backoff, not held until the window resets.
 func TestServerErrorIgnoresRateLimitReset(t *testing.T) {
-	resNoLeaks(t)
+	testutil.NoLeaks(t)
 	f, base := resFake(t)
 	reset := time.Now().Add(40 * time.Second)
 	f.Script(loftytest.ServerError(503, loftytest.RateLimitHeaders(100, 97, reset)...))
@@ -194,7 +170,7 @@ func TestServerErrorIgnoresRateLimitReset(t *testing.T) {
 }
 
 func TestRetriableStatuses(t *testing.T) {
-	resNoLeaks(t)
+	testutil.NoLeaks(t)
 	for _, tc := range []struct {
 		name     string
 		script   []loftytest.Answer
@@ -240,7 +216,7 @@ func TestRetriableStatuses(t *testing.T) {
 }
 
 func TestNoRetriesWhenMaxRetriesIsZero(t *testing.T) {
-	resNoLeaks(t)
+	testutil.NoLeaks(t)
 	f, base := resFake(t)
 	f.Script(loftytest.ServerError(503))
 	c := resClient(t, base, func(cfg *lofty.Config) { cfg.Resilience.MaxRetries = 0 })
@@ -253,7 +229,7 @@ func TestNoRetriesWhenMaxRetriesIsZero(t *testing.T) {
 }
 
 func TestConnectionRefusedIsRetried(t *testing.T) {
-	resNoLeaks(t)
+	testutil.NoLeaks(t)
 	u, err := loftytest.RefusedURL()
 	if err != nil {
 		t.Fatal(err)
@@ -270,7 +246,7 @@ func TestConnectionRefusedIsRetried(t *testing.T) {
 }
 
 func TestBackoffStaysWithinDeadline(t *testing.T) {
-	resNoLeaks(t)
+	testutil.NoLeaks(t)
 	f, base := resFake(t)
 	f.Script(loftytest.Repeat(10, loftytest.ServerError(503))...)
 	c := resClient(t, base, func(cfg *lofty.Config) {
@@ -294,7 +270,7 @@ func TestBackoffStaysWithinDeadline(t *testing.T) {
 // Lofty counts requests per minute window, so the whole minute's allowance
 // may go at once, and not one request more in any minute.
 func TestRateLimiterAllowsTheMinutesBurstThenHolds(t *testing.T) {
-	resNoLeaks(t)
+	testutil.NoLeaks(t)
 	f, base := resFake(t)
 	c := resClient(t, base, func(cfg *lofty.Config) { cfg.Resilience.RateLimit = 20 })
 	start := time.Now()
@@ -326,7 +302,7 @@ func TestRateLimiterAllowsTheMinutesBurstThenHolds(t *testing.T) {
 }
 
 func TestRateLimiterFailsFastPastDeadline(t *testing.T) {
-	resNoLeaks(t)
+	testutil.NoLeaks(t)
 	_, base := resFake(t)
 	c := resClient(t, base, func(cfg *lofty.Config) { cfg.Resilience.RateLimit = 1 })
 	if _, err := c.SalesAgentByLead(context.Background(), resLead); err != nil {
@@ -353,7 +329,7 @@ func TestRateLimiterFailsFastPastDeadline(t *testing.T) {
 }
 
 func TestRemainingZeroHoldsUntilReset(t *testing.T) {
-	resNoLeaks(t)
+	testutil.NoLeaks(t)
 	f, base := resFake(t)
 	reset := time.Now().Add(1500 * time.Millisecond).Truncate(time.Second).Add(time.Second)
 	f.Script(loftytest.Pass(loftytest.RateLimitHeaders(10, 0, reset)...))
@@ -381,7 +357,7 @@ func TestRemainingZeroHoldsUntilReset(t *testing.T) {
 }
 
 func TestConcurrencyCap(t *testing.T) {
-	resNoLeaks(t)
+	testutil.NoLeaks(t)
 	f := loftytest.New(nil)
 	var inFlight, peak atomic.Int32
 	f.Hook = func(w http.ResponseWriter, r *http.Request) bool {
@@ -424,7 +400,7 @@ func gateUntil(f *loftytest.Fake, release <-chan struct{}) *atomic.Int32 {
 }
 
 func TestCoalescing(t *testing.T) {
-	resNoLeaks(t)
+	testutil.NoLeaks(t)
 	f := loftytest.New(nil)
 	release := make(chan struct{})
 	gateUntil(f, release)
@@ -443,13 +419,13 @@ func TestCoalescing(t *testing.T) {
 			results <- err
 		})
 	}
-	resWaitFor(t, "49 callers to join the first", func() bool { return c.Stats().Coalesced == n-1 })
+	testutil.WaitFor(t, "49 callers to join the first", 10*time.Second, func() bool { return c.Stats().Coalesced == n-1 })
 	// A second credential's identical read is its own request.
 	wg.Go(func() {
 		_, err := c.SalesAgentByLead(lofty.WithCredential(context.Background(), resToken), resLead)
 		results <- err
 	})
-	resWaitFor(t, "the second credential's request", func() bool { return f.RequestCount() == 2 })
+	testutil.WaitFor(t, "the second credential's request", 10*time.Second, func() bool { return f.RequestCount() == 2 })
 	close(release)
 	wg.Wait()
 	close(results)
@@ -467,7 +443,7 @@ func TestCoalescing(t *testing.T) {
 // One caller giving up must not fail the others waiting on the same read;
 // when the last one gives up, the request is aborted.
 func TestCoalescedCancellation(t *testing.T) {
-	resNoLeaks(t)
+	testutil.NoLeaks(t)
 	f := loftytest.New(nil)
 	release := make(chan struct{})
 	held := gateUntil(f, release)
@@ -477,10 +453,10 @@ func TestCoalescedCancellation(t *testing.T) {
 	quitter, quit := context.WithCancel(context.Background())
 	quitErr := make(chan error, 1)
 	go func() { _, err := c.SalesAgentByLead(quitter, resLead); quitErr <- err }()
-	resWaitFor(t, "the first request", func() bool { return f.RequestCount() == 1 })
+	testutil.WaitFor(t, "the first request", 10*time.Second, func() bool { return f.RequestCount() == 1 })
 	stayErr := make(chan error, 1)
 	go func() { _, err := c.SalesAgentByLead(context.Background(), resLead); stayErr <- err }()
-	resWaitFor(t, "the second caller to join", func() bool { return c.Stats().Coalesced == 1 })
+	testutil.WaitFor(t, "the second caller to join", 10*time.Second, func() bool { return c.Stats().Coalesced == 1 })
 
 	quit()
 	if err := <-quitErr; !errors.Is(err, context.Canceled) {
@@ -504,10 +480,10 @@ func TestCoalescedCancellation(t *testing.T) {
 	for range 3 {
 		wg.Go(func() { _, _ = c2.SalesAgentByLead(ctx, resLead) })
 	}
-	resWaitFor(t, "all three callers on one request", func() bool { return c2.Stats().Coalesced == 2 && f2.RequestCount() == 1 })
+	testutil.WaitFor(t, "all three callers on one request", 10*time.Second, func() bool { return c2.Stats().Coalesced == 2 && f2.RequestCount() == 1 })
 	cancel()
 	wg.Wait()
-	resWaitFor(t, "the fake to see the request cancelled", func() bool { return f2.Cancelled() == 1 })
+	testutil.WaitFor(t, "the fake to see the request cancelled", 10*time.Second, func() bool { return f2.Cancelled() == 1 })
 
 	// And the next call starts afresh.
 	if _, err := c2.SalesAgentByLead(context.Background(), resLead); err != nil {
@@ -516,24 +492,24 @@ func TestCoalescedCancellation(t *testing.T) {
 }
 
 func TestCancellationAbortsUpstreamRequest(t *testing.T) {
-	resNoLeaks(t)
+	testutil.NoLeaks(t)
 	f, base := resFake(t)
 	f.Script(loftytest.Hang())
 	c := resClient(t, base, nil)
 	ctx, cancel := context.WithCancel(context.Background())
 	errc := make(chan error, 1)
 	go func() { _, err := c.SalesAgentByLead(ctx, resLead); errc <- err }()
-	resWaitFor(t, "the request", func() bool { return f.RequestCount() == 1 })
+	testutil.WaitFor(t, "the request", 10*time.Second, func() bool { return f.RequestCount() == 1 })
 	cancel()
 	err := <-errc
 	if le := resErr(t, err); le.Kind != lofty.KindUnavailable || !errors.Is(err, context.Canceled) {
 		t.Errorf("got %v, want unavailable wrapping context.Canceled", err)
 	}
-	resWaitFor(t, "the fake to see the request cancelled", func() bool { return f.Cancelled() == 1 })
+	testutil.WaitFor(t, "the fake to see the request cancelled", 10*time.Second, func() bool { return f.Cancelled() == 1 })
 }
 
 func TestCache(t *testing.T) {
-	resNoLeaks(t)
+	testutil.NoLeaks(t)
 	cached := func(cfg *lofty.Config) { cfg.Resilience.CacheTTL = time.Minute }
 
 	t.Run("a second call within the TTL stays local", func(t *testing.T) {
@@ -647,7 +623,7 @@ func TestCache(t *testing.T) {
 }
 
 func TestCallTimeoutBoundsCallsWithoutDeadline(t *testing.T) {
-	resNoLeaks(t)
+	testutil.NoLeaks(t)
 	f, base := resFake(t)
 	f.Script(loftytest.RetryAfter(5))
 	c := resClient(t, base, func(cfg *lofty.Config) { cfg.Resilience.CallTimeout = time.Second })
@@ -696,7 +672,7 @@ func TestStatsLogValueNamesNoSecret(t *testing.T) {
 // cache on and off (coalescing on), against an instant fake and one that
 // takes 20ms to answer. Run with -v to see the counts.
 func TestUpstreamRequestsFor1000Calls(t *testing.T) {
-	resNoLeaks(t)
+	testutil.NoLeaks(t)
 	data := &loftytest.Data{Leads: map[int64]*loftytest.Lead{}}
 	for i := range int64(50) {
 		data.Leads[3000+i] = &loftytest.Lead{ID: 3000 + i, SalesAgent: map[string]any{"id": i + 1, "agentName": "Agent"}}

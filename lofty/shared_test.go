@@ -179,7 +179,7 @@ func TestRedisOutage(t *testing.T) {
 	rs.Start()
 	// go-redis's pool redials about once a second after a run of failed dials.
 	for _, c := range cs {
-		resWaitFor(t, "Ready after Redis came back", func() bool { return c.Ready(ctx) == nil })
+		testutil.WaitFor(t, "Ready after Redis came back", 10*time.Second, func() bool { return c.Ready(ctx) == nil })
 	}
 	time.Sleep(150 * time.Millisecond) // past Shared.Retry
 	// Sharing resumes: a read cached by one replica is a hit on the other.

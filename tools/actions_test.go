@@ -4,7 +4,7 @@ package tools_test
 // the fake Lofty on loopback: confirmation by the person (both protocols),
 // the --confirm-writes modes, --read-only, the audit line, the exact
 // requests Lofty gets, and what a failed write says. The same tools through
-// the built binary over stdio and Streamable HTTP: ../actions_e2e_test.go.
+// the built binary over stdio and Streamable HTTP: ../e2e/actions_test.go.
 
 import (
 	"context"

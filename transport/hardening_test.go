@@ -19,6 +19,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/lofty-mcp/lofty-mcp/internal/jsonrpc"
+	"github.com/lofty-mcp/lofty-mcp/internal/testutil"
 )
 
 func TestSessionIDsSigned(t *testing.T) {
@@ -214,7 +215,7 @@ func TestSSECancellationMatchesExactly(t *testing.T) {
 		t.Fatalf("%d requests in flight, want 1", n)
 	}
 	c.post(`{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":2}}`)
-	waitFor(t, func() bool { return e.srv.tracker.Len() == 0 })
+	testutil.WaitFor(t, "the condition", 5*time.Second, func() bool { return e.srv.tracker.Len() == 0 })
 	c.post(`{"jsonrpc":"2.0","id":4,"method":"ping"}`)
 	if got := c.answer(); got != "4" {
 		t.Fatalf("answer %s, want 4: the cancelled request 2 must get no answer", got)
@@ -276,7 +277,7 @@ func TestIdleSessionGoesOn(t *testing.T) {
 			map[string]string{"Mcp-Session-Id": id, "MCP-Protocol-Version": "2025-11-25"}).StatusCode
 	}
 	idle := e.do("POST", "/mcp", initBody, nil).Header.Get("Mcp-Session-Id")
-	waitFor(t, func() bool { return e.srv.sessions.count() == 0 }) // swept (the sweeper runs every second)
+	testutil.WaitFor(t, "the condition", 5*time.Second, func() bool { return e.srv.sessions.count() == 0 }) // swept (the sweeper runs every second)
 	if code := ping(idle); code != 200 {
 		t.Fatalf("a swept session: %d, want 200", code)
 	}

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lofty-mcp/lofty-mcp/internal/testutil"
 	"github.com/mark3labs/mcp-go/client"
 	mcptransport "github.com/mark3labs/mcp-go/client/transport"
 	"github.com/mark3labs/mcp-go/mcp"
@@ -142,7 +143,7 @@ func TestServeStdioCutShortAfterDrain(t *testing.T) {
 	s.send(t, stdioInit)
 	s.next(t)
 	s.send(t, toolCall("7", "wait"))
-	waitFor(t, func() bool { return running.Load() == 1 })
+	testutil.WaitFor(t, "the condition", 5*time.Second, func() bool { return running.Load() == 1 })
 	_ = s.in.Close()
 	lines := s.all(t)
 	if len(lines) != 1 {
@@ -173,7 +174,7 @@ func TestServeStdioSignalCancelsInFlight(t *testing.T) {
 	s.send(t, stdioInit)
 	s.next(t)
 	s.send(t, toolCall(`"a"`, "wait"))
-	waitFor(t, func() bool { return running.Load() == 1 })
+	testutil.WaitFor(t, "the condition", 5*time.Second, func() bool { return running.Load() == 1 })
 	s.stop()
 	l := s.next(t)
 	if !bytes.Contains(l, []byte(`"id":"a","error":{"code":-32800`)) || !bytes.Contains(l, []byte("shutting down")) {
@@ -195,7 +196,7 @@ func TestServeStdioBackPressure(t *testing.T) {
 	for i := 1; i <= 6; i++ {
 		s.send(t, toolCall(fmt.Sprint(i), "wait"))
 	}
-	waitFor(t, func() bool { return running.Load() == 2 })
+	testutil.WaitFor(t, "the condition", 5*time.Second, func() bool { return running.Load() == 2 })
 	s.send(t, `{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":5}}`)
 	time.Sleep(100 * time.Millisecond)
 	close(release)
@@ -364,17 +365,6 @@ func BenchmarkReadLine(b *testing.B) {
 				}
 			}
 		})
-	}
-}
-
-func waitFor(t *testing.T, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatal("condition not met within 5s")
-		}
-		time.Sleep(5 * time.Millisecond)
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lofty-mcp/lofty-mcp/internal/testutil"
 	"github.com/lofty-mcp/lofty-mcp/lofty/loftytest"
 )
 
@@ -125,7 +126,7 @@ func TestSlowAndHangObserveCancellation(t *testing.T) {
 		if !errors.Is(err, context.DeadlineExceeded) {
 			t.Errorf("%s: err = %v, want a deadline error", a, err)
 		}
-		waitFor(t, a.String()+": cancellation observed", func() bool { return f.Cancelled() == before+1 })
+		testutil.WaitFor(t, a.String()+": cancellation observed", 5*time.Second, func() bool { return f.Cancelled() == before+1 })
 	}
 }
 
@@ -150,7 +151,7 @@ func TestTrickle(t *testing.T) {
 	if err == nil {
 		t.Fatal("a body trickling one chunk an hour arrived within 100ms")
 	}
-	waitFor(t, "cancellation observed", func() bool { return f.Cancelled() == before+1 })
+	testutil.WaitFor(t, "cancellation observed", 5*time.Second, func() bool { return f.Cancelled() == before+1 })
 }
 
 func TestResetMidBody(t *testing.T) {
@@ -194,17 +195,5 @@ func TestScriptThroughInProcessClient(t *testing.T) {
 	resp, body, err := fetch(context.Background(), f.Client(), "http://fake.invalid")
 	if err != nil || resp.StatusCode != 200 || json.Valid(body) {
 		t.Errorf("in process, reset mid-body should end the body early: %v %v %q", resp, err, body)
-	}
-}
-
-// waitFor polls cond for up to 5 seconds.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for: %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
 	}
 }

@@ -1,6 +1,6 @@
 //go:build npmpack
 
-package configs_test
+package e2e
 
 import (
 	"os"

@@ -1,4 +1,4 @@
-package main
+package e2e
 
 // Reproductions of the transport defects of issue #18, each against the real
 // binary (stdio and HTTP, loopback only), each bounded in count and time.
@@ -22,6 +22,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lofty-mcp/lofty-mcp/internal/testutil"
 	"github.com/lofty-mcp/lofty-mcp/lofty/loftytest"
 )
 
@@ -174,17 +175,6 @@ func callLead(id string, lead int64) string {
 	return fmt.Sprintf(`{"jsonrpc":"2.0","id":%s,"method":"tools/call","params":{"name":"get_sales_agent_by_lead","arguments":{"leadId":%d}}}`, id, lead)
 }
 
-func waitUntil(t *testing.T, what string, limit time.Duration, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(limit)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %s waiting for %s", limit, what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
 // ---- item 3: long stdio lines ----
 
 // TestStdioLongLineRefusedStreamGoesOn: a line over --max-message-bytes
@@ -263,7 +253,7 @@ func TestStdioDuplicateIDsAllAnswered(t *testing.T) {
 		callLead("7", loftytest.DemoLeadWithAgent),
 		callLead("7", loftytest.DemoLeadBeyond53Bits),
 		callLead("7.0", loftytest.DemoLeadMaxInt64))
-	waitUntil(t, "three Lofty requests", stdioExitWait, func() bool { return fake.arrived() == 3 })
+	testutil.WaitFor(t, "three Lofty requests", stdioExitWait, func() bool { return fake.arrived() == 3 })
 	_ = p.stdin.Close()
 	for _, lead := range leads { // finish one at a time
 		time.Sleep(200 * time.Millisecond)
@@ -302,12 +292,12 @@ func TestStdioCancellationMatchesExactly(t *testing.T) {
 		callLead("1", loftytest.DemoLeadWithAgent),
 		callLead("2", loftytest.DemoLeadBeyond53Bits),
 		callLead("3", loftytest.DemoLeadMaxInt64))
-	waitUntil(t, "three Lofty requests", stdioExitWait, func() bool { return fake.arrived() == 3 })
+	testutil.WaitFor(t, "three Lofty requests", stdioExitWait, func() bool { return fake.arrived() == 3 })
 	cancel := func(id string) string {
 		return `{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":` + id + `,"reason":"test"}}`
 	}
 	p.send(t, cancel(`"1"`), cancel(`2.0`), cancel(`3`))
-	waitUntil(t, "Lofty to see request 3 cancelled", stdioExitWait, func() bool { return fake.cancelledCount() == 1 })
+	testutil.WaitFor(t, "Lofty to see request 3 cancelled", stdioExitWait, func() bool { return fake.cancelledCount() == 1 })
 	fake.open(leads[0])
 	fake.open(leads[1])
 	p.send(t, `{"jsonrpc":"2.0","id":4,"method":"ping"}`)
@@ -602,7 +592,7 @@ func TestHTTPRefusalsCloseAtOnce(t *testing.T) {
 		for _, c := range conns {
 			refusedAndClosed(t, c, 401, 5*time.Second)
 		}
-		waitUntil(t, "the server to release the descriptors", 5*time.Second, func() bool {
+		testutil.WaitFor(t, "the server to release the descriptors", 5*time.Second, func() bool {
 			return openFDs(t, p.cmd.Process.Pid) <= before+2
 		})
 	})

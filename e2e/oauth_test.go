@@ -1,4 +1,4 @@
-package main
+package e2e
 
 // End-to-end test of `lofty-mcp http --oauth` (issue 17): the real binary
 // against a fake Lofty on loopback that plays Lofty's API and its vendor

@@ -1,4 +1,4 @@
-package main
+package e2e
 
 // End-to-end tests of what the assistant and the person see while lofty-mcp
 // works (issue 14), through the real binary and real MCP clients: honest

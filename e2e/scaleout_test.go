@@ -1,4 +1,4 @@
-package main
+package e2e
 
 // Two `lofty-mcp http` replicas sharing one real Redis behind a plain
 // round-robin proxy, as a team would run them: both protocol eras work
@@ -10,7 +10,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -30,16 +29,6 @@ import (
 type replica struct {
 	*httpE2EProc
 	metrics string // http://127.0.0.1:port/metrics
-}
-
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
 }
 
 // metric reads one sample of the replica's metrics (0 when absent).
@@ -93,7 +82,7 @@ func TestScaleOut(t *testing.T) {
 		"LOFTY_MCP_SESSION_KEY=scale-out-session-key-6f1d0a9e3b7c2d4f", "LOFTY_MAX_WAIT=5s")
 	var reps []*replica
 	for range 2 {
-		m := freeAddr(t)
+		m := testutil.FreeAddr(t)
 		p := startHTTPE2E(t, bin, env, "--metrics-addr", m)
 		reps = append(reps, &replica{httpE2EProc: p, metrics: "http://" + m + "/metrics"})
 	}
@@ -215,7 +204,7 @@ func TestScaleOut(t *testing.T) {
 		}
 		rs.Start()
 		for _, r := range reps {
-			waitFor(t, "/readyz 200 once Redis is back", func() bool { return status(t, r.base+"/readyz") == http.StatusOK })
+			testutil.WaitFor(t, "/readyz 200 once Redis is back", 15*time.Second, func() bool { return status(t, r.base+"/readyz") == http.StatusOK })
 		}
 		time.Sleep(1500 * time.Millisecond) // past the replicas' pause before asking Redis again
 		// Sharing resumes: a read cached through A is a hit on B.
@@ -251,15 +240,4 @@ func status(t *testing.T, u string) int {
 	}
 	resp.Body.Close()
 	return resp.StatusCode
-}
-
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
 }

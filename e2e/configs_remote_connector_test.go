@@ -1,4 +1,4 @@
-package configs_test
+package e2e
 
 import (
 	"context"
@@ -15,9 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mark3labs/mcp-go/client"
-	"github.com/mark3labs/mcp-go/client/transport"
-	"github.com/mark3labs/mcp-go/mcp"
 	"golang.org/x/oauth2"
 
 	"github.com/lofty-mcp/lofty-mcp/internal/testutil"
@@ -50,11 +47,11 @@ func TestRemoteConnectorConfig(t *testing.T) {
 	}
 
 	// The entry's host, played by a local server with that path.
-	addr := freeAddr(t)
+	addr := testutil.FreeAddr(t)
 	public := "http://" + addr
 	u.Scheme, u.Host = "http", addr
 	stderr := &testutil.SyncBuffer{}
-	cmd := exec.Command(loftyBin, "--demo", "http", "--oauth", "--public-url", public, "--addr", addr, "--state-dir", t.TempDir())
+	cmd := exec.Command(stdioBin(t), "--demo", "http", "--oauth", "--public-url", public, "--addr", addr, "--state-dir", t.TempDir())
 	cmd.Env = cleanEnv(nil)
 	cmd.Stderr = stderr
 	if err := cmd.Start(); err != nil {
@@ -92,7 +89,7 @@ func TestRemoteConnectorConfig(t *testing.T) {
 		Resource             string   `json:"resource"`
 		AuthorizationServers []string `json:"authorization_servers"`
 	}
-	fetchJSON(t, m[1], &prm)
+	getJSON(t, m[1], &prm)
 	if prm.Resource != u.String() || len(prm.AuthorizationServers) != 1 {
 		t.Fatalf("protected resource metadata %+v: want resource %s and one authorization server", prm, u)
 	}
@@ -104,7 +101,7 @@ func TestRemoteConnectorConfig(t *testing.T) {
 		CodeChallengeMethods  []string `json:"code_challenge_methods_supported"`
 		CIMD                  bool     `json:"client_id_metadata_document_supported"`
 	}
-	fetchJSON(t, prm.AuthorizationServers[0]+"/.well-known/oauth-authorization-server", &asm)
+	getJSON(t, prm.AuthorizationServers[0]+"/.well-known/oauth-authorization-server", &asm)
 	if asm.Issuer != prm.AuthorizationServers[0] || asm.RegistrationEndpoint == "" || !asm.CIMD || len(asm.CodeChallengeMethods) != 1 || asm.CodeChallengeMethods[0] != "S256" {
 		t.Fatalf("authorization server metadata: %+v", asm)
 	}
@@ -160,33 +157,5 @@ func TestRemoteConnectorConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	// 4. MCP at the entry's URL with the access token.
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	tr, err := transport.NewStreamableHTTP(u.String(), transport.WithHTTPHeaders(map[string]string{"Authorization": "Bearer " + tok.AccessToken}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := client.NewClient(tr, client.WithProtocolVersion(mcp.ProtocolVersion20251125))
-	if err := c.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	if err := exercise(ctx, c); err != nil {
-		t.Fatalf("%s: %v\nserver stderr:\n%s", u, err, stderr.String())
-	}
-}
-
-func fetchJSON(t *testing.T, u string, v any) {
-	t.Helper()
-	resp, err := http.Get(u)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("GET %s: HTTP %d", u, resp.StatusCode)
-	}
-	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
-		t.Fatalf("GET %s: %v", u, err)
-	}
+	exerciseHTTP(t, u.String(), map[string]string{"Authorization": "Bearer " + tok.AccessToken}, stderr)
 }

@@ -1,11 +1,9 @@
-package main
+package tools_test
 
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http/httptest"
 	"strings"
@@ -17,7 +15,6 @@ import (
 	"github.com/mark3labs/mcp-go/client/transport"
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
-	"go.uber.org/goleak"
 
 	"github.com/lofty-mcp/lofty-mcp/internal/testutil"
 	"github.com/lofty-mcp/lofty-mcp/lofty"
@@ -25,51 +22,39 @@ import (
 	"github.com/lofty-mcp/lofty-mcp/tools"
 )
 
-// The resilience tests drive the real tool call path: an MCP client (mcp-go's
-// in-process, stdio or Streamable HTTP client) -> mcp-go server ->
+// The resilience tests drive the real tool call path in process: an MCP client
+// (mcp-go's in-process or Streamable HTTP client) -> mcp-go server ->
 // tools adapter -> lofty client -> the fake Lofty on loopback, scripted to
 // misbehave.
 
 const (
-	e2eSecret      = "lk_e2e_resilience_7c1d9a3b5e"
-	e2eOtherSecret = "at_e2e_resilience_2f4e6a8c0b"
+	resSecret      = "lk_e2e_resilience_7c1d9a3b5e"
+	resOtherSecret = "at_e2e_resilience_2f4e6a8c0b"
 )
 
 var (
-	e2eCred  = lofty.Credential{Kind: lofty.APIKey, Secret: e2eSecret, Source: "LOFTY_API_KEY"}
-	e2eOther = lofty.Credential{Kind: lofty.AccessToken, Secret: e2eOtherSecret, Source: "X-Lofty-Access-Token header"}
+	resCred  = lofty.Credential{Kind: lofty.APIKey, Secret: resSecret, Source: "LOFTY_API_KEY"}
+	resOther = lofty.Credential{Kind: lofty.AccessToken, Secret: resOtherSecret, Source: "X-Lofty-Access-Token header"}
 )
 
-// e2eNoLeaks fails the test if goroutines outlive it. Call it first, so its
-// check runs after every other cleanup.
-func e2eNoLeaks(t *testing.T) {
-	t.Helper()
-	ignore := goleak.IgnoreCurrent()
-	t.Cleanup(func() {
-		if err := goleak.Find(ignore); err != nil {
-			t.Error(err)
-		}
-	})
-}
-
-// e2eServer is an MCP server over a lofty client, and an in-process MCP client.
-type e2eServer struct {
+// resilienceServer is an MCP server over a lofty client, and an in-process MCP client.
+type resilienceServer struct {
 	lofty *lofty.Client
 	mcp   *server.MCPServer
 	cl    *client.Client
 	logs  *testutil.SyncBuffer
 }
 
-// newE2EServer serves get_sales_agent_by_lead against base with lofty-mcp's
+// newResilienceServer serves get_sales_agent_by_lead against base with lofty-mcp's
 // default resilience (fast backoff), adjusted by edit; every log line, at
 // debug, goes to logs.
-func newE2EServer(t *testing.T, base string, edit func(*lofty.Config)) *e2eServer {
+func newResilienceServer(t *testing.T, base string, edit func(*lofty.Config)) *resilienceServer {
 	t.Helper()
 	logs := &testutil.SyncBuffer{}
 	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	res := lofty.DefaultResilience()
 	res.RetryBaseDelay, res.RetryMaxDelay = 20*time.Millisecond, 100*time.Millisecond
-	cfg := lofty.Config{BaseURL: base, Credential: e2eCred, Timeout: 30 * time.Second, Logger: logger, Resilience: res}
+	cfg := lofty.Config{BaseURL: base, Credential: resCred, Timeout: 30 * time.Second, Logger: logger, Resilience: res}
 	if edit != nil {
 		edit(&cfg)
 	}
@@ -97,7 +82,7 @@ func newE2EServer(t *testing.T, base string, edit func(*lofty.Config)) *e2eServe
 	if _, err := cl.Initialize(ctx, init); err != nil {
 		t.Fatal(err)
 	}
-	return &e2eServer{lofty: lc, mcp: srv, cl: cl, logs: logs}
+	return &resilienceServer{lofty: lc, mcp: srv, cl: cl, logs: logs}
 }
 
 // callAgent calls get_sales_agent_by_lead for lead on cl.
@@ -112,22 +97,11 @@ func callAgent(ctx context.Context, cl *client.Client, lead int64) (*mcp.CallToo
 func checkNoSecret(t *testing.T, texts map[string]string) {
 	t.Helper()
 	for what, s := range texts {
-		for _, secret := range []string{e2eSecret, e2eOtherSecret} {
+		for _, secret := range []string{resSecret, resOtherSecret} {
 			if strings.Contains(s, secret) {
 				t.Errorf("the credential appears in %s", what)
 			}
 		}
-	}
-}
-
-func e2eWaitFor(t *testing.T, what string, limit time.Duration, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(limit)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %v waiting for %s", limit, what)
-		}
-		time.Sleep(5 * time.Millisecond)
 	}
 }
 
@@ -136,7 +110,7 @@ func e2eWaitFor(t *testing.T, what string, limit time.Duration, cond func() bool
 // the right sentence; the server answers a normal call afterwards; no
 // goroutine outlives the test; no credential in logs, errors or results.
 func TestFaultMatrix(t *testing.T) {
-	e2eNoLeaks(t)
+	testutil.NoLeaks(t)
 	refused, err := loftytest.RefusedURL()
 	if err != nil {
 		t.Fatal(err)
@@ -160,7 +134,7 @@ func TestFaultMatrix(t *testing.T) {
 			ok: true, requests: 3, minTime: 2 * time.Second},
 		{name: "429 Retry-After: 30 with a 2s deadline", script: []loftytest.Answer{loftytest.RetryAfter(30)}, deadline: 2 * time.Second,
 			want:     []string{"Lofty's rate limit was reached.", "Retry after 30 seconds.", "HTTP 429", "Too Many Requests"},
-			requests: 1, maxTime: time.Second, healthBy: e2eOther},
+			requests: 1, maxTime: time.Second, healthBy: resOther},
 		{name: "429 with X-RateLimit-Reset, then 200",
 			script: []loftytest.Answer{loftytest.TooManyRequests(loftytest.RateLimitHeaders(10, 0, time.Now().Add(time.Second))...)},
 			ok:     true, requests: 2},
@@ -211,7 +185,7 @@ func TestFaultMatrix(t *testing.T) {
 			if timeout == 0 {
 				timeout = 2 * time.Second
 			}
-			s := newE2EServer(t, base, func(c *lofty.Config) { c.Timeout = timeout })
+			s := newResilienceServer(t, base, func(c *lofty.Config) { c.Timeout = timeout })
 			deadline := tc.deadline
 			if deadline == 0 {
 				deadline = 10 * time.Second
@@ -229,7 +203,7 @@ func TestFaultMatrix(t *testing.T) {
 			if err != nil {
 				t.Fatalf("tools/call failed at the protocol level: %v", err)
 			}
-			text := resultText(res)
+			text := text(t, res)
 			switch {
 			case tc.ok && res.IsError:
 				t.Errorf("isError result %q, want success after retries", text)
@@ -288,16 +262,16 @@ func TestFaultMatrix(t *testing.T) {
 // 50 concurrent calls for one lead make one upstream request (coalesced
 // while in flight, cached after); a second credential's call makes its own.
 func TestConcurrentCallsOneUpstreamRequest(t *testing.T) {
-	e2eNoLeaks(t)
+	testutil.NoLeaks(t)
 	fake := loftytest.New(nil)
-	s := newE2EServer(t, fake.Start(t), nil)
+	s := newResilienceServer(t, fake.Start(t), nil)
 	var wg sync.WaitGroup
 	errs := make(chan error, 50)
 	for range 50 {
 		wg.Go(func() {
 			res, err := callAgent(context.Background(), s.cl, loftytest.DemoLeadWithAgent)
 			if err == nil && res.IsError {
-				err = errors.New(resultText(res))
+				err = fmt.Errorf("isError result: %+v", res.Content)
 			}
 			errs <- err
 		})
@@ -317,7 +291,7 @@ func TestConcurrentCallsOneUpstreamRequest(t *testing.T) {
 		t.Errorf("stats %+v: want 50 calls, 49 served by the cache or coalescing", st)
 	}
 
-	res, err := callAgent(lofty.WithCredential(context.Background(), e2eOther), s.cl, loftytest.DemoLeadWithAgent)
+	res, err := callAgent(lofty.WithCredential(context.Background(), resOther), s.cl, loftytest.DemoLeadWithAgent)
 	if err != nil || res.IsError {
 		t.Fatalf("second credential: %v %v", err, res)
 	}
@@ -325,14 +299,14 @@ func TestConcurrentCallsOneUpstreamRequest(t *testing.T) {
 	if len(reqs) != 2 {
 		t.Fatalf("the fake saw %d requests, want 2: a second credential never shares an answer", len(reqs))
 	}
-	if reqs[1].Authorization != "Bearer "+e2eOtherSecret {
+	if reqs[1].Authorization != "Bearer "+resOtherSecret {
 		t.Errorf("second request sent with another credential than the caller's")
 	}
 	checkNoSecret(t, map[string]string{"the logs": s.logs.String()})
 }
 
 func TestCacheThroughTools(t *testing.T) {
-	e2eNoLeaks(t)
+	testutil.NoLeaks(t)
 	for _, tc := range []struct {
 		name     string
 		ttl      time.Duration
@@ -340,7 +314,7 @@ func TestCacheThroughTools(t *testing.T) {
 	}{{"within the TTL no upstream request", 30 * time.Second, 1}, {"TTL 0 disables the cache", 0, 3}} {
 		t.Run(tc.name, func(t *testing.T) {
 			fake := loftytest.New(nil)
-			s := newE2EServer(t, fake.Start(t), func(c *lofty.Config) { c.Resilience.CacheTTL = tc.ttl })
+			s := newResilienceServer(t, fake.Start(t), func(c *lofty.Config) { c.Resilience.CacheTTL = tc.ttl })
 			for range 3 {
 				if res, err := callAgent(context.Background(), s.cl, loftytest.DemoLeadWithAgent); err != nil || res.IsError {
 					t.Fatalf("%v %v", err, res)
@@ -356,19 +330,19 @@ func TestCacheThroughTools(t *testing.T) {
 // A call cancelled by its MCP client aborts the Lofty request, whichever way
 // the client reaches the server.
 func TestCancellationReachesLofty(t *testing.T) {
-	e2eNoLeaks(t)
+	testutil.NoLeaks(t)
 
 	t.Run("in process: the caller's context", func(t *testing.T) {
 		fake := loftytest.New(nil)
 		fake.Script(loftytest.Hang())
-		s := newE2EServer(t, fake.Start(t), nil)
+		s := newResilienceServer(t, fake.Start(t), nil)
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan error, 1)
 		go func() { _, err := callAgent(ctx, s.cl, loftytest.DemoLeadWithAgent); done <- err }()
-		e2eWaitFor(t, "the Lofty request", 5*time.Second, func() bool { return fake.RequestCount() == 1 })
+		testutil.WaitFor(t, "the Lofty request", 5*time.Second, func() bool { return fake.RequestCount() == 1 })
 		cancel()
 		<-done
-		e2eWaitFor(t, "the fake to see its request cancelled", 5*time.Second, func() bool { return fake.Cancelled() == 1 })
+		testutil.WaitFor(t, "the fake to see its request cancelled", 5*time.Second, func() bool { return fake.Cancelled() == 1 })
 	})
 
 	for _, proto := range []string{mcp.LATEST_LEGACY_PROTOCOL_VERSION, ""} {
@@ -379,7 +353,7 @@ func TestCancellationReachesLofty(t *testing.T) {
 		t.Run("streamable HTTP, "+name+": the client abandons the request", func(t *testing.T) {
 			fake := loftytest.New(nil)
 			fake.Script(loftytest.Hang())
-			s := newE2EServer(t, fake.Start(t), nil)
+			s := newResilienceServer(t, fake.Start(t), nil)
 			httpSrv := server.NewStreamableHTTPServer(s.mcp)
 			ts := httptest.NewServer(httpSrv)
 			t.Cleanup(ts.Close)
@@ -406,175 +380,14 @@ func TestCancellationReachesLofty(t *testing.T) {
 			cctx, cancel := context.WithCancel(ctx)
 			done := make(chan error, 1)
 			go func() { _, err := callAgent(cctx, cl, loftytest.DemoLeadWithAgent); done <- err }()
-			e2eWaitFor(t, "the Lofty request", 5*time.Second, func() bool { return fake.RequestCount() == 1 })
+			testutil.WaitFor(t, "the Lofty request", 5*time.Second, func() bool { return fake.RequestCount() == 1 })
 			cancel()
 			<-done
-			e2eWaitFor(t, "the fake to see its request cancelled", 5*time.Second, func() bool { return fake.Cancelled() == 1 })
+			testutil.WaitFor(t, "the fake to see its request cancelled", 5*time.Second, func() bool { return fake.Cancelled() == 1 })
 			// The server still answers.
 			if res, err := callAgent(ctx, cl, loftytest.DemoLeadWithAgent); err != nil || res.IsError {
 				t.Errorf("after the cancellation: %v %v", err, res)
 			}
 		})
-	}
-
-	t.Run("stdio: notifications/cancelled", func(t *testing.T) {
-		fake := loftytest.New(nil)
-		fake.Script(loftytest.Hang())
-		cl, _ := stdioPipes(t, fake.Start(t))
-		ctx, cancel := context.WithCancel(context.Background())
-		done := make(chan error, 1)
-		go func() { _, err := callAgent(ctx, cl, loftytest.DemoLeadWithAgent); done <- err }()
-		e2eWaitFor(t, "the Lofty request", 5*time.Second, func() bool { return fake.RequestCount() == 1 })
-		cancel() // mcp-go's client sends notifications/cancelled
-		<-done
-		e2eWaitFor(t, "the fake to see its request cancelled", 5*time.Second, func() bool { return fake.Cancelled() == 1 })
-		if res, err := callAgent(context.Background(), cl, loftytest.DemoLeadWithAgent); err != nil || res.IsError {
-			t.Errorf("after the cancellation: %v %v", err, res)
-		}
-	})
-
-	t.Run("stdio: the client disconnects", func(t *testing.T) {
-		if testing.Short() {
-			t.Skip("waits out the stdio drain timeout")
-		}
-		fake := loftytest.New(nil)
-		fake.Script(loftytest.Hang())
-		cl, stdin := stdioPipes(t, fake.Start(t))
-		go func() { _, _ = callAgent(context.Background(), cl, loftytest.DemoLeadWithAgent) }()
-		e2eWaitFor(t, "the Lofty request", 5*time.Second, func() bool { return fake.RequestCount() == 1 })
-		_ = stdin.Close() // EOF: lofty-mcp answers what it has read, for up to drainTimeout, then stops
-		e2eWaitFor(t, "the fake to see its request cancelled", drainTimeout+3*time.Second, func() bool { return fake.Cancelled() == 1 })
-	})
-}
-
-// stdioPipes serves lofty-mcp over stdio (serveStdio, configured through
-// parseConfig from the environment as the binary is) on pipes, and returns
-// an initialized mcp-go stdio client on them and the server's stdin.
-func stdioPipes(t *testing.T, base string) (*client.Client, io.Closer) {
-	t.Helper()
-	// A per-attempt timeout well past what the tests wait for: the requests
-	// they see cancelled were cancelled by the client, not timed out.
-	env := map[string]string{"LOFTY_BASE_URL": base, "LOFTY_API_KEY": e2eSecret, "LOFTY_TIMEOUT": "40s"}
-	cfg, err := parseConfig(nil, func(k string) string { return env[k] }, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	logs := &testutil.SyncBuffer{}
-	a, err := newApp(cfg, newLogger(logs, slog.LevelDebug, "text"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(a.lofty.Close)
-	inR, inW := io.Pipe()
-	outR, outW := io.Pipe()
-	ctx, cancel := context.WithCancel(context.Background())
-	served := make(chan error, 1)
-	go func() {
-		err := serveStdio(ctx, a, inR, outW)
-		_ = outW.Close()
-		served <- err
-	}()
-	t.Cleanup(func() {
-		_ = inW.Close()
-		cancel()
-		if err := <-served; err != nil {
-			t.Errorf("serveStdio: %v", err)
-		}
-		checkNoSecret(t, map[string]string{"the stdio server's logs": logs.String()})
-	})
-	cl := client.NewClient(transport.NewIO(outR, inW, io.NopCloser(strings.NewReader(""))))
-	if err := cl.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cl.Close() })
-	init := mcp.InitializeRequest{}
-	init.Params.ProtocolVersion = mcp.LATEST_LEGACY_PROTOCOL_VERSION
-	init.Params.ClientInfo = mcp.Implementation{Name: "resilience-e2e", Version: "1"}
-	if _, err := cl.Initialize(ctx, init); err != nil {
-		t.Fatal(err)
-	}
-	return cl, inW
-}
-
-// The resilience settings reach the client from the environment and flags.
-func TestResilienceConfig(t *testing.T) {
-	env := func(kv ...string) func(string) string {
-		m := map[string]string{}
-		for i := 0; i+1 < len(kv); i += 2 {
-			m[kv[i]] = kv[i+1]
-		}
-		return func(k string) string { return m[k] }
-	}
-	cfg, err := parseConfig(nil, env(), io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := lofty.Resilience{MaxRetries: 3, RateLimit: lofty.RateLimitAuto, MaxConcurrency: lofty.DefaultMaxConcurrency,
-		CacheTTL: 30 * time.Second, CallTimeout: 60 * time.Second, MaxWait: 10 * time.Second}
-	if got := cfg.resilience.loftyResilience(); got != want {
-		t.Errorf("defaults: %+v, want %+v", got, want)
-	}
-	cfg, err = parseConfig([]string{"--max-retries", "5", "--cache-ttl", "0"},
-		env("LOFTY_MAX_RETRIES", "1", "LOFTY_RATE_LIMIT", "10", "LOFTY_MAX_CONCURRENCY", "0", "LOFTY_CACHE_TTL", "5m", "LOFTY_CALL_TIMEOUT", "20", "LOFTY_MAX_WAIT", "3s"), io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want = lofty.Resilience{MaxRetries: 5, RateLimit: 10, MaxConcurrency: 0, CacheTTL: 0, CallTimeout: 20 * time.Second, MaxWait: 3 * time.Second}
-	if got := cfg.resilience.loftyResilience(); got != want {
-		t.Errorf("flags over environment: %+v, want %+v", got, want)
-	}
-	for _, bad := range []struct {
-		args []string
-		env  func(string) string
-		want string
-	}{
-		{nil, env("LOFTY_MAX_RETRIES", "many"), "LOFTY_MAX_RETRIES"},
-		{[]string{"--max-retries", "11"}, env(), "--max-retries"},
-		{nil, env("LOFTY_RATE_LIMIT", "-5"), "LOFTY_RATE_LIMIT"},
-		{nil, env("LOFTY_MAX_CONCURRENCY", "1.5"), "LOFTY_MAX_CONCURRENCY"},
-		{nil, env("LOFTY_CACHE_TTL", "forever"), "LOFTY_CACHE_TTL"},
-		{nil, env("LOFTY_CACHE_TTL", "-1s"), "LOFTY_CACHE_TTL"},
-		{[]string{"--call-timeout", "0"}, env(), "--call-timeout"},
-		{nil, env("LOFTY_CALL_TIMEOUT", "3h"), "LOFTY_CALL_TIMEOUT"},
-		{nil, env("LOFTY_RATE_LIMIT", "lots"), "or auto"},
-		{nil, env("LOFTY_MAX_WAIT", "soon"), "LOFTY_MAX_WAIT"},
-	} {
-		if _, err := parseConfig(bad.args, bad.env, io.Discard); err == nil || !strings.Contains(err.Error(), bad.want) {
-			t.Errorf("%v: err = %v, want one naming %s", bad.args, err, bad.want)
-		}
-	}
-}
-
-// The settings given by environment change what the built server does.
-func TestResilienceConfigReachesTheServer(t *testing.T) {
-	e2eNoLeaks(t)
-	fake := loftytest.New(nil)
-	base := fake.Start(t)
-	env := map[string]string{"LOFTY_BASE_URL": base, "LOFTY_API_KEY": e2eSecret, "LOFTY_MAX_RETRIES": "0", "LOFTY_CACHE_TTL": "0"}
-	cfg, err := parseConfig(nil, func(k string) string { return env[k] }, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := newApp(cfg, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(a.lofty.Close)
-	cl, err := inProcessClient(context.Background(), a)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cl.Close() })
-	fake.Script(loftytest.ServerError(503))
-	if res, err := callAgent(context.Background(), cl, loftytest.DemoLeadWithAgent); err != nil || !res.IsError {
-		t.Fatalf("with LOFTY_MAX_RETRIES=0 a 503 should be the answer: %v %v", err, res)
-	}
-	for range 2 {
-		if res, err := callAgent(context.Background(), cl, loftytest.DemoLeadWithAgent); err != nil || res.IsError {
-			t.Fatalf("%v %v", err, res)
-		}
-	}
-	if n := fake.RequestCount(); n != 3 {
-		t.Errorf("the fake saw %d requests, want 3: no retry, no cache", n)
 	}
 }

@@ -1,4 +1,4 @@
-package main
+package e2e
 
 // End-to-end tests of the tools that change data in Lofty: the real binary
 // over stdio and Streamable HTTP (each pinned to 2025-11-25 and with the

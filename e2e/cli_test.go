@@ -1,4 +1,4 @@
-package main
+package e2e
 
 // What a new user meets on the command line (see also pty_linux_test.go).
 

@@ -1,4 +1,4 @@
-package configs_test
+package e2e
 
 import (
 	"encoding/json"
@@ -159,7 +159,7 @@ var (
 // of each that has one, from its own line or from the flag it sets.
 func helpEnvironment(t *testing.T) (names []string, defaults map[string]string) {
 	t.Helper()
-	out, err := exec.Command(loftyBin, "--help").CombinedOutput()
+	out, err := exec.Command(stdioBin(t), "--help").CombinedOutput()
 	if err != nil {
 		t.Fatalf("lofty-mcp --help: %v\n%s", err, out)
 	}

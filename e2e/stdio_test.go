@@ -1,4 +1,4 @@
-package main
+package e2e
 
 // End-to-end tests of lofty-mcp over stdio and of its command line: the real
 // binary (built once, with -race when the tests run with -race), driven by
@@ -19,8 +19,6 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
-	"runtime/debug"
 	"strings"
 	"sync"
 	"syscall"
@@ -32,12 +30,13 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/lofty-mcp/lofty-mcp/internal/testutil"
+	"github.com/lofty-mcp/lofty-mcp/internal/testutil/golden"
 	"github.com/lofty-mcp/lofty-mcp/lofty/loftytest"
 )
 
 const (
 	// stdioVersion is stamped into the test binary.
-	stdioVersion = "v0.0.0-e2e"
+	stdioVersion = testutil.BinaryVersion
 	// stdioSecret is the API key the binary is given; it must never appear
 	// on its stdout or stderr.
 	stdioSecret = "lk_e2e_SECRET_7d3f9a1c5e2b8d4f6a0c"
@@ -47,51 +46,8 @@ const (
 	stdioExitWait = 5 * time.Second
 )
 
-var stdioBinary struct {
-	dir  string
-	once sync.Once
-	path string
-	err  error
-}
-
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "lofty-mcp-e2e-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	stdioBinary.dir = dir
-	code := m.Run()
-	_ = os.RemoveAll(dir)
-	os.Exit(code)
-}
-
-// stdioBin builds lofty-mcp once per test run (only when a test needs it),
-// with -race when this test binary has it, so races in the server fail too.
-func stdioBin(t *testing.T) string {
-	t.Helper()
-	stdioBinary.once.Do(func() {
-		bin := filepath.Join(stdioBinary.dir, "lofty-mcp")
-		args := []string{"build", "-o", bin, "-ldflags", "-X main.version=" + stdioVersion}
-		if bi, ok := debug.ReadBuildInfo(); ok {
-			for _, s := range bi.Settings {
-				if s.Key == "-race" && s.Value == "true" {
-					args = append(args, "-race")
-				}
-			}
-		}
-		out, err := exec.Command("go", append(args, ".")...).CombinedOutput()
-		if err != nil {
-			stdioBinary.err = fmt.Errorf("go build: %v\n%s", err, out)
-			return
-		}
-		stdioBinary.path = bin
-	})
-	if stdioBinary.err != nil {
-		t.Fatal(stdioBinary.err)
-	}
-	return stdioBinary.path
-}
+// stdioBin is lofty-mcp built once for every test of the package.
+func stdioBin(t *testing.T) string { return testutil.Binary(t) }
 
 // stdioEnv is a clean environment plus the given NAME=value pairs. A data
 // race in the child makes it exit 66; atexit_sleep_ms=0 spares the race
@@ -691,8 +647,8 @@ func TestCLITools(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("tools --json: exit %d, stderr %s", code, stderr)
 	}
-	if golden := goldenToolsList(t); out != string(golden) {
-		t.Errorf("`tools --json` differs from the tool snapshots at %s", firstDifference(golden, []byte(out)))
+	if want := golden.ToolsList(t); out != string(want) {
+		t.Errorf("`tools --json` differs from the tool snapshots at %s", golden.FirstDifference(want, []byte(out)))
 	}
 }
 

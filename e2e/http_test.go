@@ -1,4 +1,4 @@
-package main
+package e2e
 
 // End-to-end tests of `lofty-mcp http`: the real binary, built once (with the
 // race detector when the tests run with -race), driven by mcp-go's
@@ -332,14 +332,14 @@ func TestHTTPE2E(t *testing.T) {
 // Streamable HTTP clients calling get_sales_agent_by_lead against the fake
 // Lofty (on loopback, as a real deployment would reach Lofty over the network).
 func measureHTTPE2E(t *testing.T, bin string) {
-	clients, _ := strconv.Atoi(envOr(os.Getenv, "LOFTY_MCP_MEASURE_CLIENTS", "16"))
-	runFor, _ := time.ParseDuration(envOr(os.Getenv, "LOFTY_MCP_MEASURE_FOR", "10s"))
+	clients, _ := strconv.Atoi(envOr("LOFTY_MCP_MEASURE_CLIENTS", "16"))
+	runFor, _ := time.ParseDuration(envOr("LOFTY_MCP_MEASURE_FOR", "10s"))
 	kind := e2eStreamableDefault
 	if os.Getenv("LOFTY_MCP_MEASURE_PROTOCOL") == mcp.ProtocolVersion20251125 {
 		kind = e2eStreamable2025
 	}
 	fake := loftytest.New(nil)
-	args := append([]string{"--auth-token", e2eAuthToken, "--log-level", envOr(os.Getenv, "LOFTY_MCP_MEASURE_LOG_LEVEL", "info")},
+	args := append([]string{"--auth-token", e2eAuthToken, "--log-level", envOr("LOFTY_MCP_MEASURE_LOG_LEVEL", "info")},
 		strings.Fields(os.Getenv("LOFTY_MCP_MEASURE_ARGS"))...) // e.g. "--cache-ttl 0 --rate-limit 0"
 	p := startHTTPE2E(t, bin, e2eEnv(fake.Start(t), "server-key"), args...)
 	headers := map[string]string{"Authorization": "Bearer " + e2eAuthToken}
@@ -619,4 +619,12 @@ func (p *httpE2EProc) stop(t *testing.T) int {
 	}
 	_ = p.cmd.Process.Signal(syscall.SIGTERM)
 	return p.wait(t, 30*time.Second)
+}
+
+// envOr is the environment variable name, or def when it is unset or blank.
+func envOr(name, def string) string {
+	if v := strings.TrimSpace(os.Getenv(name)); v != "" {
+		return v
+	}
+	return def
 }
