@@ -110,6 +110,12 @@ func TestCountersFollowTheCalls(t *testing.T) {
 			t.Errorf("%s = %v (present %v), want %v", sample, got, ok, want)
 		}
 	}
+	// The Go runtime and process metrics come with ours.
+	for _, sample := range []string{"go_goroutines", "go_memstats_heap_alloc_bytes", "process_resident_memory_bytes", "process_cpu_seconds_total"} {
+		if v[sample] <= 0 {
+			t.Errorf("%s = %v, want a positive value", sample, v[sample])
+		}
+	}
 	// No lead id, no credential in any label.
 	for _, bad := range []string{secret, fmt.Sprint(loftytest.DemoLeadWithAgent), fmt.Sprint(loftytest.DemoLeadWithoutAgent)} {
 		if strings.Contains(text, bad) {

@@ -172,7 +172,7 @@ func run() error {
 			p.close()
 			return err
 		}
-		report("stdio "+mode.name+": sequential call median", ms(median(lat)), "ms", ms(median(floorSeq)), "<= 0.25 ms")
+		report("stdio "+mode.name+": sequential call median", ms(median(lat)), "ms", ms(median(floorSeq)), "<= 0.2 ms")
 		report("stdio "+mode.name+": sequential call p99", ms(percentile(lat, 99)), "ms", ms(percentile(floorSeq, 99)), "<= 1.5 ms")
 		for _, inflight := range []int{1, 16, 64} {
 			cps, err := p.throughput(tputN, inflight)
@@ -182,7 +182,7 @@ func run() error {
 			}
 			tgt := ""
 			if inflight == 16 {
-				tgt = ">= 10000/s"
+				tgt = ">= 12000/s"
 			}
 			report(fmt.Sprintf("stdio %s: calls/s, %d in flight", mode.name, inflight), cps, "calls/s", floorTput[inflight], tgt)
 		}
@@ -193,7 +193,7 @@ func run() error {
 				p.close()
 				return err
 			}
-			report("stdio cache off: server CPU per call", float64((p.cpuTime()-cpuBefore).Microseconds())/n, "us", 0, "")
+			report("stdio cache off: server CPU per call", float64((p.cpuTime()-cpuBefore).Microseconds())/n, "us", 0, "<= 120 us")
 			if _, err := p.throughput(rssN, 16); err != nil {
 				p.close()
 				return err
