@@ -51,7 +51,7 @@ func (r resilienceConfig) loftyResilience() lofty.Resilience {
 func (r *resilienceConfig) addFlags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&r.raw.maxRetries, "max-retries",
 		envOr(getenv, "LOFTY_MAX_RETRIES", strconv.Itoa(lofty.DefaultMaxRetries)),
-		"retry a read up to `N` times (0–10) after a 429, 502, 503, 504 or connection failure (env LOFTY_MAX_RETRIES)")
+		"retry a read or an idempotent write up to `N` times (0–10) after a 429, 502, 503, 504 or connection failure; other writes only after a 429 or a refused connection (env LOFTY_MAX_RETRIES)")
 	fs.StringVar(&r.raw.rateLimit, "rate-limit",
 		envOr(getenv, "LOFTY_RATE_LIMIT", "auto"),
 		"send at most `N` Lofty requests in any minute per credential; 0: no local limit; auto: 10 for a personal API key, 100 for an OAuth access token, then what Lofty's X-RateLimit-Limit says (env LOFTY_RATE_LIMIT)")
