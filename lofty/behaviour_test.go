@@ -381,10 +381,11 @@ func TestWriteBodies(t *testing.T) {
 	}
 }
 
-// A write drops the credential's cached reads at once, not another's.
-func TestWriteDropsCachedReads(t *testing.T) {
+// muteFake is a fake Lofty whose lead mute status reads false until a PUT
+// (any mute) has been answered.
+func muteFake(t *testing.T) (*loftytest.Fake, string) {
 	f, base := resFake(t)
-	var muted atomic.Bool
+	muted := &atomic.Bool{}
 	f.Hook = func(w http.ResponseWriter, r *http.Request) bool {
 		switch {
 		case r.Method == http.MethodPut:
@@ -397,6 +398,12 @@ func TestWriteDropsCachedReads(t *testing.T) {
 		}
 		return true
 	}
+	return f, base
+}
+
+// A write drops the credential's cached reads at once, not another's.
+func TestWriteDropsCachedReads(t *testing.T) {
+	_, base := muteFake(t)
 	c := resClient(t, base, func(cfg *lofty.Config) { cfg.Resilience.CacheTTL = time.Minute })
 	ctx := context.Background()
 	other := lofty.WithCredential(ctx, resToken)

@@ -6,9 +6,7 @@ package lofty_test
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
-	"net/http"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -97,20 +95,7 @@ func TestHoldSeenByOneReplicaHoldsTheOther(t *testing.T) {
 
 func TestReplicasShareTheCacheAndWrites(t *testing.T) {
 	rs := testutil.StartRedis(t)
-	f, base := resFake(t)
-	var muted atomic.Bool
-	f.Hook = func(w http.ResponseWriter, r *http.Request) bool {
-		switch {
-		case r.Method == http.MethodPut:
-			muted.Store(true)
-			reply(200, "application/json", `{"message":"ok"}`)(w, r)
-		case r.URL.Path == lofty.LeadMuteStatusPath:
-			reply(200, "application/json", fmt.Sprintf(`{"data":{"mute":"%v"}}`, muted.Load()))(w, r)
-		default:
-			return false
-		}
-		return true
-	}
+	f, base := muteFake(t)
 	cs := replicas(t, 2, base, rs, nil, func(cfg *lofty.Config) { cfg.Resilience.CacheTTL = time.Minute })
 	ctx := context.Background()
 	a, err := cs[0].SalesAgentByLead(ctx, resLead)
