@@ -12,7 +12,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/lofty-mcp/lofty-mcp/lofty"
-	"github.com/lofty-mcp/lofty-mcp/lofty/loftytest"
+	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty"
 	"github.com/lofty-mcp/lofty-mcp/metrics"
 	"github.com/lofty-mcp/lofty-mcp/tools"
 	"github.com/lofty-mcp/lofty-mcp/transport"
@@ -30,7 +30,7 @@ type app struct {
 	transport atomic.Pointer[transport.Server]
 	// demoFake is the in-process fake Lofty of --demo (nil otherwise): with
 	// --oauth it also plays Lofty's sign-in (API key check, vendor OAuth).
-	demoFake *loftytest.Fake
+	demoFake *fakelofty.Fake
 }
 
 // What --demo --oauth signs in with: the one API key the demo Lofty
@@ -75,25 +75,25 @@ func newApp(cfg config, logger *slog.Logger) (*app, error) {
 		lcfg.Shared = &lofty.Shared{Redis: rdb}
 	}
 	instructions := ""
-	var demoFake *loftytest.Fake
+	var demoFake *fakelofty.Fake
 	if cfg.demo {
 		if !cfg.credential.IsZero() {
 			logger.Info("--demo: ignoring the configured Lofty credential; using demo data")
 		}
 		lcfg.BaseURL = demoBaseURL
 		lcfg.Credential = lofty.Credential{Kind: lofty.APIKey, Secret: demoAPIKey, Source: "demo mode"}
-		data := loftytest.Demo()
+		data := fakelofty.Demo()
 		if cfg.oauth.enabled {
 			// The sign-in page checks pasted keys with the demo Lofty:
 			// only the demo key is accepted, so a wrong one shows the
 			// message a real Lofty would cause.
 			data.APIKeys = []string{demoAPIKey}
 		}
-		fake := loftytest.New(data)
+		fake := fakelofty.New(data)
 		fake.NoRecord = true
 		fake.CodedErrors = true // errors look as the live API's do
 		if cfg.oauth.enabled {
-			fake.EnableOAuth(loftytest.OAuthApp{ClientID: demoVendorClientID, ClientSecret: demoVendorClientSecret})
+			fake.EnableOAuth(fakelofty.OAuthApp{ClientID: demoVendorClientID, ClientSecret: demoVendorClientSecret})
 		}
 		demoFake = fake
 		lcfg.HTTPClient = fake.Client()

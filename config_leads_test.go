@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/lofty-mcp/lofty-mcp/lofty/loftytest"
+	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty"
 	"github.com/lofty-mcp/lofty-mcp/tools"
 )
 
@@ -59,9 +59,9 @@ func TestFindScanPagesConfig(t *testing.T) {
 // TestFindScanPagesReachesTheServer: LOFTY_FIND_SCAN_PAGES bounds how many
 // pages find_leads looks through against a Lofty that ignores its filters.
 func TestFindScanPagesReachesTheServer(t *testing.T) {
-	live := loftytest.Recorded()
+	live := fakelofty.Recorded()
 	live.RateLimit = 0
-	fake := loftytest.NewLive(live)
+	fake := fakelofty.NewLive(live)
 	base := fake.Start(t)
 	for _, pages := range []int{1, 2} {
 		env := map[string]string{"LOFTY_BASE_URL": base, "LOFTY_API_KEY": "k", "LOFTY_CACHE_TTL": "0", "LOFTY_FIND_SCAN_PAGES": strconv.Itoa(pages)}
@@ -83,7 +83,7 @@ func TestFindScanPagesReachesTheServer(t *testing.T) {
 		if err := json.Unmarshal(out.Bytes(), &r); err != nil {
 			t.Fatal(err)
 		}
-		if n := fake.RequestCount() - before; n != pages || r.Scanned == nil || *r.Scanned != pages*loftytest.LiveLeadPageCap || r.ScrollID == "" {
+		if n := fake.RequestCount() - before; n != pages || r.Scanned == nil || *r.Scanned != pages*fakelofty.LiveLeadPageCap || r.ScrollID == "" {
 			t.Errorf("LOFTY_FIND_SCAN_PAGES=%d: %d requests, scanned %v, scrollId %q", pages, n, r.Scanned, r.ScrollID)
 		}
 	}

@@ -16,7 +16,8 @@ import (
 
 	"github.com/lofty-mcp/lofty-mcp/internal/testutil"
 	"github.com/lofty-mcp/lofty-mcp/lofty"
-	"github.com/lofty-mcp/lofty-mcp/lofty/loftytest"
+	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty"
+	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty/faults"
 )
 
 // The resilience settings as the command line and environment give them, and
@@ -42,17 +43,17 @@ func TestStdioCancellationReachesLofty(t *testing.T) {
 	testutil.NoLeaks(t)
 
 	t.Run("stdio: notifications/cancelled", func(t *testing.T) {
-		fake := loftytest.New(nil)
-		fake.Script(loftytest.Hang())
+		fake := faults.New(nil)
+		fake.Script(faults.Hang())
 		cl, _ := stdioPipes(t, fake.Start(t))
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan error, 1)
-		go func() { _, err := callAgent(ctx, cl, loftytest.DemoLeadWithAgent); done <- err }()
+		go func() { _, err := callAgent(ctx, cl, fakelofty.DemoLeadWithAgent); done <- err }()
 		testutil.WaitFor(t, "the Lofty request", 5*time.Second, func() bool { return fake.RequestCount() == 1 })
 		cancel() // mcp-go's client sends notifications/cancelled
 		<-done
 		testutil.WaitFor(t, "the fake to see its request cancelled", 5*time.Second, func() bool { return fake.Cancelled() == 1 })
-		if res, err := callAgent(context.Background(), cl, loftytest.DemoLeadWithAgent); err != nil || res.IsError {
+		if res, err := callAgent(context.Background(), cl, fakelofty.DemoLeadWithAgent); err != nil || res.IsError {
 			t.Errorf("after the cancellation: %v %v", err, res)
 		}
 	})
@@ -61,10 +62,10 @@ func TestStdioCancellationReachesLofty(t *testing.T) {
 		if testing.Short() {
 			t.Skip("waits out the stdio drain timeout")
 		}
-		fake := loftytest.New(nil)
-		fake.Script(loftytest.Hang())
+		fake := faults.New(nil)
+		fake.Script(faults.Hang())
 		cl, stdin := stdioPipes(t, fake.Start(t))
-		go func() { _, _ = callAgent(context.Background(), cl, loftytest.DemoLeadWithAgent) }()
+		go func() { _, _ = callAgent(context.Background(), cl, fakelofty.DemoLeadWithAgent) }()
 		testutil.WaitFor(t, "the Lofty request", 5*time.Second, func() bool { return fake.RequestCount() == 1 })
 		_ = stdin.Close() // EOF: lofty-mcp answers what it has read, for up to drainTimeout, then stops
 		testutil.WaitFor(t, "the fake to see its request cancelled", drainTimeout+3*time.Second, func() bool { return fake.Cancelled() == 1 })
@@ -174,7 +175,7 @@ func TestResilienceConfig(t *testing.T) {
 // The settings given by environment change what the built server does.
 func TestResilienceConfigReachesTheServer(t *testing.T) {
 	testutil.NoLeaks(t)
-	fake := loftytest.New(nil)
+	fake := faults.New(nil)
 	base := fake.Start(t)
 	env := map[string]string{"LOFTY_BASE_URL": base, "LOFTY_API_KEY": configSecret, "LOFTY_MAX_RETRIES": "0", "LOFTY_CACHE_TTL": "0"}
 	cfg, err := parseConfig(nil, func(k string) string { return env[k] }, io.Discard)
@@ -191,12 +192,12 @@ func TestResilienceConfigReachesTheServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = cl.Close() })
-	fake.Script(loftytest.ServerError(503))
-	if res, err := callAgent(context.Background(), cl, loftytest.DemoLeadWithAgent); err != nil || !res.IsError {
+	fake.Script(faults.ServerError(503))
+	if res, err := callAgent(context.Background(), cl, fakelofty.DemoLeadWithAgent); err != nil || !res.IsError {
 		t.Fatalf("with LOFTY_MAX_RETRIES=0 a 503 should be the answer: %v %v", err, res)
 	}
 	for range 2 {
-		if res, err := callAgent(context.Background(), cl, loftytest.DemoLeadWithAgent); err != nil || res.IsError {
+		if res, err := callAgent(context.Background(), cl, fakelofty.DemoLeadWithAgent); err != nil || res.IsError {
 			t.Fatalf("%v %v", err, res)
 		}
 	}

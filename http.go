@@ -7,7 +7,7 @@ import (
 	"net/http"
 	"path/filepath"
 
-	"github.com/lofty-mcp/lofty-mcp/lofty/loftytest"
+	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty"
 	"github.com/lofty-mcp/lofty-mcp/oauth"
 	"github.com/lofty-mcp/lofty-mcp/transport"
 )
@@ -100,7 +100,7 @@ func (a *app) newOAuthServer() (*oauth.Server, map[string]http.Handler, error) {
 			AuthorizeURL: o.publicURL + demoAuthorizePath,
 			// https so that it passes the check for real token URLs; the
 			// fake answers in-process, nothing is dialled.
-			TokenURL:   "https://demo.lofty.invalid" + loftytest.TokenPath,
+			TokenURL:   "https://demo.lofty.invalid" + fakelofty.TokenPath,
 			APIBaseURL: demoBaseURL,
 			HTTPClient: a.demoFake.Client(),
 		}

@@ -13,17 +13,17 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/lofty-mcp/lofty-mcp/lofty"
-	"github.com/lofty-mcp/lofty-mcp/lofty/loftytest"
+	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty"
 	"github.com/lofty-mcp/lofty-mcp/schema"
 	"github.com/lofty-mcp/lofty-mcp/tools"
 )
 
 var callLine = []byte(`{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"get_sales_agent_by_lead","arguments":{"leadId":` +
-	strconv.FormatInt(loftytest.DemoLeadWithAgent, 10) + `}}}`)
+	strconv.FormatInt(fakelofty.DemoLeadWithAgent, 10) + `}}}`)
 
 // newServer is the MCP server over a Lofty client answered in-process by
 // fake, with resilience r (the zero value: every call reaches the fake).
-func newServer(b *testing.B, fake *loftytest.Fake, r lofty.Resilience) *server.MCPServer {
+func newServer(b *testing.B, fake *fakelofty.Fake, r lofty.Resilience) *server.MCPServer {
 	s, err := tools.NewServer(newClientWith(b, fake, r), tools.Options{})
 	if err != nil {
 		b.Fatal(err)
@@ -31,7 +31,7 @@ func newServer(b *testing.B, fake *loftytest.Fake, r lofty.Resilience) *server.M
 	return s
 }
 
-func newClientWith(b *testing.B, fake *loftytest.Fake, r lofty.Resilience) *lofty.Client {
+func newClientWith(b *testing.B, fake *fakelofty.Fake, r lofty.Resilience) *lofty.Client {
 	c, err := lofty.New(lofty.Config{
 		BaseURL:    "http://fake.lofty.invalid",
 		Credential: lofty.Credential{Kind: lofty.APIKey, Secret: "bench"},
@@ -48,7 +48,7 @@ func newClientWith(b *testing.B, fake *loftytest.Fake, r lofty.Resilience) *loft
 // and the Lofty client, with the fake Lofty answering in-process (no
 // network): the server's own overhead per call.
 func BenchmarkToolCall(b *testing.B) {
-	s := newServer(b, loftytest.New(nil), lofty.Resilience{})
+	s := newServer(b, fakelofty.New(nil), lofty.Resilience{})
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
@@ -62,7 +62,7 @@ func BenchmarkToolCall(b *testing.B) {
 // BenchmarkToolCallCacheHit is a tools/call answered from the Lofty
 // client's cache (the product defaults): the fake sees one request in all.
 func BenchmarkToolCallCacheHit(b *testing.B) {
-	fake := loftytest.New(nil)
+	fake := fakelofty.New(nil)
 	r := lofty.DefaultResilience()
 	r.RateLimit = 0
 	s := newServer(b, fake, r)
@@ -80,14 +80,14 @@ func BenchmarkToolCallCacheHit(b *testing.B) {
 
 // BenchmarkCacheHit is a Lofty client read answered from its cache.
 func BenchmarkCacheHit(b *testing.B) {
-	fake := loftytest.New(nil)
+	fake := fakelofty.New(nil)
 	r := lofty.DefaultResilience()
 	r.RateLimit = 0
 	c := newClientWith(b, fake, r)
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := c.SalesAgentByLead(ctx, loftytest.DemoLeadWithAgent); err != nil {
+		if _, err := c.SalesAgentByLead(ctx, fakelofty.DemoLeadWithAgent); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -96,7 +96,7 @@ func BenchmarkCacheHit(b *testing.B) {
 // BenchmarkToolCallEncoded adds the JSON encoding of the response, as a
 // transport writes it.
 func BenchmarkToolCallEncoded(b *testing.B) {
-	s := newServer(b, loftytest.New(nil), lofty.Resilience{})
+	s := newServer(b, fakelofty.New(nil), lofty.Resilience{})
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {

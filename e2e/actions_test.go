@@ -29,7 +29,8 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/lofty-mcp/lofty-mcp/internal/testutil"
-	"github.com/lofty-mcp/lofty-mcp/lofty/loftytest"
+	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty"
+	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty/faults"
 )
 
 // e2ePerson answers the server's questions the way the test says.
@@ -167,8 +168,8 @@ func (s *actionsConn) listed(t *testing.T) []string {
 }
 
 // requestsBy are the requests the fake got with credential key.
-func requestsBy(f *loftytest.Fake, key string) []loftytest.Request {
-	var out []loftytest.Request
+func requestsBy(f *fakelofty.Fake, key string) []fakelofty.Request {
+	var out []fakelofty.Request
 	for _, r := range f.Requests() {
 		if r.Authorization == "token "+key {
 			out = append(out, r)
@@ -185,7 +186,7 @@ func TestActionsE2E(t *testing.T) {
 		t.Skip("builds and runs the binary")
 	}
 	stdioBin(t)
-	fake := loftytest.New(nil)
+	fake := faults.New(nil)
 	base := fake.Start(t)
 
 	for i, tr := range e2eTransports {
@@ -221,12 +222,12 @@ func TestActionsE2E(t *testing.T) {
 				{"assign_lead", `{"leadId": 9007199254740993, "assignees": [{"role": "Agent", "assignee": "maria.garcia@example.com"}]}`,
 					"POST", "/v1.0/leads/9007199254740993/assignment", `[{"role":"Agent","assignee":"maria.garcia@example.com"}]`, `"status":"done"`},
 			} {
-				before := len(requestsBy(fake, key))
+				before := len(requestsBy(fake.Fake, key))
 				txt := s.ok(t, tc.tool, tc.args)
 				if !strings.Contains(txt, tc.result) {
 					t.Errorf("%s: result %s lacks %s", tc.tool, txt, tc.result)
 				}
-				reqs := requestsBy(fake, key)[before:]
+				reqs := requestsBy(fake.Fake, key)[before:]
 				if len(reqs) != 1 || reqs[0].Method != tc.method || reqs[0].Path != tc.path || reqs[0].Body != tc.body {
 					t.Errorf("%s: Lofty got %+v\nwant one %s %s %q", tc.tool, reqs, tc.method, tc.path, tc.body)
 				}
@@ -247,10 +248,10 @@ func TestActionsE2E(t *testing.T) {
 			// Declined and cancelled: nothing sent, not an error.
 			for _, a := range []mcp.ElicitationResponseAction{mcp.ElicitationResponseActionDecline, mcp.ElicitationResponseActionCancel} {
 				person.answer(a)
-				before := len(requestsBy(fake, key))
+				before := len(requestsBy(fake.Fake, key))
 				txt := s.ok(t, "add_lead_note", `{"leadId": 9007199254740993, "content": "`+note+`"}`)
 				mustHave(t, txt, `"status":"declined"`, "Nothing was changed in Lofty: the person declined")
-				if n := len(requestsBy(fake, key)) - before; n != 0 {
+				if n := len(requestsBy(fake.Fake, key)) - before; n != 0 {
 					t.Errorf("%s: %d requests reached Lofty", a, n)
 				}
 			}
@@ -305,7 +306,7 @@ func TestActionsE2ESafety(t *testing.T) {
 		t.Skip("builds and runs the binary")
 	}
 	stdioBin(t)
-	fake := loftytest.New(nil)
+	fake := faults.New(nil)
 	base := fake.Start(t)
 	noWrites := func(t *testing.T, listed []string) {
 		t.Helper()
@@ -363,7 +364,7 @@ func TestActionsE2ESafety(t *testing.T) {
 			if !isErr || !strings.Contains(txt, "--confirm-writes always") || !strings.Contains(txt, "Nothing was sent to Lofty.") {
 				t.Errorf("result %v %s", isErr, txt)
 			}
-			if n := len(requestsBy(fake, key)); n != 0 {
+			if n := len(requestsBy(fake.Fake, key)); n != 0 {
 				t.Errorf("%d requests reached Lofty", n)
 			}
 		})
@@ -393,7 +394,7 @@ func TestActionsE2ESafety(t *testing.T) {
 		if err != nil || !res.IsError || !strings.Contains(resultText(res), "legacy HTTP+SSE") {
 			t.Errorf("result %+v, %v", res, err)
 		}
-		if n := len(requestsBy(fake, "safety-sse")); n != 0 || len(person.asked()) != 0 {
+		if n := len(requestsBy(fake.Fake, "safety-sse")); n != 0 || len(person.asked()) != 0 {
 			t.Errorf("%d requests, %d questions", n, len(person.asked()))
 		}
 
@@ -411,7 +412,7 @@ func TestActionsE2ESafety(t *testing.T) {
 		if err != nil || res.IsError || !strings.Contains(resultText(res), `"status":"done"`) {
 			t.Errorf("2026-07-28 over SSE: %+v, %v", res, err)
 		}
-		if n := len(requestsBy(fake, "safety-sse")); n != 1 || len(person.asked()) != 1 {
+		if n := len(requestsBy(fake.Fake, "safety-sse")); n != 1 || len(person.asked()) != 1 {
 			t.Errorf("2026-07-28 over SSE: %d requests, %d questions; want 1 and 1", n, len(person.asked()))
 		}
 	})
@@ -434,7 +435,7 @@ func TestActionsE2EPerCredential(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
-	fake := loftytest.New(nil)
+	fake := faults.New(nil)
 	p := startHTTPE2E(t, stdioBin(t), e2eEnv(fake.Start(t), "server-key"), "--toolsets", "all", "--confirm-writes", "never")
 	a := e2eConnect(t, p.base, e2eStreamable2025, map[string]string{"X-Lofty-Api-Key": "cred-a"})
 	b := e2eConnect(t, p.base, e2eStreamableDefault, map[string]string{"X-Lofty-Api-Key": "cred-b"})
@@ -446,10 +447,10 @@ func TestActionsE2EPerCredential(t *testing.T) {
 	mustHave(t, sa.ok(t, "get_lead_mute_status", status), `"mute":true`)
 	mustHave(t, sb.ok(t, "get_lead_mute_status", status), `"mute":false`)
 	mustHave(t, sb.ok(t, "add_lead_note", `{"leadId": 563172647619608, "content": "b's note"}`), `"status":"done"`)
-	if n := len(fake.Notes("token cred-b", loftytest.DemoLeadWithAgent)); n != 1 || len(fake.Notes("token cred-a", loftytest.DemoLeadWithAgent)) != 0 {
-		t.Errorf("notes: b %d, a %d; want 1 and 0", n, len(fake.Notes("token cred-a", loftytest.DemoLeadWithAgent)))
+	if n := len(fake.Notes("token cred-b", fakelofty.DemoLeadWithAgent)); n != 1 || len(fake.Notes("token cred-a", fakelofty.DemoLeadWithAgent)) != 0 {
+		t.Errorf("notes: b %d, a %d; want 1 and 0", n, len(fake.Notes("token cred-a", fakelofty.DemoLeadWithAgent)))
 	}
-	if len(requestsBy(fake, "server-key")) != 0 {
+	if len(requestsBy(fake.Fake, "server-key")) != 0 {
 		t.Error("the server's own credential was used")
 	}
 }
@@ -479,18 +480,18 @@ func TestActionsE2ENoDoubleWrite(t *testing.T) {
 		t.Skip("builds and runs the binary")
 	}
 	stdioBin(t)
-	fake := loftytest.New(nil)
+	fake := faults.New(nil)
 	s := startActions(t, e2eTransports[0], fake.Start(t), "no-double", []string{"--toolsets", "lead_actions", "--confirm-writes", "never"})
 	note := `{"leadId": 563172647619608, "content": "Called Jane"}`
 	for _, tc := range []struct {
 		name   string
-		answer []loftytest.Answer
+		answer []faults.Answer
 		reqs   int
 		want   string
 	}{
-		{"503", []loftytest.Answer{loftytest.ServerError(503)}, 1, "The change may or may not have been made. Do not simply repeat it"},
-		{"connection reset", []loftytest.Answer{loftytest.ResetMidBody()}, 1, "The change may or may not have been made. Do not simply repeat it"},
-		{"429 then 200", []loftytest.Answer{loftytest.RetryAfter(0)}, 2, ""},
+		{"503", []faults.Answer{faults.ServerError(503)}, 1, "The change may or may not have been made. Do not simply repeat it"},
+		{"connection reset", []faults.Answer{faults.ResetMidBody()}, 1, "The change may or may not have been made. Do not simply repeat it"},
+		{"429 then 200", []faults.Answer{faults.RetryAfter(0)}, 2, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			before := fake.RequestCount()

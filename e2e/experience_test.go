@@ -27,14 +27,15 @@ import (
 	mcptransport "github.com/mark3labs/mcp-go/client/transport"
 	"github.com/mark3labs/mcp-go/mcp"
 
-	"github.com/lofty-mcp/lofty-mcp/lofty/loftytest"
+	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty"
+	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty/faults"
 )
 
 // agentCall is a tools/call of get_sales_agent_by_lead for Jane, with meta.
 func agentCall(meta *mcp.Meta) mcp.CallToolRequest {
 	req := mcp.CallToolRequest{}
 	req.Params.Name = "get_sales_agent_by_lead"
-	req.Params.Arguments = json.RawMessage(`{"leadId": ` + strconv.FormatInt(loftytest.DemoLeadWithAgent, 10) + `}`)
+	req.Params.Arguments = json.RawMessage(`{"leadId": ` + strconv.FormatInt(fakelofty.DemoLeadWithAgent, 10) + `}`)
 	req.Params.Meta = meta
 	return req
 }
@@ -49,13 +50,13 @@ func TestMaxWaitRetryAfterAnswersAtOnce(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
-	fake := loftytest.New(nil)
+	fake := faults.New(nil)
 	base := fake.Start(t)
 	s := startActions(t, e2eTransports[1], base, "max-wait-key", nil)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 
-	fake.Script(loftytest.RetryAfter(30))
+	fake.Script(faults.RetryAfter(30))
 	n := fake.RequestCount()
 	start := time.Now()
 	res, err := s.client.CallTool(ctx, agentCall(nil))
@@ -74,14 +75,14 @@ func TestMaxWaitRetryAfterAnswersAtOnce(t *testing.T) {
 	}
 
 	// Lofty says no requests are left until its window resets in 30 s.
-	fake.Script(loftytest.Pass(loftytest.RateLimitHeaders(100, 0, time.Now().Add(30*time.Second))...))
+	fake.Script(faults.Pass(faults.RateLimitHeaders(100, 0, time.Now().Add(30*time.Second))...))
 	req := agentCall(nil)
-	req.Params.Arguments = json.RawMessage(`{"leadId": ` + strconv.FormatInt(loftytest.DemoLeadWithoutAgent, 10) + `}`)
+	req.Params.Arguments = json.RawMessage(`{"leadId": ` + strconv.FormatInt(fakelofty.DemoLeadWithoutAgent, 10) + `}`)
 	if _, err := s.client.CallTool(ctx, req); err != nil {
 		t.Fatal(err)
 	}
 	n = fake.RequestCount()
-	req.Params.Arguments = json.RawMessage(`{"leadId": ` + strconv.FormatInt(loftytest.DemoLeadForbidden, 10) + `}`)
+	req.Params.Arguments = json.RawMessage(`{"leadId": ` + strconv.FormatInt(fakelofty.DemoLeadForbidden, 10) + `}`)
 	start = time.Now()
 	res, err = s.client.CallTool(ctx, req)
 	took = time.Since(start)
@@ -165,9 +166,9 @@ func TestProgressReachesEveryTransport(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			live := loftytest.Recorded()
+			live := fakelofty.Recorded()
 			live.RateLimit = 0
-			fake := loftytest.NewLive(live)
+			fake := faults.Wrap(fakelofty.NewLive(live))
 			base := fake.Start(t)
 			c := tc.dial(t, base)
 			p := &progressClient{client: c}
@@ -187,7 +188,7 @@ func TestProgressReachesEveryTransport(t *testing.T) {
 			t.Cleanup(func() { _ = c.Close() })
 
 			token := "progress-" + tc.name
-			fake.Script(loftytest.RetryAfter(1))
+			fake.Script(faults.RetryAfter(1))
 			res, err := c.CallTool(ctx, agentCall(&mcp.Meta{ProgressToken: token}))
 			if err != nil || res.IsError {
 				t.Fatalf("call: %v %v", err, res)
@@ -225,7 +226,7 @@ func TestProgressReachesEveryTransport(t *testing.T) {
 				t.Errorf("find_leads events %q\nwant %q", got, wantPages)
 			}
 
-			fake.Script(loftytest.ServerError(503))
+			fake.Script(faults.ServerError(503))
 			if res, err := c.CallTool(ctx, agentCall(nil)); err != nil || res.IsError {
 				t.Fatalf("call without a token: %v %v", err, res)
 			}
@@ -247,7 +248,7 @@ func TestProgressTokenExact(t *testing.T) {
 	}
 	stdioBin(t)
 	const token = "9007199254740993"
-	lead := strconv.FormatInt(loftytest.DemoLeadWithAgent, 10)
+	lead := strconv.FormatInt(fakelofty.DemoLeadWithAgent, 10)
 	// wire checks the messages of one call in the order they came: progress
 	// notifications with the exact token, then the answer to id.
 	wire := func(t *testing.T, lines []string, id string) {
@@ -282,9 +283,9 @@ func TestProgressTokenExact(t *testing.T) {
 
 	t.Run("stdio", func(t *testing.T) {
 		t.Parallel()
-		fake := loftytest.New(nil)
+		fake := faults.New(nil)
 		proc := startStdio(t, stdioEnv("LOFTY_BASE_URL="+fake.Start(t), "LOFTY_API_KEY=exact-key"))
-		fake.Script(loftytest.RetryAfter(1))
+		fake.Script(faults.RetryAfter(1))
 		proc.send(t, initializeLine, initializedLine,
 			`{"jsonrpc":"2.0","id":"call-1","method":"tools/call","params":{"name":"get_sales_agent_by_lead","arguments":{"leadId":`+lead+`},"_meta":{"progressToken":`+token+`}}}`)
 		_ = proc.stdin.Close()
@@ -296,9 +297,9 @@ func TestProgressTokenExact(t *testing.T) {
 	})
 	t.Run("streamable-2026-07-28", func(t *testing.T) {
 		t.Parallel()
-		fake := loftytest.New(nil)
+		fake := faults.New(nil)
 		p := startHTTPE2E(t, stdioBin(t), e2eEnv(fake.Start(t), "exact-key"))
-		fake.Script(loftytest.RetryAfter(1))
+		fake.Script(faults.RetryAfter(1))
 		body := `{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"get_sales_agent_by_lead","arguments":{"leadId":` + lead + `},` +
 			`"_meta":{"progressToken":` + token + `,"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}}}`
 		req, err := http.NewRequest("POST", p.base+"/mcp", strings.NewReader(body))
@@ -340,7 +341,7 @@ func TestCompletionAndPrompts(t *testing.T) {
 		t.Skip("builds and runs the binary")
 	}
 	stdioBin(t)
-	jane := strconv.FormatInt(loftytest.DemoLeadWithAgent, 10)
+	jane := strconv.FormatInt(fakelofty.DemoLeadWithAgent, 10)
 	check := func(t *testing.T, c *client.Client) {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()

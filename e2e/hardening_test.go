@@ -23,7 +23,7 @@ import (
 	"time"
 
 	"github.com/lofty-mcp/lofty-mcp/internal/testutil"
-	"github.com/lofty-mcp/lofty-mcp/lofty/loftytest"
+	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty"
 )
 
 // stdioReader reads p's stdout line by line on its own goroutine.
@@ -108,7 +108,7 @@ func rawID(line []byte) string {
 // gatedFake is a fake Lofty whose requests for a gated lead wait until
 // that lead's gate is opened (or the client goes away).
 type gatedFake struct {
-	*loftytest.Fake
+	*fakelofty.Fake
 	mu        sync.Mutex
 	arrivals  int
 	cancelled int // requests whose client went away before their gate opened
@@ -116,7 +116,7 @@ type gatedFake struct {
 }
 
 func newGatedFake(leads ...int64) *gatedFake {
-	g := &gatedFake{Fake: loftytest.New(nil), gates: map[string]chan struct{}{}}
+	g := &gatedFake{Fake: fakelofty.New(nil), gates: map[string]chan struct{}{}}
 	for _, l := range leads {
 		g.gates[fmt.Sprint(l)] = make(chan struct{})
 	}
@@ -243,16 +243,16 @@ func TestStdioLongLineRefusedStreamGoesOn(t *testing.T) {
 // 7.0, then stdin closed: each is answered (two with id 7, one with 7.0),
 // none as a Lofty outage, and the process exits 0 only after the last.
 func TestStdioDuplicateIDsAllAnswered(t *testing.T) {
-	leads := []int64{loftytest.DemoLeadWithAgent, loftytest.DemoLeadBeyond53Bits, loftytest.DemoLeadMaxInt64}
+	leads := []int64{fakelofty.DemoLeadWithAgent, fakelofty.DemoLeadBeyond53Bits, fakelofty.DemoLeadMaxInt64}
 	fake := newGatedFake(leads...)
 	base := fake.Start(t)
 	t.Cleanup(fake.openAll)
 	p := startStdio(t, stdioEnv("LOFTY_BASE_URL="+base, "LOFTY_API_KEY="+stdioSecret, "LOFTY_CACHE_TTL=0"))
 	out := readStdout(p)
 	p.send(t, initializeLine, initializedLine,
-		callLead("7", loftytest.DemoLeadWithAgent),
-		callLead("7", loftytest.DemoLeadBeyond53Bits),
-		callLead("7.0", loftytest.DemoLeadMaxInt64))
+		callLead("7", fakelofty.DemoLeadWithAgent),
+		callLead("7", fakelofty.DemoLeadBeyond53Bits),
+		callLead("7.0", fakelofty.DemoLeadMaxInt64))
 	testutil.WaitFor(t, "three Lofty requests", stdioExitWait, func() bool { return fake.arrived() == 3 })
 	_ = p.stdin.Close()
 	for _, lead := range leads { // finish one at a time
@@ -282,16 +282,16 @@ func TestStdioDuplicateIDsAllAnswered(t *testing.T) {
 // cancel request 1, nor 2.0 request 2; cancelling 3 cancels request 3, which
 // then gets no answer at all.
 func TestStdioCancellationMatchesExactly(t *testing.T) {
-	leads := []int64{loftytest.DemoLeadWithAgent, loftytest.DemoLeadBeyond53Bits, loftytest.DemoLeadMaxInt64}
+	leads := []int64{fakelofty.DemoLeadWithAgent, fakelofty.DemoLeadBeyond53Bits, fakelofty.DemoLeadMaxInt64}
 	fake := newGatedFake(leads...)
 	base := fake.Start(t)
 	t.Cleanup(fake.openAll)
 	p := startStdio(t, stdioEnv("LOFTY_BASE_URL="+base, "LOFTY_API_KEY="+stdioSecret, "LOFTY_CACHE_TTL=0"))
 	out := readStdout(p)
 	p.send(t, initializeLine, initializedLine,
-		callLead("1", loftytest.DemoLeadWithAgent),
-		callLead("2", loftytest.DemoLeadBeyond53Bits),
-		callLead("3", loftytest.DemoLeadMaxInt64))
+		callLead("1", fakelofty.DemoLeadWithAgent),
+		callLead("2", fakelofty.DemoLeadBeyond53Bits),
+		callLead("3", fakelofty.DemoLeadMaxInt64))
 	testutil.WaitFor(t, "three Lofty requests", stdioExitWait, func() bool { return fake.arrived() == 3 })
 	cancel := func(id string) string {
 		return `{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":` + id + `,"reason":"test"}}`
@@ -447,7 +447,7 @@ func TestStdioPipelinedCallsLogNoError(t *testing.T) {
 		w := bufio.NewWriterSize(p.stdin, 1<<16)
 		_, _ = io.WriteString(w, initializeLine+"\n"+initializedLine+"\n")
 		for i := range n {
-			_, _ = io.WriteString(w, callLead(fmt.Sprint(i+10), loftytest.DemoLeadWithAgent)+"\n")
+			_, _ = io.WriteString(w, callLead(fmt.Sprint(i+10), fakelofty.DemoLeadWithAgent)+"\n")
 		}
 		_ = w.Flush()
 		_ = p.stdin.Close()

@@ -39,13 +39,13 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/lofty-mcp/lofty-mcp/internal/testutil"
-	"github.com/lofty-mcp/lofty-mcp/lofty/loftytest"
+	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty"
 )
 
 const e2eAuthToken = "e2e-token-5f0c1d2b9a8e7f6a"
 
 // e2eLead is the demo lead with an AI sales agent, John Doe.
-var e2eLead = loftytest.DemoLeadWithAgent
+var e2eLead = fakelofty.DemoLeadWithAgent
 
 func TestHTTPE2E(t *testing.T) {
 	if testing.Short() {
@@ -55,7 +55,7 @@ func TestHTTPE2E(t *testing.T) {
 
 	t.Run("clients", func(t *testing.T) {
 		t.Parallel()
-		fake := loftytest.New(nil)
+		fake := fakelofty.New(nil)
 		p := startHTTPE2E(t, bin, e2eEnv(fake.Start(t), "server-key"), "--auth-token", e2eAuthToken)
 		for _, k := range e2eKinds {
 			t.Run(k.String(), func(t *testing.T) {
@@ -102,7 +102,7 @@ func TestHTTPE2E(t *testing.T) {
 
 	t.Run("raw http", func(t *testing.T) {
 		t.Parallel()
-		fake := loftytest.New(nil)
+		fake := fakelofty.New(nil)
 		p := startHTTPE2E(t, bin, e2eEnv(fake.Start(t), "server-key"), "--auth-token", e2eAuthToken, "--max-body-bytes", "2048")
 		auth := "Bearer " + e2eAuthToken
 		initialize := `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}`
@@ -181,11 +181,11 @@ func TestHTTPE2E(t *testing.T) {
 
 	t.Run("per-request credentials", func(t *testing.T) {
 		t.Parallel()
-		data := loftytest.Demo()
+		data := fakelofty.Demo()
 		data.APIKeys = []string{"key-a", "key-b"}
 		agentB := maps.Clone(data.Leads[e2eLead].SalesAgent)
 		agentB["agentName"] = "Agent B"
-		fake := loftytest.New(data)
+		fake := fakelofty.New(data)
 		fake.Hook = func(w http.ResponseWriter, r *http.Request) bool {
 			if r.Header.Get("Authorization") != "token key-b" {
 				return false
@@ -228,7 +228,7 @@ func TestHTTPE2E(t *testing.T) {
 			t.Run(k.String(), func(t *testing.T) {
 				started := make(chan struct{})
 				var once sync.Once
-				fake := loftytest.New(nil)
+				fake := fakelofty.New(nil)
 				fake.Hook = func(w http.ResponseWriter, r *http.Request) bool {
 					once.Do(func() { close(started) })
 					time.Sleep(1500 * time.Millisecond) // the slow Lofty call in flight
@@ -269,7 +269,7 @@ func TestHTTPE2E(t *testing.T) {
 
 	t.Run("32 concurrent clients", func(t *testing.T) {
 		t.Parallel()
-		fake := loftytest.New(nil)
+		fake := fakelofty.New(nil)
 		p := startHTTPE2E(t, bin, e2eEnv(fake.Start(t), "server-key"), "--auth-token", e2eAuthToken)
 		const clients = 32
 		runFor := 3 * time.Second
@@ -283,7 +283,7 @@ func TestHTTPE2E(t *testing.T) {
 			lead := e2eLead
 			want := "John Doe"
 			if i%4 == 3 {
-				lead, want = loftytest.DemoLeadBeyond53Bits, "Max Bits"
+				lead, want = fakelofty.DemoLeadBeyond53Bits, "Max Bits"
 			}
 			wg.Add(1)
 			go func() {
@@ -338,7 +338,7 @@ func measureHTTPE2E(t *testing.T, bin string) {
 	if os.Getenv("LOFTY_MCP_MEASURE_PROTOCOL") == mcp.ProtocolVersion20251125 {
 		kind = e2eStreamable2025
 	}
-	fake := loftytest.New(nil)
+	fake := fakelofty.New(nil)
 	args := append([]string{"--auth-token", e2eAuthToken, "--log-level", envOr("LOFTY_MCP_MEASURE_LOG_LEVEL", "info")},
 		strings.Fields(os.Getenv("LOFTY_MCP_MEASURE_ARGS"))...) // e.g. "--cache-ttl 0 --rate-limit 0"
 	p := startHTTPE2E(t, bin, e2eEnv(fake.Start(t), "server-key"), args...)

@@ -31,7 +31,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/lofty-mcp/lofty-mcp/internal/testutil"
-	"github.com/lofty-mcp/lofty-mcp/lofty/loftytest"
+	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty"
 )
 
 // Credentials of the fake Lofty; none may appear in the server's logs.
@@ -46,7 +46,7 @@ const (
 // oauthE2EFake is the fake Lofty on loopback, remembering every secret it
 // hands out (codes, access and refresh tokens).
 type oauthE2EFake struct {
-	*loftytest.Fake
+	*fakelofty.Fake
 	url     string
 	mu      sync.Mutex
 	secrets []string
@@ -62,10 +62,10 @@ type teeWriter struct {
 func (w *teeWriter) Write(b []byte) (int, error) { w.body.Write(b); return w.ResponseWriter.Write(b) }
 
 func startOAuthE2EFake(t *testing.T, loftyTokenTTL time.Duration) *oauthE2EFake {
-	data := loftytest.Demo()
+	data := fakelofty.Demo()
 	data.APIKeys = []string{oauthE2EKey, oauthE2EOtherKey}
-	f := &oauthE2EFake{Fake: loftytest.New(data)}
-	f.EnableOAuth(loftytest.OAuthApp{ClientID: oauthE2EVendorID, ClientSecret: oauthE2EVendorKey, AccessTokenTTL: loftyTokenTTL})
+	f := &oauthE2EFake{Fake: fakelofty.New(data)}
+	f.EnableOAuth(fakelofty.OAuthApp{ClientID: oauthE2EVendorID, ClientSecret: oauthE2EVendorKey, AccessTokenTTL: loftyTokenTTL})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		tw := &teeWriter{ResponseWriter: w}
 		f.Fake.ServeHTTP(tw, r)
@@ -343,7 +343,7 @@ func TestOAuthE2E(t *testing.T) {
 	stateDir := t.TempDir()
 	env := append(e2eEnv(fake.url, ""),
 		"LOFTY_OAUTH_CLIENT_ID="+oauthE2EVendorID, "LOFTY_OAUTH_CLIENT_SECRET="+oauthE2EVendorKey,
-		"LOFTY_OAUTH_AUTHORIZE_URL="+fake.url+loftytest.VendorAuthPath, "LOFTY_OAUTH_TOKEN_URL="+fake.url+loftytest.TokenPath,
+		"LOFTY_OAUTH_AUTHORIZE_URL="+fake.url+fakelofty.VendorAuthPath, "LOFTY_OAUTH_TOKEN_URL="+fake.url+fakelofty.TokenPath,
 		"LOFTY_MCP_AUTH_TOKEN="+oauthE2EStatic, "XDG_STATE_HOME=/nonexistent-should-not-be-used")
 	// --require-request-credentials applies to the static token's requests;
 	// OAuth requests carry the person's credential.
@@ -442,7 +442,7 @@ func TestOAuthE2E(t *testing.T) {
 
 	// Sign in with Lofty: Lofty's tokens, sent as Bearer, renewed.
 	c3 := discoverAndRegister(t, base, &secrets)
-	loftyTok := c3.signInWithLofty(fake.url+loftytest.VendorAuthPath, oauthE2EVendorID)
+	loftyTok := c3.signInWithLofty(fake.url+fakelofty.VendorAuthPath, oauthE2EVendorID)
 	if n := fake.TokenGrants("authorization_code"); n != 1 {
 		t.Fatalf("Lofty's token endpoint answered %d authorization_code grants, want 1", n)
 	}
@@ -552,7 +552,7 @@ func TestOAuthE2ERedisReplicas(t *testing.T) {
 	stateHome := t.TempDir()
 	env := append(e2eEnv(fake.url, ""),
 		"LOFTY_OAUTH_CLIENT_ID="+oauthE2EVendorID, "LOFTY_OAUTH_CLIENT_SECRET="+oauthE2EVendorKey,
-		"LOFTY_OAUTH_AUTHORIZE_URL="+fake.url+loftytest.VendorAuthPath, "LOFTY_OAUTH_TOKEN_URL="+fake.url+loftytest.TokenPath,
+		"LOFTY_OAUTH_AUTHORIZE_URL="+fake.url+fakelofty.VendorAuthPath, "LOFTY_OAUTH_TOKEN_URL="+fake.url+fakelofty.TokenPath,
 		"LOFTY_MCP_SECRET_KEY="+strings.Repeat("ab", 32), "LOFTY_REDIS_URL=redis://"+redisSrv.Addr+"/0", "XDG_STATE_HOME="+stateHome)
 	common := []string{"--oauth", "--public-url", public, "--log-level", "debug"}
 	pA := startHTTPE2E(t, bin, env, append(common, "--addr", addrA)...)
@@ -562,7 +562,7 @@ func TestOAuthE2ERedisReplicas(t *testing.T) {
 	c := discoverAndRegister(t, pA.base, &secrets)
 	keyTok := c.signInWithKey(oauthE2EKey)
 	c2 := discoverAndRegister(t, pA.base, &secrets)
-	loftyTok := c2.signInWithLofty(fake.url+loftytest.VendorAuthPath, oauthE2EVendorID)
+	loftyTok := c2.signInWithLofty(fake.url+fakelofty.VendorAuthPath, oauthE2EVendorID)
 
 	from := len(fake.Requests())
 	oauthCallAgent(t, pB.base, e2eStreamable2025, keyTok.AccessToken, nil)

@@ -22,7 +22,8 @@ import (
 	"time"
 
 	"github.com/lofty-mcp/lofty-mcp/internal/testutil"
-	"github.com/lofty-mcp/lofty-mcp/lofty/loftytest"
+	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty"
+	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty/faults"
 )
 
 // replica is one `lofty-mcp http` with its metrics listener.
@@ -75,7 +76,7 @@ func roundRobin(t *testing.T, backends ...string) string {
 
 func TestScaleOut(t *testing.T) {
 	rs := testutil.StartRedis(t)
-	fake := loftytest.New(nil)
+	fake := faults.New(nil)
 	base := fake.Start(t)
 	bin := stdioBin(t)
 	env := append(e2eEnv(base, e2eSecret), "LOFTY_REDIS_URL=redis://"+rs.Addr+"/0",
@@ -97,7 +98,7 @@ func TestScaleOut(t *testing.T) {
 		for _, k := range []e2eClientKind{e2eStreamable2025, e2eStreamableDefault} {
 			c := e2eConnect(t, proxy, k, nil)
 			for range 6 {
-				if name, err := e2eAgentName(ctx, c, loftytest.DemoLeadWithAgent); err != nil || name != "John Doe" {
+				if name, err := e2eAgentName(ctx, c, fakelofty.DemoLeadWithAgent); err != nil || name != "John Doe" {
 					t.Fatalf("%s: %q, %v", k, name, err)
 				}
 			}
@@ -108,7 +109,7 @@ func TestScaleOut(t *testing.T) {
 		// A read cached by one replica is a hit on the other: twelve calls, one request.
 		n := 0
 		for _, r := range fake.Requests() {
-			if strings.Contains(r.RawQuery, strconv.FormatInt(loftytest.DemoLeadWithAgent, 10)) {
+			if strings.Contains(r.RawQuery, strconv.FormatInt(fakelofty.DemoLeadWithAgent, 10)) {
 				n++
 			}
 		}
@@ -154,13 +155,13 @@ func TestScaleOut(t *testing.T) {
 	t.Run("a hold seen by one replica holds the other", func(t *testing.T) {
 		const key = "hold-key-00000000000000000"
 		reset := time.Now().Add(2 * time.Second).Truncate(time.Second).Add(time.Second)
-		fake.Script(loftytest.Pass(loftytest.RateLimitHeaders(10, 0, reset)...))
+		fake.Script(faults.Pass(faults.RateLimitHeaders(10, 0, reset)...))
 		ca := e2eConnect(t, a.base, e2eStreamableDefault, map[string]string{"X-Lofty-Api-Key": key})
 		cb := e2eConnect(t, b.base, e2eStreamableDefault, map[string]string{"X-Lofty-Api-Key": key})
-		if _, err := e2eAgentName(ctx, ca, loftytest.DemoLeadWithAgent); err != nil {
+		if _, err := e2eAgentName(ctx, ca, fakelofty.DemoLeadWithAgent); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e2eAgentName(ctx, cb, loftytest.DemoLeadBeyond53Bits); err != nil {
+		if _, err := e2eAgentName(ctx, cb, fakelofty.DemoLeadBeyond53Bits); err != nil {
 			t.Fatal(err)
 		}
 		if now := time.Now(); now.Before(reset.Add(-100 * time.Millisecond)) {
@@ -171,7 +172,7 @@ func TestScaleOut(t *testing.T) {
 	t.Run("Redis killed mid-flood fails no call", func(t *testing.T) {
 		hdr := map[string]string{"X-Lofty-Access-Token": "outage-token-0000000000000"} // 100 a minute
 		c := e2eConnect(t, proxy, e2eStreamableDefault, hdr)
-		leads := []int64{loftytest.DemoLeadWithAgent, loftytest.DemoLeadBeyond53Bits, loftytest.DemoLeadMaxInt64}
+		leads := []int64{fakelofty.DemoLeadWithAgent, fakelofty.DemoLeadBeyond53Bits, fakelofty.DemoLeadMaxInt64}
 		var failed atomic.Int32
 		var done atomic.Int32
 		var wg sync.WaitGroup
@@ -210,11 +211,11 @@ func TestScaleOut(t *testing.T) {
 		// Sharing resumes: a read cached through A is a hit on B.
 		ca := e2eConnect(t, a.base, e2eStreamableDefault, map[string]string{"X-Lofty-Api-Key": "after-outage-key-00000000"})
 		cb := e2eConnect(t, b.base, e2eStreamableDefault, map[string]string{"X-Lofty-Api-Key": "after-outage-key-00000000"})
-		if _, err := e2eAgentName(ctx, ca, loftytest.DemoLeadWithAgent); err != nil {
+		if _, err := e2eAgentName(ctx, ca, fakelofty.DemoLeadWithAgent); err != nil {
 			t.Fatal(err)
 		}
 		hits := b.metric(t, "lofty_mcp_cache_hits_total")
-		if _, err := e2eAgentName(ctx, cb, loftytest.DemoLeadWithAgent); err != nil {
+		if _, err := e2eAgentName(ctx, cb, fakelofty.DemoLeadWithAgent); err != nil {
 			t.Fatal(err)
 		}
 		if got := b.metric(t, "lofty_mcp_cache_hits_total"); got != hits+1 {

@@ -31,7 +31,7 @@ import (
 
 	"github.com/lofty-mcp/lofty-mcp/internal/testutil"
 	"github.com/lofty-mcp/lofty-mcp/internal/testutil/golden"
-	"github.com/lofty-mcp/lofty-mcp/lofty/loftytest"
+	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty"
 )
 
 const (
@@ -265,7 +265,7 @@ func TestStdioE2E(t *testing.T) {
 		{"default", nil, mcp.LATEST_PROTOCOL_VERSION},
 	} {
 		t.Run(p.name, func(t *testing.T) {
-			fake := loftytest.New(nil)
+			fake := fakelofty.New(nil)
 			base := fake.Start(t)
 			proc := startStdio(t, stdioEnv("LOFTY_BASE_URL="+base, "LOFTY_API_KEY="+stdioSecret), "--log-level", "debug")
 
@@ -335,7 +335,7 @@ func TestStdioE2E(t *testing.T) {
 				t.Errorf("Lofty got Authorization %q, User-Agent %q", reqs[0].Authorization, reqs[0].UserAgent)
 			}
 
-			notFound := call(fmt.Sprintf(`{"leadId": %d}`, loftytest.DemoLeadWithoutAgent))
+			notFound := call(fmt.Sprintf(`{"leadId": %d}`, fakelofty.DemoLeadWithoutAgent))
 			if txt, _ := mcp.AsTextContent(notFound.Content[0]); !notFound.IsError || txt == nil || !strings.Contains(txt.Text, "has no AI sales agent") {
 				t.Errorf("404 call: %+v", notFound)
 			}
@@ -368,7 +368,7 @@ func TestStdioAnswersAfterStdinCloses(t *testing.T) {
 	arrived, release := make(chan struct{}), make(chan struct{})
 	var arrivedOnce, releaseOnce sync.Once
 	releaseAll := func() { releaseOnce.Do(func() { close(release) }) }
-	fake := loftytest.New(nil)
+	fake := fakelofty.New(nil)
 	fake.Hook = func(w http.ResponseWriter, r *http.Request) bool {
 		arrivedOnce.Do(func() { close(arrived) })
 		select { // hold Lofty's answer until stdin is surely closed
@@ -435,7 +435,7 @@ func TestStdioSignalWhileIdle(t *testing.T) {
 func TestStdioNeverLogsTheCredential(t *testing.T) {
 	for _, format := range []string{"text", "json"} {
 		t.Run(format, func(t *testing.T) {
-			fake := loftytest.New(nil)
+			fake := fakelofty.New(nil)
 			fake.Hook = func(w http.ResponseWriter, r *http.Request) bool {
 				if r.URL.Query().Get("leadId") != "1" {
 					return false
@@ -450,10 +450,10 @@ func TestStdioNeverLogsTheCredential(t *testing.T) {
 			proc := startStdio(t, stdioEnv("LOFTY_BASE_URL="+base, "LOFTY_API_KEY="+stdioSecret),
 				"--log-level", "debug", "--log-format", format)
 			proc.send(t, initializeLine, initializedLine,
-				callLine(2, fmt.Sprintf(`{"leadId": %d}`, loftytest.DemoLeadWithAgent)),
+				callLine(2, fmt.Sprintf(`{"leadId": %d}`, fakelofty.DemoLeadWithAgent)),
 				callLine(3, `{"leadId": 1}`),
 				callLine(4, `{"leadId": "abc"}`),
-				callLine(5, fmt.Sprintf(`{"leadId": %d}`, loftytest.DemoLeadForbidden)))
+				callLine(5, fmt.Sprintf(`{"leadId": %d}`, fakelofty.DemoLeadForbidden)))
 			_ = proc.stdin.Close()
 			lines := proc.readAll(t)
 			if code := proc.wait(t); code != 0 {
@@ -499,10 +499,10 @@ func TestStdioBothCredentialsRefused(t *testing.T) {
 }
 
 func TestStdioNoCredentials(t *testing.T) {
-	fake := loftytest.New(nil)
+	fake := fakelofty.New(nil)
 	base := fake.Start(t)
 	proc := startStdio(t, stdioEnv("LOFTY_BASE_URL="+base))
-	proc.send(t, initializeLine, initializedLine, callLine(2, fmt.Sprintf(`{"leadId": %d}`, loftytest.DemoLeadWithAgent)))
+	proc.send(t, initializeLine, initializedLine, callLine(2, fmt.Sprintf(`{"leadId": %d}`, fakelofty.DemoLeadWithAgent)))
 	_ = proc.stdin.Close()
 	lines := proc.readAll(t)
 	if code := proc.wait(t); code != 0 {
@@ -523,7 +523,7 @@ func TestStdioNoCredentials(t *testing.T) {
 
 func TestStdioDemoInstructions(t *testing.T) {
 	proc := startStdio(t, stdioEnv(), "--demo")
-	proc.send(t, initializeLine, initializedLine, callLine(2, fmt.Sprintf(`{"leadId": %d}`, loftytest.DemoLeadWithAgent)))
+	proc.send(t, initializeLine, initializedLine, callLine(2, fmt.Sprintf(`{"leadId": %d}`, fakelofty.DemoLeadWithAgent)))
 	_ = proc.stdin.Close()
 	lines := proc.readAll(t)
 	if code := proc.wait(t); code != 0 {
@@ -573,11 +573,11 @@ func TestCLIVersion(t *testing.T) {
 
 func TestCLICall(t *testing.T) {
 	t.Run("demo lead with an agent", func(t *testing.T) {
-		code, out, stderr := runCLI(t, stdioEnv(), "--demo", "call", "get_sales_agent_by_lead", fmt.Sprintf(`{"leadId": %d}`, loftytest.DemoLeadWithAgent))
+		code, out, stderr := runCLI(t, stdioEnv(), "--demo", "call", "get_sales_agent_by_lead", fmt.Sprintf(`{"leadId": %d}`, fakelofty.DemoLeadWithAgent))
 		if code != 0 {
 			t.Fatalf("exit %d, stderr %s", code, stderr)
 		}
-		want, _ := json.Marshal(loftytest.Demo().Leads[loftytest.DemoLeadWithAgent].SalesAgent)
+		want, _ := json.Marshal(fakelofty.Demo().Leads[fakelofty.DemoLeadWithAgent].SalesAgent)
 		if !sameJSON(t, []byte(out), want) {
 			t.Errorf("stdout\n%s\nwant the demo agent\n%s", out, want)
 		}
@@ -589,7 +589,7 @@ func TestCLICall(t *testing.T) {
 		}
 	})
 	t.Run("demo lead without an agent", func(t *testing.T) {
-		code, out, stderr := runCLI(t, stdioEnv(), "--demo", "call", "get_sales_agent_by_lead", fmt.Sprintf(`{"leadId": %d}`, loftytest.DemoLeadWithoutAgent))
+		code, out, stderr := runCLI(t, stdioEnv(), "--demo", "call", "get_sales_agent_by_lead", fmt.Sprintf(`{"leadId": %d}`, fakelofty.DemoLeadWithoutAgent))
 		if code != 1 || out != "" || !strings.Contains(stderr, "has no AI sales agent") {
 			t.Errorf("exit %d, stdout %q, stderr %q; want 1, nothing, the sentence", code, out, stderr)
 		}
@@ -601,7 +601,7 @@ func TestCLICall(t *testing.T) {
 		}
 	})
 	t.Run("against Lofty with an API key", func(t *testing.T) {
-		fake := loftytest.New(nil)
+		fake := fakelofty.New(nil)
 		base := fake.Start(t)
 		code, out, stderr := runCLI(t, stdioEnv("LOFTY_BASE_URL="+base, "LOFTY_API_KEY="+stdioSecret),
 			"call", "get_sales_agent_by_lead", `{"leadId": 9223372036854775807}`)

@@ -17,7 +17,8 @@ import (
 
 	"github.com/lofty-mcp/lofty-mcp/internal/testutil"
 	"github.com/lofty-mcp/lofty-mcp/lofty"
-	"github.com/lofty-mcp/lofty-mcp/lofty/loftytest"
+	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty"
+	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty/faults"
 )
 
 // A field in a harmless unexpected form is read; one that still does not
@@ -150,7 +151,7 @@ func TestSmallBurstDoesNotWait(t *testing.T) {
 func TestLimitFollowsLofty(t *testing.T) {
 	f, base := resFake(t)
 	reset := time.Now().Add(time.Minute)
-	f.Script(loftytest.Pass(loftytest.RateLimitHeaders(3, 2, reset)...))
+	f.Script(faults.Pass(faults.RateLimitHeaders(3, 2, reset)...))
 	c := resClient(t, base, func(cfg *lofty.Config) { cfg.Resilience.RateLimit = lofty.RateLimitAuto })
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
@@ -215,7 +216,7 @@ func TestQueuedRequestsHonourAHold(t *testing.T) {
 // A wait longer than MaxWait answers at once, saying when to retry.
 func TestMaxWaitAnswersAtOnce(t *testing.T) {
 	f, base := resFake(t)
-	f.Script(loftytest.RetryAfter(30))
+	f.Script(faults.RetryAfter(30))
 	c := resClient(t, base, func(cfg *lofty.Config) { cfg.Resilience.MaxWait = time.Second })
 	start := time.Now()
 	_, err := c.SalesAgentByLead(context.Background(), resLead)
@@ -224,8 +225,8 @@ func TestMaxWaitAnswersAtOnce(t *testing.T) {
 		t.Errorf("after %v: %v (retry after %v); want at once, rate limited, retry after 30s", time.Since(start), err, le.RetryAfter)
 	}
 	// Shorter waits still happen.
-	f.Script(loftytest.RetryAfter(0), loftytest.ServerError(503))
-	if _, err := c.SalesAgentByLead(context.Background(), loftytest.DemoLeadBeyond53Bits); err != nil {
+	f.Script(faults.RetryAfter(0), faults.ServerError(503))
+	if _, err := c.SalesAgentByLead(context.Background(), fakelofty.DemoLeadBeyond53Bits); err != nil {
 		t.Errorf("short waits: %v", err)
 	}
 }
@@ -233,7 +234,7 @@ func TestMaxWaitAnswersAtOnce(t *testing.T) {
 // Waits and retries are reported to the call's progress.
 func TestProgressReportsWaitsAndRetries(t *testing.T) {
 	f, base := resFake(t)
-	f.Script(loftytest.ServerError(503), loftytest.RetryAfter(1))
+	f.Script(faults.ServerError(503), faults.RetryAfter(1))
 	c := resClient(t, base, nil)
 	var mu sync.Mutex
 	var msgs []string
@@ -248,8 +249,8 @@ func TestProgressReportsWaitsAndRetries(t *testing.T) {
 		}
 	}
 	// Without a reporter, nothing is reported (and nothing breaks).
-	f.Script(loftytest.ServerError(503))
-	if _, err := c.SalesAgentByLead(context.Background(), loftytest.DemoLeadBeyond53Bits); err != nil {
+	f.Script(faults.ServerError(503))
+	if _, err := c.SalesAgentByLead(context.Background(), fakelofty.DemoLeadBeyond53Bits); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -260,14 +261,14 @@ func TestWritesAreNeverSentTwice(t *testing.T) {
 	ctx := context.Background()
 	for _, tc := range []struct {
 		name     string
-		script   []loftytest.Answer
+		script   []faults.Answer
 		requests int
 		ok       bool
 	}{
-		{"503", []loftytest.Answer{loftytest.ServerError(503)}, 1, false},
-		{"502", []loftytest.Answer{loftytest.ServerError(502)}, 1, false},
-		{"reset mid-body", []loftytest.Answer{loftytest.ResetMidBody()}, 1, false},
-		{"429 then success", []loftytest.Answer{loftytest.RetryAfter(0)}, 2, true},
+		{"503", []faults.Answer{faults.ServerError(503)}, 1, false},
+		{"502", []faults.Answer{faults.ServerError(502)}, 1, false},
+		{"reset mid-body", []faults.Answer{faults.ResetMidBody()}, 1, false},
+		{"429 then success", []faults.Answer{faults.RetryAfter(0)}, 2, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f, base := resFake(t)
@@ -286,7 +287,7 @@ func TestWritesAreNeverSentTwice(t *testing.T) {
 	t.Run("PUT retried", func(t *testing.T) {
 		f, base := resFake(t)
 		f.Hook = answerWrites
-		f.Script(loftytest.ServerError(503))
+		f.Script(faults.ServerError(503))
 		c := resClient(t, base, nil)
 		if _, err := c.MuteSalesAgentForLead(ctx, resLead); err != nil {
 			t.Fatal(err)
@@ -296,7 +297,7 @@ func TestWritesAreNeverSentTwice(t *testing.T) {
 		}
 	})
 	t.Run("refused connection retried", func(t *testing.T) {
-		refused, err := loftytest.RefusedURL()
+		refused, err := faults.RefusedURL()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -383,7 +384,7 @@ func TestWriteBodies(t *testing.T) {
 
 // muteFake is a fake Lofty whose lead mute status reads false until a PUT
 // (any mute) has been answered.
-func muteFake(t *testing.T) (*loftytest.Fake, string) {
+func muteFake(t *testing.T) (*faults.Fake, string) {
 	f, base := resFake(t)
 	muted := &atomic.Bool{}
 	f.Hook = func(w http.ResponseWriter, r *http.Request) bool {

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/lofty-mcp/lofty-mcp/lofty"
-	"github.com/lofty-mcp/lofty-mcp/lofty/loftytest"
+	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty/faults"
 )
 
 // CacheOnly answers from the credential's own cache and never reaches
@@ -72,11 +72,11 @@ func TestRecordStatus(t *testing.T) {
 	if _, err := c.Lead(ctx, resLead); err != nil || status != 200 {
 		t.Errorf("cached read: status %d, %v; want 200", status, err)
 	}
-	f.Script(loftytest.ServerError(503))
+	f.Script(faults.ServerError(503))
 	if _, err := c.AddLeadNote(ctx, resLead, "x", false); err == nil || status != 503 {
 		t.Errorf("503: status %d, %v", status, err)
 	}
-	refused, err := loftytest.RefusedURL()
+	refused, err := faults.RefusedURL()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +99,7 @@ func TestRetriedWriteThatReachedLoftyIsNotNotSent(t *testing.T) {
 	if _, err := c.Lead(ctx, resLead); err != nil {
 		t.Fatal(err)
 	}
-	f.Script(loftytest.ServerError(503), loftytest.TooManyRequests())
+	f.Script(faults.ServerError(503), faults.TooManyRequests())
 	_, err := c.MuteSalesAgentForLead(ctx, resLead)
 	le := resErr(t, err)
 	if le.Status != 429 || le.NotSent {

@@ -16,13 +16,13 @@ import (
 	"time"
 
 	"github.com/lofty-mcp/lofty-mcp/lofty"
-	"github.com/lofty-mcp/lofty-mcp/lofty/loftytest"
+	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty"
 )
 
 const (
 	testKey   = "lk_test_5f1c0e9a7b2d4e6f8a0b1c2d3e4f5a6b"
 	testToken = "eyJhbGciOiJIUzI1NiJ9.lofty-access-token.sig"
-	leadID    = loftytest.DemoLeadWithAgent
+	leadID    = fakelofty.DemoLeadWithAgent
 )
 
 var apiKey = lofty.Credential{Kind: lofty.APIKey, Secret: testKey}
@@ -43,9 +43,9 @@ func newClient(t *testing.T, baseURL string, cfg lofty.Config) *lofty.Client {
 }
 
 // scriptedFake starts a fake Lofty whose every answer is given by h.
-func scriptedFake(t *testing.T, h http.HandlerFunc) (*loftytest.Fake, string) {
+func scriptedFake(t *testing.T, h http.HandlerFunc) (*fakelofty.Fake, string) {
 	t.Helper()
-	f := loftytest.New(nil)
+	f := fakelofty.New(nil)
 	f.Hook = func(w http.ResponseWriter, r *http.Request) bool {
 		h(w, r)
 		return true
@@ -406,7 +406,7 @@ func TestAuthorizationHeader(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			f := loftytest.New(nil)
+			f := fakelofty.New(nil)
 			url := f.Start(t)
 			c := newClient(t, url, lofty.Config{Credential: tc.cred, UserAgent: "lofty-mcp/v1.2.3-test"})
 			if _, err := c.SalesAgentByLead(context.Background(), leadID); err != nil {
@@ -449,7 +449,7 @@ func TestRequestHeaders(t *testing.T) {
 }
 
 func TestWithCredentialOverridesPerRequest(t *testing.T) {
-	f := loftytest.New(nil)
+	f := fakelofty.New(nil)
 	url := f.Start(t)
 	c := newClient(t, url, lofty.Config{Credential: apiKey})
 
@@ -477,7 +477,7 @@ func TestWithCredentialOverridesPerRequest(t *testing.T) {
 }
 
 func TestWithCredentialOnClientWithoutOne(t *testing.T) {
-	f := loftytest.New(nil)
+	f := fakelofty.New(nil)
 	url := f.Start(t)
 	c := newClient(t, url, lofty.Config{})
 	if c.HasCredential() {
@@ -501,7 +501,7 @@ func TestWithCredentialOnClientWithoutOne(t *testing.T) {
 }
 
 func TestNoCredentials(t *testing.T) {
-	f := loftytest.New(nil)
+	f := fakelofty.New(nil)
 	url := f.Start(t)
 	for _, cred := range []lofty.Credential{{}, {Kind: lofty.APIKey}, {Kind: lofty.AccessToken, Secret: ""}} {
 		c := newClient(t, url, lofty.Config{Credential: cred})
@@ -692,10 +692,10 @@ func TestExplicitFalseAndZeroArePreserved(t *testing.T) {
 }
 
 func TestAllSeventeenFieldsDecoded(t *testing.T) {
-	f := loftytest.New(nil)
+	f := fakelofty.New(nil)
 	url := f.Start(t)
 	c := newClient(t, url, lofty.Config{Credential: apiKey})
-	got, err := c.SalesAgentByLead(context.Background(), loftytest.DemoLeadBeyond53Bits)
+	got, err := c.SalesAgentByLead(context.Background(), fakelofty.DemoLeadBeyond53Bits)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -724,10 +724,10 @@ func TestAllSeventeenFieldsDecoded(t *testing.T) {
 }
 
 func TestLeadIDReachesLoftyExactly(t *testing.T) {
-	f := loftytest.New(nil)
+	f := fakelofty.New(nil)
 	url := f.Start(t)
 	c := newClient(t, url, lofty.Config{Credential: apiKey})
-	for _, id := range []int64{1, loftytest.DemoLeadWithAgent, 9007199254740993, 9223372036854775807} {
+	for _, id := range []int64{1, fakelofty.DemoLeadWithAgent, 9007199254740993, 9223372036854775807} {
 		_, _ = c.SalesAgentByLead(context.Background(), id)
 	}
 	want := []string{"leadId=1", "leadId=563172647619608", "leadId=9007199254740993", "leadId=9223372036854775807"}
@@ -751,7 +751,7 @@ func TestLeadIDReachesLoftyExactly(t *testing.T) {
 }
 
 func TestBaseURL(t *testing.T) {
-	f := loftytest.New(nil)
+	f := fakelofty.New(nil)
 	var gotPath string
 	f.Hook = func(w http.ResponseWriter, r *http.Request) bool {
 		gotPath = r.URL.Path
@@ -795,30 +795,30 @@ func TestNewRejectsBadConfig(t *testing.T) {
 }
 
 func TestInProcessFakeClient(t *testing.T) {
-	f := loftytest.New(nil)
+	f := fakelofty.New(nil)
 	c, err := lofty.New(lofty.Config{BaseURL: "http://fake.lofty.invalid", Credential: apiKey, HTTPClient: f.Client()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := c.SalesAgentByLead(context.Background(), loftytest.DemoLeadWithAgent)
+	got, err := c.SalesAgentByLead(context.Background(), fakelofty.DemoLeadWithAgent)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got.AssistantName != "John's AI Assistant" {
 		t.Errorf("AssistantName = %q", got.AssistantName)
 	}
-	_, err = c.SalesAgentByLead(context.Background(), loftytest.DemoLeadWithoutAgent)
+	_, err = c.SalesAgentByLead(context.Background(), fakelofty.DemoLeadWithoutAgent)
 	if lofty.KindOf(err) != lofty.KindNotFound {
 		t.Errorf("lead without agent: %v, want not_found", err)
 	}
-	_, err = c.SalesAgentByLead(context.Background(), loftytest.DemoLeadForbidden)
+	_, err = c.SalesAgentByLead(context.Background(), fakelofty.DemoLeadForbidden)
 	if lofty.KindOf(err) != lofty.KindForbidden {
 		t.Errorf("forbidden lead: %v, want forbidden", err)
 	}
 }
 
 func TestConcurrentRequests(t *testing.T) {
-	f := loftytest.New(nil)
+	f := fakelofty.New(nil)
 	url := f.Start(t)
 	c := newClient(t, url, lofty.Config{Credential: apiKey})
 	var wg sync.WaitGroup
@@ -833,7 +833,7 @@ func TestConcurrentRequests(t *testing.T) {
 				cred = lofty.Credential{Kind: lofty.AccessToken, Secret: "t" + strconv.Itoa(i)}
 			}
 			ctx := lofty.WithCredential(context.Background(), cred)
-			if _, err := c.SalesAgentByLead(ctx, loftytest.DemoLeadWithAgent); err != nil {
+			if _, err := c.SalesAgentByLead(ctx, fakelofty.DemoLeadWithAgent); err != nil {
 				errs <- err
 			}
 		}()

@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/lofty-mcp/lofty-mcp/lofty"
-	"github.com/lofty-mcp/lofty-mcp/lofty/loftytest"
+	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty"
 )
 
 // A redirect is not followed, so the Authorization header never goes to
@@ -84,13 +84,13 @@ func TestBaseURLPasswordRedacted(t *testing.T) {
 
 // NoRecord keeps the fake from remembering requests (and credentials).
 func TestFakeNoRecord(t *testing.T) {
-	f := loftytest.New(nil)
+	f := fakelofty.New(nil)
 	f.NoRecord = true
 	c, err := lofty.New(lofty.Config{BaseURL: "http://fake.invalid", Credential: lofty.Credential{Kind: lofty.APIKey, Secret: "k"}, HTTPClient: f.Client()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.SalesAgentByLead(context.Background(), loftytest.DemoLeadWithAgent); err != nil {
+	if _, err := c.SalesAgentByLead(context.Background(), fakelofty.DemoLeadWithAgent); err != nil {
 		t.Fatal(err)
 	}
 	if n := len(f.Requests()); n != 0 {
@@ -115,7 +115,7 @@ func TestPlainHTTPWarning(t *testing.T) {
 		var logs strings.Builder
 		cfg := lofty.Config{BaseURL: tc.base, Logger: slog.New(slog.NewTextHandler(&logs, nil))}
 		if tc.ownHTTP {
-			cfg.HTTPClient = loftytest.New(nil).Client()
+			cfg.HTTPClient = fakelofty.New(nil).Client()
 		}
 		if _, err := lofty.New(cfg); err != nil {
 			t.Fatal(err)

@@ -13,7 +13,8 @@ import (
 
 	"github.com/lofty-mcp/lofty-mcp/internal/testutil"
 	"github.com/lofty-mcp/lofty-mcp/lofty"
-	"github.com/lofty-mcp/lofty-mcp/lofty/loftytest"
+	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty"
+	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty/faults"
 )
 
 var (
@@ -21,11 +22,11 @@ var (
 	resToken = lofty.Credential{Kind: lofty.AccessToken, Secret: "at_resilience_9f8e7d6c5b4a", Source: "LOFTY_ACCESS_TOKEN"}
 )
 
-const resLead = loftytest.DemoLeadWithAgent
+const resLead = fakelofty.DemoLeadWithAgent
 
 // resFake starts a fake Lofty with the demo data.
-func resFake(t *testing.T) (*loftytest.Fake, string) {
-	f := loftytest.New(nil)
+func resFake(t *testing.T) (*faults.Fake, string) {
+	f := faults.New(nil)
 	return f, f.Start(t)
 }
 
@@ -66,7 +67,7 @@ func resErr(t *testing.T, err error) *lofty.Error {
 func TestRetryAfterHonoured(t *testing.T) {
 	testutil.NoLeaks(t)
 	f, base := resFake(t)
-	f.Script(loftytest.RetryAfter(1), loftytest.RetryAfter(1))
+	f.Script(faults.RetryAfter(1), faults.RetryAfter(1))
 	c := resClient(t, base, nil)
 	start := time.Now()
 	out, err := c.SalesAgentByLead(context.Background(), resLead)
@@ -93,7 +94,7 @@ func TestRetryAfterHonoured(t *testing.T) {
 func TestRetryAfterBeyondDeadlineFailsFast(t *testing.T) {
 	testutil.NoLeaks(t)
 	f, base := resFake(t)
-	f.Script(loftytest.RetryAfter(30))
+	f.Script(faults.RetryAfter(30))
 	c := resClient(t, base, nil)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
@@ -117,9 +118,9 @@ func TestRetryAfterBeyondDeadlineFailsFast(t *testing.T) {
 	// Lofty said 30s: the credential's next call is held back too, and
 	// fails fast the same way rather than earning another 429...
 	c2 := resClient(t, base, func(cfg *lofty.Config) { cfg.Resilience.RateLimit = 600 })
-	f.Script(loftytest.RetryAfter(30))
+	f.Script(faults.RetryAfter(30))
 	_, _ = c2.SalesAgentByLead(ctx, resLead)
-	_, err = c2.SalesAgentByLead(ctx, loftytest.DemoLeadWithoutAgent)
+	_, err = c2.SalesAgentByLead(ctx, fakelofty.DemoLeadWithoutAgent)
 	if le := resErr(t, err); le.Kind != lofty.KindRateLimited || le.RetryAfter < 25*time.Second {
 		t.Errorf("next call during the hold: %v (retry after %v), want a rate-limit error saying ~30s", err, le.RetryAfter)
 	}
@@ -136,7 +137,7 @@ func TestRateLimitResetHonoured(t *testing.T) {
 	testutil.NoLeaks(t)
 	f, base := resFake(t)
 	reset := time.Now().Add(1500 * time.Millisecond).Truncate(time.Second).Add(time.Second)
-	f.Script(loftytest.TooManyRequests(loftytest.RateLimitHeaders(10, 0, reset)...))
+	f.Script(faults.TooManyRequests(faults.RateLimitHeaders(10, 0, reset)...))
 	c := resClient(t, base, nil)
 	if _, err := c.SalesAgentByLead(context.Background(), resLead); err != nil {
 		t.Fatal(err)
@@ -153,7 +154,7 @@ func TestServerErrorIgnoresRateLimitReset(t *testing.T) {
 	testutil.NoLeaks(t)
 	f, base := resFake(t)
 	reset := time.Now().Add(40 * time.Second)
-	f.Script(loftytest.ServerError(503, loftytest.RateLimitHeaders(100, 97, reset)...))
+	f.Script(faults.ServerError(503, faults.RateLimitHeaders(100, 97, reset)...))
 	c := resClient(t, base, nil)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -173,26 +174,26 @@ func TestRetriableStatuses(t *testing.T) {
 	testutil.NoLeaks(t)
 	for _, tc := range []struct {
 		name     string
-		script   []loftytest.Answer
+		script   []faults.Answer
 		requests int
 		kind     lofty.Kind // KindUnknown: success
 	}{
-		{"502 then 200", []loftytest.Answer{loftytest.ServerError(502)}, 2, lofty.KindUnknown},
-		{"503 then 200", []loftytest.Answer{loftytest.ServerError(503)}, 2, lofty.KindUnknown},
-		{"504 then 200", []loftytest.Answer{loftytest.ServerError(504)}, 2, lofty.KindUnknown},
-		{"HTML 502 then 200", []loftytest.Answer{loftytest.HTMLErrorPage(502)}, 2, lofty.KindUnknown},
-		{"429 without hints then 200", []loftytest.Answer{loftytest.TooManyRequests()}, 2, lofty.KindUnknown},
-		{"reset mid-body then 200", []loftytest.Answer{loftytest.ResetMidBody()}, 2, lofty.KindUnknown},
-		{"503 four times", loftytest.Repeat(4, loftytest.ServerError(503)), 4, lofty.KindUnavailable},
-		{"429 four times", loftytest.Repeat(4, loftytest.TooManyRequests()), 4, lofty.KindRateLimited},
-		{"500 is not retried", []loftytest.Answer{loftytest.ServerError(500)}, 1, lofty.KindUnavailable},
-		{"400 is not retried", []loftytest.Answer{loftytest.Status(400, `{"code":100002,"message":"bad"}`)}, 1, lofty.KindBadRequest},
-		{"401 is not retried", []loftytest.Answer{loftytest.Status(401, "Missing or invalid authentication token.")}, 1, lofty.KindUnauthorized},
-		{"403 is not retried", []loftytest.Answer{loftytest.Status(403, "no")}, 1, lofty.KindForbidden},
-		{"404 is not retried", []loftytest.Answer{loftytest.Status(404, "Sales Agent not found for the lead.")}, 1, lofty.KindNotFound},
-		{"malformed JSON is not retried", []loftytest.Answer{loftytest.MalformedJSON()}, 1, lofty.KindBadResponse},
-		{"empty body is not retried", []loftytest.Answer{loftytest.EmptyBody()}, 1, lofty.KindBadResponse},
-		{"a timeout is not retried", []loftytest.Answer{loftytest.Slow(time.Hour, loftytest.Pass())}, 1, lofty.KindUnavailable},
+		{"502 then 200", []faults.Answer{faults.ServerError(502)}, 2, lofty.KindUnknown},
+		{"503 then 200", []faults.Answer{faults.ServerError(503)}, 2, lofty.KindUnknown},
+		{"504 then 200", []faults.Answer{faults.ServerError(504)}, 2, lofty.KindUnknown},
+		{"HTML 502 then 200", []faults.Answer{faults.HTMLErrorPage(502)}, 2, lofty.KindUnknown},
+		{"429 without hints then 200", []faults.Answer{faults.TooManyRequests()}, 2, lofty.KindUnknown},
+		{"reset mid-body then 200", []faults.Answer{faults.ResetMidBody()}, 2, lofty.KindUnknown},
+		{"503 four times", faults.Repeat(4, faults.ServerError(503)), 4, lofty.KindUnavailable},
+		{"429 four times", faults.Repeat(4, faults.TooManyRequests()), 4, lofty.KindRateLimited},
+		{"500 is not retried", []faults.Answer{faults.ServerError(500)}, 1, lofty.KindUnavailable},
+		{"400 is not retried", []faults.Answer{faults.Status(400, `{"code":100002,"message":"bad"}`)}, 1, lofty.KindBadRequest},
+		{"401 is not retried", []faults.Answer{faults.Status(401, "Missing or invalid authentication token.")}, 1, lofty.KindUnauthorized},
+		{"403 is not retried", []faults.Answer{faults.Status(403, "no")}, 1, lofty.KindForbidden},
+		{"404 is not retried", []faults.Answer{faults.Status(404, "Sales Agent not found for the lead.")}, 1, lofty.KindNotFound},
+		{"malformed JSON is not retried", []faults.Answer{faults.MalformedJSON()}, 1, lofty.KindBadResponse},
+		{"empty body is not retried", []faults.Answer{faults.EmptyBody()}, 1, lofty.KindBadResponse},
+		{"a timeout is not retried", []faults.Answer{faults.Slow(time.Hour, faults.Pass())}, 1, lofty.KindUnavailable},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f, base := resFake(t)
@@ -218,7 +219,7 @@ func TestRetriableStatuses(t *testing.T) {
 func TestNoRetriesWhenMaxRetriesIsZero(t *testing.T) {
 	testutil.NoLeaks(t)
 	f, base := resFake(t)
-	f.Script(loftytest.ServerError(503))
+	f.Script(faults.ServerError(503))
 	c := resClient(t, base, func(cfg *lofty.Config) { cfg.Resilience.MaxRetries = 0 })
 	if _, err := c.SalesAgentByLead(context.Background(), resLead); lofty.KindOf(err) != lofty.KindUnavailable {
 		t.Errorf("got %v, want the 503", err)
@@ -230,7 +231,7 @@ func TestNoRetriesWhenMaxRetriesIsZero(t *testing.T) {
 
 func TestConnectionRefusedIsRetried(t *testing.T) {
 	testutil.NoLeaks(t)
-	u, err := loftytest.RefusedURL()
+	u, err := faults.RefusedURL()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -248,7 +249,7 @@ func TestConnectionRefusedIsRetried(t *testing.T) {
 func TestBackoffStaysWithinDeadline(t *testing.T) {
 	testutil.NoLeaks(t)
 	f, base := resFake(t)
-	f.Script(loftytest.Repeat(10, loftytest.ServerError(503))...)
+	f.Script(faults.Repeat(10, faults.ServerError(503))...)
 	c := resClient(t, base, func(cfg *lofty.Config) {
 		cfg.Resilience.MaxRetries = 10
 		cfg.Resilience.RetryBaseDelay = 200 * time.Millisecond
@@ -311,7 +312,7 @@ func TestRateLimiterFailsFastPastDeadline(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
 	start := time.Now()
-	_, err := c.SalesAgentByLead(ctx, loftytest.DemoLeadWithoutAgent)
+	_, err := c.SalesAgentByLead(ctx, fakelofty.DemoLeadWithoutAgent)
 	le := resErr(t, err)
 	if le.Kind != lofty.KindRateLimited || le.RetryAfter < 55*time.Second || !strings.Contains(le.Message, "LOFTY_RATE_LIMIT") {
 		t.Errorf("got %v (retry after %v), want a local rate-limit error, retry after ~60s", err, le.RetryAfter)
@@ -332,7 +333,7 @@ func TestRemainingZeroHoldsUntilReset(t *testing.T) {
 	testutil.NoLeaks(t)
 	f, base := resFake(t)
 	reset := time.Now().Add(1500 * time.Millisecond).Truncate(time.Second).Add(time.Second)
-	f.Script(loftytest.Pass(loftytest.RateLimitHeaders(10, 0, reset)...))
+	f.Script(faults.Pass(faults.RateLimitHeaders(10, 0, reset)...))
 	c := resClient(t, base, func(cfg *lofty.Config) { cfg.Resilience.RateLimit = 600 })
 	if _, err := c.SalesAgentByLead(context.Background(), resLead); err != nil {
 		t.Fatal(err)
@@ -340,12 +341,12 @@ func TestRemainingZeroHoldsUntilReset(t *testing.T) {
 	// A short deadline: fail fast, saying when.
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
-	_, err := c.SalesAgentByLead(ctx, loftytest.DemoLeadBeyond53Bits)
+	_, err := c.SalesAgentByLead(ctx, fakelofty.DemoLeadBeyond53Bits)
 	if le := resErr(t, err); le.Kind != lofty.KindRateLimited || le.RetryAfter <= 0 {
 		t.Errorf("got %v, want a rate-limit error with a retry time", err)
 	}
 	// A deadline past the reset: wait for it.
-	if _, err := c.SalesAgentByLead(context.Background(), loftytest.DemoLeadMaxInt64); err != nil {
+	if _, err := c.SalesAgentByLead(context.Background(), fakelofty.DemoLeadMaxInt64); err != nil {
 		t.Fatal(err)
 	}
 	if now := time.Now(); now.Before(reset) {
@@ -358,7 +359,7 @@ func TestRemainingZeroHoldsUntilReset(t *testing.T) {
 
 func TestConcurrencyCap(t *testing.T) {
 	testutil.NoLeaks(t)
-	f := loftytest.New(nil)
+	f := faults.New(nil)
 	var inFlight, peak atomic.Int32
 	f.Hook = func(w http.ResponseWriter, r *http.Request) bool {
 		n := inFlight.Add(1)
@@ -386,7 +387,7 @@ func TestConcurrencyCap(t *testing.T) {
 
 // gateUntil makes f hold every answer until release is closed, and counts
 // the requests cancelled while held.
-func gateUntil(f *loftytest.Fake, release <-chan struct{}) *atomic.Int32 {
+func gateUntil(f *fakelofty.Fake, release <-chan struct{}) *atomic.Int32 {
 	var cancelled atomic.Int32
 	f.Hook = func(w http.ResponseWriter, r *http.Request) bool {
 		select {
@@ -401,9 +402,9 @@ func gateUntil(f *loftytest.Fake, release <-chan struct{}) *atomic.Int32 {
 
 func TestCoalescing(t *testing.T) {
 	testutil.NoLeaks(t)
-	f := loftytest.New(nil)
+	f := faults.New(nil)
 	release := make(chan struct{})
-	gateUntil(f, release)
+	gateUntil(f.Fake, release)
 	base := f.Start(t)
 	c := resClient(t, base, nil) // cache off: only coalescing can save requests
 
@@ -444,9 +445,9 @@ func TestCoalescing(t *testing.T) {
 // when the last one gives up, the request is aborted.
 func TestCoalescedCancellation(t *testing.T) {
 	testutil.NoLeaks(t)
-	f := loftytest.New(nil)
+	f := faults.New(nil)
 	release := make(chan struct{})
-	held := gateUntil(f, release)
+	held := gateUntil(f.Fake, release)
 	base := f.Start(t)
 	c := resClient(t, base, nil)
 
@@ -471,10 +472,10 @@ func TestCoalescedCancellation(t *testing.T) {
 	}
 
 	// Everyone leaves: the request is aborted.
-	f2 := loftytest.New(nil)
+	f2 := faults.New(nil)
 	base2 := f2.Start(t)
 	c2 := resClient(t, base2, nil)
-	f2.Script(loftytest.Hang())
+	f2.Script(faults.Hang())
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	for range 3 {
@@ -494,7 +495,7 @@ func TestCoalescedCancellation(t *testing.T) {
 func TestCancellationAbortsUpstreamRequest(t *testing.T) {
 	testutil.NoLeaks(t)
 	f, base := resFake(t)
-	f.Script(loftytest.Hang())
+	f.Script(faults.Hang())
 	c := resClient(t, base, nil)
 	ctx, cancel := context.WithCancel(context.Background())
 	errc := make(chan error, 1)
@@ -572,7 +573,7 @@ func TestCache(t *testing.T) {
 			cfg.Resilience.NotFoundTTL = 100 * time.Millisecond
 		})
 		for range 2 {
-			_, err := c.SalesAgentByLead(context.Background(), loftytest.DemoLeadWithoutAgent)
+			_, err := c.SalesAgentByLead(context.Background(), fakelofty.DemoLeadWithoutAgent)
 			if le := resErr(t, err); le.Kind != lofty.KindNotFound || le.Status != 404 {
 				t.Fatalf("got %v, want the 404", err)
 			}
@@ -581,19 +582,19 @@ func TestCache(t *testing.T) {
 			t.Errorf("fake saw %d requests, want 1", n)
 		}
 		time.Sleep(150 * time.Millisecond)
-		_, _ = c.SalesAgentByLead(context.Background(), loftytest.DemoLeadWithoutAgent)
+		_, _ = c.SalesAgentByLead(context.Background(), fakelofty.DemoLeadWithoutAgent)
 		if n := f.RequestCount(); n != 2 {
 			t.Errorf("fake saw %d requests after the 404 expired, want 2", n)
 		}
 	})
-	for _, a := range []loftytest.Answer{
-		loftytest.Status(401, "Missing or invalid authentication token."),
-		loftytest.Status(403, "no"),
-		loftytest.Status(400, `{"code":1,"message":"bad"}`),
-		loftytest.TooManyRequests(),
-		loftytest.ServerError(500),
-		loftytest.ServerError(503),
-		loftytest.MalformedJSON(),
+	for _, a := range []faults.Answer{
+		faults.Status(401, "Missing or invalid authentication token."),
+		faults.Status(403, "no"),
+		faults.Status(400, `{"code":1,"message":"bad"}`),
+		faults.TooManyRequests(),
+		faults.ServerError(500),
+		faults.ServerError(503),
+		faults.MalformedJSON(),
 	} {
 		t.Run(a.String()+" is not cached", func(t *testing.T) {
 			f, base := resFake(t)
@@ -613,9 +614,9 @@ func TestCache(t *testing.T) {
 	t.Run("callers get their own copy of a cached error", func(t *testing.T) {
 		_, base := resFake(t)
 		c := resClient(t, base, cached)
-		_, err := c.SalesAgentByLead(context.Background(), loftytest.DemoLeadWithoutAgent)
+		_, err := c.SalesAgentByLead(context.Background(), fakelofty.DemoLeadWithoutAgent)
 		resErr(t, err).Message = "scribbled on"
-		_, err = c.SalesAgentByLead(context.Background(), loftytest.DemoLeadWithoutAgent)
+		_, err = c.SalesAgentByLead(context.Background(), fakelofty.DemoLeadWithoutAgent)
 		if le := resErr(t, err); le.Message == "scribbled on" {
 			t.Error("a caller's change to its error reached the next caller")
 		}
@@ -625,7 +626,7 @@ func TestCache(t *testing.T) {
 func TestCallTimeoutBoundsCallsWithoutDeadline(t *testing.T) {
 	testutil.NoLeaks(t)
 	f, base := resFake(t)
-	f.Script(loftytest.RetryAfter(5))
+	f.Script(faults.RetryAfter(5))
 	c := resClient(t, base, func(cfg *lofty.Config) { cfg.Resilience.CallTimeout = time.Second })
 	start := time.Now()
 	_, err := c.SalesAgentByLead(context.Background(), resLead)
@@ -673,13 +674,13 @@ func TestStatsLogValueNamesNoSecret(t *testing.T) {
 // takes 20ms to answer. Run with -v to see the counts.
 func TestUpstreamRequestsFor1000Calls(t *testing.T) {
 	testutil.NoLeaks(t)
-	data := &loftytest.Data{Leads: map[int64]*loftytest.Lead{}}
+	data := &fakelofty.Data{Leads: map[int64]*fakelofty.Lead{}}
 	for i := range int64(50) {
-		data.Leads[3000+i] = &loftytest.Lead{ID: 3000 + i, SalesAgent: map[string]any{"id": i + 1, "agentName": "Agent"}}
+		data.Leads[3000+i] = &fakelofty.Lead{ID: 3000 + i, SalesAgent: map[string]any{"id": i + 1, "agentName": "Agent"}}
 	}
 	for _, latency := range []time.Duration{0, 20 * time.Millisecond} {
 		for _, ttl := range []time.Duration{30 * time.Second, 0} {
-			f := loftytest.New(data)
+			f := faults.New(data)
 			if latency > 0 {
 				f.Hook = func(http.ResponseWriter, *http.Request) bool { time.Sleep(latency); return false }
 			}

@@ -17,7 +17,8 @@ import (
 
 	"github.com/lofty-mcp/lofty-mcp/internal/testutil"
 	"github.com/lofty-mcp/lofty-mcp/lofty"
-	"github.com/lofty-mcp/lofty-mcp/lofty/loftytest"
+	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty"
+	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty/faults"
 )
 
 type quietRedis struct{}
@@ -75,13 +76,13 @@ func TestHoldSeenByOneReplicaHoldsTheOther(t *testing.T) {
 	rs := testutil.StartRedis(t)
 	f, base := resFake(t)
 	reset := time.Now().Add(2 * time.Second).Truncate(time.Second).Add(time.Second)
-	f.Script(loftytest.Pass(loftytest.RateLimitHeaders(100, 0, reset)...))
+	f.Script(faults.Pass(faults.RateLimitHeaders(100, 0, reset)...))
 	cs := replicas(t, 2, base, rs, nil, func(cfg *lofty.Config) { cfg.Resilience.RateLimit = 100 })
 	if _, err := cs[0].SalesAgentByLead(context.Background(), resLead); err != nil {
 		t.Fatal(err)
 	}
 	start := time.Now()
-	if _, err := cs[1].SalesAgentByLead(context.Background(), loftytest.DemoLeadBeyond53Bits); err != nil {
+	if _, err := cs[1].SalesAgentByLead(context.Background(), fakelofty.DemoLeadBeyond53Bits); err != nil {
 		t.Fatal(err)
 	}
 	reqs := f.Requests()
@@ -168,7 +169,7 @@ func TestRedisOutage(t *testing.T) {
 	}
 	time.Sleep(150 * time.Millisecond) // past Shared.Retry
 	// Sharing resumes: a read cached by one replica is a hit on the other.
-	const lead = loftytest.DemoLeadMaxInt64
+	const lead = fakelofty.DemoLeadMaxInt64
 	if _, err := cs[0].SalesAgentByLead(ctx, lead); err != nil {
 		t.Fatal(err)
 	}

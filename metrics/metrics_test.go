@@ -14,7 +14,8 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/lofty-mcp/lofty-mcp/lofty"
-	"github.com/lofty-mcp/lofty-mcp/lofty/loftytest"
+	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty"
+	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty/faults"
 	"github.com/lofty-mcp/lofty-mcp/metrics"
 	"github.com/lofty-mcp/lofty-mcp/tools"
 )
@@ -42,8 +43,8 @@ func scrape(t *testing.T, m *metrics.Metrics) (string, map[string]float64) {
 
 // After a scripted mix of calls, each counter has the value the mix implies.
 func TestCountersFollowTheCalls(t *testing.T) {
-	fake := loftytest.New(nil)
-	fake.Script(loftytest.ServerError(503)) // the first request is retried once
+	fake := faults.New(nil)
+	fake.Script(faults.ServerError(503)) // the first request is retried once
 	base := fake.Start(t)
 	res := lofty.DefaultResilience()
 	res.RateLimit = 0
@@ -80,11 +81,11 @@ func TestCountersFollowTheCalls(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	withAgent := fmt.Sprintf(`{"leadId": %d}`, loftytest.DemoLeadWithAgent)
+	withAgent := fmt.Sprintf(`{"leadId": %d}`, fakelofty.DemoLeadWithAgent)
 	call("get_sales_agent_by_lead", withAgent)                                                     // 503, retry, 200
 	call("get_sales_agent_by_lead", withAgent)                                                     // cache hit
 	call("get_sales_agent_by_lead", withAgent)                                                     // cache hit
-	call("get_sales_agent_by_lead", fmt.Sprintf(`{"leadId": %d}`, loftytest.DemoLeadWithoutAgent)) // 404
+	call("get_sales_agent_by_lead", fmt.Sprintf(`{"leadId": %d}`, fakelofty.DemoLeadWithoutAgent)) // 404
 	call("get_sales_agent_by_lead", `{"leadId": "nope"}`)                                          // refused before Lofty
 	call("find_leads", `{"key": "Jane"}`)                                                          // 200
 
@@ -117,7 +118,7 @@ func TestCountersFollowTheCalls(t *testing.T) {
 		}
 	}
 	// No lead id, no credential in any label.
-	for _, bad := range []string{secret, fmt.Sprint(loftytest.DemoLeadWithAgent), fmt.Sprint(loftytest.DemoLeadWithoutAgent)} {
+	for _, bad := range []string{secret, fmt.Sprint(fakelofty.DemoLeadWithAgent), fmt.Sprint(fakelofty.DemoLeadWithoutAgent)} {
 		if strings.Contains(text, bad) {
 			t.Errorf("metrics hold %q", bad)
 		}

@@ -24,7 +24,7 @@ import (
 
 	"github.com/lofty-mcp/lofty-mcp/internal/testutil"
 	"github.com/lofty-mcp/lofty-mcp/lofty"
-	"github.com/lofty-mcp/lofty-mcp/lofty/loftytest"
+	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty"
 )
 
 // Test credentials the fake Lofty accepts.
@@ -51,7 +51,7 @@ func (c *clock) Advance(d time.Duration) { c.ns.Add(int64(d)) }
 // protected /mcp handler and a fake Lofty.
 type harness struct {
 	t       testing.TB
-	fake    *loftytest.Fake
+	fake    *fakelofty.Fake
 	fakeURL string
 	clock   *clock
 	logs    *testutil.SyncBuffer
@@ -76,8 +76,8 @@ func withLoftyOAuth() harnessOption {
 func newHarness(t testing.TB, opts ...harnessOption) *harness {
 	t.Helper()
 	h := &harness{t: t, clock: newClock(), logs: &testutil.SyncBuffer{}, dir: t.TempDir()}
-	h.fake = loftytest.New(&loftytest.Data{APIKeys: []string{goodKey, otherKey}, Leads: loftytest.Demo().Leads})
-	h.fake.EnableOAuth(loftytest.OAuthApp{ClientID: loftyAppID, ClientSecret: loftyAppSecret, AutoApprove: true})
+	h.fake = fakelofty.New(&fakelofty.Data{APIKeys: []string{goodKey, otherKey}, Leads: fakelofty.Demo().Leads})
+	h.fake.EnableOAuth(fakelofty.OAuthApp{ClientID: loftyAppID, ClientSecret: loftyAppSecret, AutoApprove: true})
 	h.fake.SetOAuthClock(h.clock.Now)
 	// The fake behind a recorder: Lofty's tokens and codes join the
 	// secrets that must never be logged.
@@ -108,8 +108,8 @@ func newHarness(t testing.TB, opts ...harnessOption) *harness {
 		PublicURL: publicURL,
 		StateDir:  h.dir,
 		Lofty: LoftyConfig{
-			AuthorizeURL: h.fakeURL + loftytest.VendorAuthPath,
-			TokenURL:     h.fakeURL + loftytest.TokenPath,
+			AuthorizeURL: h.fakeURL + fakelofty.VendorAuthPath,
+			TokenURL:     h.fakeURL + fakelofty.TokenPath,
 			APIBaseURL:   h.fakeURL,
 		},
 		Logger: logger,
@@ -512,6 +512,6 @@ func oauthErrorCode(err error) string {
 	return "(not an OAuth error: " + err.Error() + ")"
 }
 
-func loftytestApp(autoApprove bool) loftytest.OAuthApp {
-	return loftytest.OAuthApp{ClientID: loftyAppID, ClientSecret: loftyAppSecret, AutoApprove: autoApprove}
+func loftytestApp(autoApprove bool) fakelofty.OAuthApp {
+	return fakelofty.OAuthApp{ClientID: loftyAppID, ClientSecret: loftyAppSecret, AutoApprove: autoApprove}
 }

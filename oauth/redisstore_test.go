@@ -16,7 +16,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/lofty-mcp/lofty-mcp/internal/testutil"
-	"github.com/lofty-mcp/lofty-mcp/lofty/loftytest"
+	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty"
 )
 
 // Tests of RedisStore against a real redis-server on a free loopback port.
@@ -187,7 +187,7 @@ func TestRedisReplicasShareGrants(t *testing.T) {
 	// Lofty's token endpoint is slow, so that renewals overlap.
 	var tokenCalls atomic.Int32
 	h.fake.Hook = func(w http.ResponseWriter, r *http.Request) bool {
-		if r.URL.Path == loftytest.TokenPath {
+		if r.URL.Path == fakelofty.TokenPath {
 			tokenCalls.Add(1)
 			time.Sleep(200 * time.Millisecond)
 		}

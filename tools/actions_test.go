@@ -24,7 +24,8 @@ import (
 
 	"github.com/lofty-mcp/lofty-mcp/internal/testutil"
 	"github.com/lofty-mcp/lofty-mcp/lofty"
-	"github.com/lofty-mcp/lofty-mcp/lofty/loftytest"
+	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty"
+	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty/faults"
 	"github.com/lofty-mcp/lofty-mcp/tools"
 )
 
@@ -32,7 +33,7 @@ import (
 // resilience lofty-mcp runs with (retries, cache), the server with every
 // toolset, its debug log, and an initialized in-process client.
 type wk struct {
-	fake   *loftytest.Fake
+	fake   *faults.Fake
 	lofty  *lofty.Client
 	server *server.MCPServer
 	client *client.Client
@@ -44,7 +45,7 @@ const wkKey = "wk-test-key-7f3e9a"
 
 func newWK(t *testing.T, o tools.Options, copts ...client.ClientOption) *wk {
 	t.Helper()
-	h := &wk{fake: loftytest.New(nil), logs: &testutil.SyncBuffer{}}
+	h := &wk{fake: faults.New(nil), logs: &testutil.SyncBuffer{}}
 	res := lofty.DefaultResilience()
 	res.RateLimit = 0
 	res.RetryBaseDelay, res.RetryMaxDelay = time.Millisecond, 5*time.Millisecond
@@ -122,8 +123,8 @@ func (h *wk) auditLines() []string {
 }
 
 var (
-	janeArg    = strconv.FormatInt(loftytest.DemoLeadWithAgent, 10)
-	bigArg     = strconv.FormatInt(loftytest.DemoLeadBeyond53Bits, 10)
+	janeArg    = strconv.FormatInt(fakelofty.DemoLeadWithAgent, 10)
+	bigArg     = strconv.FormatInt(fakelofty.DemoLeadBeyond53Bits, 10)
 	omarArg    = "563172647619613"
 	protocolsW = []struct {
 		name string
@@ -491,27 +492,27 @@ func TestFailedWritesSayWhetherApplied(t *testing.T) {
 		name    string
 		tool    string
 		args    string
-		answers []loftytest.Answer
+		answers []faults.Answer
 		reqs    int
 		want    []string
 		applied string
 	}{
-		{"503 on a note", "add_lead_note", note, []loftytest.Answer{loftytest.ServerError(503)}, 1,
+		{"503 on a note", "add_lead_note", note, []faults.Answer{faults.ServerError(503)}, 1,
 			[]string{"Lofty did not confirm that it did add this note to the lead: it answered with an error. (HTTP 503: Service Unavailable)",
 				"The change may or may not have been made.", "Do not simply repeat it: that could make the change twice.",
 				"look at the lead's timeline in Lofty before trying again."}, "unknown"},
-		{"reset on a note", "add_lead_note", note, []loftytest.Answer{loftytest.ResetMidBody()}, 1,
+		{"reset on a note", "add_lead_note", note, []faults.Answer{faults.ResetMidBody()}, 1,
 			[]string{"Lofty did not confirm that it did add this note to the lead", "The change may or may not have been made.", "Do not simply repeat it"}, "unknown"},
-		{"429 on a note, retried", "add_lead_note", note, []loftytest.Answer{loftytest.TooManyRequests(), loftytest.ServerError(502)}, 2,
+		{"429 on a note, retried", "add_lead_note", note, []faults.Answer{faults.TooManyRequests(), faults.ServerError(502)}, 2,
 			[]string{"HTTP 502", "may or may not"}, "unknown"},
 		{"404 on a note", "add_lead_note", `{"leadId":42,"content":"x"}`, nil, 1,
 			[]string{"Lofty has no lead 42 that these credentials can see.", "(HTTP 404, code 20006: LEAD_NOT_EXIST) Nothing was changed in Lofty."}, "no"},
 		{"400 on an assignment", "assign_lead", `{"leadId":` + janeArg + `,"assignees":[{"role":"Agent","assignee":"nobody@example.com"}]}`, nil, 1,
 			[]string{"Lofty rejected the request for lead " + janeArg + ". Check the arguments.", "Nothing was changed in Lofty."}, "no"},
 		{"503 then 503 on a mute: retried", "mute_sales_agent_for_lead", `{"leadId":` + janeArg + `}`,
-			loftytest.Repeat(lofty.DefaultMaxRetries+1, loftytest.ServerError(503)), lofty.DefaultMaxRetries + 1,
+			faults.Repeat(lofty.DefaultMaxRetries+1, faults.ServerError(503)), lofty.DefaultMaxRetries + 1,
 			[]string{"may or may not", "Repeating it is safe: it changes nothing more if it was made. Check with get_lead_mute_status."}, "unknown"},
-		{"200 unreadable on a note", "add_lead_note", note, []loftytest.Answer{loftytest.MalformedJSON()}, 1,
+		{"200 unreadable on a note", "add_lead_note", note, []faults.Answer{faults.MalformedJSON()}, 1,
 			[]string{"Lofty accepted the request to add this note to the lead, but its answer could not be read: the change was probably made.", "HTTP 200"}, "probably"},
 	}
 	for _, tc := range cases {
@@ -541,7 +542,7 @@ func TestWriteErrorsNameTheLead(t *testing.T) {
 		{"add_lead_note", `{"leadId":9223372036854775807,"content":"x"}`},
 		{"assign_lead", `{"leadId":9223372036854775807,"assignees":[{"role":"Agent","assignee":"a@example.com"}]}`},
 	} {
-		h.fake.Script(loftytest.Status(400, `{"code":100002,"message":"Invalid lead ID parameter"}`))
+		h.fake.Script(faults.Status(400, `{"code":100002,"message":"Invalid lead ID parameter"}`))
 		mustContain(t, h.fails(t, tl.tool, tl.args), "Lofty rejected the request for lead 9223372036854775807", "code 100002", "Nothing was changed in Lofty.")
 	}
 }
@@ -604,7 +605,7 @@ func TestWriteArgumentsChecked(t *testing.T) {
 	if out := h.outcome(t, "add_lead_note", `{"leadId":`+janeArg+`,"content":"`+max+`"}`); out["status"] != tools.StatusDone {
 		t.Errorf("2000 characters: %v", out)
 	}
-	if notes := h.fake.Notes("token "+wkKey, loftytest.DemoLeadWithAgent); len(notes) != 1 || notes[0].Content != max {
+	if notes := h.fake.Notes("token "+wkKey, fakelofty.DemoLeadWithAgent); len(notes) != 1 || notes[0].Content != max {
 		t.Errorf("the note Lofty stored is not the 2000 characters sent")
 	}
 }
@@ -648,7 +649,7 @@ func TestAuditLine(t *testing.T) {
 	h.outcome(t, "add_lead_note", `{"leadId":`+bigArg+`,"content":"`+secretNote+`"}`)
 	h.outcome(t, "send_sms_to_me", `{"content":"`+secretText+`"}`)
 	h.outcome(t, "add_leads_to_sales_agent", `{"leadIds":[`+omarArg+`,`+janeArg+`]}`)
-	h.fake.Script(loftytest.ServerError(503))
+	h.fake.Script(faults.ServerError(503))
 	h.fails(t, "create_sales_agent_plan_tasks", `{"leadIds":[`+janeArg+`]}`)
 	lines := h.auditLines()
 	if len(lines) != 4 {
@@ -686,6 +687,6 @@ func TestSettings(t *testing.T) {
 		t.Errorf("settings %s", txt)
 	}
 	h = newWK(t, tools.Options{Toolsets: []string{"sales_agents"}})
-	h.fake.Script(loftytest.Status(http.StatusNotFound, "Sales Agent not found for the current user."))
+	h.fake.Script(faults.Status(http.StatusNotFound, "Sales Agent not found for the current user."))
 	mustContain(t, errorText(t, h.call(t, "get_sales_agent_settings", `{}`)), "The current Lofty user has no AI sales agent")
 }

@@ -11,7 +11,7 @@
 //
 // A new tool is:
 //
-//  1. its Lofty method in lofty/, and the route of lofty/loftytest that
+//  1. its Lofty method in lofty/, and the route of lofty/fakelofty that
 //     answers it;
 //  2. one package-level Spec value here, in the file of its Lofty area,
 //     naming its toolset (a new toolset is one row of Toolsets); a tool that

@@ -19,7 +19,7 @@ import (
 
 	"github.com/lofty-mcp/lofty-mcp/internal/jsonrpc"
 	"github.com/lofty-mcp/lofty-mcp/lofty"
-	"github.com/lofty-mcp/lofty-mcp/lofty/loftytest"
+	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty/faults"
 	"github.com/lofty-mcp/lofty-mcp/tools"
 )
 
@@ -368,7 +368,7 @@ func TestCompletionOfEnums(t *testing.T) {
 func TestCompletionNeverWaitsForTheRateLimit(t *testing.T) {
 	res := lofty.DefaultResilience()
 	res.RateLimit = 1 // one request a minute
-	h := newLKWith(t, loftytest.New(nil), lofty.Config{Timeout: 5 * time.Second, Resilience: res,
+	h := newLKWith(t, faults.New(nil).Fake, lofty.Config{Timeout: 5 * time.Second, Resilience: res,
 		Credential: lofty.Credential{Kind: lofty.APIKey, Secret: "rl-key"}}, tools.Options{})
 	h.ok(t, "get_lead", `{"leadId":`+janeID+`}`, nil) // spends the budget
 	n := h.fake.RequestCount()
@@ -415,7 +415,8 @@ func TestProgressNotifications(t *testing.T) {
 	res := lofty.DefaultResilience()
 	res.RateLimit = 0
 	res.RetryBaseDelay, res.RetryMaxDelay = time.Millisecond, 5*time.Millisecond
-	h := newLKWith(t, loftytest.New(nil), lofty.Config{Timeout: 5 * time.Second, Resilience: res,
+	scripted := faults.New(nil)
+	h := newLKWith(t, scripted.Fake, lofty.Config{Timeout: 5 * time.Second, Resilience: res,
 		Credential: lofty.Credential{Kind: lofty.APIKey, Secret: "progress-key"}}, tools.Options{})
 	sess := &progressSession{ch: make(chan mcp.JSONRPCNotification, 100)}
 	call := func(id int, tool, args, meta string, transportToken string) (json.RawMessage, []mcp.JSONRPCNotification) {
@@ -464,7 +465,7 @@ func TestProgressNotifications(t *testing.T) {
 		}
 	}
 
-	h.fake.Script(loftytest.ServerError(503), loftytest.RetryAfter(1))
+	scripted.Script(faults.ServerError(503), faults.RetryAfter(1))
 	start := time.Now()
 	out, got := call(1, "get_sales_agent_by_lead", `{"leadId":`+janeID+`}`, `{"progressToken":9007199254740993}`, "transport")
 	if !bytes.Contains(out, []byte(`"agentName"`)) {
@@ -475,14 +476,14 @@ func TestProgressNotifications(t *testing.T) {
 	}
 	check("503 then 429", got, "9007199254740993", "Lofty answered 503; retrying", "retrying in 1 s (2 of 3)")
 
-	h.fake.Script(loftytest.ServerError(503))
+	scripted.Script(faults.ServerError(503))
 	_, got = call(2, "get_lead", `{"leadId":`+markID+`}`, `{"progressToken":"tok-\u00e9"}`, "")
 	check("string token", got, `"tok-é"`, "Lofty answered 503; retrying")
 
-	h.fake.Script(loftytest.ServerError(503))
+	scripted.Script(faults.ServerError(503))
 	_, got = call(3, "get_lead", `{"leadId":`+otherID+`}`, ``, "")
 	check("no token", got, "")
-	h.fake.Script(loftytest.ServerError(503))
+	scripted.Script(faults.ServerError(503))
 	_, got = call(4, "get_lead", `{"leadId":`+otherID+`}`, `{"other":1}`, "")
 	check("_meta without a token", got, "")
 	_, got = call(5, "get_lead", `{"leadId":`+otherID+`}`, `{"progressToken":{"not":"a token"}}`, "")

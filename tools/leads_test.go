@@ -17,14 +17,14 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/lofty-mcp/lofty-mcp/lofty"
-	"github.com/lofty-mcp/lofty-mcp/lofty/loftytest"
+	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty"
 	"github.com/lofty-mcp/lofty-mcp/tools"
 )
 
 // lk is a fake Lofty with demo data on loopback, the MCP server over it, and
 // an initialized in-process client, for the lead and sales-agent tools.
 type lk struct {
-	fake   *loftytest.Fake
+	fake   *fakelofty.Fake
 	lofty  *lofty.Client
 	server *server.MCPServer
 	client *client.Client
@@ -47,17 +47,17 @@ var lkProtocols = []struct {
 // as the live API was recorded behaving (issue 19). Tool tests run in both.
 type fakeMode struct {
 	name string
-	new  func() *loftytest.Fake
+	new  func() *fakelofty.Fake
 }
 
 var (
-	documented = fakeMode{"documented", func() *loftytest.Fake { return loftytest.New(nil) }}
+	documented = fakeMode{"documented", func() *fakelofty.Fake { return fakelofty.New(nil) }}
 	// live is the recorded behaviour without its rate limit, which tests
 	// that make many calls would hit; TestLiveRateLimit has it.
-	live = fakeMode{"live", func() *loftytest.Fake {
-		l := loftytest.Recorded()
+	live = fakeMode{"live", func() *fakelofty.Fake {
+		l := fakelofty.Recorded()
 		l.RateLimit = 0
-		return loftytest.NewLive(l)
+		return fakelofty.NewLive(l)
 	}}
 	fakeModes = []fakeMode{documented, live}
 )
@@ -76,7 +76,7 @@ func newLKMode(t *testing.T, mode fakeMode, opts tools.Options, copts ...client.
 
 // newLKWith is newLK on fake, with a Lofty client configured as cfg says
 // (its BaseURL is the fake's).
-func newLKWith(t *testing.T, fake *loftytest.Fake, cfg lofty.Config, opts tools.Options, copts ...client.ClientOption) *lk {
+func newLKWith(t *testing.T, fake *fakelofty.Fake, cfg lofty.Config, opts tools.Options, copts ...client.ClientOption) *lk {
 	t.Helper()
 	h := &lk{fake: fake}
 	h.fake.Hook = func(w http.ResponseWriter, r *http.Request) bool {
@@ -228,9 +228,9 @@ func mustContain(t *testing.T, s string, subs ...string) {
 }
 
 var (
-	janeID  = strconv.FormatInt(loftytest.DemoLeadWithAgent, 10)
-	markID  = strconv.FormatInt(loftytest.DemoLeadWithoutAgent, 10)
-	otherID = strconv.FormatInt(loftytest.DemoLeadForbidden, 10)
+	janeID  = strconv.FormatInt(fakelofty.DemoLeadWithAgent, 10)
+	markID  = strconv.FormatInt(fakelofty.DemoLeadWithoutAgent, 10)
+	otherID = strconv.FormatInt(fakelofty.DemoLeadForbidden, 10)
 )
 
 // TestFindJaneThenHerSalesAgent is the question the issue is about: "who is
@@ -248,7 +248,7 @@ func TestFindJaneThenHerSalesAgent(t *testing.T) {
 				t.Errorf("paging of a one-lead answer: total %v next %v scroll %q", found.Total, found.NextOffset, found.ScrollID)
 			}
 			l := found.Leads[0]
-			if l.LeadID != loftytest.DemoLeadWithAgent || len(l.Emails) != 2 || l.Phones[0] != "+14155551234" ||
+			if l.LeadID != fakelofty.DemoLeadWithAgent || len(l.Emails) != 2 || l.Phones[0] != "+14155551234" ||
 				l.Stage != "Active" || l.Source != "Zillow" || l.AssignedUser != "John Doe" || l.CreateTime == "" || l.LastTouch == "" {
 				t.Errorf("summary %+v", l)
 			}
@@ -422,10 +422,10 @@ func TestGetLead(t *testing.T) {
 	h := newLK(t, tools.Options{})
 	var r tools.LeadRecord
 	h.ok(t, "get_lead", `{"leadId":"`+janeID+`"}`, &r)
-	if r.LeadID != loftytest.DemoLeadWithAgent || r.FirstName != "Jane" || r.Stage != "Active" || r.Score == nil || *r.Score != 78 ||
+	if r.LeadID != fakelofty.DemoLeadWithAgent || r.FirstName != "Jane" || r.Stage != "Active" || r.Score == nil || *r.Score != 78 ||
 		strings.Join(r.Types, ",") != "Buyer" || strings.Join(r.Tags, ",") != "Buyer,Pre-approved" ||
 		r.Address != "Austin, TX 78704" || len(r.Cannot) != 0 || len(r.Roles) != 1 ||
-		r.Roles[0] != (tools.Role{Role: "Buyer Agent", AssigneeID: loftytest.DemoUserID, Assignee: "John Doe"}) {
+		r.Roles[0] != (tools.Role{Role: "Buyer Agent", AssigneeID: fakelofty.DemoUserID, Assignee: "John Doe"}) {
 		t.Errorf("Jane: %+v", r)
 	}
 	if got := h.fake.Requests(); got[len(got)-1].Path != "/v1.0/leads/"+janeID {
@@ -464,7 +464,7 @@ func TestResourceTemplate(t *testing.T) {
 				list.ResourceTemplates[0].MIMEType != "application/json" {
 				t.Fatalf("templates %+v", list.ResourceTemplates)
 			}
-			for _, id := range []int64{loftytest.DemoLeadWithAgent, loftytest.DemoLeadBeyond53Bits, loftytest.DemoLeadMaxInt64} {
+			for _, id := range []int64{fakelofty.DemoLeadWithAgent, fakelofty.DemoLeadBeyond53Bits, fakelofty.DemoLeadMaxInt64} {
 				uri := tools.SalesAgentResourceURI(id)
 				req := mcp.ReadResourceRequest{}
 				req.Params.URI = uri
@@ -485,8 +485,8 @@ func TestResourceTemplate(t *testing.T) {
 				}
 			}
 			for uri, want := range map[string]string{
-				tools.SalesAgentResourceURI(loftytest.DemoLeadWithoutAgent): "has no AI sales agent",
-				tools.SalesAgentResourceURI(loftytest.DemoLeadForbidden):    "no access to lead " + otherID,
+				tools.SalesAgentResourceURI(fakelofty.DemoLeadWithoutAgent): "has no AI sales agent",
+				tools.SalesAgentResourceURI(fakelofty.DemoLeadForbidden):    "no access to lead " + otherID,
 				"lofty://leads/abc/sales-agent":                             "invalid resource URI",
 				"lofty://leads/0/sales-agent":                               "invalid resource URI",
 				"lofty://leads/9223372036854775808/sales-agent":             "invalid resource URI",

@@ -1,7 +1,7 @@
 package tools_test
 
 // Lofty as it behaves live (issue 19): the tools against the fake in live
-// mode (loftytest.Live), which behaves as the live API was recorded
+// mode (fakelofty.Live), which behaves as the live API was recorded
 // behaving: 25-lead pages whatever limit says, filters and offset ignored,
 // paging by scrollId only, -1 for unset numbers, "…GMT" times, 415 without
 // the JSON Content-Type, and 10 requests a minute for a personal key.
@@ -23,19 +23,20 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/lofty-mcp/lofty-mcp/lofty"
-	"github.com/lofty-mcp/lofty-mcp/lofty/loftytest"
+	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty"
+	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty/faults"
 	"github.com/lofty-mcp/lofty-mcp/tools"
 )
 
 // liveFake is a fake in live mode as recorded, without the rate limit
 // unless a test asks for it, and with the filters of honoured applied.
-func liveFake(rateLimit int, honoured ...string) *loftytest.Fake {
-	l := loftytest.Recorded()
+func liveFake(rateLimit int, honoured ...string) *fakelofty.Fake {
+	l := fakelofty.Recorded()
 	l.RateLimit, l.Honoured = rateLimit, honoured
-	return loftytest.NewLive(l)
+	return fakelofty.NewLive(l)
 }
 
-func liveLK(t *testing.T, fake *loftytest.Fake, res lofty.Resilience, opts tools.Options) *lk {
+func liveLK(t *testing.T, fake *fakelofty.Fake, res lofty.Resilience, opts tools.Options) *lk {
 	t.Helper()
 	return newLKWith(t, fake, lofty.Config{Timeout: 5 * time.Second, Resilience: res,
 		Credential: lofty.Credential{Kind: lofty.APIKey, Secret: "lk-live-key"}}, opts)
@@ -43,7 +44,7 @@ func liveLK(t *testing.T, fake *loftytest.Fake, res lofty.Resilience, opts tools
 
 // visibleIDs returns the IDs of the fake's leads the caller can see that
 // keep says to, newest lead ID first.
-func visibleIDs(f *loftytest.Fake, keep func(*loftytest.Lead) bool) []int64 {
+func visibleIDs(f *fakelofty.Fake, keep func(*fakelofty.Lead) bool) []int64 {
 	var ids []int64
 	for id, l := range f.Data().Leads {
 		if !l.Forbidden && keep(l) {
@@ -70,12 +71,12 @@ func ids(leads []tools.LeadSummary) []int64 {
 func TestFindLeadsLiveReturnsOnlyMatches(t *testing.T) {
 	fake := liveFake(0)
 	h := liveLK(t, fake, lofty.Resilience{}, tools.Options{})
-	visible := visibleIDs(fake, func(*loftytest.Lead) bool { return true })
-	if i := slices.Index(visible, loftytest.DemoLeadWithAgent); i < 2*loftytest.LiveLeadPageCap {
+	visible := visibleIDs(fake, func(*fakelofty.Lead) bool { return true })
+	if i := slices.Index(visible, fakelofty.DemoLeadWithAgent); i < 2*fakelofty.LiveLeadPageCap {
 		t.Fatalf("Jane Smith is lead %d of %d newest first: want her past the second page", i+1, len(visible))
 	}
-	jane := []int64{loftytest.DemoLeadWithAgent}
-	active := visibleIDs(fake, func(l *loftytest.Lead) bool { return l.Stage == "Active" })
+	jane := []int64{fakelofty.DemoLeadWithAgent}
+	active := visibleIDs(fake, func(l *fakelofty.Lead) bool { return l.Stage == "Active" })
 	cases := []struct {
 		args string
 		want []int64
@@ -90,7 +91,7 @@ func TestFindLeadsLiveReturnsOnlyMatches(t *testing.T) {
 		{`{"phone":"+1 (415) 555-1234"}`, jane},
 		{`{"phone":"4155551234"}`, jane},
 		{`{"stage":"active"}`, active},
-		{`{"key":"Jane","stage":"Active","assignedUserId":` + strconv.FormatInt(loftytest.DemoUserID, 10) + `}`, jane},
+		{`{"key":"Jane","stage":"Active","assignedUserId":` + strconv.FormatInt(fakelofty.DemoUserID, 10) + `}`, jane},
 		{`{"key":"Jane","stage":"Nurture"}`, nil},
 		{`{"email":"jane.smith@example.co"}`, nil},
 	}
@@ -123,8 +124,8 @@ func TestFindLeadsLiveReturnsOnlyMatches(t *testing.T) {
 func TestFindLeadsLiveStopsAtAPageOfMatches(t *testing.T) {
 	fake := liveFake(0)
 	h := liveLK(t, fake, lofty.Resilience{}, tools.Options{})
-	want := visibleIDs(fake, func(l *loftytest.Lead) bool { return l.AssignedUserID == loftytest.LiveOtherUserID })
-	args := `{"assignedUserId":` + strconv.FormatInt(loftytest.LiveOtherUserID, 10) + `}`
+	want := visibleIDs(fake, func(l *fakelofty.Lead) bool { return l.AssignedUserID == fakelofty.LiveOtherUserID })
+	args := `{"assignedUserId":` + strconv.FormatInt(fakelofty.LiveOtherUserID, 10) + `}`
 	var got []int64
 	var calls []tools.FindLeadsResult
 	for range 5 {
@@ -132,7 +133,7 @@ func TestFindLeadsLiveStopsAtAPageOfMatches(t *testing.T) {
 		h.ok(t, "find_leads", args, &r)
 		calls = append(calls, r)
 		for _, l := range r.Leads {
-			if l.AssignedUserID == nil || *l.AssignedUserID != loftytest.LiveOtherUserID {
+			if l.AssignedUserID == nil || *l.AssignedUserID != fakelofty.LiveOtherUserID {
 				t.Errorf("lead %d is assigned to %v", l.LeadID, l.AssignedUserID)
 			}
 		}
@@ -140,12 +141,12 @@ func TestFindLeadsLiveStopsAtAPageOfMatches(t *testing.T) {
 		if r.ScrollID == "" {
 			break
 		}
-		args = `{"assignedUserId":` + strconv.FormatInt(loftytest.LiveOtherUserID, 10) + `,"scrollId":"` + r.ScrollID + `"}`
+		args = `{"assignedUserId":` + strconv.FormatInt(fakelofty.LiveOtherUserID, 10) + `,"scrollId":"` + r.ScrollID + `"}`
 	}
 	if !slices.Equal(got, want) {
 		t.Fatalf("paged %v, want %v", got, want)
 	}
-	if len(calls) != 2 || len(calls[0].Leads) < tools.DefaultFindLeadsLimit || *calls[0].Scanned != 2*loftytest.LiveLeadPageCap {
+	if len(calls) != 2 || len(calls[0].Leads) < tools.DefaultFindLeadsLimit || *calls[0].Scanned != 2*fakelofty.LiveLeadPageCap {
 		t.Errorf("first call: %d leads of %d scanned, then %d calls; want a page's worth from 2 pages, then one more call",
 			len(calls[0].Leads), *calls[0].Scanned, len(calls))
 	}
@@ -159,13 +160,13 @@ func TestFindLeadsLiveScanBound(t *testing.T) {
 	h := liveLK(t, liveFake(0), lofty.Resilience{}, tools.Options{FindScanPages: 2})
 	var r tools.FindLeadsResult
 	h.ok(t, "find_leads", `{"key":"Jane"}`, &r)
-	if len(r.Leads) != 0 || *r.Scanned != 2*loftytest.LiveLeadPageCap || r.ScrollID == "" || *r.LoftyFiltered {
+	if len(r.Leads) != 0 || *r.Scanned != 2*fakelofty.LiveLeadPageCap || r.ScrollID == "" || *r.LoftyFiltered {
 		t.Fatalf("2 pages: leads %v scanned %d scrollId %q loftyFiltered %v", ids(r.Leads), *r.Scanned, r.ScrollID, *r.LoftyFiltered)
 	}
 	mustContain(t, r.Note, "checked 50 leads (2 pages) itself: 0 matches.", "Leads remain unchecked")
 	var next tools.FindLeadsResult
 	h.ok(t, "find_leads", `{"key":"Jane","scrollId":"`+r.ScrollID+`"}`, &next)
-	if !slices.Equal(ids(next.Leads), []int64{loftytest.DemoLeadWithAgent}) || next.ScrollID != "" || *next.Scanned != 21 {
+	if !slices.Equal(ids(next.Leads), []int64{fakelofty.DemoLeadWithAgent}) || next.ScrollID != "" || *next.Scanned != 21 {
 		t.Errorf("going on: leads %v scrollId %q scanned %d", ids(next.Leads), next.ScrollID, *next.Scanned)
 	}
 }
@@ -174,10 +175,10 @@ func TestFindLeadsLiveScanBound(t *testing.T) {
 // result says so and looks no further; when it applies only some, the rest
 // are applied here.
 func TestFindLeadsLiveHonouredFilters(t *testing.T) {
-	h := liveLK(t, liveFake(0, loftytest.LeadFilters...), lofty.Resilience{}, tools.Options{})
+	h := liveLK(t, liveFake(0, fakelofty.LeadFilters...), lofty.Resilience{}, tools.Options{})
 	var r tools.FindLeadsResult
 	h.ok(t, "find_leads", `{"key":"Jane"}`, &r)
-	if !slices.Equal(ids(r.Leads), []int64{loftytest.DemoLeadWithAgent}) || !*r.LoftyFiltered || *r.Scanned != 1 ||
+	if !slices.Equal(ids(r.Leads), []int64{fakelofty.DemoLeadWithAgent}) || !*r.LoftyFiltered || *r.Scanned != 1 ||
 		r.Total == nil || *r.Total != 1 || r.Note != "" || h.fake.RequestCount() != 1 {
 		t.Errorf("filtered by Lofty: %+v, %d requests", r, h.fake.RequestCount())
 	}
@@ -185,7 +186,7 @@ func TestFindLeadsLiveHonouredFilters(t *testing.T) {
 	h = liveLK(t, liveFake(0, "stage"), lofty.Resilience{}, tools.Options{})
 	r = tools.FindLeadsResult{}
 	h.ok(t, "find_leads", `{"key":"Jane","stage":"Active"}`, &r)
-	if !slices.Equal(ids(r.Leads), []int64{loftytest.DemoLeadWithAgent}) || *r.LoftyFiltered || *r.Scanned != 3 || r.Total != nil {
+	if !slices.Equal(ids(r.Leads), []int64{fakelofty.DemoLeadWithAgent}) || *r.LoftyFiltered || *r.Scanned != 3 || r.Total != nil {
 		t.Errorf("stage applied by Lofty, key here: %+v", r)
 	}
 }
@@ -217,7 +218,7 @@ func TestFindLeadsLiveStopsWithinLimits(t *testing.T) {
 	t.Run("deadline", func(t *testing.T) {
 		fake := liveFake(0)
 		h := liveLK(t, fake, lofty.Resilience{CallTimeout: 400 * time.Millisecond}, tools.Options{})
-		fake.Script(loftytest.Pass(), loftytest.Slow(5*time.Second, loftytest.Pass()))
+		faults.Wrap(fake).Script(faults.Pass(), faults.Slow(5*time.Second, faults.Pass()))
 		start := time.Now()
 		var r tools.FindLeadsResult
 		h.ok(t, "find_leads", `{"key":"Jane"}`, &r)
@@ -322,7 +323,7 @@ func TestLiveArtifactsFound(t *testing.T) {
 func TestLiveResultsAreClean(t *testing.T) {
 	fake := liveFake(0)
 	h := liveLK(t, fake, lofty.Resilience{}, tools.Options{Toolsets: []string{tools.AllToolsets}})
-	leadIDs := visibleIDs(fake, func(*loftytest.Lead) bool { return true })
+	leadIDs := visibleIDs(fake, func(*fakelofty.Lead) bool { return true })
 	calls := 0
 	for _, tool := range tools.All() {
 		info := tool.Info()
@@ -360,14 +361,14 @@ func TestLiveResultsAreClean(t *testing.T) {
 
 	// The artifacts were there to be removed: the fake sent them.
 	var raw bytes.Buffer
-	for _, id := range []int64{loftytest.LiveFillerFirstID, loftytest.DemoLeadWithAgent} {
+	for _, id := range []int64{fakelofty.LiveFillerFirstID, fakelofty.DemoLeadWithAgent} {
 		raw.WriteString(rawLead(t, fake, id))
 	}
 	mustContain(t, raw.String(), `"leadSource":-1`, `"priceMin":-1`, `"bedroomsMax":-1`, `"bathroomsMin":"-1"`, `GMT"`)
 }
 
 // rawLead is the fake's own answer for lead id.
-func rawLead(t *testing.T, fake *loftytest.Fake, id int64) string {
+func rawLead(t *testing.T, fake *fakelofty.Fake, id int64) string {
 	t.Helper()
 	raw, err := json.Marshal(fake.Data().Leads[id].Record())
 	if err != nil {
@@ -385,10 +386,10 @@ func TestLiveRateLimitThroughTools(t *testing.T) {
 	if lofty.DefaultResilience().RateLimit != lofty.RateLimitAuto {
 		t.Fatal("the default rate limit is not auto")
 	}
-	leads := visibleIDs(liveFake(0), func(l *loftytest.Lead) bool { return l.ID >= loftytest.LiveFillerFirstID && l.ID < 1<<53 })
+	leads := visibleIDs(liveFake(0), func(l *fakelofty.Lead) bool { return l.ID >= fakelofty.LiveFillerFirstID && l.ID < 1<<53 })
 
 	t.Run("fifteen at once", func(t *testing.T) {
-		fake := liveFake(loftytest.Recorded().RateLimit)
+		fake := liveFake(fakelofty.Recorded().RateLimit)
 		h := liveLK(t, fake, lofty.DefaultResilience(), tools.Options{})
 		var mu sync.Mutex
 		var arrivals []time.Duration
@@ -424,7 +425,7 @@ func TestLiveRateLimitThroughTools(t *testing.T) {
 	})
 
 	t.Run("four at once", func(t *testing.T) {
-		fake := liveFake(loftytest.Recorded().RateLimit)
+		fake := liveFake(fakelofty.Recorded().RateLimit)
 		h := liveLK(t, fake, lofty.DefaultResilience(), tools.Options{})
 		for _, res := range callAtOnce(t, h, "get_lead", leads[:4]) {
 			if res.IsError {

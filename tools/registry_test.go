@@ -24,7 +24,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/lofty-mcp/lofty-mcp/internal/toolgen"
-	"github.com/lofty-mcp/lofty-mcp/lofty/loftytest"
+	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty"
 	"github.com/lofty-mcp/lofty-mcp/tools"
 )
 
@@ -456,7 +456,7 @@ func checkAnswerShapes(t *testing.T, h *lk, info tools.Info, mode fakeMode) {
 }
 
 // replay has f answer a copy of r, leaving r's body for the next reader.
-func replay(f *loftytest.Fake, r *http.Request) *httptest.ResponseRecorder {
+func replay(f *fakelofty.Fake, r *http.Request) *httptest.ResponseRecorder {
 	body, _ := io.ReadAll(r.Body)
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	cp := r.Clone(r.Context())

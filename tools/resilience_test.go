@@ -18,7 +18,8 @@ import (
 
 	"github.com/lofty-mcp/lofty-mcp/internal/testutil"
 	"github.com/lofty-mcp/lofty-mcp/lofty"
-	"github.com/lofty-mcp/lofty-mcp/lofty/loftytest"
+	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty"
+	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty/faults"
 	"github.com/lofty-mcp/lofty-mcp/tools"
 )
 
@@ -111,14 +112,14 @@ func checkNoSecret(t *testing.T, texts map[string]string) {
 // goroutine outlives the test; no credential in logs, errors or results.
 func TestFaultMatrix(t *testing.T) {
 	testutil.NoLeaks(t)
-	refused, err := loftytest.RefusedURL()
+	refused, err := faults.RefusedURL()
 	if err != nil {
 		t.Fatal(err)
 	}
-	const lead = loftytest.DemoLeadWithAgent
+	const lead = fakelofty.DemoLeadWithAgent
 	cases := []struct {
 		name     string
-		script   []loftytest.Answer
+		script   []faults.Answer
 		base     string        // default: the fake
 		timeout  time.Duration // LOFTY_TIMEOUT per attempt; default 2s
 		deadline time.Duration // the call's; default 10s
@@ -130,52 +131,52 @@ func TestFaultMatrix(t *testing.T) {
 		maxTime  time.Duration // ...and at most this long; default: the deadline
 		healthBy lofty.Credential
 	}{
-		{name: "429, 429 (Retry-After: 1), then 200", script: []loftytest.Answer{loftytest.RetryAfter(1), loftytest.RetryAfter(1)},
+		{name: "429, 429 (Retry-After: 1), then 200", script: []faults.Answer{faults.RetryAfter(1), faults.RetryAfter(1)},
 			ok: true, requests: 3, minTime: 2 * time.Second},
-		{name: "429 Retry-After: 30 with a 2s deadline", script: []loftytest.Answer{loftytest.RetryAfter(30)}, deadline: 2 * time.Second,
+		{name: "429 Retry-After: 30 with a 2s deadline", script: []faults.Answer{faults.RetryAfter(30)}, deadline: 2 * time.Second,
 			want:     []string{"Lofty's rate limit was reached.", "Retry after 30 seconds.", "HTTP 429", "Too Many Requests"},
 			requests: 1, maxTime: time.Second, healthBy: resOther},
 		{name: "429 with X-RateLimit-Reset, then 200",
-			script: []loftytest.Answer{loftytest.TooManyRequests(loftytest.RateLimitHeaders(10, 0, time.Now().Add(time.Second))...)},
+			script: []faults.Answer{faults.TooManyRequests(faults.RateLimitHeaders(10, 0, time.Now().Add(time.Second))...)},
 			ok:     true, requests: 2},
-		{name: "429 four times", script: loftytest.Repeat(4, loftytest.TooManyRequests()),
+		{name: "429 four times", script: faults.Repeat(4, faults.TooManyRequests()),
 			want: []string{"Lofty's rate limit was reached.", "HTTP 429"}, requests: 4},
-		{name: "500", script: []loftytest.Answer{loftytest.ServerError(500)},
+		{name: "500", script: []faults.Answer{faults.ServerError(500)},
 			want: []string{"Lofty is unavailable right now. Try again in a minute.", "HTTP 500"}, requests: 1},
-		{name: "502 then 200", script: []loftytest.Answer{loftytest.ServerError(502)}, ok: true, requests: 2},
-		{name: "503 then 200", script: []loftytest.Answer{loftytest.ServerError(503)}, ok: true, requests: 2},
-		{name: "504 then 200", script: []loftytest.Answer{loftytest.ServerError(504)}, ok: true, requests: 2},
-		{name: "503 four times", script: loftytest.Repeat(4, loftytest.ServerError(503)),
+		{name: "502 then 200", script: []faults.Answer{faults.ServerError(502)}, ok: true, requests: 2},
+		{name: "503 then 200", script: []faults.Answer{faults.ServerError(503)}, ok: true, requests: 2},
+		{name: "504 then 200", script: []faults.Answer{faults.ServerError(504)}, ok: true, requests: 2},
+		{name: "503 four times", script: faults.Repeat(4, faults.ServerError(503)),
 			want: []string{"Lofty is unavailable right now.", "HTTP 503"}, requests: 4},
-		{name: "503 Retry-After: 120 with a 2s deadline", script: []loftytest.Answer{loftytest.ServerError(503, "Retry-After", "120")},
+		{name: "503 Retry-After: 120 with a 2s deadline", script: []faults.Answer{faults.ServerError(503, "Retry-After", "120")},
 			deadline: 2 * time.Second, want: []string{"Lofty is unavailable right now. Retry after 120 seconds.", "HTTP 503"},
 			requests: 1, maxTime: time.Second},
-		{name: "slower than the timeout", script: []loftytest.Answer{loftytest.Slow(time.Hour, loftytest.Pass())}, timeout: 300 * time.Millisecond,
+		{name: "slower than the timeout", script: []faults.Answer{faults.Slow(time.Hour, faults.Pass())}, timeout: 300 * time.Millisecond,
 			want: []string{"Lofty is unavailable right now.", "no answer within 300ms"}, requests: 1, maxTime: 2 * time.Second},
-		{name: "slower than the call's deadline", script: []loftytest.Answer{loftytest.Slow(time.Hour, loftytest.Pass())}, deadline: 500 * time.Millisecond,
+		{name: "slower than the call's deadline", script: []faults.Answer{faults.Slow(time.Hour, faults.Pass())}, deadline: 500 * time.Millisecond,
 			want: []string{"Lofty is unavailable right now.", "no answer within"}, requests: 1},
-		{name: "connection reset mid-body, then 200", script: []loftytest.Answer{loftytest.ResetMidBody()}, ok: true, requests: 2},
-		{name: "connection reset mid-body four times", script: loftytest.Repeat(4, loftytest.ResetMidBody()),
+		{name: "connection reset mid-body, then 200", script: []faults.Answer{faults.ResetMidBody()}, ok: true, requests: 2},
+		{name: "connection reset mid-body four times", script: faults.Repeat(4, faults.ResetMidBody()),
 			want: []string{"Lofty is unavailable right now."}, requests: 4},
-		{name: "malformed JSON", script: []loftytest.Answer{loftytest.MalformedJSON()},
+		{name: "malformed JSON", script: []faults.Answer{faults.MalformedJSON()},
 			want: []string{"Lofty sent a response lofty-mcp could not read.", "not the JSON"}, requests: 1},
-		{name: "HTML error page (502) four times", script: loftytest.Repeat(4, loftytest.HTMLErrorPage(502)),
+		{name: "HTML error page (502) four times", script: faults.Repeat(4, faults.HTMLErrorPage(502)),
 			want: []string{"Lofty is unavailable right now.", "HTTP 502", "(an HTML error page)"}, notWant: []string{"<html", "nginx"}, requests: 4},
-		{name: "HTML page with 200", script: []loftytest.Answer{loftytest.Status(200, "<html><body>maintenance</body></html>")},
+		{name: "HTML page with 200", script: []faults.Answer{faults.Status(200, "<html><body>maintenance</body></html>")},
 			want: []string{"could not read"}, notWant: []string{"<html"}, requests: 1},
-		{name: "empty body", script: []loftytest.Answer{loftytest.EmptyBody()},
+		{name: "empty body", script: []faults.Answer{faults.EmptyBody()},
 			want: []string{"could not read", "empty response body"}, requests: 1},
-		{name: "oversized body", script: []loftytest.Answer{loftytest.Oversized(8 << 20)},
+		{name: "oversized body", script: []faults.Answer{faults.Oversized(8 << 20)},
 			want: []string{"could not read", fmt.Sprintf("larger than %d bytes", lofty.DefaultMaxBodyBytes)}, requests: 1},
-		{name: "body trickling slower than the timeout", script: []loftytest.Answer{loftytest.Trickle(16, 100*time.Millisecond)},
+		{name: "body trickling slower than the timeout", script: []faults.Answer{faults.Trickle(16, 100*time.Millisecond)},
 			timeout: 500 * time.Millisecond, want: []string{"Lofty is unavailable right now.", "no answer within 500ms"}, requests: 1, maxTime: 2 * time.Second},
-		{name: "body trickling within the timeout", script: []loftytest.Answer{loftytest.Trickle(128, 5*time.Millisecond)}, ok: true, requests: 1},
+		{name: "body trickling within the timeout", script: []faults.Answer{faults.Trickle(128, 5*time.Millisecond)}, ok: true, requests: 1},
 		// A base URL other than Lofty's own is named, not blamed on an outage.
 		{name: "connection refused", base: refused, want: []string{"could not connect to LOFTY_BASE_URL (" + refused + ")", "refused", "Check LOFTY_BASE_URL"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			fake := loftytest.New(nil)
+			fake := faults.New(nil)
 			base := fake.Start(t)
 			if tc.base != "" {
 				base = tc.base
@@ -246,7 +247,7 @@ func TestFaultMatrix(t *testing.T) {
 				}
 				hctx, hcancel := context.WithTimeout(hctx, 5*time.Second)
 				defer hcancel()
-				res, err := callAgent(hctx, s.cl, loftytest.DemoLeadBeyond53Bits)
+				res, err := callAgent(hctx, s.cl, fakelofty.DemoLeadBeyond53Bits)
 				if err != nil || res.IsError {
 					t.Errorf("a normal call after the fault: %v %v", err, res)
 				}
@@ -263,13 +264,13 @@ func TestFaultMatrix(t *testing.T) {
 // while in flight, cached after); a second credential's call makes its own.
 func TestConcurrentCallsOneUpstreamRequest(t *testing.T) {
 	testutil.NoLeaks(t)
-	fake := loftytest.New(nil)
+	fake := faults.New(nil)
 	s := newResilienceServer(t, fake.Start(t), nil)
 	var wg sync.WaitGroup
 	errs := make(chan error, 50)
 	for range 50 {
 		wg.Go(func() {
-			res, err := callAgent(context.Background(), s.cl, loftytest.DemoLeadWithAgent)
+			res, err := callAgent(context.Background(), s.cl, fakelofty.DemoLeadWithAgent)
 			if err == nil && res.IsError {
 				err = fmt.Errorf("isError result: %+v", res.Content)
 			}
@@ -291,7 +292,7 @@ func TestConcurrentCallsOneUpstreamRequest(t *testing.T) {
 		t.Errorf("stats %+v: want 50 calls, 49 served by the cache or coalescing", st)
 	}
 
-	res, err := callAgent(lofty.WithCredential(context.Background(), resOther), s.cl, loftytest.DemoLeadWithAgent)
+	res, err := callAgent(lofty.WithCredential(context.Background(), resOther), s.cl, fakelofty.DemoLeadWithAgent)
 	if err != nil || res.IsError {
 		t.Fatalf("second credential: %v %v", err, res)
 	}
@@ -313,10 +314,10 @@ func TestCacheThroughTools(t *testing.T) {
 		requests int
 	}{{"within the TTL no upstream request", 30 * time.Second, 1}, {"TTL 0 disables the cache", 0, 3}} {
 		t.Run(tc.name, func(t *testing.T) {
-			fake := loftytest.New(nil)
+			fake := faults.New(nil)
 			s := newResilienceServer(t, fake.Start(t), func(c *lofty.Config) { c.Resilience.CacheTTL = tc.ttl })
 			for range 3 {
-				if res, err := callAgent(context.Background(), s.cl, loftytest.DemoLeadWithAgent); err != nil || res.IsError {
+				if res, err := callAgent(context.Background(), s.cl, fakelofty.DemoLeadWithAgent); err != nil || res.IsError {
 					t.Fatalf("%v %v", err, res)
 				}
 			}
@@ -333,12 +334,12 @@ func TestCancellationReachesLofty(t *testing.T) {
 	testutil.NoLeaks(t)
 
 	t.Run("in process: the caller's context", func(t *testing.T) {
-		fake := loftytest.New(nil)
-		fake.Script(loftytest.Hang())
+		fake := faults.New(nil)
+		fake.Script(faults.Hang())
 		s := newResilienceServer(t, fake.Start(t), nil)
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan error, 1)
-		go func() { _, err := callAgent(ctx, s.cl, loftytest.DemoLeadWithAgent); done <- err }()
+		go func() { _, err := callAgent(ctx, s.cl, fakelofty.DemoLeadWithAgent); done <- err }()
 		testutil.WaitFor(t, "the Lofty request", 5*time.Second, func() bool { return fake.RequestCount() == 1 })
 		cancel()
 		<-done
@@ -351,8 +352,8 @@ func TestCancellationReachesLofty(t *testing.T) {
 			name = "default protocol"
 		}
 		t.Run("streamable HTTP, "+name+": the client abandons the request", func(t *testing.T) {
-			fake := loftytest.New(nil)
-			fake.Script(loftytest.Hang())
+			fake := faults.New(nil)
+			fake.Script(faults.Hang())
 			s := newResilienceServer(t, fake.Start(t), nil)
 			httpSrv := server.NewStreamableHTTPServer(s.mcp)
 			ts := httptest.NewServer(httpSrv)
@@ -379,13 +380,13 @@ func TestCancellationReachesLofty(t *testing.T) {
 			}
 			cctx, cancel := context.WithCancel(ctx)
 			done := make(chan error, 1)
-			go func() { _, err := callAgent(cctx, cl, loftytest.DemoLeadWithAgent); done <- err }()
+			go func() { _, err := callAgent(cctx, cl, fakelofty.DemoLeadWithAgent); done <- err }()
 			testutil.WaitFor(t, "the Lofty request", 5*time.Second, func() bool { return fake.RequestCount() == 1 })
 			cancel()
 			<-done
 			testutil.WaitFor(t, "the fake to see its request cancelled", 5*time.Second, func() bool { return fake.Cancelled() == 1 })
 			// The server still answers.
-			if res, err := callAgent(ctx, cl, loftytest.DemoLeadWithAgent); err != nil || res.IsError {
+			if res, err := callAgent(ctx, cl, fakelofty.DemoLeadWithAgent); err != nil || res.IsError {
 				t.Errorf("after the cancellation: %v %v", err, res)
 			}
 		})

@@ -9,7 +9,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/lofty-mcp/lofty-mcp/lofty"
-	"github.com/lofty-mcp/lofty-mcp/lofty/loftytest"
+	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty"
 	"github.com/lofty-mcp/lofty-mcp/tools"
 )
 
@@ -21,7 +21,7 @@ func TestCurrentSalesAgentAndQuota(t *testing.T) {
 			h := newLK(t, tools.Options{}, p.opts...)
 			var agent lofty.SalesAgent
 			h.ok(t, "get_current_sales_agent", ``, &agent)
-			if agent.UserID == nil || *agent.UserID != loftytest.DemoUserID || agent.AssistantName != "John's AI Assistant" {
+			if agent.UserID == nil || *agent.UserID != fakelofty.DemoUserID || agent.AssistantName != "John's AI Assistant" {
 				t.Errorf("current agent %+v", agent)
 			}
 			h.ok(t, "get_current_sales_agent", `{}`, nil)

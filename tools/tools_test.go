@@ -22,7 +22,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/lofty-mcp/lofty-mcp/lofty"
-	"github.com/lofty-mcp/lofty-mcp/lofty/loftytest"
+	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty"
 	"github.com/lofty-mcp/lofty-mcp/tools"
 )
 
@@ -59,7 +59,7 @@ func forEachProtocol(t *testing.T, f func(t *testing.T, p protocol)) {
 // harness is a fake Lofty on loopback, the lofty client, the MCP server
 // built by tools.NewServer, and an initialized in-process MCP client.
 type harness struct {
-	fake   *loftytest.Fake
+	fake   *fakelofty.Fake
 	script atomic.Pointer[http.HandlerFunc] // when set, answers every request
 	lofty  *lofty.Client
 	server *server.MCPServer
@@ -72,7 +72,7 @@ type harness struct {
 // Timeout becomes 5s.
 func newHarness(t *testing.T, p protocol, cfg lofty.Config, opts ...func(*tools.Options)) *harness {
 	t.Helper()
-	h := &harness{fake: loftytest.New(nil)}
+	h := &harness{fake: fakelofty.New(nil)}
 	h.fake.Hook = func(w http.ResponseWriter, r *http.Request) bool {
 		if s := h.script.Load(); s != nil {
 			(*s)(w, r)
@@ -447,7 +447,7 @@ func TestOutputSchemaMatchesOpenAPI(t *testing.T) {
 // seededAgent is the fake's answer for lead id, as exact JSON.
 func seededAgent(t *testing.T, id int64) any {
 	t.Helper()
-	raw, err := json.Marshal(loftytest.Demo().Leads[id].SalesAgent)
+	raw, err := json.Marshal(fakelofty.Demo().Leads[id].SalesAgent)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -457,7 +457,7 @@ func seededAgent(t *testing.T, id int64) any {
 func TestCallSuccess(t *testing.T) {
 	forEachProtocol(t, func(t *testing.T, p protocol) {
 		h := newHarness(t, p, lofty.Config{Credential: apiKey, UserAgent: "lofty-mcp/test"})
-		for _, id := range []int64{loftytest.DemoLeadWithAgent, loftytest.DemoLeadBeyond53Bits, loftytest.DemoLeadMaxInt64} {
+		for _, id := range []int64{fakelofty.DemoLeadWithAgent, fakelofty.DemoLeadBeyond53Bits, fakelofty.DemoLeadMaxInt64} {
 			t.Run(strconv.FormatInt(id, 10), func(t *testing.T) {
 				res := h.call(t, toolName, fmt.Sprintf(`{"leadId": %d}`, id))
 				if res.IsError {
@@ -514,7 +514,7 @@ func TestCallResultRawJSONExact(t *testing.T) {
 	if !reflect.DeepEqual(structured, decodeExact(t, []byte(res.Content[0].Text))) {
 		t.Errorf("structuredContent %s differs from text %s", res.StructuredContent, res.Content[0].Text)
 	}
-	if !reflect.DeepEqual(structured, seededAgent(t, loftytest.DemoLeadBeyond53Bits)) {
+	if !reflect.DeepEqual(structured, seededAgent(t, fakelofty.DemoLeadBeyond53Bits)) {
 		t.Errorf("structuredContent %s is not the fake's answer", res.StructuredContent)
 	}
 	m := structured.(map[string]any)
@@ -545,7 +545,7 @@ func TestCallPartialAnswer(t *testing.T) {
 // ---- error paths ----
 
 func TestErrorPaths(t *testing.T) {
-	lead := loftytest.DemoLeadWithAgent
+	lead := fakelofty.DemoLeadWithAgent
 	leadArgs := fmt.Sprintf(`{"leadId": %d}`, lead)
 	leadName := fmt.Sprintf("lead %d", lead)
 	cases := []struct {
@@ -557,8 +557,8 @@ func TestErrorPaths(t *testing.T) {
 		want    []string
 		notWant []string
 	}{
-		{name: "404 seeded lead without agent", cred: apiKey, args: fmt.Sprintf(`{"leadId": %d}`, loftytest.DemoLeadWithoutAgent),
-			want: []string{fmt.Sprintf("Lead %d has no AI sales agent", loftytest.DemoLeadWithoutAgent), "HTTP 404", "Sales Agent not found for the lead."}},
+		{name: "404 seeded lead without agent", cred: apiKey, args: fmt.Sprintf(`{"leadId": %d}`, fakelofty.DemoLeadWithoutAgent),
+			want: []string{fmt.Sprintf("Lead %d has no AI sales agent", fakelofty.DemoLeadWithoutAgent), "HTTP 404", "Sales Agent not found for the lead."}},
 		{name: "404 scripted", cred: apiKey, script: answer(404, "application/json", "Sales Agent not found for the lead."),
 			want: []string{fmt.Sprintf("Lead %d has no AI sales agent", lead), "HTTP 404"}},
 		{name: "401 API key", cred: apiKey, script: answer(401, "text/plain", "Missing or invalid authentication token."),
@@ -567,8 +567,8 @@ func TestErrorPaths(t *testing.T) {
 		{name: "401 access token", cred: accessToken, script: answer(401, "text/plain", "Missing or invalid authentication token."),
 			want:    []string{"refused the credentials", "LOFTY_ACCESS_TOKEN", "HTTP 401"},
 			notWant: []string{"LOFTY_API_KEY"}},
-		{name: "403 seeded forbidden lead", cred: apiKey, args: fmt.Sprintf(`{"leadId": %d}`, loftytest.DemoLeadForbidden),
-			want: []string{fmt.Sprintf("no access to lead %d", loftytest.DemoLeadForbidden), "LOFTY_API_KEY", "HTTP 403", "Caller does not have access to this lead."}},
+		{name: "403 seeded forbidden lead", cred: apiKey, args: fmt.Sprintf(`{"leadId": %d}`, fakelofty.DemoLeadForbidden),
+			want: []string{fmt.Sprintf("no access to lead %d", fakelofty.DemoLeadForbidden), "LOFTY_API_KEY", "HTTP 403", "Caller does not have access to this lead."}},
 		{name: "400", cred: apiKey, script: answer(400, "application/json", `{"code":100002,"message":"Invalid lead ID parameter."}`),
 			want: []string{"rejected the request for " + leadName, "HTTP 400", "code 100002", "Invalid lead ID parameter."}},
 		{name: "400 code 200058 API key", cred: apiKey, script: answer(400, "application/json", `{"code":200058,"message":"Invalid access token"}`),
@@ -653,7 +653,7 @@ func TestCredentialNeverInToolResults(t *testing.T) {
 
 func TestConcurrentCalls(t *testing.T) {
 	h := newHarness(t, protocols[0], lofty.Config{Credential: apiKey})
-	ids := []int64{loftytest.DemoLeadWithAgent, loftytest.DemoLeadWithoutAgent, loftytest.DemoLeadBeyond53Bits, loftytest.DemoLeadForbidden}
+	ids := []int64{fakelofty.DemoLeadWithAgent, fakelofty.DemoLeadWithoutAgent, fakelofty.DemoLeadBeyond53Bits, fakelofty.DemoLeadForbidden}
 	var wg sync.WaitGroup
 	results := make([]*mcp.CallToolResult, 40)
 	errs := make([]error, 40)
@@ -673,7 +673,7 @@ func TestConcurrentCalls(t *testing.T) {
 			t.Fatalf("call %d: %v", i, errs[i])
 		}
 		h.output.check(t, h.server, toolName, res)
-		wantErr := ids[i%len(ids)] == loftytest.DemoLeadWithoutAgent || ids[i%len(ids)] == loftytest.DemoLeadForbidden
+		wantErr := ids[i%len(ids)] == fakelofty.DemoLeadWithoutAgent || ids[i%len(ids)] == fakelofty.DemoLeadForbidden
 		if res.IsError != wantErr {
 			t.Errorf("call %d (lead %d): isError %v, want %v", i, ids[i%len(ids)], res.IsError, wantErr)
 		}

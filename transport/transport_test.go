@@ -21,7 +21,7 @@ import (
 
 	"github.com/lofty-mcp/lofty-mcp/internal/testutil"
 	"github.com/lofty-mcp/lofty-mcp/lofty"
-	"github.com/lofty-mcp/lofty-mcp/lofty/loftytest"
+	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty"
 )
 
 const testToken = "test-token-0123456789abcdef"
@@ -31,7 +31,7 @@ const testToken = "test-token-0123456789abcdef"
 // "slow" tool waits for release (or its context).
 type env struct {
 	t       *testing.T
-	fake    *loftytest.Fake
+	fake    *fakelofty.Fake
 	srv     *Server
 	url     string
 	logs    *testutil.SyncBuffer
@@ -41,7 +41,7 @@ type env struct {
 	done    chan error
 }
 
-func newMCPServer(t *testing.T, fake *loftytest.Fake, release, started chan struct{}) *server.MCPServer {
+func newMCPServer(t *testing.T, fake *fakelofty.Fake, release, started chan struct{}) *server.MCPServer {
 	t.Helper()
 	lc, err := lofty.New(lofty.Config{
 		BaseURL:    fake.Start(t),
@@ -52,7 +52,7 @@ func newMCPServer(t *testing.T, fake *loftytest.Fake, release, started chan stru
 	}
 	s := server.NewMCPServer("test", "0")
 	s.AddTool(mcp.NewTool("agent"), func(ctx context.Context, _ mcp.CallToolRequest) (*mcp.CallToolResult, error) {
-		a, err := lc.SalesAgentByLead(ctx, loftytest.DemoLeadWithAgent)
+		a, err := lc.SalesAgentByLead(ctx, fakelofty.DemoLeadWithAgent)
 		if err != nil {
 			return mcp.NewToolResultError(err.Error()), nil
 		}
@@ -72,7 +72,7 @@ func newMCPServer(t *testing.T, fake *loftytest.Fake, release, started chan stru
 
 func start(t *testing.T, cfg Config) *env {
 	t.Helper()
-	e := &env{t: t, fake: loftytest.New(nil), logs: &testutil.SyncBuffer{}, release: make(chan struct{}), started: make(chan struct{}, 16)}
+	e := &env{t: t, fake: fakelofty.New(nil), logs: &testutil.SyncBuffer{}, release: make(chan struct{}), started: make(chan struct{}, 16)}
 	if cfg.Addr == "" {
 		cfg.Addr = "127.0.0.1:0"
 	}

@@ -30,7 +30,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/lofty-mcp/lofty-mcp/lofty/loftytest"
+	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty"
 )
 
 var (
@@ -41,7 +41,7 @@ var (
 )
 
 // leadWithAgent is a seeded lead the calls ask for.
-const leadWithAgent = loftytest.DemoLeadWithAgent
+const leadWithAgent = fakelofty.DemoLeadWithAgent
 
 type figure struct {
 	Name   string  `json:"name"`
@@ -105,7 +105,7 @@ func run() error {
 	}
 	fmt.Printf("machine: %d CPUs, %s/%s, %s\n", runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version())
 
-	data := loftytest.Demo()
+	data := fakelofty.Demo()
 	// 50 leads with agents for the cache-economy figure.
 	for i := int64(1); i <= 50; i++ {
 		id := 700000000000000 + i
@@ -114,9 +114,9 @@ func run() error {
 			agent[k] = v
 		}
 		agent["id"] = id
-		data.Leads[id] = &loftytest.Lead{ID: id, Name: "Bench Lead " + strconv.FormatInt(i, 10), SalesAgent: agent}
+		data.Leads[id] = &fakelofty.Lead{ID: id, Name: "Bench Lead " + strconv.FormatInt(i, 10), SalesAgent: agent}
 	}
-	fake := loftytest.New(data)
+	fake := fakelofty.New(data)
 	upstream := httptest.NewServer(fake)
 	defer upstream.Close()
 	// No local rate limit: the fake is ours, and the figures are about lofty-mcp itself.

@@ -1,8 +1,8 @@
-// Package loftytest is a fake Lofty Open API for tests and demo mode. It
+// Package fakelofty is a fake Lofty Open API for tests and demo mode. It
 // answers as Lofty's published OpenAPI document says (field names, status
 // codes, error bodies), serves seeded data, records what it was asked, and
 // lets a test script any answer.
-package loftytest
+package fakelofty
 
 import (
 	"bytes"
@@ -44,14 +44,20 @@ type Fake struct {
 	data     *Data
 	requests []Request
 
-	// Hook, when set, sees every request first; returning true means it has
-	// answered and the fake does nothing more. Set it before serving.
+	// Intercept, when set, sees every request first, after it is recorded:
+	// it answers (true), or returns the writer the fake's own answer goes
+	// through (a test's scripted faults: package faults). Set it before
+	// serving.
+	Intercept func(w http.ResponseWriter, r *http.Request) (http.ResponseWriter, bool)
+
+	// Hook, when set, sees every request after Intercept; returning true
+	// means it has answered and the fake does nothing more. Set it before
+	// serving.
 	Hook func(w http.ResponseWriter, r *http.Request) bool
 
-	faults faultState // scripted answers (faults.go)
-	oauth  oauthState // vendor OAuth (oauth.go)
-	live   liveState  // behaving as the live API was recorded (live.go)
-	views  viewState  // each credential's writes (actions.go)
+	oauth oauthState // vendor OAuth (oauth.go)
+	live  liveState  // behaving as the live API was recorded (live.go)
+	views viewState  // each credential's writes (actions.go)
 
 	mux *http.ServeMux // the Lofty endpoints, after the credential check
 }
@@ -135,9 +141,11 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		f.mu.Unlock()
 	}
 
-	w, answered := f.serveScripted(w, r)
-	if answered {
-		return
+	if f.Intercept != nil {
+		var answered bool
+		if w, answered = f.Intercept(w, r); answered {
+			return
+		}
 	}
 	if f.Hook != nil && f.Hook(w, r) {
 		return

@@ -1,4 +1,4 @@
-package loftytest
+package fakelofty
 
 // readiness writes what the lead wants and how ready they are into its
 // LeadResponse r: leadInquiry, leadPropertyList, customAttributes, the time

@@ -1,4 +1,4 @@
-package loftytest_test
+package fakelofty_test
 
 import (
 	"encoding/json"
@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/lofty-mcp/lofty-mcp/lofty/loftytest"
+	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty"
 )
 
 // okJSON GETs path and decodes a 200 JSON body, keeping numbers exact.
@@ -44,8 +44,8 @@ func TestLeadAnswersConformToDocument(t *testing.T) {
 	if got := d.responseRef(t, "/v1.0/leads/{leadId}", "get", "200"); got != "LeadResponse" {
 		t.Fatalf("get schema %s", got)
 	}
-	data := loftytest.Demo()
-	base := loftytest.New(data).Start(t)
+	data := fakelofty.Demo()
+	base := fakelofty.New(data).Start(t)
 	for _, q := range []string{"", "?limit=3", "?key=jane", "?limit=100&offset=2", "?stage=Active&limit=1"} {
 		body, _ := okJSON(t, base, "/v1.0/leads"+q).(map[string]any)
 		if len(body) != 2 || body["_metadata"] == nil || body["leads"] == nil {
@@ -74,8 +74,8 @@ func TestLeadAnswersConformToDocument(t *testing.T) {
 }
 
 func TestSalesAgentV2AnswersConformToDocument(t *testing.T) {
-	data := loftytest.Demo()
-	base := loftytest.New(data).Start(t)
+	data := fakelofty.Demo()
+	base := fakelofty.New(data).Start(t)
 	conform(t, okJSON(t, base, "/v2.0/sales-agents/current"), "SalesAgentResponseV2", "current")
 	conform(t, okJSON(t, base, "/v2.0/sales-agents/quota"), "SalesAgentQuotaResponseV2", "quota")
 	for _, q := range []string{"", "?aiStage=HIGH_PRIORITY", "?limit=2&offset=1&sort=CreateTime&desc=false"} {
@@ -116,8 +116,8 @@ func TestSalesAgentV2AnswersConformToDocument(t *testing.T) {
 // endpoints answer is a status their operation documents.
 func TestLeadAndSalesAgentErrorStatusesAreDocumented(t *testing.T) {
 	d := loadOpenAPI(t)
-	base := loftytest.New(nil).Start(t)
-	forbidden := strconv.FormatInt(loftytest.DemoLeadForbidden, 10)
+	base := fakelofty.New(nil).Start(t)
+	forbidden := strconv.FormatInt(fakelofty.DemoLeadForbidden, 10)
 	cases := []struct {
 		name, op, path string
 		status         int
@@ -169,9 +169,9 @@ func listIDs(t *testing.T, base string, query url.Values) ([]string, map[string]
 }
 
 func TestLeadSearchFilters(t *testing.T) {
-	base := loftytest.New(nil).Start(t)
-	jane := strconv.FormatInt(loftytest.DemoLeadWithAgent, 10)
-	mark := strconv.FormatInt(loftytest.DemoLeadWithoutAgent, 10)
+	base := fakelofty.New(nil).Start(t)
+	jane := strconv.FormatInt(fakelofty.DemoLeadWithAgent, 10)
+	mark := strconv.FormatInt(fakelofty.DemoLeadWithoutAgent, 10)
 	cases := []struct {
 		name  string
 		query url.Values
@@ -206,8 +206,8 @@ func TestLeadSearchFilters(t *testing.T) {
 // TestLeadPaging: offset and scrollId paging each visit every visible lead
 // once, newest first; the last page carries no scrollId.
 func TestLeadPaging(t *testing.T) {
-	data := loftytest.Demo()
-	base := loftytest.New(data).Start(t)
+	data := fakelofty.Demo()
+	base := fakelofty.New(data).Start(t)
 	visible := 0
 	for _, l := range data.Leads {
 		if !l.Forbidden {
@@ -247,8 +247,8 @@ func TestLeadPaging(t *testing.T) {
 }
 
 func TestWorkingLeadsPagingAndFilters(t *testing.T) {
-	data := loftytest.Demo()
-	base := loftytest.New(data).Start(t)
+	data := fakelofty.Demo()
+	base := fakelofty.New(data).Start(t)
 	var working []string
 	for id, l := range data.Leads {
 		if l.AIStage != "" && !l.Forbidden {
@@ -287,7 +287,7 @@ func TestWorkingLeadsPagingAndFilters(t *testing.T) {
 // TestDemoFindJaneThenHerSalesAgent is the README's newcomer path on the
 // fake: a name search finds Jane, whose lead ID has an AI sales agent.
 func TestDemoFindJaneThenHerSalesAgent(t *testing.T) {
-	base := loftytest.New(nil).Start(t)
+	base := fakelofty.New(nil).Start(t)
 	ids, _ := listIDs(t, base, url.Values{"key": {"Jane"}})
 	if len(ids) != 1 {
 		t.Fatalf("key=Jane found %v, want exactly Jane Smith", ids)

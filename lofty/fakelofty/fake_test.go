@@ -1,4 +1,4 @@
-package loftytest_test
+package fakelofty_test
 
 import (
 	"bytes"
@@ -17,7 +17,7 @@ import (
 	"testing"
 
 	"github.com/lofty-mcp/lofty-mcp/lofty"
-	"github.com/lofty-mcp/lofty-mcp/lofty/loftytest"
+	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty"
 )
 
 const salesAgentPath = "/v2.0/sales-agents/by-lead"
@@ -55,8 +55,8 @@ func TestSalesAgentAnswersConformToDocument(t *testing.T) {
 	if schemaName != "SalesAgentResponseV2" {
 		t.Fatalf("200 schema = %q, want SalesAgentResponseV2", schemaName)
 	}
-	data := loftytest.Demo()
-	base := loftytest.New(data).Start(t)
+	data := fakelofty.Demo()
+	base := fakelofty.New(data).Start(t)
 	var checked int
 	for id, lead := range data.Leads {
 		if lead.SalesAgent == nil || lead.Forbidden {
@@ -118,24 +118,24 @@ func TestValidatorCatchesNonConformingBodies(t *testing.T) {
 func TestErrorStatusesAreDocumented(t *testing.T) {
 	doc := loadOpenAPI(t)
 	documented := doc.operation(t, salesAgentPath, "get").Responses
-	data := loftytest.Demo()
+	data := fakelofty.Demo()
 	data.APIKeys = []string{"good-key"}
-	base := loftytest.New(data).Start(t)
+	base := fakelofty.New(data).Start(t)
 	cases := []struct {
 		name   string
 		path   string
 		auth   string
 		status int
 	}{
-		{"lead without a sales agent", byLead(loftytest.DemoLeadWithoutAgent), "token good-key", 404},
+		{"lead without a sales agent", byLead(fakelofty.DemoLeadWithoutAgent), "token good-key", 404},
 		{"unknown lead", byLead(42), "token good-key", 404},
-		{"forbidden lead", byLead(loftytest.DemoLeadForbidden), "token good-key", 403},
+		{"forbidden lead", byLead(fakelofty.DemoLeadForbidden), "token good-key", 403},
 		{"missing leadId", salesAgentPath, "token good-key", 400},
 		{"non-numeric leadId", salesAgentPath + "?leadId=abc", "token good-key", 400},
 		{"leadId beyond int64", salesAgentPath + "?leadId=9223372036854775808", "token good-key", 400},
-		{"no Authorization", byLead(loftytest.DemoLeadWithAgent), "", 401},
-		{"wrong key", byLead(loftytest.DemoLeadWithAgent), "token bad-key", 401},
-		{"key sent as Bearer", byLead(loftytest.DemoLeadWithAgent), "Bearer good-key", 400},
+		{"no Authorization", byLead(fakelofty.DemoLeadWithAgent), "", 401},
+		{"wrong key", byLead(fakelofty.DemoLeadWithAgent), "token bad-key", 401},
+		{"key sent as Bearer", byLead(fakelofty.DemoLeadWithAgent), "Bearer good-key", 400},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -166,10 +166,10 @@ func TestErrorStatusesAreDocumented(t *testing.T) {
 }
 
 func TestAuth(t *testing.T) {
-	data := loftytest.Demo()
+	data := fakelofty.Demo()
 	data.APIKeys = []string{"key-1"}
 	data.AccessTokens = []string{"token-1"}
-	base := loftytest.New(data).Start(t)
+	base := fakelofty.New(data).Start(t)
 	cases := []struct {
 		auth   string
 		status int
@@ -188,7 +188,7 @@ func TestAuth(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.auth, func(t *testing.T) {
-			status, _, body := get(t, base, byLead(loftytest.DemoLeadWithAgent), tc.auth)
+			status, _, body := get(t, base, byLead(fakelofty.DemoLeadWithAgent), tc.auth)
 			if status != tc.status {
 				t.Fatalf("status = %d (%s), want %d", status, body, tc.status)
 			}
@@ -205,20 +205,20 @@ func TestAuth(t *testing.T) {
 	}
 
 	t.Run("no credentials configured: any well-formed one works", func(t *testing.T) {
-		base := loftytest.New(nil).Start(t)
+		base := fakelofty.New(nil).Start(t)
 		for _, auth := range []string{"token whatever", "Bearer whatever"} {
-			if status, _, body := get(t, base, byLead(loftytest.DemoLeadWithAgent), auth); status != 200 {
+			if status, _, body := get(t, base, byLead(fakelofty.DemoLeadWithAgent), auth); status != 200 {
 				t.Errorf("%s: status %d (%s), want 200", auth, status, body)
 			}
 		}
-		if status, _, _ := get(t, base, byLead(loftytest.DemoLeadWithAgent), "Bearer "); status != 401 {
+		if status, _, _ := get(t, base, byLead(fakelofty.DemoLeadWithAgent), "Bearer "); status != 401 {
 			t.Errorf("empty Bearer: status %d, want 401", status)
 		}
 	})
 }
 
 func TestRecordsRequests(t *testing.T) {
-	f := loftytest.New(nil)
+	f := fakelofty.New(nil)
 	base := f.Start(t)
 	req, _ := http.NewRequest(http.MethodGet, base+salesAgentPath+"?leadId=9007199254740993", nil)
 	req.Header.Set("Authorization", "token k")
@@ -234,7 +234,7 @@ func TestRecordsRequests(t *testing.T) {
 	if f.RequestCount() != 2 || len(reqs) != 2 {
 		t.Fatalf("RequestCount = %d, Requests = %d, want 2", f.RequestCount(), len(reqs))
 	}
-	want := loftytest.Request{Method: "GET", Path: salesAgentPath, RawQuery: "leadId=9007199254740993",
+	want := fakelofty.Request{Method: "GET", Path: salesAgentPath, RawQuery: "leadId=9007199254740993",
 		Authorization: "token k", UserAgent: "lofty-mcp/test"}
 	if reqs[0] != want {
 		t.Errorf("recorded %+v, want %+v", reqs[0], want)
@@ -249,12 +249,12 @@ func TestRecordsRequests(t *testing.T) {
 }
 
 func TestUnknownPathAndMethod(t *testing.T) {
-	f := loftytest.New(nil)
+	f := fakelofty.New(nil)
 	base := f.Start(t)
 	if status, _, _ := get(t, base, "/v2.0/sales-agents/by-lead/extra?leadId=1", "token k"); status != 404 {
 		t.Errorf("unknown path: status %d, want 404", status)
 	}
-	req, _ := http.NewRequest(http.MethodPost, base+byLead(loftytest.DemoLeadWithAgent), nil)
+	req, _ := http.NewRequest(http.MethodPost, base+byLead(fakelofty.DemoLeadWithAgent), nil)
 	req.Header.Set("Authorization", "token k")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -267,7 +267,7 @@ func TestUnknownPathAndMethod(t *testing.T) {
 }
 
 func TestHook(t *testing.T) {
-	f := loftytest.New(nil)
+	f := fakelofty.New(nil)
 	var seen []string
 	f.Hook = func(w http.ResponseWriter, r *http.Request) bool {
 		seen = append(seen, r.URL.RawQuery)
@@ -284,7 +284,7 @@ func TestHook(t *testing.T) {
 	if status != 429 || h.Get("Retry-After") != "5" {
 		t.Errorf("hooked answer: status %d Retry-After %q, want 429 and 5", status, h.Get("Retry-After"))
 	}
-	if status, _, _ := get(t, base, byLead(loftytest.DemoLeadWithAgent), "token k"); status != 200 {
+	if status, _, _ := get(t, base, byLead(fakelofty.DemoLeadWithAgent), "token k"); status != 200 {
 		t.Errorf("unhooked answer: status %d, want 200", status)
 	}
 	if len(seen) != 2 || f.RequestCount() != 2 {
@@ -295,7 +295,7 @@ func TestHook(t *testing.T) {
 // TestInProcessClient: Client() answers without a listener, through the real
 // lofty client, the way --demo uses it.
 func TestInProcessClient(t *testing.T) {
-	f := loftytest.New(nil)
+	f := fakelofty.New(nil)
 	c, err := lofty.New(lofty.Config{
 		BaseURL:    "http://demo.lofty.invalid",
 		Credential: lofty.Credential{Kind: lofty.APIKey, Secret: "demo"},
@@ -305,14 +305,14 @@ func TestInProcessClient(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := c.SalesAgentByLead(context.Background(), loftytest.DemoLeadMaxInt64)
+	got, err := c.SalesAgentByLead(context.Background(), fakelofty.DemoLeadMaxInt64)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got.ID == nil || *got.ID != 9223372036854775806 {
 		t.Errorf("ID = %v, want 9223372036854775806", got.ID)
 	}
-	_, err = c.SalesAgentByLead(context.Background(), loftytest.DemoLeadWithoutAgent)
+	_, err = c.SalesAgentByLead(context.Background(), fakelofty.DemoLeadWithoutAgent)
 	if lofty.KindOf(err) != lofty.KindNotFound {
 		t.Errorf("lead without agent: %v", err)
 	}
@@ -335,7 +335,7 @@ func TestInProcessClient(t *testing.T) {
 }
 
 func TestDemoData(t *testing.T) {
-	d := loftytest.Demo()
+	d := fakelofty.Demo()
 	with, without := 0, 0
 	for id, l := range d.Leads {
 		if l.ID != id {
@@ -350,31 +350,31 @@ func TestDemoData(t *testing.T) {
 	if with == 0 || without == 0 {
 		t.Errorf("demo data has %d leads with a sales agent and %d without; want at least one of each", with, without)
 	}
-	for _, id := range []int64{loftytest.DemoLeadWithAgent, loftytest.DemoLeadWithoutAgent, loftytest.DemoLeadForbidden,
-		loftytest.DemoLeadBeyond53Bits, loftytest.DemoLeadMaxInt64} {
+	for _, id := range []int64{fakelofty.DemoLeadWithAgent, fakelofty.DemoLeadWithoutAgent, fakelofty.DemoLeadForbidden,
+		fakelofty.DemoLeadBeyond53Bits, fakelofty.DemoLeadMaxInt64} {
 		if _, ok := d.Leads[id]; !ok {
 			t.Errorf("demo lead %d is not seeded", id)
 		}
 	}
-	if d.Leads[loftytest.DemoLeadWithoutAgent].SalesAgent != nil {
+	if d.Leads[fakelofty.DemoLeadWithoutAgent].SalesAgent != nil {
 		t.Error("DemoLeadWithoutAgent has a sales agent")
 	}
-	if !d.Leads[loftytest.DemoLeadForbidden].Forbidden {
+	if !d.Leads[fakelofty.DemoLeadForbidden].Forbidden {
 		t.Error("DemoLeadForbidden is not forbidden")
 	}
 	if len(d.APIKeys)+len(d.AccessTokens) != 0 {
 		t.Error("demo data restricts credentials; --demo must accept any")
 	}
-	if loftytest.New(nil).Data() == nil || loftytest.New(d).Data() != d {
+	if fakelofty.New(nil).Data() == nil || fakelofty.New(d).Data() != d {
 		t.Error("Data() does not return the fake's data")
 	}
-	if loftytest.Demo() == d || loftytest.Demo().Leads[loftytest.DemoLeadWithAgent] == d.Leads[loftytest.DemoLeadWithAgent] {
+	if fakelofty.Demo() == d || fakelofty.Demo().Leads[fakelofty.DemoLeadWithAgent] == d.Leads[fakelofty.DemoLeadWithAgent] {
 		t.Error("Demo() shares state between calls; tests that change it would leak into each other")
 	}
 }
 
 func TestConcurrentUse(t *testing.T) {
-	f := loftytest.New(nil)
+	f := fakelofty.New(nil)
 	base := f.Start(t)
 	c := f.Client()
 	var wg sync.WaitGroup
@@ -382,7 +382,7 @@ func TestConcurrentUse(t *testing.T) {
 		wg.Add(2)
 		go func() {
 			defer wg.Done()
-			req, _ := http.NewRequest(http.MethodGet, base+byLead(loftytest.DemoLeadWithAgent), nil)
+			req, _ := http.NewRequest(http.MethodGet, base+byLead(fakelofty.DemoLeadWithAgent), nil)
 			req.Header.Set("Authorization", "token k"+strconv.Itoa(i))
 			resp, err := http.DefaultClient.Do(req)
 			if err != nil {
@@ -396,7 +396,7 @@ func TestConcurrentUse(t *testing.T) {
 		}()
 		go func() {
 			defer wg.Done()
-			req, _ := http.NewRequest(http.MethodGet, "http://x.invalid"+byLead(loftytest.DemoLeadForbidden), nil)
+			req, _ := http.NewRequest(http.MethodGet, "http://x.invalid"+byLead(fakelofty.DemoLeadForbidden), nil)
 			req.Header.Set("Authorization", "Bearer t")
 			resp, err := c.Do(req)
 			if err != nil {

@@ -1,4 +1,9 @@
-package loftytest
+// Package faults scripts Lofty's failures on a fake Lofty: a queue of
+// answers (429s, 5xx, slow, hanging, trickling or cut bodies) served before
+// the fake's own. It is test-only code: tests, benchmarks and the interop
+// fake import it; the lofty-mcp binary (whose --demo serves the fake) does
+// not.
+package faults
 
 import (
 	"bufio"
@@ -9,6 +14,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty"
 )
 
 // Fault injection. A test queues scripted answers with Fake.Script; each
@@ -16,9 +23,9 @@ import (
 // and the seeded data are consulted. When the queue is empty the fake
 // answers normally again.
 //
-//	fake.Script(loftytest.RetryAfter(1), loftytest.RetryAfter(1)) // 429, 429, then normal answers
-//	fake.Script(loftytest.Repeat(4, loftytest.ServerError(503))...)
-//	fake.Script(loftytest.Slow(3*time.Second, loftytest.Pass()))
+//	fake.Script(faults.RetryAfter(1), faults.RetryAfter(1)) // 429, 429, then normal answers
+//	fake.Script(faults.Repeat(4, faults.ServerError(503))...)
+//	fake.Script(faults.Slow(3*time.Second, faults.Pass()))
 //
 // Answers that wait (Slow, Hang, Trickle) give up when the request's
 // context ends and count it (Fake.Cancelled), so a test can check that a
@@ -36,11 +43,32 @@ type Answer struct {
 // String names the answer, for test names.
 func (a Answer) String() string { return a.name }
 
-// faultState is the Fake's queue of scripted answers and what it observed.
+// Fake is a fake Lofty with a queue of scripted answers: each request that
+// reaches it takes the next one, in order, before the fake's Hook and its
+// data are consulted; when the queue is empty it answers as the fake does.
+type Fake struct {
+	*fakelofty.Fake
+	faults faultState
+}
+
+// faultState is the queue of scripted answers and what it observed.
 type faultState struct {
 	mu        sync.Mutex
 	queue     []Answer
 	cancelled int
+}
+
+// New returns a fake Lofty serving data (nil: the demo world) that takes
+// scripted answers.
+func New(data *fakelofty.Data) *Fake {
+	return Wrap(fakelofty.New(data))
+}
+
+// Wrap makes inner take scripted answers (it sets inner.Intercept).
+func Wrap(inner *fakelofty.Fake) *Fake {
+	f := &Fake{Fake: inner}
+	inner.Intercept = f.serveScripted
+	return f
 }
 
 // Script queues answers for the next requests, after any already queued.

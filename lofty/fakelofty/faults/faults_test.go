@@ -1,4 +1,4 @@
-package loftytest_test
+package faults_test
 
 import (
 	"context"
@@ -13,13 +13,14 @@ import (
 	"time"
 
 	"github.com/lofty-mcp/lofty-mcp/internal/testutil"
-	"github.com/lofty-mcp/lofty-mcp/lofty/loftytest"
+	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty"
+	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty/faults"
 )
 
 // fetch sends GET for the demo lead with an agent and reads the whole body.
 func fetch(ctx context.Context, c *http.Client, base string) (*http.Response, []byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet,
-		base+salesAgentPath+"?leadId="+strconv.FormatInt(loftytest.DemoLeadWithAgent, 10), nil)
+		base+"/v2.0/sales-agents/by-lead"+"?leadId="+strconv.FormatInt(fakelofty.DemoLeadWithAgent, 10), nil)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -34,18 +35,18 @@ func fetch(ctx context.Context, c *http.Client, base string) (*http.Response, []
 }
 
 func TestScriptedAnswersInOrderThenNormal(t *testing.T) {
-	f := loftytest.New(nil)
+	f := faults.New(nil)
 	base := f.Start(t)
 	reset := time.Now().Add(30 * time.Second)
 	f.Script(
-		loftytest.RetryAfter(7),
-		loftytest.TooManyRequests(loftytest.RateLimitHeaders(10, 0, reset)...),
-		loftytest.ServerError(503, "Retry-After", "2"),
-		loftytest.HTMLErrorPage(502),
-		loftytest.MalformedJSON(),
-		loftytest.EmptyBody(),
-		loftytest.Status(500, `{"code":1,"message":"boom"}`),
-		loftytest.Pass(loftytest.RateLimitHeaders(10, 9, reset)...),
+		faults.RetryAfter(7),
+		faults.TooManyRequests(faults.RateLimitHeaders(10, 0, reset)...),
+		faults.ServerError(503, "Retry-After", "2"),
+		faults.HTMLErrorPage(502),
+		faults.MalformedJSON(),
+		faults.EmptyBody(),
+		faults.Status(500, `{"code":1,"message":"boom"}`),
+		faults.Pass(faults.RateLimitHeaders(10, 9, reset)...),
 	)
 	if f.Pending() != 8 {
 		t.Fatalf("Pending = %d, want 8", f.Pending())
@@ -79,9 +80,9 @@ func TestScriptedAnswersInOrderThenNormal(t *testing.T) {
 }
 
 func TestRepeat(t *testing.T) {
-	f := loftytest.New(nil)
+	f := faults.New(nil)
 	base := f.Start(t)
-	f.Script(loftytest.Repeat(3, loftytest.ServerError(504))...)
+	f.Script(faults.Repeat(3, faults.ServerError(504))...)
 	for i := range 4 {
 		resp, _, err := fetch(context.Background(), http.DefaultClient, base)
 		if err != nil {
@@ -94,9 +95,9 @@ func TestRepeat(t *testing.T) {
 }
 
 func TestOversized(t *testing.T) {
-	f := loftytest.New(nil)
+	f := faults.New(nil)
 	base := f.Start(t)
-	f.Script(loftytest.Oversized(1 << 20))
+	f.Script(faults.Oversized(1 << 20))
 	resp, body, err := fetch(context.Background(), http.DefaultClient, base)
 	if err != nil {
 		t.Fatal(err)
@@ -107,17 +108,17 @@ func TestOversized(t *testing.T) {
 }
 
 func TestSlowAndHangObserveCancellation(t *testing.T) {
-	f := loftytest.New(nil)
+	f := faults.New(nil)
 	base := f.Start(t)
 
-	f.Script(loftytest.Slow(50*time.Millisecond, loftytest.Pass()))
+	f.Script(faults.Slow(50*time.Millisecond, faults.Pass()))
 	start := time.Now()
 	resp, _, err := fetch(context.Background(), http.DefaultClient, base)
 	if err != nil || resp.StatusCode != 200 || time.Since(start) < 50*time.Millisecond {
 		t.Fatalf("slow answer: %v, %v after %v", resp, err, time.Since(start))
 	}
 
-	for _, a := range []loftytest.Answer{loftytest.Slow(time.Hour, loftytest.Pass()), loftytest.Hang()} {
+	for _, a := range []faults.Answer{faults.Slow(time.Hour, faults.Pass()), faults.Hang()} {
 		before := f.Cancelled()
 		f.Script(a)
 		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
@@ -131,9 +132,9 @@ func TestSlowAndHangObserveCancellation(t *testing.T) {
 }
 
 func TestTrickle(t *testing.T) {
-	f := loftytest.New(nil)
+	f := faults.New(nil)
 	base := f.Start(t)
-	f.Script(loftytest.Trickle(64, 10*time.Millisecond))
+	f.Script(faults.Trickle(64, 10*time.Millisecond))
 	start := time.Now()
 	resp, body, err := fetch(context.Background(), http.DefaultClient, base)
 	if err != nil || resp.StatusCode != 200 || !json.Valid(body) {
@@ -144,7 +145,7 @@ func TestTrickle(t *testing.T) {
 	}
 
 	before := f.Cancelled()
-	f.Script(loftytest.Trickle(8, time.Hour))
+	f.Script(faults.Trickle(8, time.Hour))
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
 	_, _, err = fetch(ctx, http.DefaultClient, base)
@@ -155,9 +156,9 @@ func TestTrickle(t *testing.T) {
 }
 
 func TestResetMidBody(t *testing.T) {
-	f := loftytest.New(nil)
+	f := faults.New(nil)
 	base := f.Start(t)
-	f.Script(loftytest.ResetMidBody())
+	f.Script(faults.ResetMidBody())
 	resp, body, err := fetch(context.Background(), &http.Client{Transport: &http.Transport{}}, base)
 	if err == nil {
 		t.Fatalf("got %v %q and no error, want the connection reset mid-body", resp, body)
@@ -175,7 +176,7 @@ func TestResetMidBody(t *testing.T) {
 }
 
 func TestRefusedURL(t *testing.T) {
-	u, err := loftytest.RefusedURL()
+	u, err := faults.RefusedURL()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,8 +187,8 @@ func TestRefusedURL(t *testing.T) {
 }
 
 func TestScriptThroughInProcessClient(t *testing.T) {
-	f := loftytest.New(nil)
-	f.Script(loftytest.RetryAfter(1), loftytest.ResetMidBody())
+	f := faults.New(nil)
+	f.Script(faults.RetryAfter(1), faults.ResetMidBody())
 	resp, _, err := fetch(context.Background(), f.Client(), "http://fake.invalid")
 	if err != nil || resp.StatusCode != 429 {
 		t.Fatalf("got %v %v, want 429", resp, err)

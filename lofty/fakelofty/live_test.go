@@ -1,4 +1,4 @@
-package loftytest_test
+package fakelofty_test
 
 import (
 	"encoding/json"
@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lofty-mcp/lofty-mcp/lofty/loftytest"
+	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty"
 )
 
 // do sends method path to base with the given headers (name, value pairs).
@@ -54,9 +54,9 @@ func liveJSON(t *testing.T, base, path string) map[string]any {
 // limit says, offset ignored, newest lead ID first, filters ignored, paging
 // by scrollId only — and every answer still in the documented shapes.
 func TestLiveLeadPages(t *testing.T) {
-	live := loftytest.Recorded()
+	live := fakelofty.Recorded()
 	live.RateLimit = 0
-	f := loftytest.NewLive(live)
+	f := fakelofty.NewLive(live)
 	base := f.Start(t)
 	var visible []int64
 	for id, l := range f.Data().Leads {
@@ -64,7 +64,7 @@ func TestLiveLeadPages(t *testing.T) {
 			visible = append(visible, id)
 		}
 	}
-	if len(visible) < 3*loftytest.LiveLeadPageCap-10 {
+	if len(visible) < 3*fakelofty.LiveLeadPageCap-10 {
 		t.Fatalf("%d visible leads; want enough for three pages", len(visible))
 	}
 	slices.Sort(visible)
@@ -82,7 +82,7 @@ func TestLiveLeadPages(t *testing.T) {
 			conform(t, l, "LeadResponse", "leads["+strconv.Itoa(i)+"]")
 			id, _ := l.(map[string]any)["leadId"].(json.Number).Int64()
 			got = append(got, id)
-			if id == loftytest.DemoLeadWithAgent {
+			if id == fakelofty.DemoLeadWithAgent {
 				janePage = page
 			}
 		}
@@ -90,8 +90,8 @@ func TestLiveLeadPages(t *testing.T) {
 		if scroll == "" {
 			break
 		}
-		if len(leads) != loftytest.LiveLeadPageCap {
-			t.Errorf("page %d: %d leads, want %d whatever limit says", page, len(leads), loftytest.LiveLeadPageCap)
+		if len(leads) != fakelofty.LiveLeadPageCap {
+			t.Errorf("page %d: %d leads, want %d whatever limit says", page, len(leads), fakelofty.LiveLeadPageCap)
 		}
 		path = "/v1.0/leads?" + url.Values{"limit": {"3"}, "key": {"Jane"}, "scrollId": {scroll}}.Encode()
 	}
@@ -104,7 +104,7 @@ func TestLiveLeadPages(t *testing.T) {
 
 	// Honoured filters are applied.
 	live.Honoured = []string{"key"}
-	base = loftytest.NewLive(live).Start(t)
+	base = fakelofty.NewLive(live).Start(t)
 	leads := liveJSON(t, base, "/v1.0/leads?key=jane&stage=Nurture")["leads"].([]any)
 	if len(leads) != 1 || leads[0].(map[string]any)["firstName"] != "Jane" {
 		t.Errorf("key honoured, stage not: %v", leads)
@@ -114,9 +114,9 @@ func TestLiveLeadPages(t *testing.T) {
 // TestLiveSentinelsAndTimes: unset numbers are -1 and times "…GMT", as
 // recorded, in documented types.
 func TestLiveSentinelsAndTimes(t *testing.T) {
-	f := loftytest.NewLive(loftytest.Live{PageCap: loftytest.LiveLeadPageCap})
+	f := fakelofty.NewLive(fakelofty.Live{PageCap: fakelofty.LiveLeadPageCap})
 	base := f.Start(t)
-	filler := liveJSON(t, base, "/v1.0/leads/"+strconv.FormatInt(loftytest.LiveFillerFirstID, 10))["lead"].(map[string]any)
+	filler := liveJSON(t, base, "/v1.0/leads/"+strconv.FormatInt(fakelofty.LiveFillerFirstID, 10))["lead"].(map[string]any)
 	conform(t, filler, "LeadResponse", "filler")
 	inq := filler["leadInquiry"].(map[string]any)
 	for _, v := range []any{filler["leadSource"], inq["priceMin"], inq["priceMax"], inq["bedroomsMin"], inq["bedroomsMax"]} {
@@ -127,7 +127,7 @@ func TestLiveSentinelsAndTimes(t *testing.T) {
 	if inq["bathroomsMin"] != "-1" || !strings.HasSuffix(filler["createTime"].(string), "GMT") {
 		t.Errorf("bathroomsMin %v createTime %v", inq["bathroomsMin"], filler["createTime"])
 	}
-	jane := liveJSON(t, base, "/v1.0/leads/"+strconv.FormatInt(loftytest.DemoLeadWithAgent, 10))["lead"].(map[string]any)
+	jane := liveJSON(t, base, "/v1.0/leads/"+strconv.FormatInt(fakelofty.DemoLeadWithAgent, 10))["lead"].(map[string]any)
 	conform(t, jane, "LeadResponse", "jane")
 	mail := jane["leadPropertyList"].([]any)[0].(map[string]any)
 	if mail["price"] != json.Number("-1") || mail["squareFeet"] != json.Number("-1") || jane["lastVisit"] != "2026-03-01T20:12:00GMT" {
@@ -138,7 +138,7 @@ func TestLiveSentinelsAndTimes(t *testing.T) {
 	if agent["createdAt"] != "2026-02-20T10:00:00GMT" {
 		t.Errorf("sales agent createdAt %v", agent["createdAt"])
 	}
-	if loftytest.Demo().Leads[loftytest.DemoLeadWithAgent].CreateTime != "2026-01-12T09:30:00Z" {
+	if fakelofty.Demo().Leads[fakelofty.DemoLeadWithAgent].CreateTime != "2026-01-12T09:30:00Z" {
 		t.Error("LiveData changed the demo data")
 	}
 }
@@ -147,7 +147,7 @@ func TestLiveSentinelsAndTimes(t *testing.T) {
 // Content-Type: application/json; other GETs do not care; the documented
 // fake does not care either.
 func TestLiveContentType(t *testing.T) {
-	base := loftytest.NewLive(loftytest.Recorded()).Start(t)
+	base := fakelofty.NewLive(fakelofty.Recorded()).Start(t)
 	auth := []string{"Authorization", "token k"}
 	for _, tc := range []struct {
 		method, path string
@@ -165,7 +165,7 @@ func TestLiveContentType(t *testing.T) {
 			t.Errorf("%s %s %v: %d %s, want %d", tc.method, tc.path, tc.headers, status, body, tc.want)
 		}
 	}
-	if status, h, _ := do(t, http.MethodGet, loftytest.New(nil).Start(t), "/v1.0/leads", auth...); status != 200 || h.Get("X-RateLimit-Limit") != "" {
+	if status, h, _ := do(t, http.MethodGet, fakelofty.New(nil).Start(t), "/v1.0/leads", auth...); status != 200 || h.Get("X-RateLimit-Limit") != "" {
 		t.Errorf("documented fake: %d, X-RateLimit-Limit %q", status, h.Get("X-RateLimit-Limit"))
 	}
 }
@@ -173,7 +173,7 @@ func TestLiveContentType(t *testing.T) {
 // TestLiveRateLimit: 10 requests a minute window per credential, with
 // X-RateLimit-* on every answer and 429 beyond.
 func TestLiveRateLimit(t *testing.T) {
-	f := loftytest.NewLive(loftytest.Recorded())
+	f := fakelofty.NewLive(fakelofty.Recorded())
 	base := f.Start(t)
 	if s := time.Now().Second(); s >= 58 {
 		time.Sleep(time.Duration(61-s) * time.Second) // count within one minute window

@@ -1,4 +1,4 @@
-package loftytest_test
+package fakelofty_test
 
 import (
 	"io"
@@ -8,7 +8,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/lofty-mcp/lofty-mcp/lofty/loftytest"
+	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty"
 )
 
 // send makes a request with a JSON body (contentType "" for none) and returns the answer.
@@ -37,16 +37,16 @@ func send(t *testing.T, method, url, auth, contentType, body string) (int, []byt
 }
 
 var (
-	jane    = strconv.FormatInt(loftytest.DemoLeadWithAgent, 10)
+	jane    = strconv.FormatInt(fakelofty.DemoLeadWithAgent, 10)
 	omar    = "563172647619613" // not in the working pool
-	bigLead = strconv.FormatInt(loftytest.DemoLeadBeyond53Bits, 10)
+	bigLead = strconv.FormatInt(fakelofty.DemoLeadBeyond53Bits, 10)
 )
 
 // TestWriteAnswersConformToDocument: each write endpoint, and the settings,
 // answer 200 with the schema the document gives.
 func TestWriteAnswersConformToDocument(t *testing.T) {
 	d := loadOpenAPI(t)
-	base := loftytest.New(nil).Start(t)
+	base := fakelofty.New(nil).Start(t)
 	cases := []struct {
 		method, op, path, body string
 	}{
@@ -77,11 +77,11 @@ func TestWriteAnswersConformToDocument(t *testing.T) {
 // without Content-Type: application/json gets 415.
 func TestWriteErrorsAreDocumented(t *testing.T) {
 	d := loadOpenAPI(t)
-	data := loftytest.Demo()
+	data := fakelofty.Demo()
 	data.Settings = nil
-	noSettings := loftytest.New(data).Start(t)
-	base := loftytest.New(nil).Start(t)
-	forbidden := strconv.FormatInt(loftytest.DemoLeadForbidden, 10)
+	noSettings := fakelofty.New(data).Start(t)
+	base := fakelofty.New(nil).Start(t)
+	forbidden := strconv.FormatInt(fakelofty.DemoLeadForbidden, 10)
 	cases := []struct {
 		name, method, op, path, body string
 		status                       int
@@ -148,7 +148,7 @@ func TestWriteErrorsAreDocumented(t *testing.T) {
 // TestWritesArePerCredential: what one credential writes, it reads back at
 // once; another credential, and the seeded data, see nothing of it.
 func TestWritesArePerCredential(t *testing.T) {
-	f := loftytest.New(nil)
+	f := fakelofty.New(nil)
 	base := f.Start(t)
 	const a, b = "token key-a", "Bearer token-b"
 	muted := func(auth, lead string) string {
@@ -185,11 +185,11 @@ func TestWritesArePerCredential(t *testing.T) {
 	if status != 200 || !strings.Contains(string(body), `"noteId":9007199254741`) {
 		t.Fatalf("note: %d %s, want a note ID above 2^53", status, body)
 	}
-	notes := f.Notes(a, loftytest.DemoLeadBeyond53Bits)
+	notes := f.Notes(a, fakelofty.DemoLeadBeyond53Bits)
 	if len(notes) != 1 || len([]rune(notes[0].Content)) != 2000 || !notes[0].Pinned {
 		t.Errorf("a's notes %+v, want one pinned note cut to 2000 characters", notes)
 	}
-	if n := f.Notes(b, loftytest.DemoLeadBeyond53Bits); len(n) != 0 {
+	if n := f.Notes(b, fakelofty.DemoLeadBeyond53Bits); len(n) != 0 {
 		t.Errorf("b has a's notes: %+v", n)
 	}
 
@@ -197,13 +197,13 @@ func TestWritesArePerCredential(t *testing.T) {
 		`[{"role":"Agent","assignee":"Maria.Garcia@example.com"},{"role":"Lender","assignee":"sam.lee@example.com"}]`); status != 200 {
 		t.Fatalf("assign: %d %s", status, body)
 	}
-	if got := f.DataFor(a).Leads[loftytest.DemoLeadWithAgent]; got.AssignedUser != "Maria Garcia" || got.Roles["Internal LO"].Name != "Sam Lee" {
+	if got := f.DataFor(a).Leads[fakelofty.DemoLeadWithAgent]; got.AssignedUser != "Maria Garcia" || got.Roles["Internal LO"].Name != "Sam Lee" {
 		t.Errorf("a's lead after the assignment: owner %q, roles %v", got.AssignedUser, got.Roles)
 	}
-	if got := f.DataFor(b).Leads[loftytest.DemoLeadWithAgent]; got.AssignedUser != "John Doe" {
+	if got := f.DataFor(b).Leads[fakelofty.DemoLeadWithAgent]; got.AssignedUser != "John Doe" {
 		t.Errorf("b's lead owner %q, want John Doe", got.AssignedUser)
 	}
-	if f.Data().Leads[loftytest.DemoLeadWithAgent].Muted || f.Data().Leads[loftytest.DemoLeadWithAgent].AssignedUser != "John Doe" {
+	if f.Data().Leads[fakelofty.DemoLeadWithAgent].Muted || f.Data().Leads[fakelofty.DemoLeadWithAgent].AssignedUser != "John Doe" {
 		t.Error("the seeded data changed")
 	}
 
@@ -229,7 +229,7 @@ func TestWritesArePerCredential(t *testing.T) {
 // TestConcurrentWritesAndReads: writes and reads by several credentials at
 // once (run with -race).
 func TestConcurrentWritesAndReads(t *testing.T) {
-	f := loftytest.New(nil)
+	f := fakelofty.New(nil)
 	base := f.Start(t)
 	var wg sync.WaitGroup
 	for i := range 8 {
@@ -246,7 +246,7 @@ func TestConcurrentWritesAndReads(t *testing.T) {
 	wg.Wait()
 	total := 0
 	for i := range 3 {
-		total += len(f.Notes("token k"+strconv.Itoa(i), loftytest.DemoLeadWithAgent))
+		total += len(f.Notes("token k"+strconv.Itoa(i), fakelofty.DemoLeadWithAgent))
 	}
 	if total != 40 {
 		t.Errorf("%d notes stored, want 40", total)

@@ -1,4 +1,4 @@
-package loftytest
+package fakelofty
 
 import (
 	"encoding/base64"

@@ -1,4 +1,4 @@
-package loftytest_test
+package fakelofty_test
 
 import (
 	"encoding/json"
@@ -8,16 +8,16 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lofty-mcp/lofty-mcp/lofty/loftytest"
+	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty"
 )
 
 // TestMeContract: GET /v1.0/me answers a UserResponse as the OpenAPI
 // document describes it, and 401 for a wrong key.
 func TestMeContract(t *testing.T) {
 	doc := loadOpenAPI(t)
-	data := loftytest.Demo()
+	data := fakelofty.Demo()
 	data.APIKeys = []string{"key-1"}
-	base := loftytest.New(data).Start(t)
+	base := fakelofty.New(data).Start(t)
 
 	status, _, body := get(t, base, "/v1.0/me", "token key-1")
 	if status != http.StatusOK {
@@ -39,14 +39,14 @@ func TestMeContract(t *testing.T) {
 // client authentication, both grants, rotation) and the Bearer tokens it
 // issues, which expire.
 func TestVendorOAuth(t *testing.T) {
-	fake := loftytest.New(&loftytest.Data{APIKeys: []string{"key-1"}})
+	fake := fakelofty.New(&fakelofty.Data{APIKeys: []string{"key-1"}})
 	now := time.Now()
 	fake.SetOAuthClock(func() time.Time { return now })
-	fake.EnableOAuth(loftytest.OAuthApp{ClientID: "app", ClientSecret: "s3cret", AccessTokenTTL: time.Minute})
+	fake.EnableOAuth(fakelofty.OAuthApp{ClientID: "app", ClientSecret: "s3cret", AccessTokenTTL: time.Minute})
 	base := fake.Start(t)
 	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 
-	authURL := base + loftytest.VendorAuthPath + "?" + url.Values{
+	authURL := base + fakelofty.VendorAuthPath + "?" + url.Values{
 		"clientId": {"app"}, "response_type": {"code"}, "redirect_uri": {"https://mcp.example.com/cb"}, "state": {"xyz"},
 	}.Encode()
 	resp, err := noRedirect.Get(authURL)
@@ -69,7 +69,7 @@ func TestVendorOAuth(t *testing.T) {
 	code := loc.Query().Get("code")
 
 	token := func(user, pass string, form url.Values) (int, map[string]any) {
-		req, _ := http.NewRequest(http.MethodPost, base+loftytest.TokenPath, strings.NewReader(form.Encode()))
+		req, _ := http.NewRequest(http.MethodPost, base+fakelofty.TokenPath, strings.NewReader(form.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		if user != "" {
 			req.SetBasicAuth(user, pass)
