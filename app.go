@@ -13,6 +13,7 @@ import (
 
 	"github.com/lofty-mcp/lofty-mcp/lofty"
 	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty"
+	"github.com/lofty-mcp/lofty-mcp/mcpserver"
 	"github.com/lofty-mcp/lofty-mcp/metrics"
 	"github.com/lofty-mcp/lofty-mcp/tools"
 	"github.com/lofty-mcp/lofty-mcp/transport"
@@ -43,7 +44,7 @@ const (
 )
 
 // demoInstructions tell the model plainly that --demo data is not real.
-const demoInstructions = tools.DefaultInstructions + "\n\n" +
+const demoInstructions = mcpserver.DefaultInstructions + "\n\n" +
 	"DEMO MODE: this server is running with --demo. All data comes from lofty-mcp's built-in fake Lofty: " +
 	"it is sample data, not a real CRM, and no real lead or person is involved. " +
 	"Demo lead IDs: 563172647619608 (Jane Smith, has an AI sales agent), 563172647619609 (Mark Lee, no sales agent), " +
@@ -103,7 +104,7 @@ func newApp(cfg config, logger *slog.Logger) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	srv, err := tools.NewServer(client, tools.Options{
+	srv, err := mcpserver.NewServer(client, mcpserver.Options{
 		Version:       buildVersion(),
 		Instructions:  instructions,
 		Logger:        logger,
@@ -112,7 +113,7 @@ func newApp(cfg config, logger *slog.Logger) (*app, error) {
 		ReadOnly:      cfg.actions.readOnly,
 		ConfirmWrites: cfg.actions.confirmWrites,
 		// A config that never went through parseConfig (tests) has 0: the default.
-		FindScanPages: cfg.leads.findScanPages,
+		Settings: tools.Settings{FindScanPages: cfg.leads.findScanPages},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("building the MCP server: %w", err)

@@ -38,19 +38,20 @@ func inProcessClient(ctx context.Context, a *app) (*client.Client, error) {
 }
 
 // runCall calls one tool and prints its structured result (exit 0) or its
-// error text (exit 1).
+// error text (exit 1). The tool's name is checked before its arguments, and
+// a refusal shows that tool's own example.
 func runCall(ctx context.Context, a *app, args []string, stdout, stderr io.Writer) int {
 	name, rawArgs := args[0], "{}"
 	if len(args) == 2 {
 		rawArgs = args[1]
 	}
-	if !json.Valid([]byte(rawArgs)) {
-		fmt.Fprintf(stderr, "lofty-mcp: the arguments for %s are not valid JSON; expected one JSON object such as '{\"leadId\": 563172647619608}'\n", name)
+	if a.server.GetTool(name) == nil {
+		fmt.Fprintf(stderr, "lofty-mcp: %s\n", notServed(name, servedTools(a)))
 		return exitUsage
 	}
-	if a.server.GetTool(name) == nil {
-		fmt.Fprintf(stderr, "lofty-mcp: no tool %q is served; tools: %s (lofty-mcp tools lists them with their toolsets; --toolsets all serves every toolset)\n",
-			name, strings.Join(servedTools(a), ", "))
+	if !json.Valid([]byte(rawArgs)) {
+		fmt.Fprintf(stderr, "lofty-mcp: the arguments for %s are not valid JSON; expected one JSON object, e.g. lofty-mcp call %s '%s'\n",
+			name, name, exampleOf(name))
 		return exitUsage
 	}
 	c, err := inProcessClient(ctx, a)
@@ -82,6 +83,39 @@ func runCall(ctx context.Context, a *app, args []string, stdout, stderr io.Write
 	}
 	fmt.Fprintln(stdout, text)
 	return exitOK
+}
+
+// toolNamed returns the tool lofty-mcp has under name, served or not.
+func toolNamed(name string) (tools.Tool, bool) {
+	for _, t := range tools.All() {
+		if t.Info().Name == name {
+			return t, true
+		}
+	}
+	return nil, false
+}
+
+// exampleOf is the example arguments of the tool named name ({} if none).
+func exampleOf(name string) string {
+	if t, ok := toolNamed(name); ok {
+		return t.Info().Example
+	}
+	return "{}"
+}
+
+// notServed says why a tool cannot be called: it does not exist, or its
+// toolset is not served (and how to serve it).
+func notServed(name string, served []string) string {
+	t, ok := toolNamed(name)
+	if !ok {
+		return fmt.Sprintf("no tool %q; tools served: %s (lofty-mcp tools lists them by toolset)", name, strings.Join(served, ", "))
+	}
+	info := t.Info()
+	how := "add --toolsets " + info.Toolset
+	if info.Effect.Writes {
+		how += " (and leave out --read-only)"
+	}
+	return fmt.Sprintf("%s is not served: it is in the toolset %s, which this configuration does not serve; %s", name, info.Toolset, how)
 }
 
 // servedTools names the tools a's server serves, sorted.
@@ -119,18 +153,49 @@ func runTools(ctx context.Context, a *app, asJSON bool, stdout, stderr io.Writer
 		fmt.Fprintf(stderr, "lofty-mcp: %v\n", err)
 		return exitError
 	}
-	toolsets := map[string]string{}
-	for _, t := range tools.All() {
-		t := t.Info()
-		toolsets[t.Name] = t.Toolset
+	listed := map[string]mcp.Tool{}
+	for _, t := range res.Tools {
+		listed[t.Name] = t
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "TOOL\tTOOLSET\tTITLE")
-	for _, t := range res.Tools {
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", t.Name, toolsets[t.Name], t.Title)
+	first := true
+	for _, ts := range tools.Toolsets() {
+		var rows []string
+		for _, t := range tools.All() {
+			info := t.Info()
+			if info.Toolset != ts.Name {
+				continue
+			}
+			if lt, ok := listed[info.Name]; ok {
+				rows = append(rows, fmt.Sprintf("  %s\t%s\t%s", info.Name, lt.Title, effectWord(info.Effect)))
+			}
+		}
+		if len(rows) == 0 {
+			continue
+		}
+		if !first {
+			fmt.Fprintln(tw)
+		}
+		first = false
+		fmt.Fprintf(tw, "%s: %s\n", ts.Name, ts.Description)
+		for _, r := range rows {
+			fmt.Fprintln(tw, r)
+		}
 	}
 	_ = tw.Flush()
+	fmt.Fprintln(stdout, "\nlofty-mcp help TOOL describes one tool; --toolsets selects toolsets (lofty-mcp --help).")
 	return exitOK
+}
+
+// effectWord says in a word what a tool does to Lofty's data.
+func effectWord(e tools.Effect) string {
+	switch {
+	case !e.Writes:
+		return "reads"
+	case e.Destructive:
+		return "changes (destructive)"
+	}
+	return "changes"
 }
 
 // toolsListJSON is the tools/list result exactly as the server sends it.

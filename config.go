@@ -64,9 +64,10 @@ const usageHead = `lofty-mcp: an MCP server for the Lofty real-estate CRM Open A
 Usage:
   lofty-mcp [flags]                    serve MCP over stdio (what MCP clients run)
   lofty-mcp [flags] call TOOL [JSON]   call one tool, print its structured result
-  lofty-mcp [flags] tools [--json]     list the tools (--json: the full tools/list result)
+  lofty-mcp [flags] tools [--json]     list the tools by toolset (--json: the full tools/list result)
   lofty-mcp [flags] http               serve MCP over HTTP: Streamable HTTP at /mcp, legacy SSE at /sse
   lofty-mcp help                       print this help
+  lofty-mcp help TOOL                  describe one tool: arguments, Lofty operations, effect, an example
 
 Try it without a Lofty account (built-in demo data):
   lofty-mcp --demo call find_leads '{"key": "Jane"}'
@@ -132,8 +133,14 @@ func parseConfig(args []string, getenv func(string) string, help io.Writer) (con
 		cfg.command, cfg.commandArgs = positional[0], positional[1:]
 	}
 	if cfg.command == "help" {
-		printUsage()
-		return cfg, errHelp
+		switch len(cfg.commandArgs) {
+		case 0:
+			printUsage()
+			return cfg, errHelp
+		case 1:
+			return cfg, nil // help TOOL: nothing else to read
+		}
+		return cfg, fmt.Errorf("help takes at most one tool name, got %q", cfg.commandArgs)
 	}
 	if err := cfg.checkCommand(); err != nil {
 		return cfg, err
@@ -194,7 +201,7 @@ func (cfg *config) checkCommand() error {
 			return errors.New(`call needs a tool name and, optionally, its arguments as one JSON object: lofty-mcp call get_sales_agent_by_lead '{"leadId": 563172647619608}'`)
 		}
 	default:
-		return fmt.Errorf("unknown command %q; expected one of: call, tools, http, help (or none, to serve over stdio)", cfg.command)
+		return fmt.Errorf("unknown command %q; expected one of: call, tools, http, help [TOOL] (or none, to serve over stdio)", cfg.command)
 	}
 	return nil
 }

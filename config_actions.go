@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/lofty-mcp/lofty-mcp/mcpserver"
 	"github.com/lofty-mcp/lofty-mcp/tools"
 )
 
@@ -15,7 +16,7 @@ import (
 // toolsets are not default ones.)
 type actionsConfig struct {
 	readOnly      bool
-	confirmWrites tools.ConfirmMode
+	confirmWrites mcpserver.ConfirmMode
 
 	// As given (flag, else environment), parsed in validate so that a bad
 	// environment value is reported like a bad flag.
@@ -27,7 +28,7 @@ func (a *actionsConfig) addFlags(fs *flag.FlagSet, getenv func(string) string) {
 	a.raw.readOnly = getenv("LOFTY_READ_ONLY")
 	fs.BoolFunc("read-only", "serve no tool that changes data in Lofty, whatever --toolsets and --tools select (env LOFTY_READ_ONLY=1)",
 		func(v string) error { a.raw.readOnly = v; return nil })
-	fs.StringVar(&a.raw.confirmWrites, "confirm-writes", envOr(getenv, "LOFTY_CONFIRM_WRITES", string(tools.ConfirmAuto)),
+	fs.StringVar(&a.raw.confirmWrites, "confirm-writes", envOr(getenv, "LOFTY_CONFIRM_WRITES", string(mcpserver.ConfirmAuto)),
 		"when the person confirms a change to Lofty: auto (asks through the MCP client when it can, else relies on the client's own approval), "+
 			"always (refuses changes the client cannot ask about), or never (env LOFTY_CONFIRM_WRITES)")
 }
@@ -41,7 +42,7 @@ func (a *actionsConfig) validate() error {
 		}
 		a.readOnly = ro
 	}
-	mode, err := tools.ParseConfirmMode(a.raw.confirmWrites)
+	mode, err := mcpserver.ParseConfirmMode(a.raw.confirmWrites)
 	if err != nil {
 		return fmt.Errorf("--confirm-writes (or LOFTY_CONFIRM_WRITES) %w", err)
 	}
@@ -53,7 +54,7 @@ func (a *actionsConfig) validate() error {
 // --read-only removed, or which write tools are served and how they are
 // confirmed.
 func (a *actionsConfig) logStart(log interface{ Info(string, ...any) }, selected []tools.Tool) {
-	_, writes := tools.WithoutWrites(selected)
+	_, writes := mcpserver.WithoutWrites(selected)
 	switch {
 	case a.readOnly && len(writes) > 0:
 		log.Info("--read-only: tools that change data in Lofty are not served", "removed", strings.Join(writes, ","))

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/lofty-mcp/lofty-mcp/tools"
+	"github.com/lofty-mcp/lofty-mcp/mcpserver"
 )
 
 func TestActionFlagsAndEnvironment(t *testing.T) {
@@ -21,17 +21,17 @@ func TestActionFlagsAndEnvironment(t *testing.T) {
 		args      []string
 		getenv    func(string) string
 		readOnly  bool
-		confirm   tools.ConfirmMode
+		confirm   mcpserver.ConfirmMode
 		errSubstr string
 	}{
-		{"defaults", nil, env(), false, tools.ConfirmAuto, ""},
-		{"bare flag", []string{"--read-only"}, env(), true, tools.ConfirmAuto, ""},
-		{"flag after the command", []string{"tools", "--read-only", "--confirm-writes", "always"}, env(), true, tools.ConfirmAlways, ""},
-		{"environment", nil, env("LOFTY_READ_ONLY", "1", "LOFTY_CONFIRM_WRITES", "never"), true, tools.ConfirmNever, ""},
-		{"environment true, case", nil, env("LOFTY_READ_ONLY", "TRUE", "LOFTY_CONFIRM_WRITES", " Always "), true, tools.ConfirmAlways, ""},
+		{"defaults", nil, env(), false, mcpserver.ConfirmAuto, ""},
+		{"bare flag", []string{"--read-only"}, env(), true, mcpserver.ConfirmAuto, ""},
+		{"flag after the command", []string{"tools", "--read-only", "--confirm-writes", "always"}, env(), true, mcpserver.ConfirmAlways, ""},
+		{"environment", nil, env("LOFTY_READ_ONLY", "1", "LOFTY_CONFIRM_WRITES", "never"), true, mcpserver.ConfirmNever, ""},
+		{"environment true, case", nil, env("LOFTY_READ_ONLY", "TRUE", "LOFTY_CONFIRM_WRITES", " Always "), true, mcpserver.ConfirmAlways, ""},
 		{"flag beats environment", []string{"--read-only=false", "--confirm-writes=auto"}, env("LOFTY_READ_ONLY", "1", "LOFTY_CONFIRM_WRITES", "never"),
-			false, tools.ConfirmAuto, ""},
-		{"environment 0", nil, env("LOFTY_READ_ONLY", "0"), false, tools.ConfirmAuto, ""},
+			false, mcpserver.ConfirmAuto, ""},
+		{"environment 0", nil, env("LOFTY_READ_ONLY", "0"), false, mcpserver.ConfirmAuto, ""},
 		{"bad read-only", nil, env("LOFTY_READ_ONLY", "yes please"), false, "", `--read-only (or LOFTY_READ_ONLY) must be true or false (1 or 0), got "yes please"`},
 		{"bad read-only flag", []string{"--read-only=maybe"}, env(), false, "", `got "maybe"`},
 		{"bad confirm-writes", []string{"--confirm-writes", "ask"}, env(), false, "", `--confirm-writes (or LOFTY_CONFIRM_WRITES) must be auto, always or never, got "ask"`},

@@ -10,7 +10,7 @@ import (
 	"github.com/lofty-mcp/lofty-mcp/transport"
 )
 
-// httpConfig holds the `lofty-mcp http` settings (issue: network transports).
+// httpConfig holds the `lofty-mcp http` settings.
 type httpConfig struct {
 	addr                      string
 	authToken                 string

@@ -13,7 +13,7 @@ import (
 	"github.com/lofty-mcp/lofty-mcp/oauth"
 )
 
-// oauthConfig holds the settings of `lofty-mcp http --oauth` (issue 17):
+// oauthConfig holds the settings of `lofty-mcp http --oauth`:
 // people connect a client by pasting the server's URL and signing in, and
 // each tool call runs with their own Lofty credential. Secrets come only
 // from the environment: never a flag default, never printed, never logged.

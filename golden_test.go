@@ -1,8 +1,6 @@
 package main
 
 import (
-	"github.com/lofty-mcp/lofty-mcp/internal/testutil/golden"
-
 	"bytes"
 	"context"
 	"encoding/json"
@@ -10,7 +8,8 @@ import (
 	"log/slog"
 	"testing"
 
-	"github.com/lofty-mcp/lofty-mcp/tools"
+	"github.com/lofty-mcp/lofty-mcp/internal/testutil/golden"
+	"github.com/lofty-mcp/lofty-mcp/internal/toolgen"
 )
 
 // defaultApp is the app as the binary builds it with no flags and an empty
@@ -61,7 +60,7 @@ func TestToolsListGolden(t *testing.T) {
 		t.Errorf("tools/list differs from the snapshots in %s at %s\n"+
 			"If the change is intended, regenerate them and review the diff:\n"+
 			"\tgo generate ./... && git diff %s",
-			tools.SnapshotDir, golden.FirstDifference(want, got), tools.SnapshotDir)
+			toolgen.SnapshotDir, golden.FirstDifference(want, got), toolgen.SnapshotDir)
 	}
 }
 

@@ -3,7 +3,8 @@
 //
 //	lofty-mcp                      serve MCP over stdio
 //	lofty-mcp call TOOL [JSON]     call one tool and print its result
-//	lofty-mcp tools [--json]       list the tools
+//	lofty-mcp tools [--json]       list the tools by toolset
+//	lofty-mcp help TOOL            describe one tool
 //	lofty-mcp http                 serve MCP over HTTP (Streamable HTTP and SSE)
 //
 // Run `lofty-mcp --help` for flags and environment variables.
@@ -74,6 +75,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if cfg.showVersion {
 		fmt.Fprintf(stdout, "lofty-mcp %s\n", buildVersion())
 		return exitOK
+	}
+	if cfg.command == "help" {
+		return runHelpTool(cfg.commandArgs[0], stdout, stderr)
 	}
 	logger := newLogger(stderr, cfg.logLevel, cfg.logFormat)
 

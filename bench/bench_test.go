@@ -14,6 +14,7 @@ import (
 
 	"github.com/lofty-mcp/lofty-mcp/lofty"
 	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty"
+	"github.com/lofty-mcp/lofty-mcp/mcpserver"
 	"github.com/lofty-mcp/lofty-mcp/schema"
 	"github.com/lofty-mcp/lofty-mcp/tools"
 )
@@ -24,7 +25,7 @@ var callLine = []byte(`{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"
 // newServer is the MCP server over a Lofty client answered in-process by
 // fake, with resilience r (the zero value: every call reaches the fake).
 func newServer(b *testing.B, fake *fakelofty.Fake, r lofty.Resilience) *server.MCPServer {
-	s, err := tools.NewServer(newClientWith(b, fake, r), tools.Options{})
+	s, err := mcpserver.NewServer(newClientWith(b, fake, r), mcpserver.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}

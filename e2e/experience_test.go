@@ -1,7 +1,7 @@
 package e2e
 
 // End-to-end tests of what the assistant and the person see while lofty-mcp
-// works (issue 14), through the real binary and real MCP clients: honest
+// works, through the real binary and real MCP clients: honest
 // waits (LOFTY_MAX_WAIT), progress notifications on every transport,
 // completion and prompts.
 //

@@ -1,6 +1,6 @@
 package e2e
 
-// End-to-end test of `lofty-mcp http --oauth` (issue 17): the real binary
+// End-to-end test of `lofty-mcp http --oauth`: the real binary
 // against a fake Lofty on loopback that plays Lofty's API and its vendor
 // OAuth, driven by a Go OAuth client (golang.org/x/oauth2: discovery from
 // the 401, Dynamic Client Registration, PKCE S256, the sign-in page with

@@ -1,7 +1,7 @@
 package lofty_test
 
 // The client's answers to Lofty as it behaves live, not only as its
-// documents say (issues: live behaviour, hardening, writes, honest waits).
+// documents say.
 
 import (
 	"context"

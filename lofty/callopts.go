@@ -33,7 +33,7 @@ func isCacheOnly(ctx context.Context) bool {
 
 // cachedOnly answers a CacheOnly call: a fresh cached read, or ErrNotCached.
 func (c *Client) cachedOnly(r *call) (*result, error) {
-	if r.read() && c.cache != nil {
+	if r.reads() && c.cache != nil {
 		if res, err, ok := c.cache.get(r.credKey, r.key, time.Now()); ok {
 			if err != nil {
 				return nil, err

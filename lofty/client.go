@@ -183,6 +183,9 @@ type request struct {
 	path     string // the endpoint with its parameters filled in: "/v1.0/leads/42"
 	query    url.Values
 	body     any // a write's JSON body; nil for none
+	// read marks a POST that only reads (Operation.Read): cached,
+	// coalesced and retried as a GET.
+	read bool
 }
 
 // get reads path?query and decodes the answer into out (see decode).
@@ -239,23 +242,28 @@ func (c *Client) newCall(rq request, cred Credential) (*call, error) {
 		}
 		r.payload = b
 	}
-	if r.read() {
+	if r.reads() {
 		h := sha256.New()
 		h.Write([]byte(r.credKey))
 		h.Write([]byte{0})
 		h.Write([]byte(r.url))
+		if r.payload != nil { // a read sent as POST: its body is part of the question
+			h.Write([]byte{0})
+			h.Write(r.payload)
+		}
 		r.key = hex.EncodeToString(h.Sum(nil))
 	}
 	return r, nil
 }
 
-// read reports whether the call only reads (GET): cached, coalesced, retried.
-func (r *call) read() bool { return r.method == http.MethodGet }
+// reads reports whether the call only reads (a GET, or a POST declared a
+// read): cached, coalesced, retried.
+func (r *call) reads() bool { return r.method == http.MethodGet || r.request.read }
 
 // idempotent reports whether sending the call twice does no more than
 // once (GET, PUT): such calls are retried after any retriable failure;
 // others only when Lofty provably did not act on them.
-func (r *call) idempotent() bool { return r.method == http.MethodGet || r.method == http.MethodPut }
+func (r *call) idempotent() bool { return r.reads() || r.method == http.MethodPut }
 
 const notLoftyJSON = "response is not the JSON Lofty documents"
 
@@ -344,7 +352,7 @@ func (c *Client) exchange(ctx context.Context, r *call, limit time.Duration, n i
 	switch {
 	case int64(len(raw)) > c.maxBody:
 		a.err = badResponse(resp.StatusCode, r.path, fmt.Sprintf("response body larger than %d bytes", c.maxBody))
-	case len(trimmed) == 0 && !r.read():
+	case len(trimmed) == 0 && !r.reads():
 		// A write may answer 2xx with no body.
 	case len(trimmed) == 0:
 		a.err = badResponse(resp.StatusCode, r.path, "empty response body")

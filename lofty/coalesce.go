@@ -184,7 +184,7 @@ func (c *Client) fetchRecovered(f *flight, r *call) (res *result, err *Error) {
 func (c *Client) runFlight(f *flight, r *call) (*result, *Error) {
 	defer f.cancel()
 	res, err := c.fetchRecovered(f, r)
-	if !r.read() {
+	if !r.reads() {
 		if err == nil || !err.NotSent {
 			// Lofty took the write, or may have: what was read before is stale.
 			c.invalidate(r.credKey)

@@ -42,7 +42,7 @@ func TestContract(t *testing.T) {
 	checkSchemaCoveredByStruct(t, reflect.TypeFor[lofty.SalesAgent](), "SalesAgentResponseV2")
 
 	// Lead reads a chosen part of LeadResponse: every field it reads, the
-	// nested ones of issue 16 included, must be a documented property of a
+	// nested ones included, must be a documented property of a
 	// fitting type. Location is read whole.
 	checkStructAgainstSchema(t, reflect.TypeFor[lofty.Lead](), "LeadResponse")
 	checkStructAgainstSchema(t, reflect.TypeFor[lofty.LeadInquiry](), "LeadInquiry")
@@ -53,7 +53,7 @@ func TestContract(t *testing.T) {
 }
 
 // TestLeadReadsWhatAnAgentAsksFirst: lofty.Lead has a field for each part
-// of LeadResponse that get_lead answers with (issue 16), under the name the
+// of LeadResponse that get_lead answers with, under the name the
 // document gives it, and the nested ones are the documented schemas.
 func TestLeadReadsWhatAnAgentAsksFirst(t *testing.T) {
 	doc := loftyOpenAPI(t)

@@ -198,7 +198,7 @@ func (c *Client) load(ctx context.Context, r *call) (*result, error) {
 	defer cancel()
 	w := waiter{deadline: deadline, progress: progressOf(ctx)}
 
-	if !r.read() {
+	if !r.reads() {
 		fctx, cancel := context.WithCancel(ctx)
 		f := &flight{ctx: fctx, cancel: cancel, started: start, waiters: map[uint64]waiter{1: w}}
 		res, err := c.runFlight(f, r)

@@ -16,8 +16,8 @@ import (
 	"github.com/lofty-mcp/lofty-mcp/lofty"
 	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty"
 	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty/faults"
+	"github.com/lofty-mcp/lofty-mcp/mcpserver"
 	"github.com/lofty-mcp/lofty-mcp/metrics"
-	"github.com/lofty-mcp/lofty-mcp/tools"
 )
 
 const secret = "lk_metrics_SECRET_4f2a9c1e"
@@ -53,7 +53,7 @@ func TestCountersFollowTheCalls(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := tools.NewServer(c, tools.Options{})
+	srv, err := mcpserver.NewServer(c, mcpserver.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

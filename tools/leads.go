@@ -8,9 +8,6 @@ import (
 	"github.com/lofty-mcp/lofty-mcp/lofty"
 )
 
-// ToolsetLeads holds the lead-lookup tools.
-const ToolsetLeads = "leads"
-
 // DefaultFindLeadsLimit is find_leads' page size when the model sends none.
 const DefaultFindLeadsLimit = 10
 
@@ -67,12 +64,12 @@ var FindLeads = Spec[FindLeadsInput, FindLeadsResult]{
 	Name:     "find_leads",
 	Title:    "Find leads",
 	Toolset:  ToolsetLeads,
-	Upstream: "GET " + lofty.LeadsPath,
+	Upstream: []string{"GET " + lofty.LeadsPath},
 	Example:  `{"key": "Jane"}`,
 	Description: "Search leads by name, email or phone (key), or exact email, phone, stage, assigned user; " +
 		"only matches are returned. Use it first when you know a person but not the leadId. Next page: same filters, scrollId.",
 	Call: func(ctx context.Context, c *lofty.Client, in FindLeadsInput) (FindLeadsResult, error) {
-		return findLeads(ctx, c, in, settingsOf(ctx).findScanPages)
+		return findLeads(ctx, c, in, settingsOf(ctx).FindScanPages)
 	},
 	Subject: func(FindLeadsInput) string { return "this lead search" },
 }
@@ -489,7 +486,7 @@ var GetLead = Spec[GetLeadInput, LeadRecord]{
 	Name:     "get_lead",
 	Title:    "Get lead",
 	Toolset:  ToolsetLeads,
-	Upstream: "GET " + lofty.LeadsPath + "/{leadId}",
+	Upstream: []string{"GET " + lofty.LeadsPath + "/{leadId}"},
 	Example:  `{"leadId": 563172647619608}`,
 	Description: "A lead in full: contacts, stage, owner, tags, roles; what they want and when (price, bedrooms, areas, " +
 		"time frames), how ready, segments, custom fields. Needs the leadId (find_leads finds it).",
@@ -504,4 +501,110 @@ var GetLead = Spec[GetLeadInput, LeadRecord]{
 	NotFound: func(in GetLeadInput) string {
 		return fmt.Sprintf("Lofty has no lead %d that these credentials can see. To find a lead's ID, call find_leads.", in.LeadID)
 	},
+}
+
+// SearchLeads returns the leads matching key (part of a name or email, or a
+// phone's digits) on one page of up to limit leads, checked as find_leads
+// checks them: what completion offers when a person types a name.
+func SearchLeads(ctx context.Context, c *lofty.Client, key string, limit int) ([]LeadSummary, error) {
+	res, err := findLeads(ctx, c, FindLeadsInput{Key: key, Limit: int64(limit)}, 1)
+	return res.Leads, err
+}
+
+// Assignee is one role of a lead and who takes it, as Lofty's
+// LeadAssigineeRequest.
+type Assignee struct {
+	Role     string `json:"role" jsonschema:"enum=Agent,enum=Assistant,enum=Lender,description=Role"`
+	Assignee string `json:"assignee" jsonschema:"format=email,description=Team member's Lofty account email"`
+}
+
+// AssignLeadInput is what the model sends to assign_lead.
+type AssignLeadInput struct {
+	LeadID    int64      `json:"leadId" jsonschema:"minimum=1,description=Lead ID"`
+	Assignees []Assignee `json:"assignees" jsonschema:"minItems=1,maxItems=3,description=Who takes which role (each role once)"`
+}
+
+// AssignResult is assign_lead's answer.
+type AssignResult struct {
+	Outcome
+	LeadID    int64      `json:"leadId,omitempty" jsonschema:"description=Lead ID"`
+	Assignees []Assignee `json:"assignees,omitempty" jsonschema:"description=Roles assigned"`
+}
+
+// describeAssignees renders "Agent maria@example.com, Lender lo@example.com".
+func describeAssignees(as []Assignee) string {
+	parts := make([]string, len(as))
+	for i, a := range as {
+		parts[i] = a.Role + " " + a.Assignee
+	}
+	return strings.Join(parts, ", ")
+}
+
+// AssignLead gives a lead's roles to team members.
+var AssignLead = Spec[AssignLeadInput, AssignResult]{
+	Name:     "assign_lead",
+	Title:    "Assign lead",
+	Toolset:  ToolsetLeadActions,
+	Upstream: []string{"POST " + lofty.LeadAssignmentTemplate},
+	Example:  `{"leadId": 563172647619609, "assignees": [{"role": "Agent", "assignee": "maria.garcia@example.com"}]}`,
+	Description: "Give a lead to team members by role (Agent, Assistant, Lender), each named by their Lofty account email. " +
+		"Replaces who held the role. Needs the leadId (find_leads finds it).",
+	Check: func(in AssignLeadInput) error {
+		seen := map[string]bool{}
+		for _, a := range in.Assignees {
+			if seen[a.Role] {
+				return fmt.Errorf("\"assignees\" names the role %s twice; give each role once", a.Role)
+			}
+			seen[a.Role] = true
+		}
+		return nil
+	},
+	Call: func(ctx context.Context, c *lofty.Client, in AssignLeadInput) (AssignResult, error) {
+		as := make([]lofty.Assignee, len(in.Assignees))
+		for i, a := range in.Assignees {
+			as[i] = lofty.Assignee{Role: a.Role, Assignee: a.Assignee}
+		}
+		_, err := c.AssignLead(ctx, in.LeadID, as)
+		return AssignResult{LeadID: in.LeadID, Assignees: in.Assignees}, err
+	},
+	Subject: func(in AssignLeadInput) string { return fmt.Sprintf("lead %d", in.LeadID) },
+	NotFound: func(in AssignLeadInput) string {
+		return fmt.Sprintf("Lofty has no lead %d that these credentials can see. To find a lead's ID, call find_leads.", in.LeadID)
+	},
+	Write: &Write[AssignLeadInput, AssignResult]{
+		Destructive: true, // replaces who held the role
+		Idempotent:  true,
+		Act:         "assign this lead",
+		Leads:       func(in AssignLeadInput) []int64 { return []int64{in.LeadID} },
+		Ask: func(in AssignLeadInput, leads LeadNames) string {
+			return "Assign " + leads.One(in.LeadID) + ": " + describeAssignees(in.Assignees) +
+				"? This replaces whoever holds " + pluralRole(len(in.Assignees)) + " now."
+		},
+		Done: func(in AssignLeadInput, _ AssignResult, leads LeadNames) string {
+			return "Assigned " + leads.One(in.LeadID) + ": " + describeAssignees(in.Assignees) + "."
+		},
+		Check: "Check with get_lead (its owner and team roles).",
+	},
+}
+
+func pluralRole(n int) string {
+	if n == 1 {
+		return "that role"
+	}
+	return "those roles"
+}
+
+func them(n int) string {
+	if n == 1 {
+		return "it"
+	}
+	return "them"
+}
+
+// leadCount names a set of leads in error sentences.
+func leadCount(ids []int64) string {
+	if len(ids) == 1 {
+		return fmt.Sprintf("lead %d", ids[0])
+	}
+	return fmt.Sprintf("these %d leads", len(ids))
 }

@@ -1,16 +1,12 @@
 package tools
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"reflect"
 	"slices"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/mark3labs/mcp-go/mcp"
-	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/lofty-mcp/lofty-mcp/schema"
 )
@@ -34,11 +30,16 @@ type PromptSpec[Args any] struct {
 	Text func(args Args, served Served) string
 }
 
-// Prompt is a PromptSpec with its type erased, ready to be built.
+// Prompt is a PromptSpec with its type erased, ready to serve.
 type Prompt interface {
 	// PromptInfo describes the prompt for listings and docs.
 	PromptInfo() PromptInfo
-	buildPrompt(served Served) (server.ServerPrompt, map[string]argument, error)
+	// Check reports what the spec lacks (a name, a description, Text) or
+	// gets wrong (an argument that is not text).
+	Check() error
+	// Render checks the arguments of a prompts/get and writes the prompt's
+	// message for a server serving served.
+	Render(args map[string]string, served Served) (string, error)
 }
 
 // PromptInfo is what a PromptSpec says about its prompt.
@@ -58,14 +59,14 @@ type PromptArgument struct {
 	Lead        bool     // a lead: a name, email, phone number or lead ID
 }
 
-// argument is a prompt argument as the handler and completion read it.
+// argument is a prompt argument as Render reads it.
 type argument struct {
 	PromptArgument
 	field int // index of the Args field
 }
 
-// maxPromptArgument bounds the text of one argument.
-const maxPromptArgument = 200
+// MaxPromptArgument bounds the text of one argument, in characters.
+const MaxPromptArgument = 200
 
 // Prompts returns every prompt lofty-mcp offers, as declared (the
 // package's PromptSpec values, found in its source by `go generate ./...`).
@@ -92,7 +93,7 @@ func promptArguments[Args any]() ([]argument, error) {
 		return nil, err
 	}
 	var doc struct {
-		Properties orderedKeys `json:"properties"`
+		Properties schema.OrderedKeys `json:"properties"`
 	}
 	var s struct {
 		Properties map[string]struct {
@@ -132,43 +133,33 @@ func promptArguments[Args any]() ([]argument, error) {
 	return out, nil
 }
 
-// buildPrompt implements Prompt: the prompt as prompts/list shows it, and
-// its handler, which writes Text for the tools of served.
-func (p PromptSpec[Args]) buildPrompt(served Served) (server.ServerPrompt, map[string]argument, error) {
-	args, err := promptArguments[Args]()
-	if err != nil {
-		return server.ServerPrompt{}, nil, fmt.Errorf("prompt %s: %w", p.Name, err)
+// Check implements Prompt.
+func (p PromptSpec[Args]) Check() error {
+	if _, err := promptArguments[Args](); err != nil {
+		return fmt.Errorf("prompt %s: %w", p.Name, err)
 	}
 	if p.Name == "" || p.Description == "" || p.Text == nil {
-		return server.ServerPrompt{}, nil, fmt.Errorf("prompt %q: a name, a description and Text are required", p.Name)
+		return fmt.Errorf("prompt %q: a name, a description and Text are required", p.Name)
 	}
-	opts := []mcp.PromptOption{mcp.WithPromptTitle(p.Title), mcp.WithPromptDescription(p.Description)}
-	byName := map[string]argument{}
-	for _, a := range args {
-		argOpts := []mcp.ArgumentOption{mcp.ArgumentDescription(a.Description)}
-		if a.Required {
-			argOpts = append(argOpts, mcp.RequiredArgument())
-		}
-		opts = append(opts, mcp.WithArgument(a.Name, argOpts...))
-		byName[a.Name] = a
+	return nil
+}
+
+// Render implements Prompt.
+func (p PromptSpec[Args]) Render(given map[string]string, served Served) (string, error) {
+	args, err := promptArguments[Args]()
+	if err != nil {
+		return "", fmt.Errorf("prompt %s: %w", p.Name, err)
 	}
-	prompt := mcp.NewPrompt(p.Name, opts...)
-	handler := func(_ context.Context, req mcp.GetPromptRequest) (*mcp.GetPromptResult, error) {
-		in, err := p.decode(args, req.Params.Arguments)
-		if err != nil {
-			return nil, err
-		}
-		return &mcp.GetPromptResult{
-			Description: p.Description,
-			Messages:    []mcp.PromptMessage{mcp.NewPromptMessage(mcp.RoleUser, mcp.NewTextContent(p.Text(in, served)))},
-		}, nil
+	in, err := p.decode(args, given)
+	if err != nil {
+		return "", err
 	}
-	return server.ServerPrompt{Prompt: prompt, Handler: handler}, byName, nil
+	return p.Text(in, served), nil
 }
 
 // decode reads a prompts/get's arguments into Args: every required one
 // present, enums one of their values (any case), no unknown names, none
-// longer than maxPromptArgument characters.
+// longer than MaxPromptArgument characters.
 func (p PromptSpec[Args]) decode(args []argument, given map[string]string) (Args, error) {
 	var in Args
 	v := reflect.ValueOf(&in).Elem()
@@ -197,8 +188,8 @@ func (p PromptSpec[Args]) decode(args []argument, given map[string]string) (Args
 		switch {
 		case value == "" && a.Required:
 			return in, fmt.Errorf("prompt %s needs the argument %q: %s", p.Name, a.Name, a.Description)
-		case utf8.RuneCountInString(value) > maxPromptArgument:
-			return in, fmt.Errorf("prompt %s: argument %q is longer than %d characters", p.Name, a.Name, maxPromptArgument)
+		case utf8.RuneCountInString(value) > MaxPromptArgument:
+			return in, fmt.Errorf("prompt %s: argument %q is longer than %d characters", p.Name, a.Name, MaxPromptArgument)
 		case value != "" && len(a.Enum) > 0:
 			i := slices.IndexFunc(a.Enum, func(e string) bool { return strings.EqualFold(e, value) })
 			if i < 0 {

@@ -5,12 +5,10 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/lofty-mcp/lofty-mcp/lofty"
 )
-
-// ToolsetSalesAgents holds the Lofty AI sales agent (Sales Agents V2) tools.
-const ToolsetSalesAgents = "sales_agents"
 
 // GetSalesAgentByLeadInput is what the model sends to get_sales_agent_by_lead.
 type GetSalesAgentByLeadInput struct {
@@ -27,7 +25,7 @@ var GetSalesAgentByLead = Spec[GetSalesAgentByLeadInput, lofty.SalesAgent]{
 	Name:     "get_sales_agent_by_lead",
 	Title:    "Get sales agent by lead",
 	Toolset:  ToolsetSalesAgents,
-	Upstream: "GET " + lofty.SalesAgentPath,
+	Upstream: []string{"GET " + lofty.SalesAgentPath},
 	Example:  `{"leadId": 563172647619608}`,
 	Description: "A lead's AI sales agent: name, email, virtual number, human agent, role, status. " +
 		"Only a name or email? Call find_leads first.",
@@ -48,7 +46,7 @@ var GetCurrentSalesAgent = Spec[NoInput, lofty.SalesAgent]{
 	Name:        "get_current_sales_agent",
 	Title:       "Get my sales agent",
 	Toolset:     ToolsetSalesAgents,
-	Upstream:    "GET " + lofty.CurrentSalesAgentPath,
+	Upstream:    []string{"GET " + lofty.CurrentSalesAgentPath},
 	Description: "My own AI sales agent (fields as get_sales_agent_by_lead).",
 	Call: func(ctx context.Context, c *lofty.Client, _ NoInput) (lofty.SalesAgent, error) {
 		return c.CurrentSalesAgent(ctx)
@@ -64,7 +62,7 @@ var GetSalesAgentQuota = Spec[NoInput, lofty.SalesAgentQuota]{
 	Name:        "get_sales_agent_quota",
 	Title:       "Get sales agent quota",
 	Toolset:     ToolsetSalesAgents,
-	Upstream:    "GET " + lofty.SalesAgentQuotaPath,
+	Upstream:    []string{"GET " + lofty.SalesAgentQuotaPath},
 	Description: "My AI sales agent's quota: leads it may work, works, has left.",
 	Call: func(ctx context.Context, c *lofty.Client, _ NoInput) (lofty.SalesAgentQuota, error) {
 		return c.SalesAgentQuota(ctx)
@@ -83,7 +81,7 @@ var CheckWorkingLead = Spec[LeadInput, WorkingLeadStatus]{
 	Name:        "check_working_lead",
 	Title:       "Check working lead",
 	Toolset:     ToolsetSalesAgents,
-	Upstream:    "GET /v2.0/sales-agents/working-lead/{leadId}",
+	Upstream:    []string{"GET /v2.0/sales-agents/working-lead/{leadId}"},
 	Example:     `{"leadId": 563172647619608}`,
 	Description: "Whether a lead is in the AI sales agent's working pool; find_leads gives leadIds.",
 	Call: func(ctx context.Context, c *lofty.Client, in LeadInput) (WorkingLeadStatus, error) {
@@ -120,7 +118,7 @@ var ListWorkingLeads = Spec[ListWorkingLeadsInput, WorkingLeadsPage]{
 	Name:        "list_working_leads",
 	Title:       "List working leads",
 	Toolset:     ToolsetSalesAgents,
-	Upstream:    "GET " + lofty.WorkingLeadsPath,
+	Upstream:    []string{"GET " + lofty.WorkingLeadsPath},
 	Description: "Leads the AI sales agent is working, optionally by AI stage. Next page: offset=nextOffset.",
 	Call: func(ctx context.Context, c *lofty.Client, in ListWorkingLeadsInput) (WorkingLeadsPage, error) {
 		limit := in.Limit
@@ -157,7 +155,7 @@ var GetLeadMuteStatus = Spec[LeadInput, MuteStatus]{
 	Name:        "get_lead_mute_status",
 	Title:       "Get lead mute status",
 	Toolset:     ToolsetSalesAgents,
-	Upstream:    "GET " + lofty.LeadMuteStatusPath,
+	Upstream:    []string{"GET " + lofty.LeadMuteStatusPath},
 	Example:     `{"leadId": 563172647619608}`,
 	Description: "Whether the AI sales agent is muted (not messaging) for a lead; find_leads gives leadIds.",
 	Call: func(ctx context.Context, c *lofty.Client, in LeadInput) (MuteStatus, error) {
@@ -191,7 +189,7 @@ var ListPlanTasksForLead = Spec[ListPlanTasksInput, PlanTasks]{
 	Name:        "list_plan_tasks_for_lead",
 	Title:       "List plan tasks for lead",
 	Toolset:     ToolsetSalesAgents,
-	Upstream:    "GET /v2.0/plan-tasks/lead/{leadId}",
+	Upstream:    []string{"GET /v2.0/plan-tasks/lead/{leadId}"},
 	Example:     `{"leadId": 563172647619608}`,
 	Description: "A lead's AI follow-up tasks (calls, emails, texts), optionally by status; find_leads gives leadIds.",
 	Call: func(ctx context.Context, c *lofty.Client, in ListPlanTasksInput) (PlanTasks, error) {
@@ -281,7 +279,7 @@ var GetSalesAgentSettings = Spec[NoInput, SalesAgentSettings]{
 	Name:        "get_sales_agent_settings",
 	Title:       "Get sales agent settings",
 	Toolset:     ToolsetSalesAgents,
-	Upstream:    "GET " + lofty.SalesAgentSettingsPath,
+	Upstream:    []string{"GET " + lofty.SalesAgentSettingsPath},
 	Description: "How my AI sales agent works: channels, hours, days, which leads, follow-up role.",
 	Call: func(ctx context.Context, c *lofty.Client, _ NoInput) (SalesAgentSettings, error) {
 		s, err := c.SalesAgentSettings(ctx)
@@ -289,4 +287,174 @@ var GetSalesAgentSettings = Spec[NoInput, SalesAgentSettings]{
 	},
 	Subject:  func(NoInput) string { return "the sales agent settings" },
 	NotFound: func(NoInput) string { return "The current Lofty user has no AI sales agent, so it has no settings." },
+}
+
+// MuteSalesAgentForLead stops the AI sales agent messaging a lead.
+var MuteSalesAgentForLead = Spec[LeadInput, LeadWriteResult]{
+	Name:     "mute_sales_agent_for_lead",
+	Title:    "Mute sales agent for lead",
+	Toolset:  ToolsetSalesAgentActions,
+	Upstream: []string{"PUT " + lofty.MuteWorkingLeadTemplate},
+	Example:  `{"leadId": 563172647619608}`,
+	Description: "Stop the AI sales agent's automated texts, emails and calls to a lead, e.g. when the person takes over. " +
+		"Lofty has no way to unmute. Needs the leadId (find_leads finds it).",
+	Call: func(ctx context.Context, c *lofty.Client, in LeadInput) (LeadWriteResult, error) {
+		m, err := c.MuteSalesAgentForLead(ctx, in.LeadID)
+		return LeadWriteResult{LeadID: in.LeadID, Message: m.Message}, err
+	},
+	Subject: leadSubject,
+	Write: &Write[LeadInput, LeadWriteResult]{
+		Destructive: true, // Lofty has no unmute
+		Idempotent:  true,
+		Act:         "mute the AI sales agent for this lead",
+		Leads:       func(in LeadInput) []int64 { return []int64{in.LeadID} },
+		Ask: func(in LeadInput, leads LeadNames) string {
+			return "Mute the AI sales agent for " + leads.One(in.LeadID) + "? It stops all automated texts, emails and " +
+				"calls to this lead. Lofty has no way to undo this."
+		},
+		Done: func(in LeadInput, out LeadWriteResult, leads LeadNames) string {
+			return "Muted the AI sales agent for " + leads.One(in.LeadID) + ": it no longer follows up this lead." + loftyMessage(out.Message)
+		},
+		Check: "Check with get_lead_mute_status.",
+	},
+}
+
+// LeadIDsInput is the input of batch tools: up to 100 leads.
+type LeadIDsInput struct {
+	LeadIDs []int64 `json:"leadIds" jsonschema:"minItems=1,maxItems=100,uniqueItems=true,minimum=1,description=Lead IDs (1 to 100 distinct)"`
+}
+
+// AddLeadsInput is what the model sends to add_leads_to_sales_agent.
+type AddLeadsInput struct {
+	LeadIDs        []int64 `json:"leadIds" jsonschema:"minItems=1,maxItems=100,uniqueItems=true,minimum=1,description=Lead IDs (1 to 100 distinct)"`
+	CreatePlanTask bool    `json:"createPlanTask,omitempty" jsonschema:"default=false,description=Also create AI plan tasks for each lead added"`
+}
+
+// BatchWriteResult is the answer of a write to several leads.
+type BatchWriteResult struct {
+	Outcome
+	Succeeded []int64 `json:"succeededLeadIds,omitempty" jsonschema:"description=Leads Lofty reported done"`
+	Failed    []int64 `json:"failedLeadIds,omitempty" jsonschema:"description=Leads Lofty reported failed"`
+	Message   string  `json:"message,omitempty" jsonschema:"description=Lofty's message"`
+	reported  bool    // Lofty named the leads it succeeded or failed for
+}
+
+// batchResult turns Lofty's batch answer into a result.
+func batchResult(b lofty.BatchResult) BatchWriteResult {
+	return BatchWriteResult{Succeeded: b.Succeeded, Failed: b.Failed, Message: b.Message, reported: b.Reported}
+}
+
+// batchSummary says what a batch write did: lead by lead when Lofty said so.
+func batchSummary(done string, asked []int64, out BatchWriteResult, leads LeadNames, check string) string {
+	var s string
+	switch {
+	case !out.reported:
+		s = fmt.Sprintf("Lofty accepted the request to %s %s; it did not say lead by lead. %s", done, leads.List(asked), check)
+	case len(out.Failed) == 0:
+		s = fmt.Sprintf("Done for %d of %d lead%s: %s %s.", len(out.Succeeded), len(asked), plural(len(asked), "", "s"), done, leads.List(out.Succeeded))
+	default:
+		s = fmt.Sprintf("Done for %d of %d lead%s (%s %s); failed for %s.", len(out.Succeeded), len(asked), plural(len(asked), "", "s"),
+			done, leads.List(out.Succeeded), leads.List(out.Failed))
+	}
+	return s + loftyMessage(out.Message)
+}
+
+// AddLeadsToSalesAgent adds leads to the AI sales agent's working pool.
+var AddLeadsToSalesAgent = Spec[AddLeadsInput, BatchWriteResult]{
+	Name:     "add_leads_to_sales_agent",
+	Title:    "Add leads to sales agent",
+	Toolset:  ToolsetSalesAgentActions,
+	Upstream: []string{"POST " + lofty.AddWorkingLeadsPath},
+	Example:  `{"leadIds": [563172647619613]}`,
+	Description: "Put 1 to 100 leads in the AI sales agent's working pool: it starts following them up (texts, emails, calls); " +
+		"optionally with plan tasks. Uses the agent's quota.",
+	Call: func(ctx context.Context, c *lofty.Client, in AddLeadsInput) (BatchWriteResult, error) {
+		b, err := c.AddLeadsToSalesAgent(ctx, in.LeadIDs, in.CreatePlanTask)
+		return batchResult(b), err
+	},
+	Subject: func(in AddLeadsInput) string { return leadCount(in.LeadIDs) },
+	Write: &Write[AddLeadsInput, BatchWriteResult]{
+		Idempotent: true, // a lead already in the pool stays there once
+		Act:        "add these leads to the AI sales agent's working pool",
+		Leads:      func(in AddLeadsInput) []int64 { return in.LeadIDs },
+		Ask: func(in AddLeadsInput, leads LeadNames) string {
+			s := "Add " + leads.List(in.LeadIDs) + " to the AI sales agent's working pool? It starts following " +
+				them(len(in.LeadIDs)) + " up with automated texts, emails and calls, and uses its quota"
+			if in.CreatePlanTask {
+				s += "; it also creates plan tasks for each"
+			}
+			return s + "."
+		},
+		Done: func(in AddLeadsInput, out BatchWriteResult, leads LeadNames) string {
+			return batchSummary("add to the AI sales agent's working pool", in.LeadIDs, out, leads, "check_working_lead shows each.")
+		},
+		Check: "Check with check_working_lead.",
+	},
+}
+
+// CreateSalesAgentPlanTasks creates AI plan tasks for leads in the working pool.
+var CreateSalesAgentPlanTasks = Spec[LeadIDsInput, BatchWriteResult]{
+	Name:     "create_sales_agent_plan_tasks",
+	Title:    "Create sales agent plan tasks",
+	Toolset:  ToolsetSalesAgentActions,
+	Upstream: []string{"POST " + lofty.CreatePlanTasksPath},
+	Example:  `{"leadIds": [563172647619608]}`,
+	Description: "Have the AI sales agent plan follow-up tasks for 1 to 100 leads already in its working pool. " +
+		"Each call adds tasks: do not repeat it. The result lists the leads that succeeded and failed.",
+	Call: func(ctx context.Context, c *lofty.Client, in LeadIDsInput) (BatchWriteResult, error) {
+		b, err := c.CreatePlanTasks(ctx, in.LeadIDs)
+		return batchResult(b), err
+	},
+	Subject: func(in LeadIDsInput) string { return leadCount(in.LeadIDs) },
+	Write: &Write[LeadIDsInput, BatchWriteResult]{
+		Act:   "create AI plan tasks for these leads",
+		Leads: func(in LeadIDsInput) []int64 { return in.LeadIDs },
+		Ask: func(in LeadIDsInput, leads LeadNames) string {
+			return "Create AI plan tasks for " + leads.List(in.LeadIDs) + "? The AI sales agent schedules follow-up " +
+				"tasks (calls, emails, texts) for each; doing it again adds more."
+		},
+		Done: func(in LeadIDsInput, out BatchWriteResult, leads LeadNames) string {
+			return batchSummary("create plan tasks for", in.LeadIDs, out, leads, "list_plan_tasks_for_lead shows each lead's tasks.")
+		},
+		Check: "Check with list_plan_tasks_for_lead.",
+	},
+}
+
+// SendSMSInput is what the model sends to send_sms_to_me.
+type SendSMSInput struct {
+	Content string `json:"content" jsonschema:"minLength=1,maxLength=2000,description=Text to send (1 to 2000 characters)"`
+}
+
+// SMSResult is send_sms_to_me's answer.
+type SMSResult struct {
+	Outcome
+	Characters int    `json:"characters,omitempty" jsonschema:"description=Characters sent"`
+	Message    string `json:"message,omitempty" jsonschema:"description=Lofty's message"`
+}
+
+// SendSMSToMe texts the user from the AI sales agent's virtual number.
+var SendSMSToMe = Spec[SendSMSInput, SMSResult]{
+	Name:     "send_sms_to_me",
+	Title:    "Send SMS to me",
+	Toolset:  ToolsetSalesAgentActions,
+	Upstream: []string{"POST " + lofty.SendSMSToAgentPath},
+	Example:  `{"content": "Jane Smith asked for a second showing on Saturday."}`,
+	Description: "Text the current user's own phone from the AI sales agent's virtual number, e.g. a summary or a reminder. " +
+		"Not for texting leads.",
+	Call: func(ctx context.Context, c *lofty.Client, in SendSMSInput) (SMSResult, error) {
+		m, err := c.SendSMSToAgent(ctx, in.Content)
+		return SMSResult{Characters: utf8.RuneCountInString(in.Content), Message: m.Message}, err
+	},
+	Subject: func(SendSMSInput) string { return "the text to your phone" },
+	Write: &Write[SendSMSInput, SMSResult]{
+		Act:        "send this text to your phone",
+		TextLength: func(in SendSMSInput) int { return utf8.RuneCountInString(in.Content) },
+		Ask: func(in SendSMSInput, _ LeadNames) string {
+			return "Text this to your own phone from the AI sales agent's number?\n\n" + in.Content
+		},
+		Done: func(in SendSMSInput, out SMSResult, _ LeadNames) string {
+			return fmt.Sprintf("Sent a text of %d characters to your phone from the AI sales agent's number.", out.Characters) +
+				loftyMessage(out.Message)
+		},
+	},
 }

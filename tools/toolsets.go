@@ -6,12 +6,30 @@ import (
 	"strings"
 )
 
+// Toolset names, as --toolsets takes them. Toolsets of tools that change
+// data in Lofty are not served by default, and --read-only removes their
+// tools whatever is named.
+const (
+	// ToolsetLeads holds the lead-lookup tools.
+	ToolsetLeads = "leads"
+	// ToolsetLeadActions holds changes to a lead: notes, assignment.
+	ToolsetLeadActions = "lead_actions"
+	// ToolsetSalesAgents holds the Lofty AI sales agent (Sales Agents V2) tools.
+	ToolsetSalesAgents = "sales_agents"
+	// ToolsetSalesAgentActions holds the AI sales agent's actions: mute,
+	// add to the working pool, plan tasks, a text to the user.
+	ToolsetSalesAgentActions = "sales_agent_actions"
+)
+
 // Toolset is a named group of tools, selected as a whole.
 type Toolset struct {
 	Name        string
 	Description string
 	// Default toolsets are served when no selection is made.
 	Default bool
+	// Named toolsets are served only when named: "all" leaves them out
+	// (messages to clients, deletes, administration).
+	Named bool
 }
 
 // Toolsets returns every toolset, in listing order. A spec names its
@@ -49,7 +67,8 @@ func All() []Tool {
 	return all
 }
 
-// AllToolsets is the --toolsets value that selects every toolset.
+// AllToolsets is the --toolsets value that selects every toolset but those
+// that must be named (Toolset.Named).
 const AllToolsets = "all"
 
 // Select returns the tools to serve: those of the named toolsets (nil or
@@ -74,8 +93,8 @@ func Select(toolsets, allow []string) ([]Tool, error) {
 	for _, name := range toolsets {
 		switch {
 		case name == AllToolsets:
-			for n := range known {
-				chosen[n] = true
+			for _, ts := range Toolsets() {
+				chosen[ts.Name] = chosen[ts.Name] || !ts.Named
 			}
 		case known[name]:
 			chosen[name] = true
@@ -84,7 +103,7 @@ func Select(toolsets, allow []string) ([]Tool, error) {
 		}
 	}
 	if len(unknown) > 0 {
-		return nil, fmt.Errorf("unknown toolset %s; valid toolsets: %s (or %q for every toolset)",
+		return nil, fmt.Errorf("unknown toolset %s; valid toolsets: %s (or %q for every toolset but those that must be named)",
 			quoteAll(unknown), strings.Join(names, ", "), AllToolsets)
 	}
 

@@ -55,6 +55,39 @@ func (w *Write[In, Out]) wellFormed() error {
 	return nil
 }
 
+// bind is the write of one call with arguments in.
+func (w *Write[In, Out]) bind(in In) *WriteCall {
+	wc := &WriteCall{
+		Act: w.Act,
+		Ask: func(names LeadNames) string { return w.Ask(in, names) },
+		Declined: func(unconfirmed bool) any {
+			var out Out
+			verb := "declined to"
+			if unconfirmed {
+				verb = "did not confirm that they want to"
+			}
+			o := any(&out).(hasOutcome).outcome()
+			o.Status = StatusDeclined
+			o.Summary = "Nothing was changed in Lofty: the person " + verb + " " + w.Act +
+				" when asked. Do not try again unless they ask for it."
+			return out
+		},
+		Done: func(result any, names LeadNames) any {
+			out, _ := result.(Out)
+			o := any(&out).(hasOutcome).outcome()
+			o.Status, o.Summary = StatusDone, w.Done(in, out, names)
+			return out
+		},
+	}
+	if w.Leads != nil {
+		wc.Leads = w.Leads(in)
+	}
+	if w.TextLength != nil {
+		wc.TextLength = w.TextLength(in)
+	}
+	return wc
+}
+
 // Outcome starts every write tool's result: whether the change was made,
 // and what happened in words. A declined write's result has only these.
 type Outcome struct {
@@ -85,7 +118,8 @@ type LeadNames struct {
 	seen map[int64]string
 }
 
-func newLeadNames(ctx context.Context, c *lofty.Client) LeadNames {
+// NewLeadNames names leads for the questions and summaries of one call.
+func NewLeadNames(ctx context.Context, c *lofty.Client) LeadNames {
 	return LeadNames{ctx: ctx, c: c, seen: map[int64]string{}}
 }
 
@@ -218,4 +252,23 @@ func afterUnknown(check string, idempotent bool) string {
 		return s + " " + check + " before trying again."
 	}
 	return s + " Ask the person to check in Lofty before trying again."
+}
+
+// MaxTextLength bounds a note or an SMS, in characters; Lofty truncates a
+// note silently beyond it.
+const MaxTextLength = lofty.MaxNoteLength
+
+// LeadWriteResult is the answer of a write to one lead.
+type LeadWriteResult struct {
+	Outcome
+	LeadID  int64  `json:"leadId,omitempty" jsonschema:"description=Lead ID"`
+	Message string `json:"message,omitempty" jsonschema:"description=Lofty's message"`
+}
+
+// loftyMessage quotes Lofty's own message in a summary, if it sent one.
+func loftyMessage(msg string) string {
+	if msg = strings.TrimSpace(msg); msg == "" {
+		return ""
+	}
+	return " Lofty said: " + strconv.Quote(msg) + "."
 }

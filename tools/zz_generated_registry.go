@@ -7,14 +7,10 @@ package tools
 // (files by name, then as declared). All orders them by toolset.
 func specs() []Tool {
 	return []Tool{
-		MuteSalesAgentForLead,
-		AddLeadsToSalesAgent,
-		CreateSalesAgentPlanTasks,
-		SendSMSToMe,
-		AddLeadNote,
-		AssignLead,
 		FindLeads,
 		GetLead,
+		AssignLead,
+		AddLeadNote,
 		GetSalesAgentByLead,
 		GetCurrentSalesAgent,
 		GetSalesAgentQuota,
@@ -23,6 +19,10 @@ func specs() []Tool {
 		GetLeadMuteStatus,
 		ListPlanTasksForLead,
 		GetSalesAgentSettings,
+		MuteSalesAgentForLead,
+		AddLeadsToSalesAgent,
+		CreateSalesAgentPlanTasks,
+		SendSMSToMe,
 	}
 }
 

@@ -13,11 +13,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lofty-mcp/lofty-mcp/internal/testutil"
 	"github.com/mark3labs/mcp-go/client"
 	mcptransport "github.com/mark3labs/mcp-go/client/transport"
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/lofty-mcp/lofty-mcp/internal/testutil"
 )
 
 // stdioServer runs ServeStdio on pipes; lines written to in, read from out.

@@ -3,7 +3,9 @@
 // <!-- tools:start --> and <!-- tools:end -->), the tools list of
 // mcpb/manifest.json, and one tools/list snapshot per tool in
 // tools/testdata/snapshots (snapshots of tools that no longer exist are
-// removed). `go generate ./...` runs it after internal/genregistry.
+// removed), and README.md's Lofty API coverage table (between
+// <!-- coverage:start --> and <!-- coverage:end -->), from Lofty's OpenAPI
+// document. `go generate ./...` runs it after internal/genregistry.
 //
 //	go run ./internal/gendocs [-root .] [-check]
 package main
@@ -14,8 +16,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-
-	"github.com/lofty-mcp/lofty-mcp/tools"
 )
 
 func main() {
@@ -29,7 +29,7 @@ func main() {
 }
 
 func run(root string, check bool) error {
-	files, stale, extra, err := tools.GeneratedDiff(root)
+	files, stale, extra, err := generatedDiff(root)
 	if err != nil {
 		return err
 	}

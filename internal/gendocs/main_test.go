@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lofty-mcp/lofty-mcp/internal/toolgen"
 	"github.com/lofty-mcp/lofty-mcp/tools"
 )
 
@@ -14,12 +15,12 @@ import (
 // command; a run writes them all and removes the orphan; then -check passes.
 func TestRunWritesAndChecks(t *testing.T) {
 	root := t.TempDir()
-	for _, f := range []string{tools.ReadmeFile, tools.ManifestFile} {
+	for _, f := range []string{readmeFile, manifestFile, documentFile} {
 		b, err := os.ReadFile(filepath.Join("..", "..", f))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if f == tools.ManifestFile { // a manifest whose tools list is out of date
+		if f == manifestFile { // a manifest whose tools list is out of date
 			b = []byte(strings.Replace(string(b), `"name": "find_leads"`, `"name": "find_lead"`, 1))
 		}
 		dst := filepath.Join(root, filepath.FromSlash(f))
@@ -30,7 +31,7 @@ func TestRunWritesAndChecks(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	snaps := filepath.Join(root, filepath.FromSlash(tools.SnapshotDir))
+	snaps := filepath.Join(root, filepath.FromSlash(toolgen.SnapshotDir))
 	if err := os.MkdirAll(snaps, 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +44,7 @@ func TestRunWritesAndChecks(t *testing.T) {
 	if err == nil {
 		t.Fatal("-check passed on stale files")
 	}
-	for _, want := range []string{tools.ManifestFile, tools.SnapshotDir + "/find_leads.json", "removed_tool.json", "run go generate ./..."} {
+	for _, want := range []string{manifestFile, toolgen.SnapshotDir + "/find_leads.json", "removed_tool.json", "run go generate ./..."} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("-check error %q lacks %q", err, want)
 		}
@@ -61,5 +62,21 @@ func TestRunWritesAndChecks(t *testing.T) {
 	}
 	if err := run(root, true); err != nil {
 		t.Errorf("-check after a run: %v", err)
+	}
+}
+
+// TestGeneratedFilesAreCurrent: README's tool and coverage sections, the
+// bundle manifest's tool list and the tools/list snapshots are what the
+// specs give.
+func TestGeneratedFilesAreCurrent(t *testing.T) {
+	_, stale, extra, err := generatedDiff(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range stale {
+		t.Errorf("%s is stale or missing; run: go generate ./...", path)
+	}
+	for _, path := range extra {
+		t.Errorf("%s is the snapshot of no tool; run: go generate ./...", path)
 	}
 }

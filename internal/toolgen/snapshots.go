@@ -150,3 +150,7 @@ func FirstSentence(s string) string {
 	}
 	return s
 }
+
+// SnapshotDir holds one file per tool, relative to the repository root:
+// its exact tools/list entry.
+const SnapshotDir = "tools/testdata/snapshots"

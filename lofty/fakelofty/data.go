@@ -315,7 +315,7 @@ func Demo() *Data {
 			LastTouch: "2026-03-02T16:05:00Z", LastVisit: "2026-03-01T20:12:00Z", LastUpdateTime: "2026-03-02T16:05:00Z",
 			Tags: []string{"Buyer", "Pre-approved"}, Segments: []string{"First-Time Buyers"}, LeadTypes: []int32{2},
 			City: "Austin", State: "TX", ZipCode: "78704", Language: "English",
-			// Jane has every field issue 16 adds; Mark Lee has none of them.
+			// Jane has every field get_lead curates; Mark Lee has none of them.
 			Inquiry: &Inquiry{PriceMin: 450000, PriceMax: 600000, PropertyTypes: []string{"Single Family Home", "Townhouse"},
 				BedroomsMin: 3, BedroomsMax: 4, BathroomsMin: "2", BathroomsMax: "2.5",
 				Locations: []Location{{City: "Austin", StateCode: "TX", ZipCode: "78704"}, {County: "Travis County", StateCode: "TX"}}},

@@ -31,7 +31,7 @@ func ToolsList(t testing.TB) []byte {
 		names = append(names, tool.Info().Name)
 	}
 	slices.Sort(names) // tools/list order
-	golden, err := toolgen.ReadToolsList(filepath.Join(root, filepath.FromSlash(tools.SnapshotDir)), names)
+	golden, err := toolgen.ReadToolsList(filepath.Join(root, filepath.FromSlash(toolgen.SnapshotDir)), names)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package tools_test
+package mcpserver_test
 
 import (
 	"context"
@@ -20,6 +20,7 @@ import (
 	"github.com/lofty-mcp/lofty-mcp/lofty"
 	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty"
 	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty/faults"
+	"github.com/lofty-mcp/lofty-mcp/mcpserver"
 	"github.com/lofty-mcp/lofty-mcp/tools"
 )
 
@@ -64,7 +65,7 @@ func newResilienceServer(t *testing.T, base string, edit func(*lofty.Config)) *r
 		t.Fatal(err)
 	}
 	t.Cleanup(lc.Close)
-	srv, err := tools.NewServer(lc, tools.Options{Tools: []tools.Tool{tools.GetSalesAgentByLead}, Logger: logger})
+	srv, err := mcpserver.NewServer(lc, mcpserver.Options{Tools: []tools.Tool{tools.GetSalesAgentByLead}, Logger: logger})
 	if err != nil {
 		t.Fatal(err)
 	}

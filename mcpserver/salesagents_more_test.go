@@ -1,4 +1,4 @@
-package tools_test
+package mcpserver_test
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 
 	"github.com/lofty-mcp/lofty-mcp/lofty"
 	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty"
+	"github.com/lofty-mcp/lofty-mcp/mcpserver"
 	"github.com/lofty-mcp/lofty-mcp/tools"
 )
 
@@ -18,7 +19,7 @@ const carlosID = "563172647619611" // demo: working, HIGH_PRIORITY, muted
 func TestCurrentSalesAgentAndQuota(t *testing.T) {
 	for _, p := range lkProtocols {
 		t.Run(p.name, func(t *testing.T) {
-			h := newLK(t, tools.Options{}, p.opts...)
+			h := newLK(t, mcpserver.Options{}, p.opts...)
 			var agent lofty.SalesAgent
 			h.ok(t, "get_current_sales_agent", ``, &agent)
 			if agent.UserID == nil || *agent.UserID != fakelofty.DemoUserID || agent.AssistantName != "John's AI Assistant" {
@@ -33,7 +34,7 @@ func TestCurrentSalesAgentAndQuota(t *testing.T) {
 			}
 		})
 	}
-	h := newLK(t, tools.Options{})
+	h := newLK(t, mcpserver.Options{})
 	mustContain(t, h.fails(t, "get_current_sales_agent", `{"leadId":1}`), `unknown argument "leadId"`, "no arguments")
 	h.answer("/v2.0/sales-agents/current", 404, "Sales Agent not found")
 	mustContain(t, h.fails(t, "get_current_sales_agent", ``), "The current Lofty user has no AI sales agent.", "HTTP 404")
@@ -45,7 +46,7 @@ func TestCurrentSalesAgentAndQuota(t *testing.T) {
 }
 
 func TestCheckWorkingLead(t *testing.T) {
-	h := newLK(t, tools.Options{})
+	h := newLK(t, mcpserver.Options{})
 	for id, want := range map[string]bool{janeID: true, carlosID: true, markID: false} {
 		var r tools.WorkingLeadStatus
 		h.ok(t, "check_working_lead", `{"leadId":`+id+`}`, &r)
@@ -70,7 +71,7 @@ func TestCheckWorkingLead(t *testing.T) {
 }
 
 func TestListWorkingLeads(t *testing.T) {
-	h := newLK(t, tools.Options{})
+	h := newLK(t, mcpserver.Options{})
 	var all tools.WorkingLeadsPage
 	h.ok(t, "list_working_leads", ``, &all)
 	if q := h.lastQuery(t, "/v2.0/working-leads"); q.Encode() != "limit=20" {
@@ -135,7 +136,7 @@ func TestListWorkingLeads(t *testing.T) {
 }
 
 func TestGetLeadMuteStatus(t *testing.T) {
-	h := newLK(t, tools.Options{})
+	h := newLK(t, mcpserver.Options{})
 	for id, want := range map[string]bool{carlosID: true, janeID: false} {
 		txt := h.ok(t, "get_lead_mute_status", `{"leadId":"`+id+`"}`, nil)
 		if txt != `{"leadId":`+id+`,"mute":`+strconv.FormatBool(want)+`}` {
@@ -153,7 +154,7 @@ func TestGetLeadMuteStatus(t *testing.T) {
 }
 
 func TestListPlanTasksForLead(t *testing.T) {
-	h := newLK(t, tools.Options{})
+	h := newLK(t, mcpserver.Options{})
 	var r tools.PlanTasks
 	h.ok(t, "list_plan_tasks_for_lead", `{"leadId":`+janeID+`}`, &r)
 	if strconv.FormatInt(r.LeadID, 10) != janeID || r.Total != 3 || len(r.Tasks) != 3 || r.Tasks[0].Content == "" || r.Tasks[0].ID == nil {
@@ -198,7 +199,7 @@ func TestListPlanTasksForLead(t *testing.T) {
 // TestLeadToolsErrorsNameTheLead: every tool taking a lead ID names the lead
 // in its errors, keeps the ID exact there, and refuses a bad ID in words.
 func TestLeadToolsErrorsNameTheLead(t *testing.T) {
-	h := newLK(t, tools.Options{Toolsets: []string{tools.AllToolsets}})
+	h := newLK(t, mcpserver.Options{Toolsets: []string{tools.AllToolsets}})
 	list, err := h.client.ListTools(context.Background(), mcp.ListToolsRequest{})
 	if err != nil {
 		t.Fatal(err)

@@ -1,4 +1,4 @@
-package tools_test
+package mcpserver_test
 
 import (
 	"encoding/json"
@@ -11,6 +11,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"github.com/lofty-mcp/lofty-mcp/mcpserver"
 	"github.com/lofty-mcp/lofty-mcp/tools"
 )
 
@@ -140,7 +141,7 @@ func closeObjects(s any) {
 // every result above refuses what does not conform, so its silence means
 // something.
 func TestOutputValidationCatchesNonConformingResults(t *testing.T) {
-	raw, err := tools.ToolsListResult(tools.All())
+	raw, err := mcpserver.ToolsListResult(tools.All())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,6 @@
-package tools_test
+package mcpserver_test
 
-// get_lead answers what an agent asks first (issue 16): what the lead
+// get_lead answers what an agent asks first: what the lead
 // wants, when and how ready they are, and who they are to the team.
 
 import (
@@ -10,10 +10,11 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/lofty-mcp/lofty-mcp/mcpserver"
 	"github.com/lofty-mcp/lofty-mcp/tools"
 )
 
-// newFields are the LeadRecord members issue 16 adds (and the two it adds
+// newFields are the LeadRecord members get_lead added (and the two it adds
 // to find_leads' rows), by JSON name.
 var newFields = []string{"city", "price", "buyingTimeFrame", "propertyTypes", "bedrooms", "bathrooms", "locations",
 	"sellingTimeFrame", "mortgage", "preQualified", "firstTimeBuyer", "houseToSell", "withBuyerAgent", "withListingAgent",
@@ -49,7 +50,7 @@ func TestGetLeadAnswersFirstQuestions(t *testing.T) {
 	}
 	for _, mode := range fakeModes {
 		t.Run(mode.name, func(t *testing.T) {
-			h := newLKMode(t, mode, tools.Options{})
+			h := newLKMode(t, mode, mcpserver.Options{})
 			// Jane has everything (h.ok validates the record against get_lead's outputSchema).
 			txt := h.ok(t, "get_lead", `{"leadId":`+janeID+`}`, nil)
 			var jane map[string]any
@@ -101,7 +102,7 @@ func TestGetLeadAnswersFirstQuestions(t *testing.T) {
 // as -1, 0 or "", numbers as strings, Yes/No in any case, booleans, lists
 // in strings — become the compact shapes, and unset ones are left out.
 func TestGetLeadShapesLoftysValues(t *testing.T) {
-	h := newLK(t, tools.Options{})
+	h := newLK(t, mcpserver.Options{})
 	cases := []struct {
 		name, lead string
 		want       map[string]any // nil value: absent

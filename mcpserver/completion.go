@@ -1,4 +1,4 @@
-package tools
+package mcpserver
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/lofty-mcp/lofty-mcp/lofty"
+	"github.com/lofty-mcp/lofty-mcp/tools"
 )
 
 // Completion (completion/complete): what a person types where the client
@@ -47,8 +48,8 @@ type completer struct {
 	lofty    *lofty.Client
 	recent   *recentLeads
 	log      *slog.Logger
-	template bool                           // the resource template is served
-	prompts  map[string]map[string]argument // prompt -> argument name -> argument
+	template bool                                       // the resource template is served
+	prompts  map[string]map[string]tools.PromptArgument // prompt -> argument name -> argument
 	searches *lru.Cache[string, search]
 	now      func() time.Time
 }
@@ -62,7 +63,7 @@ type search struct {
 
 func newCompleter(c *lofty.Client, recent *recentLeads, log *slog.Logger) *completer {
 	searches, _ := lru.New[string, search](maxCompletionSearches)
-	return &completer{lofty: c, recent: recent, log: log, prompts: map[string]map[string]argument{},
+	return &completer{lofty: c, recent: recent, log: log, prompts: map[string]map[string]tools.PromptArgument{},
 		searches: searches, now: time.Now}
 }
 
@@ -140,18 +141,18 @@ func (cp *completer) search(ctx context.Context, credKey, typed string) ([]strin
 	}
 	ctx, cancel := context.WithTimeout(ctx, completionTimeout)
 	defer cancel()
-	res, err := findLeads(ctx, cp.lofty, FindLeadsInput{Key: typed, Limit: completionSearchPage}, 1)
+	leads, err := tools.SearchLeads(ctx, cp.lofty, typed, completionSearchPage)
 	if err != nil {
 		cp.log.LogAttrs(ctx, slog.LevelDebug, "completion search failed", slog.String("kind", lofty.KindOf(err).String()))
 		return nil, 0
 	}
 	var ids []string
-	for _, l := range res.Leads {
+	for _, l := range leads {
 		if len(ids) < maxCompletions {
 			ids = append(ids, strconv.FormatInt(l.LeadID, 10))
 		}
 	}
-	total := len(res.Leads)
+	total := len(leads)
 	cp.searches.Add(key, search{ids: ids, total: total, expires: now.Add(completionSearchTTL)})
 	return ids, total
 }

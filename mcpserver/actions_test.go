@@ -1,4 +1,4 @@
-package tools_test
+package mcpserver_test
 
 // Tests of the write tools through real mcp-go clients, in process, against
 // the fake Lofty on loopback: confirmation by the person (both protocols),
@@ -26,6 +26,7 @@ import (
 	"github.com/lofty-mcp/lofty-mcp/lofty"
 	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty"
 	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty/faults"
+	"github.com/lofty-mcp/lofty-mcp/mcpserver"
 	"github.com/lofty-mcp/lofty-mcp/tools"
 )
 
@@ -43,7 +44,7 @@ type wk struct {
 
 const wkKey = "wk-test-key-7f3e9a"
 
-func newWK(t *testing.T, o tools.Options, copts ...client.ClientOption) *wk {
+func newWK(t *testing.T, o mcpserver.Options, copts ...client.ClientOption) *wk {
 	t.Helper()
 	h := &wk{fake: faults.New(nil), logs: &testutil.SyncBuffer{}}
 	res := lofty.DefaultResilience()
@@ -60,7 +61,7 @@ func newWK(t *testing.T, o tools.Options, copts ...client.ClientOption) *wk {
 	}
 	o.Logger = slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	o.Version = "test"
-	if h.server, err = tools.NewServer(h.lofty, o); err != nil {
+	if h.server, err = mcpserver.NewServer(h.lofty, o); err != nil {
 		t.Fatal(err)
 	}
 	if h.client, err = client.NewInProcessClientWithOptions(h.server, copts...); err != nil {
@@ -173,7 +174,7 @@ func TestWriteRequestsAreExact(t *testing.T) {
 	for _, p := range protocolsW {
 		t.Run(p.name, func(t *testing.T) {
 			person := &personAnswers{action: mcp.ElicitationResponseActionAccept}
-			h := newWK(t, tools.Options{}, append(p.opts, client.WithElicitationHandler(person))...)
+			h := newWK(t, mcpserver.Options{}, append(p.opts, client.WithElicitationHandler(person))...)
 			for _, tc := range cases {
 				before := len(h.fake.Requests())
 				out := h.outcome(t, tc.tool, tc.args)
@@ -212,7 +213,7 @@ func TestConfirmation(t *testing.T) {
 	for _, p := range protocolsW {
 		t.Run(p.name, func(t *testing.T) {
 			person := &personAnswers{action: mcp.ElicitationResponseActionAccept}
-			h := newWK(t, tools.Options{}, append(p.opts, client.WithElicitationHandler(person))...)
+			h := newWK(t, mcpserver.Options{}, append(p.opts, client.WithElicitationHandler(person))...)
 			note := `{"leadId":` + janeArg + `,"content":"She wants 3 beds near Barton Hills."}`
 
 			// Unknown name: the lead by its ID; naming it sent nothing.
@@ -303,7 +304,7 @@ func rawCall(t *testing.T, srv *server.MCPServer, tool, args string, caps string
 // same answer again, or with other arguments, or with a forged state, is
 // asked again and writes nothing.
 func TestInputRequiredRoundTrip(t *testing.T) {
-	h := newWK(t, tools.Options{})
+	h := newWK(t, mcpserver.Options{})
 	args := `{"leadId":` + janeArg + `,"content":"Round trip"}`
 	caps := `{"elicitation":{}}`
 	first := rawCall(t, h.server, "add_lead_note", args, caps, "")
@@ -370,7 +371,7 @@ func TestConfirmModes(t *testing.T) {
 	args := `{"leadId":` + janeArg + `}`
 	for _, p := range protocolsW {
 		t.Run(p.name, func(t *testing.T) {
-			always := newWK(t, tools.Options{ConfirmWrites: tools.ConfirmAlways}, p.opts...)
+			always := newWK(t, mcpserver.Options{ConfirmWrites: mcpserver.ConfirmAlways}, p.opts...)
 			msg := always.fails(t, "mute_sales_agent_for_lead", args)
 			mustContain(t, msg, "--confirm-writes always", "cannot ask them", "elicitation", "Nothing was sent to Lofty.")
 			if n := always.fake.RequestCount(); n != 0 {
@@ -379,31 +380,31 @@ func TestConfirmModes(t *testing.T) {
 			mustContain(t, strings.Join(always.auditLines(), "\n"), "outcome=refused", "confirmed_by=\"not asked\"")
 
 			person := &personAnswers{action: mcp.ElicitationResponseActionAccept}
-			alwaysAsk := newWK(t, tools.Options{ConfirmWrites: tools.ConfirmAlways}, append(p.opts, client.WithElicitationHandler(person))...)
+			alwaysAsk := newWK(t, mcpserver.Options{ConfirmWrites: mcpserver.ConfirmAlways}, append(p.opts, client.WithElicitationHandler(person))...)
 			if out := alwaysAsk.outcome(t, "mute_sales_agent_for_lead", args); out["status"] != tools.StatusDone || person.count() != 1 {
 				t.Errorf("always, with elicitation: %v, asked %d times", out, person.count())
 			}
 			mustContain(t, strings.Join(alwaysAsk.auditLines(), "\n"), "outcome=done", "confirmed_by=person")
 
-			auto := newWK(t, tools.Options{}, p.opts...)
+			auto := newWK(t, mcpserver.Options{}, p.opts...)
 			if out := auto.outcome(t, "mute_sales_agent_for_lead", args); out["status"] != tools.StatusDone || auto.fake.RequestCount() != 1 {
 				t.Errorf("auto, no elicitation: %v", out)
 			}
 			mustContain(t, strings.Join(auto.auditLines(), "\n"), "confirmed_by=client")
 
 			never := &personAnswers{action: mcp.ElicitationResponseActionDecline}
-			nv := newWK(t, tools.Options{ConfirmWrites: tools.ConfirmNever}, append(p.opts, client.WithElicitationHandler(never))...)
+			nv := newWK(t, mcpserver.Options{ConfirmWrites: mcpserver.ConfirmNever}, append(p.opts, client.WithElicitationHandler(never))...)
 			if out := nv.outcome(t, "mute_sales_agent_for_lead", args); out["status"] != tools.StatusDone || never.count() != 0 {
 				t.Errorf("never: %v, asked %d times", out, never.count())
 			}
 			mustContain(t, strings.Join(nv.auditLines(), "\n"), "confirmed_by=\"not asked\"")
 		})
 	}
-	if _, err := tools.ParseConfirmMode("sometimes"); err == nil || !strings.Contains(err.Error(), "auto, always or never") {
+	if _, err := mcpserver.ParseConfirmMode("sometimes"); err == nil || !strings.Contains(err.Error(), "auto, always or never") {
 		t.Errorf("ParseConfirmMode(sometimes): %v", err)
 	}
-	for in, want := range map[string]tools.ConfirmMode{"": tools.ConfirmAuto, " Always ": tools.ConfirmAlways, "never": tools.ConfirmNever} {
-		if got, err := tools.ParseConfirmMode(in); err != nil || got != want {
+	for in, want := range map[string]mcpserver.ConfirmMode{"": mcpserver.ConfirmAuto, " Always ": mcpserver.ConfirmAlways, "never": mcpserver.ConfirmNever} {
+		if got, err := mcpserver.ParseConfirmMode(in); err != nil || got != want {
 			t.Errorf("ParseConfirmMode(%q) = %q, %v", in, got, err)
 		}
 	}
@@ -414,7 +415,7 @@ func TestConfirmModes(t *testing.T) {
 // toolsets are listed only when named; their tools are annotated as the
 // issue says.
 func TestReadOnlyAndDefaultsServeNoWrite(t *testing.T) {
-	listed := func(o tools.Options) map[string]mcp.Tool {
+	listed := func(o mcpserver.Options) map[string]mcp.Tool {
 		t.Helper()
 		h := newWK(t, o)
 		list, err := h.client.ListTools(context.Background(), mcp.ListToolsRequest{})
@@ -435,7 +436,7 @@ func TestReadOnlyAndDefaultsServeNoWrite(t *testing.T) {
 		"add_lead_note":                 {false, false},
 		"assign_lead":                   {true, true},
 	}
-	for name, o := range map[string]tools.Options{
+	for name, o := range map[string]mcpserver.Options{
 		"default":            {Toolsets: []string{}},
 		"read-only, all":     {Toolsets: []string{"all"}, ReadOnly: true},
 		"read-only, actions": {Toolsets: []string{"sales_agents", "sales_agent_actions", "lead_actions"}, ReadOnly: true},
@@ -456,7 +457,7 @@ func TestReadOnlyAndDefaultsServeNoWrite(t *testing.T) {
 			}
 		}
 	}
-	all := listed(tools.Options{Toolsets: []string{"sales_agent_actions", "lead_actions"}})
+	all := listed(mcpserver.Options{Toolsets: []string{"sales_agent_actions", "lead_actions"}})
 	if len(all) != len(writes) {
 		t.Errorf("the action toolsets list %d tools, want %d", len(all), len(writes))
 	}
@@ -468,7 +469,7 @@ func TestReadOnlyAndDefaultsServeNoWrite(t *testing.T) {
 				deref(a.ReadOnlyHint), deref(a.DestructiveHint), deref(a.IdempotentHint), want[0], want[1])
 		}
 	}
-	h := newWK(t, tools.Options{Toolsets: []string{"all"}})
+	h := newWK(t, mcpserver.Options{Toolsets: []string{"all"}})
 	instructions := h.server.HandleMessage(context.Background(),
 		[]byte(`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"x","version":"1"}}}`)).(mcp.JSONRPCResponse).Result.(mcp.InitializeResult).Instructions
 	if strings.Contains(instructions, "read-only access") || !strings.HasPrefix(instructions, "lofty-mcp gives access to the Lofty real-estate CRM Open API. Find first") ||
@@ -476,7 +477,7 @@ func TestReadOnlyAndDefaultsServeNoWrite(t *testing.T) {
 		t.Errorf("with write tools served, the instructions: %q", instructions)
 	}
 	c, _ := lofty.New(lofty.Config{})
-	if _, err := tools.NewServer(c, tools.Options{Toolsets: []string{"lead_actions"}, ReadOnly: true}); err == nil ||
+	if _, err := mcpserver.NewServer(c, mcpserver.Options{Toolsets: []string{"lead_actions"}, ReadOnly: true}); err == nil ||
 		!strings.Contains(err.Error(), "--read-only leaves no tool") {
 		t.Errorf("read-only with only write toolsets: %v", err)
 	}
@@ -517,7 +518,7 @@ func TestFailedWritesSayWhetherApplied(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			h := newWK(t, tools.Options{})
+			h := newWK(t, mcpserver.Options{})
 			h.fake.Script(tc.answers...)
 			msg := h.fails(t, tc.tool, tc.args)
 			mustContain(t, msg, tc.want...)
@@ -536,7 +537,7 @@ func TestFailedWritesSayWhetherApplied(t *testing.T) {
 // TestWriteErrorsNameTheLead: a write tool that takes a leadId names the
 // lead, exactly, when Lofty refuses it, and says nothing was changed.
 func TestWriteErrorsNameTheLead(t *testing.T) {
-	h := newWK(t, tools.Options{})
+	h := newWK(t, mcpserver.Options{})
 	for _, tl := range []struct{ tool, args string }{
 		{"mute_sales_agent_for_lead", `{"leadId":9223372036854775807}`},
 		{"add_lead_note", `{"leadId":9223372036854775807,"content":"x"}`},
@@ -551,7 +552,7 @@ func TestWriteErrorsNameTheLead(t *testing.T) {
 // words, before any request and before anyone is asked.
 func TestWriteArgumentsChecked(t *testing.T) {
 	person := &personAnswers{action: mcp.ElicitationResponseActionAccept}
-	h := newWK(t, tools.Options{}, client.WithElicitationHandler(person))
+	h := newWK(t, mcpserver.Options{}, client.WithElicitationHandler(person))
 	hundred := strings.TrimSuffix(strings.Repeat("1,", 100), ",")
 	var hundredOne []string
 	for i := 1; i <= 101; i++ {
@@ -614,7 +615,7 @@ func TestWriteArgumentsChecked(t *testing.T) {
 // at once by get_lead_mute_status, and check_working_lead sees an added
 // lead at once.
 func TestMuteThenStatusDespiteCache(t *testing.T) {
-	h := newWK(t, tools.Options{})
+	h := newWK(t, mcpserver.Options{})
 	status := func() string { return lkText(t, h.call(t, "get_lead_mute_status", `{"leadId":`+janeArg+`}`)) }
 	if got := status(); !strings.Contains(got, `"mute":false`) {
 		t.Fatalf("before: %s", got)
@@ -643,7 +644,7 @@ func TestMuteThenStatusDespiteCache(t *testing.T) {
 // length of free text, never the text; never the credential.
 func TestAuditLine(t *testing.T) {
 	person := &personAnswers{action: mcp.ElicitationResponseActionAccept}
-	h := newWK(t, tools.Options{}, client.WithElicitationHandler(person))
+	h := newWK(t, mcpserver.Options{}, client.WithElicitationHandler(person))
 	secretNote := "Pre-approved for 640k, divorce pending"
 	secretText := "Call Jane back re: her ex"
 	h.outcome(t, "add_lead_note", `{"leadId":`+bigArg+`,"content":"`+secretNote+`"}`)
@@ -676,7 +677,7 @@ func TestAuditLine(t *testing.T) {
 // TestSettings: get_sales_agent_settings curates Lofty's settings: days and
 // lead types named, hours joined.
 func TestSettings(t *testing.T) {
-	h := newWK(t, tools.Options{Toolsets: []string{"sales_agents"}})
+	h := newWK(t, mcpserver.Options{Toolsets: []string{"sales_agents"}})
 	var s tools.SalesAgentSettings
 	txt := lkText(t, h.call(t, "get_sales_agent_settings", `{}`))
 	if err := json.Unmarshal([]byte(txt), &s); err != nil {
@@ -686,7 +687,7 @@ func TestSettings(t *testing.T) {
 		strings.Join(s.LeadTypes, ",") != "Seller,Buyer" || !isTrue(s.TextChannel) || !isFalse(s.VisitorsEnable) {
 		t.Errorf("settings %s", txt)
 	}
-	h = newWK(t, tools.Options{Toolsets: []string{"sales_agents"}})
+	h = newWK(t, mcpserver.Options{Toolsets: []string{"sales_agents"}})
 	h.fake.Script(faults.Status(http.StatusNotFound, "Sales Agent not found for the current user."))
 	mustContain(t, errorText(t, h.call(t, "get_sales_agent_settings", `{}`)), "The current Lofty user has no AI sales agent")
 }

@@ -1,6 +1,6 @@
-package tools_test
+package mcpserver_test
 
-// What the assistant and the person see while it works (issue 14): prompts,
+// What the assistant and the person see while it works: prompts,
 // completions, progress, instructions, cache hints and a stable tools/list.
 
 import (
@@ -20,6 +20,7 @@ import (
 	"github.com/lofty-mcp/lofty-mcp/internal/jsonrpc"
 	"github.com/lofty-mcp/lofty-mcp/lofty"
 	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty/faults"
+	"github.com/lofty-mcp/lofty-mcp/mcpserver"
 	"github.com/lofty-mcp/lofty-mcp/tools"
 )
 
@@ -81,16 +82,16 @@ func toolsNamed(text string) []string {
 func TestPromptsNameOnlyServedTools(t *testing.T) {
 	selections := []struct {
 		name string
-		o    tools.Options
+		o    mcpserver.Options
 	}{
-		{"default", tools.Options{}},
-		{"leads", tools.Options{Toolsets: []string{"leads"}}},
-		{"sales_agents", tools.Options{Toolsets: []string{"sales_agents"}}},
-		{"all", tools.Options{Toolsets: []string{"all"}}},
-		{"all read-only", tools.Options{Toolsets: []string{"all"}, ReadOnly: true}},
-		{"sales_agent_actions only", tools.Options{Toolsets: []string{"sales_agent_actions"}}},
-		{"leads and lead_actions", tools.Options{Toolsets: []string{"leads", "lead_actions"}}},
-		{"two tools", tools.Options{AllowTools: []string{"find_leads", "get_sales_agent_by_lead"}}},
+		{"default", mcpserver.Options{}},
+		{"leads", mcpserver.Options{Toolsets: []string{"leads"}}},
+		{"sales_agents", mcpserver.Options{Toolsets: []string{"sales_agents"}}},
+		{"all", mcpserver.Options{Toolsets: []string{"all"}}},
+		{"all read-only", mcpserver.Options{Toolsets: []string{"all"}, ReadOnly: true}},
+		{"sales_agent_actions only", mcpserver.Options{Toolsets: []string{"sales_agent_actions"}}},
+		{"leads and lead_actions", mcpserver.Options{Toolsets: []string{"leads", "lead_actions"}}},
+		{"two tools", mcpserver.Options{AllowTools: []string{"find_leads", "get_sales_agent_by_lead"}}},
 	}
 	workflow := map[string][]string{
 		"lead_briefing":      {"find_leads", "get_lead", "get_sales_agent_by_lead", "check_working_lead", "get_lead_mute_status", "list_plan_tasks_for_lead"},
@@ -99,7 +100,7 @@ func TestPromptsNameOnlyServedTools(t *testing.T) {
 	}
 	for _, sel := range selections {
 		t.Run(sel.name, func(t *testing.T) {
-			srv, err := tools.NewServer(nil, sel.o)
+			srv, err := mcpserver.NewServer(nil, sel.o)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -196,7 +197,7 @@ var stagePrompt = tools.PromptSpec[stageArgs]{
 // unknown one, an over-long one and a value outside an enum, each naming
 // what is expected; an enum value is read in any case.
 func TestPromptArguments(t *testing.T) {
-	srv, err := tools.NewServer(nil, tools.Options{Prompts: append(tools.Prompts(), stagePrompt)})
+	srv, err := mcpserver.NewServer(nil, mcpserver.Options{Prompts: append(tools.Prompts(), stagePrompt)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -286,7 +287,7 @@ const templateRef = `{"type":"ref/resource","uri":"lofty://leads/{leadId}/sales-
 // argument completes the same way; a search is cached; what is not a
 // template of ours, or too short to search, completes to nothing.
 func TestCompletionOfLeads(t *testing.T) {
-	h := newLK(t, tools.Options{})
+	h := newLK(t, mcpserver.Options{})
 	ctx := context.Background()
 	if c := complete(t, ctx, h.server, templateRef, "leadId", "Jan"); !slices.Equal(c.Values, []string{janeID}) {
 		t.Errorf(`"Jan": %v, want [%s] (Jane Smith)`, c.Values, janeID)
@@ -343,7 +344,7 @@ func TestCompletionOfLeads(t *testing.T) {
 // TestCompletionOfEnums: an enum argument of a prompt completes from its
 // enum, ignoring case; a free-text argument completes to nothing.
 func TestCompletionOfEnums(t *testing.T) {
-	srv, err := tools.NewServer(nil, tools.Options{Prompts: []tools.Prompt{stagePrompt}})
+	srv, err := mcpserver.NewServer(nil, mcpserver.Options{Prompts: []tools.Prompt{stagePrompt}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -369,7 +370,7 @@ func TestCompletionNeverWaitsForTheRateLimit(t *testing.T) {
 	res := lofty.DefaultResilience()
 	res.RateLimit = 1 // one request a minute
 	h := newLKWith(t, faults.New(nil).Fake, lofty.Config{Timeout: 5 * time.Second, Resilience: res,
-		Credential: lofty.Credential{Kind: lofty.APIKey, Secret: "rl-key"}}, tools.Options{})
+		Credential: lofty.Credential{Kind: lofty.APIKey, Secret: "rl-key"}}, mcpserver.Options{})
 	h.ok(t, "get_lead", `{"leadId":`+janeID+`}`, nil) // spends the budget
 	n := h.fake.RequestCount()
 	start := time.Now()
@@ -417,7 +418,7 @@ func TestProgressNotifications(t *testing.T) {
 	res.RetryBaseDelay, res.RetryMaxDelay = time.Millisecond, 5*time.Millisecond
 	scripted := faults.New(nil)
 	h := newLKWith(t, scripted.Fake, lofty.Config{Timeout: 5 * time.Second, Resilience: res,
-		Credential: lofty.Credential{Kind: lofty.APIKey, Secret: "progress-key"}}, tools.Options{})
+		Credential: lofty.Credential{Kind: lofty.APIKey, Secret: "progress-key"}}, mcpserver.Options{})
 	sess := &progressSession{ch: make(chan mcp.JSONRPCNotification, 100)}
 	call := func(id int, tool, args, meta string, transportToken string) (json.RawMessage, []mcp.JSONRPCNotification) {
 		t.Helper()
@@ -490,7 +491,7 @@ func TestProgressNotifications(t *testing.T) {
 	check("an object token", got, "")
 
 	// Pages: find_leads on a Lofty that ignores its filters.
-	lv := newLKMode(t, live, tools.Options{})
+	lv := newLKMode(t, live, mcpserver.Options{})
 	lsess := &progressSession{ch: make(chan mcp.JSONRPCNotification, 100)}
 	ctx := lv.server.WithContext(context.Background(), lsess)
 	out, err := json.Marshal(lv.server.HandleMessage(ctx, []byte(`{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"find_leads","arguments":{"key":"zzz-nobody"},"_meta":{"progressToken":7}}}`)))
@@ -515,15 +516,15 @@ func TestProgressNotifications(t *testing.T) {
 // IDs are integers or strings of digits, what isError means; the write
 // paragraph, only when writes are served, says the person confirms them.
 func TestInstructionsSayHowTheToolsFit(t *testing.T) {
-	init := func(o tools.Options) string {
-		srv, err := tools.NewServer(nil, o)
+	init := func(o mcpserver.Options) string {
+		srv, err := mcpserver.NewServer(nil, o)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return rawMessageResult[mcp.InitializeResult](t, srv, "initialize",
 			`{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"x","version":"1"}}`).Instructions
 	}
-	read := init(tools.Options{})
+	read := init(mcpserver.Options{})
 	if n := strings.Count(read, ". "); n > 4 || strings.Contains(read, "\n") {
 		t.Errorf("default instructions: %d sentences or several paragraphs:\n%s", n+1, read)
 	}
@@ -535,7 +536,7 @@ func TestInstructionsSayHowTheToolsFit(t *testing.T) {
 	if strings.Contains(read, "confirm") {
 		t.Errorf("read-only instructions speak of confirming writes:\n%s", read)
 	}
-	writes := init(tools.Options{Toolsets: []string{"all"}})
+	writes := init(mcpserver.Options{Toolsets: []string{"all"}})
 	if !strings.Contains(writes, "confirm") || strings.Contains(writes, "read-only access") {
 		t.Errorf("instructions with writes served:\n%s", writes)
 	}
@@ -558,7 +559,7 @@ const modernMeta = `"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-
 // cache hints (public, five minutes: they hold nothing of a credential);
 // a resource read stays private; 2025-11-25 results carry none.
 func TestListCacheHints(t *testing.T) {
-	h := newLK(t, tools.Options{})
+	h := newLK(t, mcpserver.Options{})
 	for _, m := range []string{"tools/list", "prompts/list", "resources/list", "resources/templates/list"} {
 		var r struct {
 			TTL   *int64 `json:"ttlMs"`
@@ -593,7 +594,7 @@ func TestToolsListOrderIsStable(t *testing.T) {
 		var first []byte
 		var firstPrompts []byte
 		for i := range 5 {
-			srv, err := tools.NewServer(nil, tools.Options{Toolsets: sel})
+			srv, err := mcpserver.NewServer(nil, mcpserver.Options{Toolsets: sel})
 			if err != nil {
 				t.Fatal(err)
 			}

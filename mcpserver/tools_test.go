@@ -1,4 +1,4 @@
-package tools_test
+package mcpserver_test
 
 import (
 	"bytes"
@@ -23,6 +23,7 @@ import (
 
 	"github.com/lofty-mcp/lofty-mcp/lofty"
 	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty"
+	"github.com/lofty-mcp/lofty-mcp/mcpserver"
 	"github.com/lofty-mcp/lofty-mcp/tools"
 )
 
@@ -57,7 +58,7 @@ func forEachProtocol(t *testing.T, f func(t *testing.T, p protocol)) {
 }
 
 // harness is a fake Lofty on loopback, the lofty client, the MCP server
-// built by tools.NewServer, and an initialized in-process MCP client.
+// built by mcpserver.NewServer, and an initialized in-process MCP client.
 type harness struct {
 	fake   *fakelofty.Fake
 	script atomic.Pointer[http.HandlerFunc] // when set, answers every request
@@ -70,7 +71,7 @@ type harness struct {
 
 // newHarness builds a harness; cfg's BaseURL is filled in, and a zero
 // Timeout becomes 5s.
-func newHarness(t *testing.T, p protocol, cfg lofty.Config, opts ...func(*tools.Options)) *harness {
+func newHarness(t *testing.T, p protocol, cfg lofty.Config, opts ...func(*mcpserver.Options)) *harness {
 	t.Helper()
 	h := &harness{fake: fakelofty.New(nil)}
 	h.fake.Hook = func(w http.ResponseWriter, r *http.Request) bool {
@@ -88,11 +89,11 @@ func newHarness(t *testing.T, p protocol, cfg lofty.Config, opts ...func(*tools.
 	if h.lofty, err = lofty.New(cfg); err != nil {
 		t.Fatal(err)
 	}
-	o := tools.Options{Version: "test"}
+	o := mcpserver.Options{Version: "test"}
 	for _, f := range opts {
 		f(&o)
 	}
-	if h.server, err = tools.NewServer(h.lofty, o); err != nil {
+	if h.server, err = mcpserver.NewServer(h.lofty, o); err != nil {
 		t.Fatal(err)
 	}
 	if h.client, err = client.NewInProcessClientWithOptions(h.server, p.opts...); err != nil {
@@ -330,7 +331,7 @@ func TestToolsListRaw(t *testing.T) {
 				t.Errorf("%s %s: type %v additionalProperties %v, want object and %v", name, key, schema["type"], schema["additionalProperties"], wantAP)
 			}
 			// Arguments are all described; results only where the name
-			// does not say it all, and each description once (issue 16).
+			// does not say it all, and each description once.
 			if key == "inputSchema" {
 				for _, u := range undescribed(schema, name+"."+key) {
 					t.Errorf("no description: %s", u)
@@ -708,14 +709,14 @@ func TestServerOptions(t *testing.T) {
 		if h.init.ServerInfo.Name != "lofty-mcp" || h.init.ServerInfo.Version != "test" {
 			t.Errorf("serverInfo = %+v, want lofty-mcp test", h.init.ServerInfo)
 		}
-		if h.init.Instructions != tools.DefaultInstructions {
+		if h.init.Instructions != mcpserver.DefaultInstructions {
 			t.Errorf("instructions = %q, want the default", h.init.Instructions)
 		}
 		if h.init.Capabilities.Tools == nil {
 			t.Error("the tools capability is not declared")
 		}
 
-		custom := newHarness(t, p, lofty.Config{Credential: apiKey}, func(o *tools.Options) {
+		custom := newHarness(t, p, lofty.Config{Credential: apiKey}, func(o *mcpserver.Options) {
 			o.Name = "custom"
 			o.Instructions = "DEMO MODE: sample data."
 			o.Tools = []tools.Tool{tools.GetSalesAgentByLead}
@@ -732,7 +733,7 @@ func TestServerOptions(t *testing.T) {
 
 func TestNewServerRejectsDuplicates(t *testing.T) {
 	c, _ := lofty.New(lofty.Config{})
-	_, err := tools.NewServer(c, tools.Options{Tools: []tools.Tool{tools.GetSalesAgentByLead, tools.GetSalesAgentByLead}})
+	_, err := mcpserver.NewServer(c, mcpserver.Options{Tools: []tools.Tool{tools.GetSalesAgentByLead, tools.GetSalesAgentByLead}})
 	if err == nil || !strings.Contains(err.Error(), toolName) {
 		t.Errorf("duplicate tool: err = %v, want one naming %s", err, toolName)
 	}

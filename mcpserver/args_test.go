@@ -1,4 +1,4 @@
-package tools_test
+package mcpserver_test
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/lofty-mcp/lofty-mcp/lofty"
+	"github.com/lofty-mcp/lofty-mcp/mcpserver"
 	"github.com/lofty-mcp/lofty-mcp/tools"
 )
 
@@ -157,7 +158,7 @@ func TestAdapterDecodesEveryArgumentType(t *testing.T) {
 	forEachProtocol(t, func(t *testing.T, p protocol) {
 		var mu sync.Mutex
 		var got []searchInput
-		h := newHarness(t, p, lofty.Config{}, func(o *tools.Options) {
+		h := newHarness(t, p, lofty.Config{}, func(o *mcpserver.Options) {
 			o.Tools = []tools.Tool{searchSpec(&mu, &got)}
 		})
 

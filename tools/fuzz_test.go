@@ -1,56 +1,28 @@
-package tools
+package tools_test
 
 import (
 	"bytes"
 	"encoding/json"
 	"strings"
-	"sync"
 	"testing"
 
-	"github.com/lofty-mcp/lofty-mcp/schema"
+	"github.com/lofty-mcp/lofty-mcp/tools"
 )
-
-// canonical decodes raw as a tool's arguments and encodes the decoded
-// input again (the arguments as the tool's Call sees them).
-func (s Spec[In, Out]) canonical(raw json.RawMessage) (json.RawMessage, error) {
-	d, err := decoderFor[In](s.Name)
-	if err != nil {
-		return nil, err
-	}
-	var in In
-	if err := d.decode(raw, &in); err != nil {
-		return nil, err
-	}
-	return json.Marshal(in)
-}
-
-var decoders sync.Map // tool name -> *argDecoder
-
-func decoderFor[In any](name string) (*argDecoder, error) {
-	if d, ok := decoders.Load(name); ok {
-		return d.(*argDecoder), nil
-	}
-	in, err := schema.Of[In]()
-	if err != nil {
-		return nil, err
-	}
-	d, err := newArgDecoder[In](in)
-	if err != nil {
-		return nil, err
-	}
-	decoders.Store(name, d)
-	return d, nil
-}
-
-type canonicalizer interface {
-	canonical(json.RawMessage) (json.RawMessage, error)
-}
 
 // FuzzArguments: whatever a model sends, no tool's argument decoder panics;
 // a refusal is a sentence that starts "invalid arguments" and repeats at
 // most a short excerpt of what was sent; what it accepts, encoded again, is
 // accepted again as the same arguments (exact 64-bit integers included).
 func FuzzArguments(f *testing.F) {
+	all := tools.All()
+	built := make([]*tools.Built, len(all))
+	for i, t := range all {
+		b, err := t.Build(nil)
+		if err != nil {
+			f.Fatal(err)
+		}
+		built[i] = b
+	}
 	for _, seed := range []string{
 		`{}`, `null`, ``, `[]`, `"x"`, `{"leadId": 563172647619608}`, `{"leadId": "9007199254740993"}`,
 		`{"leadId": 9223372036854775808}`, `{"leadId": -1}`, `{"leadId": 1.0}`, `{"leadId": "012"}`, `{"leadId": 1e3}`,
@@ -61,22 +33,20 @@ func FuzzArguments(f *testing.F) {
 		`{"leadId": 1, "assignees": [{"role": "Agent"}, {"role": "Agent", "assignee": "x"}]}`,
 		`{"leadId": 1, "unknown": true}`, `{"leadId": 1, "leadId": 2}`, "{\"leadId\": \"\\u0031\"}", `{"leadId": "1\u0000"}`,
 	} {
-		for i := range All() {
+		for i := range built {
 			f.Add(i, []byte(seed))
 		}
 	}
-	tools := All()
+	for i, b := range built {
+		f.Add(i, []byte(b.Info.Example))
+	}
 	f.Fuzz(func(t *testing.T, which int, raw []byte) {
 		if which < 0 {
 			which = -which
 		}
-		tool := tools[which%len(tools)]
-		c, ok := tool.(canonicalizer)
-		if !ok {
-			t.Fatalf("%T has no canonical method", tool)
-		}
-		name := tool.Info().Name
-		canon, err := c.canonical(raw)
+		b := built[which%len(built)]
+		name := b.Info.Name
+		call, err := b.Prepare(raw)
 		if err != nil {
 			msg := err.Error()
 			if !strings.HasPrefix(msg, "invalid arguments") {
@@ -87,12 +57,12 @@ func FuzzArguments(f *testing.F) {
 			}
 			return
 		}
-		again, err := c.canonical(canon)
+		again, err := b.Prepare(json.RawMessage(call.Args))
 		if err != nil {
-			t.Fatalf("%s: accepted %q, but not its own encoding %s: %v", name, raw, canon, err)
+			t.Fatalf("%s: accepted %q, but not its own encoding %s: %v", name, raw, call.Args, err)
 		}
-		if !bytes.Equal(canon, again) {
-			t.Fatalf("%s: %q decodes to %s, which decodes to %s", name, raw, canon, again)
+		if !bytes.Equal(call.Args, again.Args) {
+			t.Fatalf("%s: %q decodes to %s, which decodes to %s", name, raw, call.Args, again.Args)
 		}
 	})
 }

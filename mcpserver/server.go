@@ -1,7 +1,8 @@
-package tools
+package mcpserver
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -14,7 +15,18 @@ import (
 
 	"github.com/lofty-mcp/lofty-mcp/lofty"
 	"github.com/lofty-mcp/lofty-mcp/schema"
+	"github.com/lofty-mcp/lofty-mcp/tools"
 )
+
+// withSettings makes every tool's handler see s in its context.
+func withSettings(ts []server.ServerTool, s tools.Settings) {
+	for i := range ts {
+		h := ts[i].Handler
+		ts[i].Handler = func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+			return h(tools.WithSettings(ctx, s), req)
+		}
+	}
+}
 
 // Options configures NewServer.
 type Options struct {
@@ -24,19 +36,19 @@ type Options struct {
 	Logger       *slog.Logger // default: discard
 	// Tools are the tools to serve; when nil, Toolsets and AllowTools select
 	// them (see Select): by default, the default toolsets.
-	Tools      []Tool
+	Tools      []tools.Tool
 	Toolsets   []string // toolset names, or "all"; empty: the default toolsets
 	AllowTools []string // when not empty, serve only these tools
-	// FindScanPages is how many pages of leads find_leads looks through,
-	// at most, when Lofty does not apply its filters; 0: DefaultFindScanPages.
-	FindScanPages int
+	// Settings are what tools read of the server's configuration (how many
+	// pages find_leads looks through, ...); zero values take the defaults.
+	Settings tools.Settings
 	// ReadOnly removes every tool that writes, whatever else is configured.
 	ReadOnly bool
 	// ConfirmWrites says when the person confirms a write ("": ConfirmAuto).
 	ConfirmWrites ConfirmMode
 	// Prompts are the prompts to serve; nil: every prompt (Prompts()).
 	// Their text names only the tools served.
-	Prompts []Prompt
+	Prompts []tools.Prompt
 }
 
 // DefaultInstructions tell the model, in a few sentences, how the tools fit
@@ -83,7 +95,7 @@ func NewServer(c *lofty.Client, o Options) (*server.MCPServer, error) {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
 	if o.Tools == nil {
-		selected, err := Select(o.Toolsets, o.AllowTools)
+		selected, err := tools.Select(o.Toolsets, o.AllowTools)
 		if err != nil {
 			return nil, err
 		}
@@ -98,11 +110,11 @@ func NewServer(c *lofty.Client, o Options) (*server.MCPServer, error) {
 	if o.Instructions == "" {
 		o.Instructions = DefaultInstructions
 	}
-	settings, err := o.callSettings()
+	settings, err := o.Settings.Complete()
 	if err != nil {
 		return nil, err
 	}
-	if slices.ContainsFunc(o.Tools, func(t Tool) bool { return t.Info().Effect.Writes }) {
+	if slices.ContainsFunc(o.Tools, func(t tools.Tool) bool { return t.Info().Effect.Writes }) {
 		// DefaultInstructions (which demo mode's instructions start with)
 		// says read-only: no longer true.
 		o.Instructions = strings.Replace(o.Instructions, readOnlyIntro, writesIntro, 1) + "\n\n" + WriteInstructions
@@ -116,7 +128,7 @@ func NewServer(c *lofty.Client, o Options) (*server.MCPServer, error) {
 	names := map[string]bool{}
 	var serverTools []server.ServerTool
 	for _, t := range o.Tools {
-		b, err := t.build(env)
+		b, err := build(t, env)
 		if err != nil {
 			return nil, err
 		}
@@ -130,14 +142,14 @@ func NewServer(c *lofty.Client, o Options) (*server.MCPServer, error) {
 	withSettings(serverTools, settings)
 
 	if o.Prompts == nil {
-		o.Prompts = Prompts()
+		o.Prompts = tools.Prompts()
 	}
 	complete := newCompleter(c, recent, o.Logger)
-	complete.template = names[GetSalesAgentByLead.Name]
-	served := NewServed(o.Tools, o.ReadOnly)
+	complete.template = names[tools.GetSalesAgentByLead.Name]
+	served := tools.NewServed(o.Tools, o.ReadOnly)
 	var serverPrompts []server.ServerPrompt
 	for _, p := range o.Prompts {
-		sp, args, err := p.buildPrompt(served)
+		sp, args, err := buildPrompt(p, served)
 		if err != nil {
 			return nil, err
 		}
@@ -171,7 +183,11 @@ func NewServer(c *lofty.Client, o Options) (*server.MCPServer, error) {
 	s.AddTools(serverTools...)
 	s.AddPrompts(serverPrompts...)
 	if complete.template {
-		s.AddResourceTemplate(salesAgentResourceTemplate(c, o.Logger))
+		tmpl, handler, err := salesAgentResourceTemplate(c, o.Logger)
+		if err != nil {
+			return nil, err
+		}
+		s.AddResourceTemplate(tmpl, handler)
 	}
 	return s, nil
 }
@@ -192,7 +208,7 @@ func awaitListenAck(ctx context.Context, _ any, _ *mcp.SubscriptionsListenReques
 
 // WithoutWrites returns the tools of ts that only read, and the names of
 // those it removed.
-func WithoutWrites(ts []Tool) (reads []Tool, removed []string) {
+func WithoutWrites(ts []tools.Tool) (reads []tools.Tool, removed []string) {
 	for _, t := range ts {
 		if t.Info().Effect.Writes {
 			removed = append(removed, t.Info().Name)
@@ -201,4 +217,25 @@ func WithoutWrites(ts []Tool) (reads []Tool, removed []string) {
 		reads = append(reads, t)
 	}
 	return reads, removed
+}
+
+// ToolsListResult is the tools/list result of a server serving ts, exactly
+// as it is sent (compact JSON).
+func ToolsListResult(ts []tools.Tool) (json.RawMessage, error) {
+	s, err := NewServer(nil, Options{Tools: ts})
+	if err != nil {
+		return nil, err
+	}
+	resp := s.HandleMessage(context.Background(), []byte(`{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{}}`))
+	raw, err := json.Marshal(resp)
+	if err != nil {
+		return nil, err
+	}
+	var env struct {
+		Result json.RawMessage `json:"result"`
+	}
+	if err := json.Unmarshal(raw, &env); err != nil || len(env.Result) == 0 {
+		return nil, fmt.Errorf("tools/list gave no result: %.200s", raw)
+	}
+	return env.Result, nil
 }

@@ -1,4 +1,4 @@
-package tools_test
+package mcpserver_test
 
 import (
 	"bytes"
@@ -18,6 +18,7 @@ import (
 
 	"github.com/lofty-mcp/lofty-mcp/lofty"
 	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty"
+	"github.com/lofty-mcp/lofty-mcp/mcpserver"
 	"github.com/lofty-mcp/lofty-mcp/tools"
 )
 
@@ -44,7 +45,7 @@ var lkProtocols = []struct {
 }
 
 // fakeMode is how the fake Lofty behaves: as its OpenAPI document says, or
-// as the live API was recorded behaving (issue 19). Tool tests run in both.
+// as the live API was recorded behaving. Tool tests run in both.
 type fakeMode struct {
 	name string
 	new  func() *fakelofty.Fake
@@ -62,13 +63,13 @@ var (
 	fakeModes = []fakeMode{documented, live}
 )
 
-func newLK(t *testing.T, opts tools.Options, copts ...client.ClientOption) *lk {
+func newLK(t *testing.T, opts mcpserver.Options, copts ...client.ClientOption) *lk {
 	t.Helper()
 	return newLKMode(t, documented, opts, copts...)
 }
 
 // newLKMode is newLK on a fake behaving as mode says.
-func newLKMode(t *testing.T, mode fakeMode, opts tools.Options, copts ...client.ClientOption) *lk {
+func newLKMode(t *testing.T, mode fakeMode, opts mcpserver.Options, copts ...client.ClientOption) *lk {
 	t.Helper()
 	return newLKWith(t, mode.new(), lofty.Config{Timeout: 5 * time.Second,
 		Credential: lofty.Credential{Kind: lofty.APIKey, Secret: "lk-test-key"}}, opts, copts...)
@@ -76,7 +77,7 @@ func newLKMode(t *testing.T, mode fakeMode, opts tools.Options, copts ...client.
 
 // newLKWith is newLK on fake, with a Lofty client configured as cfg says
 // (its BaseURL is the fake's).
-func newLKWith(t *testing.T, fake *fakelofty.Fake, cfg lofty.Config, opts tools.Options, copts ...client.ClientOption) *lk {
+func newLKWith(t *testing.T, fake *fakelofty.Fake, cfg lofty.Config, opts mcpserver.Options, copts ...client.ClientOption) *lk {
 	t.Helper()
 	h := &lk{fake: fake}
 	h.fake.Hook = func(w http.ResponseWriter, r *http.Request) bool {
@@ -92,7 +93,7 @@ func newLKWith(t *testing.T, fake *fakelofty.Fake, cfg lofty.Config, opts tools.
 	}
 	h.lofty = c
 	opts.Version = "test"
-	if h.server, err = tools.NewServer(c, opts); err != nil {
+	if h.server, err = mcpserver.NewServer(c, opts); err != nil {
 		t.Fatal(err)
 	}
 	if h.client, err = client.NewInProcessClientWithOptions(h.server, copts...); err != nil {
@@ -238,7 +239,7 @@ var (
 func TestFindJaneThenHerSalesAgent(t *testing.T) {
 	for _, p := range lkProtocols {
 		t.Run(p.name, func(t *testing.T) {
-			h := newLK(t, tools.Options{}, p.opts...)
+			h := newLK(t, mcpserver.Options{}, p.opts...)
 			var found tools.FindLeadsResult
 			h.ok(t, "find_leads", `{"key":"Jane"}`, &found)
 			if len(found.Leads) != 1 || found.Leads[0].FirstName != "Jane" || found.Leads[0].LastName != "Smith" {
@@ -262,7 +263,7 @@ func TestFindJaneThenHerSalesAgent(t *testing.T) {
 }
 
 func TestFindLeadsSendsFiltersExactly(t *testing.T) {
-	h := newLK(t, tools.Options{})
+	h := newLK(t, mcpserver.Options{})
 	h.ok(t, "find_leads", `{"key":"Jane Smith","email":"a@b.c","phone":"+1 415","stage":"Active","assignedUserId":9223372036854775807}`, nil)
 	q := h.lastQuery(t, "/v1.0/leads")
 	want := url.Values{"key": {"Jane Smith"}, "email": {"a@b.c"}, "phone": {"+1 415"}, "stage": {"Active"},
@@ -289,7 +290,7 @@ func TestFindLeadsSendsFiltersExactly(t *testing.T) {
 func TestFindLeadsPagesThroughEverything(t *testing.T) {
 	for _, mode := range fakeModes {
 		t.Run(mode.name, func(t *testing.T) {
-			h := newLKMode(t, mode, tools.Options{})
+			h := newLKMode(t, mode, mcpserver.Options{})
 			want := 0
 			for _, l := range h.fake.Data().Leads {
 				if !l.Forbidden {
@@ -329,7 +330,7 @@ func TestFindLeadsPagesThroughEverything(t *testing.T) {
 // Paging is by scrollId; nextOffset only when Lofty echoed the offset it was
 // sent (and gave no cursor).
 func TestFindLeadsNextPageDecisions(t *testing.T) {
-	h := newLK(t, tools.Options{})
+	h := newLK(t, mcpserver.Options{})
 	leads := func(n int) string {
 		var parts []string
 		for i := range n {
@@ -378,7 +379,7 @@ func TestFindLeadsNextPageDecisions(t *testing.T) {
 }
 
 func TestFindLeadsArgumentErrors(t *testing.T) {
-	h := newLK(t, tools.Options{})
+	h := newLK(t, mcpserver.Options{})
 	for _, tc := range []struct{ args, want string }{
 		{`{"limit":0}`, `"limit" must be an integer from 1 to 100`},
 		{`{"limit":101}`, `"limit" must be an integer from 1 to 100`},
@@ -397,7 +398,7 @@ func TestFindLeadsArgumentErrors(t *testing.T) {
 }
 
 func TestLeadToolsLoftyErrors(t *testing.T) {
-	h := newLK(t, tools.Options{})
+	h := newLK(t, mcpserver.Options{})
 	cases := []struct {
 		name, tool, args, prefix string
 		status                   int
@@ -419,7 +420,7 @@ func TestLeadToolsLoftyErrors(t *testing.T) {
 }
 
 func TestGetLead(t *testing.T) {
-	h := newLK(t, tools.Options{})
+	h := newLK(t, mcpserver.Options{})
 	var r tools.LeadRecord
 	h.ok(t, "get_lead", `{"leadId":"`+janeID+`"}`, &r)
 	if r.LeadID != fakelofty.DemoLeadWithAgent || r.FirstName != "Jane" || r.Stage != "Active" || r.Score == nil || *r.Score != 78 ||
@@ -454,18 +455,18 @@ func TestGetLead(t *testing.T) {
 func TestResourceTemplate(t *testing.T) {
 	for _, p := range lkProtocols {
 		t.Run(p.name, func(t *testing.T) {
-			h := newLK(t, tools.Options{}, p.opts...)
+			h := newLK(t, mcpserver.Options{}, p.opts...)
 			ctx := context.Background()
 			list, err := h.client.ListResourceTemplates(ctx, mcp.ListResourceTemplatesRequest{})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(list.ResourceTemplates) != 1 || list.ResourceTemplates[0].URITemplate.Raw() != tools.SalesAgentResourceTemplate ||
+			if len(list.ResourceTemplates) != 1 || list.ResourceTemplates[0].URITemplate.Raw() != mcpserver.SalesAgentResourceTemplate ||
 				list.ResourceTemplates[0].MIMEType != "application/json" {
 				t.Fatalf("templates %+v", list.ResourceTemplates)
 			}
 			for _, id := range []int64{fakelofty.DemoLeadWithAgent, fakelofty.DemoLeadBeyond53Bits, fakelofty.DemoLeadMaxInt64} {
-				uri := tools.SalesAgentResourceURI(id)
+				uri := mcpserver.SalesAgentResourceURI(id)
 				req := mcp.ReadResourceRequest{}
 				req.Params.URI = uri
 				res, err := h.client.ReadResource(ctx, req)
@@ -485,11 +486,11 @@ func TestResourceTemplate(t *testing.T) {
 				}
 			}
 			for uri, want := range map[string]string{
-				tools.SalesAgentResourceURI(fakelofty.DemoLeadWithoutAgent): "has no AI sales agent",
-				tools.SalesAgentResourceURI(fakelofty.DemoLeadForbidden):    "no access to lead " + otherID,
-				"lofty://leads/abc/sales-agent":                             "invalid resource URI",
-				"lofty://leads/0/sales-agent":                               "invalid resource URI",
-				"lofty://leads/9223372036854775808/sales-agent":             "invalid resource URI",
+				mcpserver.SalesAgentResourceURI(fakelofty.DemoLeadWithoutAgent): "has no AI sales agent",
+				mcpserver.SalesAgentResourceURI(fakelofty.DemoLeadForbidden):    "no access to lead " + otherID,
+				"lofty://leads/abc/sales-agent":                                 "invalid resource URI",
+				"lofty://leads/0/sales-agent":                                   "invalid resource URI",
+				"lofty://leads/9223372036854775808/sales-agent":                 "invalid resource URI",
 			} {
 				req := mcp.ReadResourceRequest{}
 				req.Params.URI = uri
@@ -503,7 +504,7 @@ func TestResourceTemplate(t *testing.T) {
 }
 
 func TestResourceTemplateFollowsItsTool(t *testing.T) {
-	h := newLK(t, tools.Options{Toolsets: []string{"leads"}})
+	h := newLK(t, mcpserver.Options{Toolsets: []string{"leads"}})
 	_, err := h.client.ListResourceTemplates(context.Background(), mcp.ListResourceTemplatesRequest{})
 	if err == nil {
 		// mcp-go may list an empty set or refuse: either way, no template.
@@ -579,7 +580,7 @@ func TestSelectToolsets(t *testing.T) {
 		}
 	}
 
-	h := newLK(t, tools.Options{Toolsets: []string{"leads"}, AllowTools: []string{"find_leads"}})
+	h := newLK(t, mcpserver.Options{Toolsets: []string{"leads"}, AllowTools: []string{"find_leads"}})
 	list, err := h.client.ListTools(context.Background(), mcp.ListToolsRequest{})
 	if err != nil || len(list.Tools) != 1 || list.Tools[0].Name != "find_leads" {
 		t.Errorf("served %+v, %v", list, err)
@@ -590,7 +591,7 @@ func TestSelectToolsets(t *testing.T) {
 		t.Error("a tool outside the selection answered")
 	}
 	c, _ := lofty.New(lofty.Config{})
-	if _, err := tools.NewServer(c, tools.Options{Toolsets: []string{"nope"}}); err == nil {
+	if _, err := mcpserver.NewServer(c, mcpserver.Options{Toolsets: []string{"nope"}}); err == nil {
 		t.Error("NewServer accepted an unknown toolset")
 	}
 }
@@ -598,7 +599,7 @@ func TestSelectToolsets(t *testing.T) {
 // TestToolSpecsAreComplete: every tool taking a lead ID tells the model
 // where lead IDs come from.
 func TestToolSpecsAreComplete(t *testing.T) {
-	h := newLK(t, tools.Options{Toolsets: []string{tools.AllToolsets}})
+	h := newLK(t, mcpserver.Options{Toolsets: []string{tools.AllToolsets}})
 	list, err := h.client.ListTools(context.Background(), mcp.ListToolsRequest{})
 	if err != nil {
 		t.Fatal(err)
@@ -619,7 +620,7 @@ func TestToolSpecsAreComplete(t *testing.T) {
 // TestFindLeadsDropsLeadsWithoutID: a lead Lofty sends without a leadId is
 // no lead a tool could be asked about; it is not listed.
 func TestFindLeadsDropsLeadsWithoutID(t *testing.T) {
-	h := newLK(t, tools.Options{})
+	h := newLK(t, mcpserver.Options{})
 	h.answer("/v1.0/leads", 200, `{"_metadata":{"total":3,"offset":0},"leads":[{"leadId":0,"firstName":"Zero"},{"firstName":"None"},{"leadId":"-4"},{"leadId":5,"firstName":"Five"}]}`)
 	var r tools.FindLeadsResult
 	h.ok(t, "find_leads", `{}`, &r)

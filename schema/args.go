@@ -1,4 +1,4 @@
-package tools
+package schema
 
 import (
 	"bytes"
@@ -15,13 +15,17 @@ import (
 	"unicode/utf8"
 )
 
-// argDecoder checks a tool's JSON arguments against its input schema and
+// Decoder checks a tool's JSON arguments against its input schema and
 // decodes them into the input struct without ever passing numbers through
 // float64, so 64-bit IDs arrive exactly, in arrays and nested objects too.
 // Each error names the argument ("leadIds", "assignees[1].role") and what is
 // expected. Free text (a string with a maxLength, such as a note) is never
 // echoed back in an error: only its length or JSON type is.
-type argDecoder struct {
+//
+// It enforces every validation keyword the schema holds: NewDecoder refuses
+// a schema with a keyword (or a format) it would not check, so that no
+// input schema promises a model more than the server checks.
+type Decoder struct {
 	root *node
 }
 
@@ -63,10 +67,11 @@ type schemaDoc struct {
 
 // orderedProperties reads the property names of a schema in document order.
 type orderedProperties struct {
-	Properties orderedKeys `json:"properties"`
+	Properties OrderedKeys `json:"properties"`
 }
 
-func newArgDecoder[In any](inputSchema json.RawMessage) (*argDecoder, error) {
+// NewDecoder compiles an input schema (as Of makes them) into a Decoder.
+func NewDecoder(inputSchema json.RawMessage) (*Decoder, error) {
 	root, err := compileSchema(inputSchema)
 	if err != nil {
 		return nil, fmt.Errorf("input schema: %w", err)
@@ -74,7 +79,7 @@ func newArgDecoder[In any](inputSchema json.RawMessage) (*argDecoder, error) {
 	if root.typ != "object" {
 		return nil, fmt.Errorf("input schema: type %q, want object", root.typ)
 	}
-	return &argDecoder{root: root}, nil
+	return &Decoder{root: root}, nil
 }
 
 // compileSchema turns a JSON Schema document into a node tree.
@@ -88,7 +93,54 @@ func compileSchema(raw json.RawMessage) (*node, error) {
 	return compileNode(raw, doc, "")
 }
 
+// enforced are the keywords a node's schema may hold: those the decoder
+// checks, and annotations that promise nothing (description, default,
+// title, examples). additionalProperties is enforced as false: unknown
+// names are refused.
+var enforced = map[string]bool{
+	"type": true, "minimum": true, "maximum": true, "minLength": true, "maxLength": true, "format": true,
+	"enum": true, "minItems": true, "maxItems": true, "uniqueItems": true, "items": true, "properties": true,
+	"required": true, "additionalProperties": true,
+	"description": true, "default": true, "title": true, "examples": true,
+}
+
+// checkedFormats are the string formats the decoder checks.
+var checkedFormats = map[string]bool{"": true, "email": true}
+
+// unenforced names the keywords of a schema node the decoder would not
+// check, sorted; "" when there are none.
+func unenforced(raw json.RawMessage, doc schemaDoc) string {
+	var keys map[string]json.RawMessage
+	if json.Unmarshal(raw, &keys) != nil {
+		return ""
+	}
+	var bad []string
+	for k, v := range keys {
+		switch {
+		case !enforced[k]:
+			bad = append(bad, k)
+		case k == "additionalProperties" && string(bytes.TrimSpace(v)) != "false":
+			bad = append(bad, "additionalProperties (only false is enforced)")
+		}
+	}
+	if !checkedFormats[doc.Format] {
+		bad = append(bad, "format "+strconv.Quote(doc.Format))
+	}
+	if (doc.Minimum != nil || doc.Maximum != nil) && doc.Type != "integer" {
+		bad = append(bad, "minimum/maximum on type "+strconv.Quote(doc.Type))
+	}
+	sort.Strings(bad)
+	return strings.Join(bad, ", ")
+}
+
 func compileNode(raw json.RawMessage, doc schemaDoc, where string) (*node, error) {
+	if bad := unenforced(raw, doc); bad != "" {
+		name := strings.TrimPrefix(where, ".")
+		if name == "" {
+			name = "the root"
+		}
+		return nil, fmt.Errorf("%s: keyword %s is not enforced by the argument decoder; enforce it or leave it out", name, bad)
+	}
 	n := &node{typ: doc.Type, min: math.MinInt64, max: math.MaxInt64, minLen: -1, maxLen: -1,
 		minItems: -1, maxItems: -1, format: doc.Format, enum: doc.Enum, unique: doc.UniqueItems}
 	if doc.Type == "integer" {
@@ -152,10 +204,10 @@ func compileNode(raw json.RawMessage, doc schemaDoc, where string) (*node, error
 	return n, nil
 }
 
-// orderedKeys decodes a JSON object's keys in document order.
-type orderedKeys []string
+// OrderedKeys decodes a JSON object's keys in document order.
+type OrderedKeys []string
 
-func (k *orderedKeys) UnmarshalJSON(b []byte) error {
+func (k *OrderedKeys) UnmarshalJSON(b []byte) error {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	if _, err := dec.Token(); err != nil {
 		return err
@@ -287,8 +339,9 @@ func (n *node) accepted() string {
 	return strings.Join(n.order, ", ")
 }
 
-// decode checks raw (a JSON object, or empty for none) and decodes it into out.
-func (d *argDecoder) decode(raw json.RawMessage, out any) error {
+// Decode checks raw (a JSON object, or empty for none) and decodes it into
+// out. Its errors start "invalid arguments" and say what is wrong.
+func (d *Decoder) Decode(raw json.RawMessage, out any) error {
 	normalized, err := d.normalize(raw)
 	if err != nil {
 		return err
@@ -304,7 +357,7 @@ func (d *argDecoder) decode(raw json.RawMessage, out any) error {
 }
 
 // normalize checks raw and returns it with every integer in canonical form.
-func (d *argDecoder) normalize(raw json.RawMessage) (json.RawMessage, error) {
+func (d *Decoder) normalize(raw json.RawMessage) (json.RawMessage, error) {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
 		raw = []byte("{}")

@@ -1,6 +1,6 @@
-package tools_test
+package mcpserver_test
 
-// Lofty as it behaves live (issue 19): the tools against the fake in live
+// Lofty as it behaves live: the tools against the fake in live
 // mode (fakelofty.Live), which behaves as the live API was recorded
 // behaving: 25-lead pages whatever limit says, filters and offset ignored,
 // paging by scrollId only, -1 for unset numbers, "…GMT" times, 415 without
@@ -25,6 +25,7 @@ import (
 	"github.com/lofty-mcp/lofty-mcp/lofty"
 	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty"
 	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty/faults"
+	"github.com/lofty-mcp/lofty-mcp/mcpserver"
 	"github.com/lofty-mcp/lofty-mcp/tools"
 )
 
@@ -36,7 +37,7 @@ func liveFake(rateLimit int, honoured ...string) *fakelofty.Fake {
 	return fakelofty.NewLive(l)
 }
 
-func liveLK(t *testing.T, fake *fakelofty.Fake, res lofty.Resilience, opts tools.Options) *lk {
+func liveLK(t *testing.T, fake *fakelofty.Fake, res lofty.Resilience, opts mcpserver.Options) *lk {
 	t.Helper()
 	return newLKWith(t, fake, lofty.Config{Timeout: 5 * time.Second, Resilience: res,
 		Credential: lofty.Credential{Kind: lofty.APIKey, Secret: "lk-live-key"}}, opts)
@@ -70,7 +71,7 @@ func ids(leads []tools.LeadSummary) []int64 {
 // third page, included — and says that Lofty did not filter.
 func TestFindLeadsLiveReturnsOnlyMatches(t *testing.T) {
 	fake := liveFake(0)
-	h := liveLK(t, fake, lofty.Resilience{}, tools.Options{})
+	h := liveLK(t, fake, lofty.Resilience{}, mcpserver.Options{})
 	visible := visibleIDs(fake, func(*fakelofty.Lead) bool { return true })
 	if i := slices.Index(visible, fakelofty.DemoLeadWithAgent); i < 2*fakelofty.LiveLeadPageCap {
 		t.Fatalf("Jane Smith is lead %d of %d newest first: want her past the second page", i+1, len(visible))
@@ -123,7 +124,7 @@ func TestFindLeadsLiveReturnsOnlyMatches(t *testing.T) {
 // finds the rest, each lead once, and every one assigned as asked.
 func TestFindLeadsLiveStopsAtAPageOfMatches(t *testing.T) {
 	fake := liveFake(0)
-	h := liveLK(t, fake, lofty.Resilience{}, tools.Options{})
+	h := liveLK(t, fake, lofty.Resilience{}, mcpserver.Options{})
 	want := visibleIDs(fake, func(l *fakelofty.Lead) bool { return l.AssignedUserID == fakelofty.LiveOtherUserID })
 	args := `{"assignedUserId":` + strconv.FormatInt(fakelofty.LiveOtherUserID, 10) + `}`
 	var got []int64
@@ -157,7 +158,7 @@ func TestFindLeadsLiveStopsAtAPageOfMatches(t *testing.T) {
 // call looks through; the result says leads remain, and the scrollId it
 // gives finds Jane.
 func TestFindLeadsLiveScanBound(t *testing.T) {
-	h := liveLK(t, liveFake(0), lofty.Resilience{}, tools.Options{FindScanPages: 2})
+	h := liveLK(t, liveFake(0), lofty.Resilience{}, mcpserver.Options{Settings: tools.Settings{FindScanPages: 2}})
 	var r tools.FindLeadsResult
 	h.ok(t, "find_leads", `{"key":"Jane"}`, &r)
 	if len(r.Leads) != 0 || *r.Scanned != 2*fakelofty.LiveLeadPageCap || r.ScrollID == "" || *r.LoftyFiltered {
@@ -175,7 +176,7 @@ func TestFindLeadsLiveScanBound(t *testing.T) {
 // result says so and looks no further; when it applies only some, the rest
 // are applied here.
 func TestFindLeadsLiveHonouredFilters(t *testing.T) {
-	h := liveLK(t, liveFake(0, fakelofty.LeadFilters...), lofty.Resilience{}, tools.Options{})
+	h := liveLK(t, liveFake(0, fakelofty.LeadFilters...), lofty.Resilience{}, mcpserver.Options{})
 	var r tools.FindLeadsResult
 	h.ok(t, "find_leads", `{"key":"Jane"}`, &r)
 	if !slices.Equal(ids(r.Leads), []int64{fakelofty.DemoLeadWithAgent}) || !*r.LoftyFiltered || *r.Scanned != 1 ||
@@ -183,7 +184,7 @@ func TestFindLeadsLiveHonouredFilters(t *testing.T) {
 		t.Errorf("filtered by Lofty: %+v, %d requests", r, h.fake.RequestCount())
 	}
 
-	h = liveLK(t, liveFake(0, "stage"), lofty.Resilience{}, tools.Options{})
+	h = liveLK(t, liveFake(0, "stage"), lofty.Resilience{}, mcpserver.Options{})
 	r = tools.FindLeadsResult{}
 	h.ok(t, "find_leads", `{"key":"Jane","stage":"Active"}`, &r)
 	if !slices.Equal(ids(r.Leads), []int64{fakelofty.DemoLeadWithAgent}) || *r.LoftyFiltered || *r.Scanned != 3 || r.Total != nil {
@@ -197,7 +198,7 @@ func TestFindLeadsLiveHonouredFilters(t *testing.T) {
 // an error.
 func TestFindLeadsLiveStopsWithinLimits(t *testing.T) {
 	t.Run("own rate limit", func(t *testing.T) {
-		h := liveLK(t, liveFake(0), lofty.Resilience{RateLimit: 2, MaxWait: 50 * time.Millisecond}, tools.Options{})
+		h := liveLK(t, liveFake(0), lofty.Resilience{RateLimit: 2, MaxWait: 50 * time.Millisecond}, mcpserver.Options{})
 		var r tools.FindLeadsResult
 		h.ok(t, "find_leads", `{"key":"Jane"}`, &r)
 		if len(r.Leads) != 0 || *r.Scanned != 50 || r.ScrollID == "" || h.fake.RequestCount() != 2 {
@@ -207,7 +208,7 @@ func TestFindLeadsLiveStopsWithinLimits(t *testing.T) {
 	})
 	t.Run("Lofty's 429", func(t *testing.T) {
 		fake := liveFake(2)
-		h := liveLK(t, fake, lofty.Resilience{}, tools.Options{})
+		h := liveLK(t, fake, lofty.Resilience{}, mcpserver.Options{})
 		var r tools.FindLeadsResult
 		h.ok(t, "find_leads", `{"key":"Jane"}`, &r)
 		if len(r.Leads) != 0 || *r.Scanned != 50 || r.ScrollID == "" || fake.RateLimited() != 1 {
@@ -217,7 +218,7 @@ func TestFindLeadsLiveStopsWithinLimits(t *testing.T) {
 	})
 	t.Run("deadline", func(t *testing.T) {
 		fake := liveFake(0)
-		h := liveLK(t, fake, lofty.Resilience{CallTimeout: 400 * time.Millisecond}, tools.Options{})
+		h := liveLK(t, fake, lofty.Resilience{CallTimeout: 400 * time.Millisecond}, mcpserver.Options{})
 		faults.Wrap(fake).Script(faults.Pass(), faults.Slow(5*time.Second, faults.Pass()))
 		start := time.Now()
 		var r tools.FindLeadsResult
@@ -322,7 +323,7 @@ func TestLiveArtifactsFound(t *testing.T) {
 // application/json (the live fake answers 415 without it).
 func TestLiveResultsAreClean(t *testing.T) {
 	fake := liveFake(0)
-	h := liveLK(t, fake, lofty.Resilience{}, tools.Options{Toolsets: []string{tools.AllToolsets}})
+	h := liveLK(t, fake, lofty.Resilience{}, mcpserver.Options{Toolsets: []string{tools.AllToolsets}})
 	leadIDs := visibleIDs(fake, func(*fakelofty.Lead) bool { return true })
 	calls := 0
 	for _, tool := range tools.All() {
@@ -390,7 +391,7 @@ func TestLiveRateLimitThroughTools(t *testing.T) {
 
 	t.Run("fifteen at once", func(t *testing.T) {
 		fake := liveFake(fakelofty.Recorded().RateLimit)
-		h := liveLK(t, fake, lofty.DefaultResilience(), tools.Options{})
+		h := liveLK(t, fake, lofty.DefaultResilience(), mcpserver.Options{})
 		var mu sync.Mutex
 		var arrivals []time.Duration
 		start := time.Now()
@@ -426,7 +427,7 @@ func TestLiveRateLimitThroughTools(t *testing.T) {
 
 	t.Run("four at once", func(t *testing.T) {
 		fake := liveFake(fakelofty.Recorded().RateLimit)
-		h := liveLK(t, fake, lofty.DefaultResilience(), tools.Options{})
+		h := liveLK(t, fake, lofty.DefaultResilience(), mcpserver.Options{})
 		for _, res := range callAtOnce(t, h, "get_lead", leads[:4]) {
 			if res.IsError {
 				t.Errorf("isError: %s", lkText(t, res))
