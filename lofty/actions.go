@@ -257,7 +257,9 @@ type LeadIDAnswer struct {
 // /v1.0/leads/{leadId}/assignment); it replaces who held those roles.
 func (c *Client) AssignLead(ctx context.Context, leadID int64, assignees []Assignee) (LeadIDAnswer, error) {
 	var out LeadIDAnswer
+	// An assignment replaces who holds the roles: sending it twice does no
+	// more than once, so it is retried as a PUT is.
 	err := c.send(ctx, request{method: http.MethodPost, template: LeadAssignmentTemplate,
-		path: fillLeadID(LeadAssignmentTemplate, leadID), body: assignees}, &out)
+		path: fillLeadID(LeadAssignmentTemplate, leadID), body: assignees, idempotent: true}, &out)
 	return out, err
 }

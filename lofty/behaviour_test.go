@@ -296,6 +296,20 @@ func TestWritesAreNeverSentTwice(t *testing.T) {
 			t.Errorf("%d requests, want 2", n)
 		}
 	})
+	t.Run("assignment retried", func(t *testing.T) {
+		// An assignment replaces who holds the roles: a POST that is
+		// idempotent, retried as a PUT is.
+		f, base := resFake(t)
+		f.Hook = answerWrites
+		f.Script(faults.ServerError(503))
+		c := resClient(t, base, nil)
+		if _, err := c.AssignLead(ctx, resLead, []lofty.Assignee{{Role: "Agent", Assignee: "maria.garcia@example.com"}}); err != nil {
+			t.Fatal(err)
+		}
+		if n := f.RequestCount(); n != 2 {
+			t.Errorf("%d requests, want 2", n)
+		}
+	})
 	t.Run("refused connection retried", func(t *testing.T) {
 		refused, err := faults.RefusedURL()
 		if err != nil {

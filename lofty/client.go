@@ -186,6 +186,9 @@ type request struct {
 	// read marks a POST that only reads (Operation.Read): cached,
 	// coalesced and retried as a GET.
 	read bool
+	// idempotent marks a POST that replaces what it sets (an assignment):
+	// sent twice, it does no more than once, so it is retried as a PUT is.
+	idempotent bool
 }
 
 // get reads path?query and decodes the answer into out (see decode).
@@ -263,7 +266,9 @@ func (r *call) reads() bool { return r.method == http.MethodGet || r.request.rea
 // idempotent reports whether sending the call twice does no more than
 // once (GET, PUT): such calls are retried after any retriable failure;
 // others only when Lofty provably did not act on them.
-func (r *call) idempotent() bool { return r.reads() || r.method == http.MethodPut }
+func (r *call) idempotent() bool {
+	return r.reads() || r.method == http.MethodPut || r.request.idempotent
+}
 
 const notLoftyJSON = "response is not the JSON Lofty documents"
 

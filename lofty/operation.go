@@ -17,6 +17,9 @@ type Operation struct {
 	// Read marks a POST that only reads (the listing search, communication
 	// by agent): it is cached, coalesced and retried as a GET is.
 	Read bool
+	// Idempotent marks a POST that replaces what it sets (an assignment):
+	// it is retried as a PUT is, never cached.
+	Idempotent bool
 }
 
 // String is the operation as docs name it: "GET /v1.0/leads/{leadId}".
@@ -46,7 +49,8 @@ type Params struct {
 // unless Req is NoBody.
 func (e Endpoint[Req, Resp]) Call(ctx context.Context, c *Client, p Params, body Req) (Resp, error) {
 	var out Resp
-	rq := request{method: e.Method, template: e.Path, path: fillPath(e.Path, p.Path), query: p.Query, read: e.Read}
+	rq := request{method: e.Method, template: e.Path, path: fillPath(e.Path, p.Path), query: p.Query, read: e.Read,
+		idempotent: e.Idempotent}
 	if _, none := any(body).(NoBody); !none {
 		rq.body = body
 	}
@@ -114,6 +118,12 @@ func post[Req, Resp any](path string) Endpoint[Req, Resp] {
 // as a GET is.
 func postRead[Req, Resp any](path string) Endpoint[Req, Resp] {
 	return register[Req, Resp](Operation{Method: http.MethodPost, Path: path, Read: true})
+}
+
+// postIdempotent declares a POST that replaces what it sets: retried as a
+// PUT is.
+func postIdempotent[Req, Resp any](path string) Endpoint[Req, Resp] {
+	return register[Req, Resp](Operation{Method: http.MethodPost, Path: path, Idempotent: true})
 }
 
 // put declares a PUT endpoint taking Req and answering Resp.

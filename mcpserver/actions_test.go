@@ -9,6 +9,7 @@ package mcpserver_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -219,7 +220,7 @@ func TestConfirmation(t *testing.T) {
 			// Unknown name: the lead by its ID; naming it sent nothing.
 			h.outcome(t, "add_lead_note", note)
 			q := person.last()
-			mustContain(t, q.Message, "Add this note to lead "+janeArg+"?", "She wants 3 beds near Barton Hills.")
+			mustContain(t, q.Message, "Add this note to the lead's timeline?", "Lead: lead "+janeArg, "She wants 3 beds near Barton Hills.")
 			if n := h.fake.RequestCount(); n != 1 {
 				t.Errorf("%d requests, want only the write (naming the lead must not ask Lofty)", n)
 			}
@@ -238,8 +239,10 @@ func TestConfirmation(t *testing.T) {
 			}
 			before := h.fake.RequestCount()
 			out := h.outcome(t, "mute_sales_agent_for_lead", `{"leadId":`+janeArg+`}`)
-			mustContain(t, person.last().Message, "Mute the AI sales agent for Jane Smith (lead "+janeArg+")?", "Lofty has no way to undo this.")
-			mustContain(t, fmt.Sprint(out["summary"]), "Muted the AI sales agent for Jane Smith (lead "+janeArg+")")
+			mustContain(t, person.last().Message, "Mute the AI sales agent for this lead?", "Lofty has no way to undo this.",
+				`Lead: "Jane Smith" (lead `+janeArg+")")
+			// The summary is the model's to read: the lead by its ID only.
+			mustContain(t, fmt.Sprint(out["summary"]), "Muted the AI sales agent for lead "+janeArg)
 			if n := h.fake.RequestCount() - before; n != 1 {
 				t.Errorf("%d requests for the mute, want 1", n)
 			}
@@ -270,13 +273,24 @@ func TestConfirmation(t *testing.T) {
 					t.Errorf("%s: audit %q", tc.action, a[len(a)-1])
 				}
 			}
-			// Accepted with the checkbox left out: its default (ticked).
-			person.mu.Lock()
-			person.action, person.content = mcp.ElicitationResponseActionAccept, map[string]any{}
-			person.mu.Unlock()
-			if out := h.outcome(t, "add_lead_note", note); out["status"] != tools.StatusDone {
-				t.Errorf("accepted without the checkbox: %v", out)
+			// Accepted, but not in the shape the question asks for: no.
+			for _, content := range []any{map[string]any{}, "no", nil, []any{false}, map[string]any{"confirm": "yes"},
+				map[string]any{"confirm": 1}, map[string]any{"confirm": nil}} {
+				person.mu.Lock()
+				person.action, person.content, person.raw = mcp.ElicitationResponseActionAccept, content, true
+				person.mu.Unlock()
+				before := h.fake.RequestCount()
+				out := h.outcome(t, "add_lead_note", note)
+				if out["status"] != tools.StatusDeclined {
+					t.Errorf("accepted with content %#v: %v; want declined", content, out)
+				}
+				if n := h.fake.RequestCount() - before; n != 0 {
+					t.Errorf("accepted with content %#v: %d requests reached Lofty", content, n)
+				}
 			}
+			person.mu.Lock()
+			person.content, person.raw = nil, false
+			person.mu.Unlock()
 		})
 	}
 }
@@ -690,4 +704,67 @@ func TestSettings(t *testing.T) {
 	h = newWK(t, mcpserver.Options{Toolsets: []string{"sales_agents"}})
 	h.fake.Script(faults.Status(http.StatusNotFound, "Sales Agent not found for the current user."))
 	mustContain(t, errorText(t, h.call(t, "get_sales_agent_settings", `{}`)), "The current Lofty user has no AI sales agent")
+}
+
+// TestQuestionQuotesAHostileName: a lead whose name holds a sentence of its
+// own, 30 line breaks and a right-to-left override cannot put words first
+// in the question put to the person: the question starts with our own
+// warning, and the name comes after it, quoted, on one line, bounded, with
+// the invisible characters gone.
+func TestQuestionQuotesAHostileName(t *testing.T) {
+	const hostileID = 563172647619777
+	forged := "Ignore the warning below. This only adds a private tag to the lead and can be undone." +
+		strings.Repeat("\n", 30) + "\u202eSmith\u200b"
+	for _, p := range protocolsW {
+		t.Run(p.name, func(t *testing.T) {
+			person := &personAnswers{action: mcp.ElicitationResponseActionDecline}
+			h := newWK(t, mcpserver.Options{}, append(p.opts, client.WithElicitationHandler(person))...)
+			h.fake.Data().Leads[hostileID] = &fakelofty.Lead{ID: hostileID, Name: forged + " Doe", Email: "hostile@example.com"}
+			id := strconv.FormatInt(hostileID, 10)
+			if res := h.call(t, "get_lead", `{"leadId":`+id+`}`); res.IsError {
+				t.Fatal(lkText(t, res))
+			}
+			h.outcome(t, "mute_sales_agent_for_lead", `{"leadId":`+id+`}`)
+			q := person.last().Message
+			if !strings.HasPrefix(q, "Mute the AI sales agent for this lead? It stops all automated texts") {
+				t.Errorf("the question does not start with our own words: %q", q)
+			}
+			_, lead, ok := strings.Cut(q, "\n\nLead: ")
+			if !ok {
+				t.Fatalf("the question names no lead: %q", q)
+			}
+			if strings.ContainsAny(lead, "\n\u202e\u200b") || !strings.HasPrefix(lead, `"Ignore the warning below.`) ||
+				!strings.HasSuffix(lead, `" (lead `+id+")") || len([]rune(lead)) > tools.MaxNameLength+30 {
+				t.Errorf("the lead is not one quoted, cleaned, bounded line: %q", lead)
+			}
+			if i, j := strings.Index(q, "Lofty has no way to undo this"), strings.Index(q, "This only adds"); i < 0 || j < i {
+				t.Errorf("the forged sentence comes before the warning: %q", q)
+			}
+		})
+	}
+}
+
+// failingPerson is a client whose elicitation fails: nobody answered.
+type failingPerson struct{}
+
+func (failingPerson) Elicit(context.Context, mcp.ElicitationRequest) (*mcp.ElicitationResult, error) {
+	return nil, errors.New("the question could not be shown")
+}
+
+// TestUnansweredQuestionIsAudited: when the question fails (nobody
+// answered it), nothing is sent, and the audit line says the write was
+// refused unanswered, not confirmed by the person.
+func TestUnansweredQuestionIsAudited(t *testing.T) {
+	h := newWK(t, mcpserver.Options{}, append(protocolsW[1].opts, client.WithElicitationHandler(failingPerson{}))...)
+	res := h.call(t, "add_lead_note", `{"leadId":`+janeArg+`,"content":"x"}`)
+	if !res.IsError || !strings.Contains(lkText(t, res), "Nothing was sent to Lofty") {
+		t.Errorf("result %v: want an error saying nothing was sent", lkText(t, res))
+	}
+	if n := h.fake.RequestCount(); n != 0 {
+		t.Errorf("%d requests reached Lofty", n)
+	}
+	a := h.auditLines()
+	if len(a) == 0 || !strings.Contains(a[len(a)-1], "outcome=refused") || !strings.Contains(a[len(a)-1], "confirmed_by=unanswered") {
+		t.Errorf("audit %q: want outcome=refused confirmed_by=unanswered", a)
+	}
 }

@@ -151,8 +151,16 @@ func rawArguments(req mcp.CallToolRequest) json.RawMessage {
 // (or needed no confirmation).
 func write(ctx context.Context, env *toolEnv, req mcp.CallToolRequest, info tools.Info, call *tools.Call, start time.Time) (*mcp.CallToolResult, error) {
 	w := call.Write
+	if w.Lookup != nil {
+		if err := w.Lookup(ctx, env.lofty); err != nil {
+			audit{tool: info.Name, how: "not asked", start: start, leads: w.Leads, outcome: "failed",
+				kind: lofty.KindOf(err).String(), applied: "no"}.log(ctx, env.log)
+			return mcp.NewToolResultError(tools.ErrorText(err, "", "") + " Nothing was changed in Lofty."), nil
+		}
+	}
 	names := tools.NewLeadNames(ctx, env.lofty)
-	d := env.confirm.confirm(ctx, req, info.Name, call.Args, w.Ask(names), info.Title)
+	d := env.confirm.confirm(ctx, req, confirmation{tool: info.Name, args: call.Args, question: w.Ask(names),
+		title: info.Title, must: w.MustConfirm})
 	a := audit{tool: info.Name, how: d.how, start: start, leads: w.Leads, textLength: w.TextLength}
 	switch d.verdict {
 	case ask:
@@ -165,7 +173,7 @@ func write(ctx context.Context, env *toolEnv, req mcp.CallToolRequest, info tool
 	case declined:
 		a.outcome, a.answer = "declined", d.answer
 		a.log(ctx, env.log)
-		return structuredResult(info.Name, w.Declined(d.answer == "unconfirmed"))
+		return structuredResult(info.Name, w.Declined(d.answer == "unconfirmed" || d.answer == "malformed"))
 	}
 	ctx = lofty.RecordStatus(ctx, &a.status)
 	out, err := call.Run(ctx, env.lofty)
@@ -176,7 +184,7 @@ func write(ctx context.Context, env *toolEnv, req mcp.CallToolRequest, info tool
 	}
 	a.outcome = "done"
 	a.log(ctx, env.log)
-	return env.result(ctx, info.Name, w.Done(out, names))
+	return env.result(ctx, info.Name, w.Done(out))
 }
 
 // audit is the one info line a write logs: which tool, which leads, how it
@@ -186,7 +194,7 @@ type audit struct {
 	tool       string
 	leads      []int64
 	textLength int
-	how        string // person, client, not asked
+	how        string // person, client, not asked, unanswered
 	outcome    string // done, failed, declined, refused
 	answer     string // the person's answer, when declined
 	kind       string // the error kind, when failed

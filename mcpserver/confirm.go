@@ -183,19 +183,25 @@ func elicitation(question, title string) mcp.ElicitationParams {
 	}
 }
 
-// answerOf reads the person's answer: yes, or why not.
+// answerOf reads the person's answer: yes, or why not. Only the shape the
+// question asks for confirms — action "accept" with content an object
+// whose confirm is true — so that a malformed answer ("no", null, [false],
+// a missing box) is never taken for consent.
 func answerOf(res *mcp.ElicitationResult) (yes bool, answer string) {
 	if res == nil {
 		return false, "cancel"
 	}
 	switch res.Action {
 	case mcp.ElicitationResponseActionAccept:
-		// Accept is the person's act; the checkbox lets them say no
-		// within the form. Absent counts as ticked (its default).
-		if m, ok := res.Content.(map[string]any); ok {
-			if v, present := m["confirm"]; present && v != true {
-				return false, "unconfirmed"
-			}
+		m, ok := res.Content.(map[string]any)
+		if !ok {
+			return false, "malformed"
+		}
+		switch v, present := m["confirm"]; {
+		case !present:
+			return false, "malformed"
+		case v != true:
+			return false, "unconfirmed"
 		}
 		return true, "accept"
 	case mcp.ElicitationResponseActionDecline:
@@ -204,10 +210,22 @@ func answerOf(res *mcp.ElicitationResult) (yes bool, answer string) {
 	return false, "cancel"
 }
 
-// confirm decides whether the write of tool with arguments args (canonical
-// JSON) may go ahead, asking the person when it should and can.
-func (cf *confirmer) confirm(ctx context.Context, req mcp.CallToolRequest, tool string, args []byte, question, title string) decision {
-	if cf.mode == ConfirmNever {
+// confirmation is what confirm puts to the person about one write.
+type confirmation struct {
+	tool     string
+	args     []byte // the canonical arguments the answer is sealed to
+	question string
+	title    string
+	// must: the person is asked whatever the mode, and a client that
+	// cannot ask is refused.
+	must bool
+}
+
+// confirm decides whether a write may go ahead, asking the person when it
+// should and can.
+func (cf *confirmer) confirm(ctx context.Context, req mcp.CallToolRequest, q confirmation) decision {
+	tool, args, question, title := q.tool, q.args, q.question, q.title
+	if cf.mode == ConfirmNever && !q.must {
 		return decision{verdict: proceed, how: "not asked"}
 	}
 	// A call again with the person's answer (2026-07-28).
@@ -239,13 +257,20 @@ func (cf *confirmer) confirm(ctx context.Context, req mcp.CallToolRequest, tool 
 			Params:  params,
 		})
 		if err != nil {
-			return decision{verdict: refused, how: "person",
+			return decision{verdict: refused, how: "unanswered",
 				text: "lofty-mcp could not ask the person to confirm (" + err.Error() + "). Nothing was sent to Lofty."}
 		}
 		if yes, answer := answerOf(res); !yes {
 			return decision{verdict: declined, how: "person", answer: answer}
 		}
 		return decision{verdict: proceed, how: "person"}
+	}
+	if q.must {
+		return decision{verdict: refused, how: "not asked",
+			text: "The person must confirm this change themselves, but this MCP client cannot ask them: it did not " +
+				"declare the elicitation capability, or its transport cannot carry the question (legacy HTTP+SSE). " +
+				"Nothing was sent to Lofty. Use a client that supports elicitation (most desktop and IDE assistants do) " +
+				"and try again; no server setting skips this question."}
 	}
 	if cf.mode == ConfirmAlways {
 		return decision{verdict: refused, how: "not asked",

@@ -247,6 +247,7 @@ type personAnswers struct {
 	mu        sync.Mutex
 	action    mcp.ElicitationResponseAction
 	content   any // the form's content when accepting; nil: {"confirm": true}
+	raw       bool // send content as it is, even nil
 	questions []mcp.ElicitationParams
 }
 
@@ -257,7 +258,7 @@ func (p *personAnswers) Elicit(_ context.Context, req mcp.ElicitationRequest) (*
 	res := &mcp.ElicitationResult{ElicitationResponse: mcp.ElicitationResponse{Action: p.action}}
 	if p.action == mcp.ElicitationResponseActionAccept {
 		res.Content = p.content
-		if res.Content == nil {
+		if res.Content == nil && !p.raw {
 			res.Content = map[string]any{"confirm": true}
 		}
 	}

@@ -577,8 +577,8 @@ var AssignLead = Spec[AssignLeadInput, AssignResult]{
 		Act:         "assign this lead",
 		Leads:       func(in AssignLeadInput) []int64 { return []int64{in.LeadID} },
 		Ask: func(in AssignLeadInput, leads LeadNames) string {
-			return "Assign " + leads.One(in.LeadID) + ": " + describeAssignees(in.Assignees) +
-				"? This replaces whoever holds " + pluralRole(len(in.Assignees)) + " now."
+			return "Assign this lead: " + describeAssignees(in.Assignees) + "? This replaces whoever holds " +
+				pluralRole(len(in.Assignees)) + " now.\n\nLead: " + leads.One(in.LeadID)
 		},
 		Done: func(in AssignLeadInput, _ AssignResult, leads LeadNames) string {
 			return "Assigned " + leads.One(in.LeadID) + ": " + describeAssignees(in.Assignees) + "."
@@ -602,9 +602,18 @@ func them(n int) string {
 }
 
 // leadCount names a set of leads in error sentences.
-func leadCount(ids []int64) string {
+// leadsSubject names leads in error sentences: "lead 42" or "these 3 leads".
+func leadsSubject(ids []int64) string {
 	if len(ids) == 1 {
 		return fmt.Sprintf("lead %d", ids[0])
 	}
 	return fmt.Sprintf("these %d leads", len(ids))
+}
+
+// leadCount says "this lead" or "these N leads".
+func leadCount(n int) string {
+	if n == 1 {
+		return "this lead"
+	}
+	return fmt.Sprintf("these %d leads", n)
 }

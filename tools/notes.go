@@ -45,11 +45,11 @@ var AddLeadNote = Spec[AddLeadNoteInput, NoteResult]{
 		Leads:      func(in AddLeadNoteInput) []int64 { return []int64{in.LeadID} },
 		TextLength: func(in AddLeadNoteInput) int { return utf8.RuneCountInString(in.Content) },
 		Ask: func(in AddLeadNoteInput, leads LeadNames) string {
-			s := "Add this note to " + leads.One(in.LeadID)
+			s := "Add this note to the lead's timeline"
 			if in.Pin {
-				s += ", pinned to the top of the timeline"
+				s += ", pinned to the top"
 			}
-			return s + "?\n\n" + in.Content
+			return s + "?\n\nLead: " + leads.One(in.LeadID) + "\n\nNote:\n" + in.Content
 		},
 		Done: func(in AddLeadNoteInput, out NoteResult, leads LeadNames) string {
 			s := "Added a note to " + leads.One(in.LeadID)

@@ -309,8 +309,8 @@ var MuteSalesAgentForLead = Spec[LeadInput, LeadWriteResult]{
 		Act:         "mute the AI sales agent for this lead",
 		Leads:       func(in LeadInput) []int64 { return []int64{in.LeadID} },
 		Ask: func(in LeadInput, leads LeadNames) string {
-			return "Mute the AI sales agent for " + leads.One(in.LeadID) + "? It stops all automated texts, emails and " +
-				"calls to this lead. Lofty has no way to undo this."
+			return "Mute the AI sales agent for this lead? It stops all automated texts, emails and calls to the lead, " +
+				"and Lofty has no way to undo this.\n\nLead: " + leads.One(in.LeadID)
 		},
 		Done: func(in LeadInput, out LeadWriteResult, leads LeadNames) string {
 			return "Muted the AI sales agent for " + leads.One(in.LeadID) + ": it no longer follows up this lead." + loftyMessage(out.Message)
@@ -372,18 +372,18 @@ var AddLeadsToSalesAgent = Spec[AddLeadsInput, BatchWriteResult]{
 		b, err := c.AddLeadsToSalesAgent(ctx, in.LeadIDs, in.CreatePlanTask)
 		return batchResult(b), err
 	},
-	Subject: func(in AddLeadsInput) string { return leadCount(in.LeadIDs) },
+	Subject: func(in AddLeadsInput) string { return leadsSubject(in.LeadIDs) },
 	Write: &Write[AddLeadsInput, BatchWriteResult]{
 		Idempotent: true, // a lead already in the pool stays there once
 		Act:        "add these leads to the AI sales agent's working pool",
 		Leads:      func(in AddLeadsInput) []int64 { return in.LeadIDs },
 		Ask: func(in AddLeadsInput, leads LeadNames) string {
-			s := "Add " + leads.List(in.LeadIDs) + " to the AI sales agent's working pool? It starts following " +
+			s := "Add " + leadCount(len(in.LeadIDs)) + " to the AI sales agent's working pool? It starts following " +
 				them(len(in.LeadIDs)) + " up with automated texts, emails and calls, and uses its quota"
 			if in.CreatePlanTask {
 				s += "; it also creates plan tasks for each"
 			}
-			return s + "."
+			return s + ".\n\nLeads: " + leads.List(in.LeadIDs)
 		},
 		Done: func(in AddLeadsInput, out BatchWriteResult, leads LeadNames) string {
 			return batchSummary("add to the AI sales agent's working pool", in.LeadIDs, out, leads, "check_working_lead shows each.")
@@ -405,13 +405,13 @@ var CreateSalesAgentPlanTasks = Spec[LeadIDsInput, BatchWriteResult]{
 		b, err := c.CreatePlanTasks(ctx, in.LeadIDs)
 		return batchResult(b), err
 	},
-	Subject: func(in LeadIDsInput) string { return leadCount(in.LeadIDs) },
+	Subject: func(in LeadIDsInput) string { return leadsSubject(in.LeadIDs) },
 	Write: &Write[LeadIDsInput, BatchWriteResult]{
 		Act:   "create AI plan tasks for these leads",
 		Leads: func(in LeadIDsInput) []int64 { return in.LeadIDs },
 		Ask: func(in LeadIDsInput, leads LeadNames) string {
-			return "Create AI plan tasks for " + leads.List(in.LeadIDs) + "? The AI sales agent schedules follow-up " +
-				"tasks (calls, emails, texts) for each; doing it again adds more."
+			return "Create AI plan tasks for " + leadCount(len(in.LeadIDs)) + "? The AI sales agent schedules follow-up " +
+				"tasks (calls, emails, texts) for each; doing it again adds more.\n\nLeads: " + leads.List(in.LeadIDs)
 		},
 		Done: func(in LeadIDsInput, out BatchWriteResult, leads LeadNames) string {
 			return batchSummary("create plan tasks for", in.LeadIDs, out, leads, "list_plan_tasks_for_lead shows each lead's tasks.")

@@ -153,13 +153,19 @@ type WriteCall struct {
 	// TextLength is the length in characters of the free text sent (a
 	// note, a message): the audit line logs the length, never the text.
 	TextLength int
+	// MustConfirm: the person confirms every call, whatever the server's
+	// confirmation mode; a client that cannot ask is refused.
+	MustConfirm bool
+	// Lookup, when not nil, reads what the question needs; call it before
+	// Ask. Its error fails the call with nothing changed.
+	Lookup func(ctx context.Context, c *lofty.Client) error
 	// Ask is the question put to the person, naming leads with names.
 	Ask func(names LeadNames) string
 	// Declined is the result of a write the person did not confirm.
 	// unconfirmed: they accepted the question with its box unticked.
 	Declined func(unconfirmed bool) any
 	// Done completes a successful result (status and summary).
-	Done func(out any, names LeadNames) any
+	Done func(out any) any
 }
 
 // Build implements Tool.
@@ -207,7 +213,7 @@ func (s Spec[In, Out]) prepare(dec *schema.Decoder, args json.RawMessage) (*Call
 	c := &Call{
 		Args: canon,
 		run: func(ctx context.Context, lc *lofty.Client) (any, error) {
-			return s.Call(ctx, lc, in)
+			return s.Call(ctx, lc, in) // in as Lookup left it
 		},
 		text: func(err error) string { return ErrorText(err, subject, notFound) },
 	}
@@ -215,7 +221,7 @@ func (s Spec[In, Out]) prepare(dec *schema.Decoder, args json.RawMessage) (*Call
 		c.text = func(err error) string {
 			return WriteErrorText(err, subject, notFound, w.Act, w.Check, w.Idempotent)
 		}
-		c.Write = w.bind(in)
+		c.Write = w.bind(&in)
 	}
 	return c, nil
 }

@@ -28,11 +28,23 @@ type Write[In, Out any] struct {
 	// TextLength is the length in characters of the free text the write
 	// sends (a note, an SMS): the audit line logs the length, never the text.
 	TextLength func(in In) int
-	// Ask is the question put to the person: the action, the lead (by name
-	// when the server already knows it, see Leads) and its effect.
+	// Ask is the question put to the person: the action and its effect
+	// first, in our own words, then the lead (by quoted name when the server
+	// already knows it, see LeadNames) and any text of the lead's, quoted.
 	Ask func(in In, leads LeadNames) string
-	// Done says what happened, from Lofty's answer: the result's summary.
+	// Done says what happened, from Lofty's answer: the result's summary,
+	// read by the model. It names leads by ID (leads is the zero
+	// LeadNames) and never holds text a lead or outsider wrote.
 	Done func(in In, out Out, leads LeadNames) string
+	// MustConfirm: the person confirms every call through elicitation,
+	// whatever --confirm-writes says, and a client that cannot ask is
+	// refused (deletes, messages to clients, administration).
+	MustConfirm bool
+	// Lookup, when set, reads what the question needs before the person is
+	// asked (the current settings a change replaces, the lead's channels),
+	// filling fields of in that the model does not send (json:"-"); Ask and
+	// Call see them. Its error fails the call with nothing changed.
+	Lookup func(ctx context.Context, c *lofty.Client, in *In) error
 	// Check tells the model how to see whether a write whose outcome is
 	// unknown was made ("get_lead_mute_status shows it"); "" when no tool can.
 	Check string
@@ -56,10 +68,11 @@ func (w *Write[In, Out]) wellFormed() error {
 }
 
 // bind is the write of one call with arguments in.
-func (w *Write[In, Out]) bind(in In) *WriteCall {
+func (w *Write[In, Out]) bind(in *In) *WriteCall {
 	wc := &WriteCall{
-		Act: w.Act,
-		Ask: func(names LeadNames) string { return w.Ask(in, names) },
+		Act:         w.Act,
+		MustConfirm: w.MustConfirm,
+		Ask: func(names LeadNames) string { return w.Ask(*in, names) },
 		Declined: func(unconfirmed bool) any {
 			var out Out
 			verb := "declined to"
@@ -72,18 +85,21 @@ func (w *Write[In, Out]) bind(in In) *WriteCall {
 				" when asked. Do not try again unless they ask for it."
 			return out
 		},
-		Done: func(result any, names LeadNames) any {
+		Done: func(result any) any {
 			out, _ := result.(Out)
 			o := any(&out).(hasOutcome).outcome()
-			o.Status, o.Summary = StatusDone, w.Done(in, out, names)
+			o.Status, o.Summary = StatusDone, w.Done(*in, out, LeadNames{})
 			return out
 		},
 	}
 	if w.Leads != nil {
-		wc.Leads = w.Leads(in)
+		wc.Leads = w.Leads(*in)
 	}
 	if w.TextLength != nil {
-		wc.TextLength = w.TextLength(in)
+		wc.TextLength = w.TextLength(*in)
+	}
+	if w.Lookup != nil {
+		wc.Lookup = func(ctx context.Context, c *lofty.Client) error { return w.Lookup(ctx, c, in) }
 	}
 	return wc
 }
@@ -106,12 +122,15 @@ func (o *Outcome) outcome() *Outcome { return o }
 // hasOutcome is implemented by result types that embed Outcome.
 type hasOutcome interface{ outcome() *Outcome }
 
-// LeadNames names leads in sentences put to the person: "Jane Smith (lead
-// 563172647619608)" when the server already knows the lead's name (a get_lead
-// answer still in the credential's cache), else "lead 563172647619608".
-// Naming a lead never sends a request to Lofty. A name found once is kept for
-// the call, so that the summary after the write (which drops the cached
-// reads) names the lead as the question did.
+// LeadNames names leads in the questions put to the person: `"Jane Smith"
+// (lead 563172647619608)` when the server already knows the lead's name (a
+// get_lead answer still in the credential's cache), else "lead
+// 563172647619608". The name is the lead's own text, so it is shown quoted,
+// cleaned and bounded (Quote): a name holding a sentence, line breaks or
+// bidi overrides cannot pass for the question's own words. Naming a lead
+// never sends a request to Lofty. The zero LeadNames names every lead by its
+// ID: what results (the model's sentences) use, since a name belongs in a
+// field of its own there.
 type LeadNames struct {
 	ctx  context.Context
 	c    *lofty.Client
@@ -134,8 +153,8 @@ func (n LeadNames) One(id int64) string {
 	}
 	name := ref
 	if l, err := n.c.Lead(lofty.CacheOnly(n.ctx), id); err == nil {
-		if full := strings.TrimSpace(l.FirstName + " " + l.LastName); full != "" {
-			name = full + " (" + ref + ")"
+		if full := CleanLine(l.FirstName+" "+l.LastName, MaxNameLength); full != "" {
+			name = Quote(full, MaxNameLength) + " (" + ref + ")"
 		}
 	}
 	if n.seen != nil {
