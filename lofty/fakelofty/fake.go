@@ -10,7 +10,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"strconv"
 	"strings"
 	"sync"
 )
@@ -59,7 +58,8 @@ type Fake struct {
 	live  liveState  // behaving as the live API was recorded (live.go)
 	views viewState  // each credential's writes (actions.go)
 
-	mux *http.ServeMux // the Lofty endpoints, after the credential check
+	mux    *http.ServeMux              // the Lofty endpoints, after the credential check
+	served map[string]http.HandlerFunc // world-backed handlers, by operation pattern
 }
 
 // New returns a fake serving data. A nil data serves Demo().
@@ -72,16 +72,87 @@ func New(data *Data) *Fake {
 	return f
 }
 
-// routes returns the Lofty endpoints the fake serves, as method patterns.
-// A known path asked with another method is answered 405, an unknown path
-// 404.
+// routes returns the Lofty endpoints: every operation of the generated
+// table, as a method pattern. A request is checked against its operation
+// (check.go) before its handler runs; an operation without a world-backed
+// handler gets the generic answer (generic.go). A known path asked with
+// another method is answered 405, an unknown path 404.
 func (f *Fake) routes() *http.ServeMux {
+	rt := &router{handlers: map[string]http.HandlerFunc{}, badParams: map[string]func(http.ResponseWriter, *Problem){}}
+	rt.HandleFunc("GET /v2.0/sales-agents/by-lead", f.salesAgentByLead)
+	rt.badParams["GET /v2.0/sales-agents/by-lead"] = leadIDProblem
+	rt.HandleFunc("GET /v1.0/me", f.ServeMe)
+	f.leadRoutes(rt)
+	f.actionRoutes(rt)
+	for _, add := range areaRoutes {
+		add(f, rt)
+	}
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /v2.0/sales-agents/by-lead", f.salesAgentByLead)
-	mux.HandleFunc("GET /v1.0/me", f.ServeMe)
-	f.leadRoutes(mux)
-	f.actionRoutes(mux)
+	for i := range operations {
+		op := &operations[i]
+		mux.Handle(op.Pattern(), f.operationHandler(op, rt.handlers[op.Pattern()], rt.badParams[op.Pattern()]))
+	}
+	f.served = rt.handlers
 	return mux
+}
+
+// areaRoutes add each Lofty area's world-backed handlers; an area's file
+// appends its function in an init, so that areas never edit a shared list.
+var areaRoutes []func(*Fake, *router)
+
+// router collects world-backed handlers by operation pattern
+// ("GET /v1.0/notes"); a pattern that is not an operation of the document
+// panics, so a typo cannot leave a handler unused.
+type router struct {
+	handlers  map[string]http.HandlerFunc
+	badParams map[string]func(http.ResponseWriter, *Problem) // an operation's own answer to a bad parameter
+}
+
+// HandleFunc registers h for the operation pattern names.
+func (rt *router) HandleFunc(pattern string, h http.HandlerFunc) {
+	method, path, _ := strings.Cut(pattern, " ")
+	if OperationFor(method, path) == nil {
+		panic("fakelofty: " + pattern + " is not an operation of Lofty's OpenAPI document")
+	}
+	if _, dup := rt.handlers[pattern]; dup {
+		panic("fakelofty: two handlers for " + pattern)
+	}
+	rt.handlers[pattern] = h
+}
+
+// operationHandler checks a request against op, then answers it with h,
+// or generically without one.
+func (f *Fake) operationHandler(op *Operation, h http.HandlerFunc, bad func(http.ResponseWriter, *Problem)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, unsupported := checkRequest(op, r, f.ignoredQuery(op))
+		switch {
+		case unsupported:
+			writeText(w, http.StatusUnsupportedMediaType, "Content-Type must be application/json")
+			return
+		case p != nil && bad != nil:
+			bad(w, p)
+			return
+		case p != nil:
+			writeProblem(w, p)
+			return
+		case h == nil:
+			f.serveGeneric(w, r, op)
+			return
+		}
+		h(w, r)
+	})
+}
+
+// Served reports whether operation op (an operationId) has a world-backed
+// handler, rather than the generic answer.
+func (f *Fake) Served(op string) bool {
+	for i := range operations {
+		if operations[i].ID == op {
+			_, ok := f.served[operations[i].Pattern()]
+			return ok
+		}
+	}
+	return false
 }
 
 // Start serves f on a loopback port until the test ends; it returns the base URL.
@@ -239,10 +310,7 @@ func (f *Fake) authorized(w http.ResponseWriter, r *http.Request) bool {
 }
 
 func (f *Fake) salesAgentByLead(w http.ResponseWriter, r *http.Request) {
-	id, ok := leadIDParam(w, r.URL.Query().Get("leadId"))
-	if !ok {
-		return
-	}
+	id := queryInt(r, "leadId")
 	lead, found := f.dataFor(r).Leads[id]
 	switch {
 	case !found || lead.SalesAgent == nil:
@@ -258,19 +326,18 @@ func (f *Fake) salesAgentByLead(w http.ResponseWriter, r *http.Request) {
 // its first write (see DataFor).
 func (f *Fake) Data() *Data { return f.data }
 
-// leadIDParam parses a required int64 query parameter the way Lofty's
-// framework does, answering 400 with an ApiCommonResponse when it is bad.
-func leadIDParam(w http.ResponseWriter, v string) (int64, bool) {
-	if v == "" {
+// leadIDProblem answers a bad leadId the way Lofty's sales agent
+// framework does: an ApiCommonResponse with its own codes.
+func leadIDProblem(w http.ResponseWriter, p *Problem) {
+	if p.Kind == Missing && p.Name == "leadId" {
 		writeJSON(w, http.StatusBadRequest, map[string]any{"code": 100001, "message": "Required parameter 'leadId' is not present"})
-		return 0, false
+		return
 	}
-	id, err := strconv.ParseInt(v, 10, 64)
-	if err != nil {
-		writeJSON(w, http.StatusBadRequest, map[string]any{"code": 100002, "message": "Invalid lead ID parameter: " + strconv.Quote(v)})
-		return 0, false
+	if p.Name == "leadId" {
+		writeJSON(w, http.StatusBadRequest, map[string]any{"code": 100002, "message": "Invalid lead ID parameter: " + p.Value})
+		return
 	}
-	return id, true
+	writeProblem(w, p)
 }
 
 func contains(list []string, s string) bool {
