@@ -176,6 +176,14 @@ func objectKeys(b []byte) ([]string, error) {
 	return keys, nil
 }
 
+// corrections relax what the document gets wrong, by component schema and
+// property: ListingQueryRequest types every filterConditions value as an
+// object while its own description (and Lofty) takes strings ("price":
+// "100000,500000") and arrays ("propertyType": ["Condo"]) too.
+var corrections = map[string]map[string]func(*schema){
+	"ListingQueryRequest": {"filterConditions": func(s *schema) { s.AdditionalProperties = json.RawMessage("true") }},
+}
+
 // Generate returns the Go source of the operations table for the document.
 func Generate(doc []byte) ([]byte, error) {
 	var d document
@@ -321,6 +329,11 @@ func (g *gen) schema(s *schema, where string) (int32, error) {
 		c := g.doc.Components.Schemas[name]
 		if c == nil {
 			return 0, fmt.Errorf("%s: $ref %q: no such schema", where, s.Ref)
+		}
+		for prop, fix := range corrections[name] {
+			if p := c.Properties.byKey[prop]; p != nil {
+				fix(p)
+			}
 		}
 		idx := int32(len(g.table))
 		g.table = append(g.table, "") // reserved: the schema may refer to itself

@@ -54,6 +54,12 @@ type Fake struct {
 	// serving.
 	Hook func(w http.ResponseWriter, r *http.Request) bool
 
+	// Observe, when set, sees every request the fake itself answers (not
+	// those Intercept or Hook answer) with its answer, once written: the
+	// contract package checks both against the OpenAPI document. Set it
+	// before serving.
+	Observe func(Exchange)
+
 	oauth oauthState // vendor OAuth (oauth.go)
 	live  liveState  // behaving as the live API was recorded (live.go)
 	views viewState  // each credential's writes (actions.go)
@@ -221,6 +227,58 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if f.Hook != nil && f.Hook(w, r) {
 		return
 	}
+	if f.Observe != nil {
+		x := Exchange{Request: r}
+		if r.Body != nil {
+			x.RequestBody, _ = io.ReadAll(io.LimitReader(r.Body, maxBody))
+			r.Body = io.NopCloser(bytes.NewReader(x.RequestBody))
+		}
+		tee := &teeWriter{ResponseWriter: w}
+		f.serve(tee, r)
+		x.Status, x.Header, x.Body = tee.status, w.Header().Clone(), tee.body.Bytes()
+		if x.Status == 0 {
+			x.Status = http.StatusOK
+		}
+		x.Request.Body = io.NopCloser(bytes.NewReader(x.RequestBody))
+		f.Observe(x)
+		return
+	}
+	f.serve(w, r)
+}
+
+// Exchange is a request the fake answered and its answer.
+type Exchange struct {
+	Request     *http.Request // its Body reads RequestBody again
+	RequestBody []byte
+	Status      int
+	Header      http.Header
+	Body        []byte
+}
+
+// teeWriter keeps a copy of what passes through it.
+type teeWriter struct {
+	http.ResponseWriter
+	status int
+	body   bytes.Buffer
+}
+
+func (t *teeWriter) WriteHeader(status int) {
+	if t.status == 0 {
+		t.status = status
+	}
+	t.ResponseWriter.WriteHeader(status)
+}
+
+func (t *teeWriter) Write(p []byte) (int, error) {
+	if t.status == 0 {
+		t.status = http.StatusOK
+	}
+	t.body.Write(p)
+	return t.ResponseWriter.Write(p)
+}
+
+// serve answers r: Lofty's OAuth pages, the live checks, then the API.
+func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 	if f.serveOAuth(w, r) {
 		return
 	}

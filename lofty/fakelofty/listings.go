@@ -149,9 +149,11 @@ func (f *Fake) listingsV1(w http.ResponseWriter, r *http.Request) {
 
 // searchListings serves POST /v2.0/listings/search, a read sent as a POST:
 // listings in scope (my, office, all), sold or not, matching the
-// filterConditions the fake knows (city, zipCode, minPrice, maxPrice,
-// minBeds, maxBeds, propertyType, listingStatus; others are ignored),
-// cheapest first unless sortFields says "-price", page (from 1) by page.
+// filterConditions the fake knows, in the forms the document describes:
+// "location": {"city": [...], "zipCode": [...]}, ranges "price", "beds",
+// "baths", "sqFt" as "min,max" (either side may be empty), and
+// "propertyType": [labels]; others are ignored. PRICE_DESC sorts dearest
+// first, else cheapest first; page (from 1) by page (default 25).
 func (f *Fake) searchListings(w http.ResponseWriter, r *http.Request) {
 	var body struct {
 		Scope      string                     `json:"searchScope"`
@@ -162,61 +164,50 @@ func (f *Fake) searchListings(w http.ResponseWriter, r *http.Request) {
 		PageSize   *int64                     `json:"pageSize"`
 	}
 	_ = json.NewDecoder(r.Body).Decode(&body)
-	text := func(name string) string {
-		var s string
-		if json.Unmarshal(body.Filters[name], &s) == nil {
-			return s
+	var location map[string][]string
+	_ = json.Unmarshal(body.Filters["location"], &location)
+	var types []string
+	_ = json.Unmarshal(body.Filters["propertyType"], &types)
+	inRange := func(name string, v float64) bool {
+		var rng string
+		if json.Unmarshal(body.Filters[name], &rng) != nil {
+			return true
 		}
-		return strings.Trim(string(body.Filters[name]), `"`)
+		lo, hi, _ := strings.Cut(rng, ",")
+		if n, err := strconv.ParseFloat(strings.TrimSpace(lo), 64); err == nil && v < n {
+			return false
+		}
+		if n, err := strconv.ParseFloat(strings.TrimSpace(hi), 64); err == nil && v > n {
+			return false
+		}
+		return true
 	}
-	num := func(name string) (float64, bool) {
-		n, err := strconv.ParseFloat(text(name), 64)
-		return n, err == nil
+	matches := func(vals []string, v string) bool {
+		return len(vals) == 0 || slices.ContainsFunc(vals, func(s string) bool { return strings.EqualFold(s, v) })
 	}
 	var hits []Listing
 	for _, l := range f.dataFor(r).Listings {
-		if l.sold() != body.Sold || (body.Scope == "my" && l.AgentID != DemoUserID) || (body.Scope == "office" && l.AgentID == 0) {
-			continue
-		}
-		if c := text("city"); c != "" && !strings.EqualFold(c, l.City) {
-			continue
-		}
-		if z := text("zipCode"); z != "" && z != l.ZipCode {
-			continue
-		}
-		if t := text("propertyType"); t != "" && !strings.EqualFold(t, l.Type) {
-			continue
-		}
-		if s := text("listingStatus"); s != "" && !strings.EqualFold(s, l.Status) {
-			continue
-		}
-		if n, ok := num("minPrice"); ok && float64(l.Price) < n {
-			continue
-		}
-		if n, ok := num("maxPrice"); ok && float64(l.Price) > n {
-			continue
-		}
-		if n, ok := num("minBeds"); ok && l.Beds < n {
-			continue
-		}
-		if n, ok := num("maxBeds"); ok && l.Beds > n {
+		if l.sold() != body.Sold || (body.Scope == "my" && l.AgentID != DemoUserID) || (body.Scope == "office" && l.AgentID == 0) ||
+			!matches(location["city"], l.City) || !matches(location["zipCode"], l.ZipCode) || !matches(location["county"], l.County) ||
+			!matches(types, l.Type) || !inRange("price", float64(l.Price)) || !inRange("beds", l.Beds) ||
+			!inRange("baths", l.Baths) || !inRange("sqFt", l.Sqft) {
 			continue
 		}
 		hits = append(hits, l)
 	}
-	desc := slices.Contains(body.SortFields, "-price")
+	desc := slices.Contains(body.SortFields, "PRICE_DESC")
 	slices.SortStableFunc(hits, func(a, b Listing) int {
 		if desc {
 			return int(b.Price - a.Price)
 		}
 		return int(a.Price - b.Price)
 	})
-	page, size := int64(1), int64(20)
+	page, size := int64(1), int64(25)
 	if body.PageNum != nil {
 		page = max(*body.PageNum, 1)
 	}
 	if body.PageSize != nil {
-		size = max(*body.PageSize, 1)
+		size = min(max(*body.PageSize, 1), 100)
 	}
 	out := []map[string]any{}
 	for _, l := range window(hits, (page-1)*size, size) {
