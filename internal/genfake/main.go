@@ -38,7 +38,7 @@ func run(docPath, outPath string, check bool) error {
 	if check {
 		cur, err := os.ReadFile(outPath)
 		if err != nil || !bytes.Equal(cur, src) {
-			return fmt.Errorf("%s is stale: run go generate ./...", outPath)
+			return fmt.Errorf("%s is stale (run go generate ./...)", outPath)
 		}
 		return nil
 	}

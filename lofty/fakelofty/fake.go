@@ -1,7 +1,51 @@
 // Package fakelofty is a fake Lofty Open API for tests and demo mode. It
-// answers as Lofty's published OpenAPI document says (field names, status
-// codes, error bodies), serves seeded data, records what it was asked, and
-// lets a test script any answer.
+// answers every operation of Lofty's published OpenAPI document as the
+// document says (field names, status codes, error bodies), from one demo
+// world, records what it was asked, and lets a test script any answer.
+//
+// Routing and request checking come from zz_generated_operations.go, a
+// table generated from the document (go generate ./...; a test fails when
+// it is stale). Every request is checked against its operation before any
+// handler (check.go): what the document does not allow is answered 400
+// {"code": 20012, "message": "INVALID_PARAMETER: <what>"}.
+//
+// The world is Data: the leads (data.go) and one field per Lofty area,
+// each area in a file of its own (team.go, features.go, notes.go,
+// communications.go, logs.go, activities.go, tasks.go, calendar.go,
+// transactions.go, listings.go, webhooks.go, routing.go, org.go,
+// leadwrites.go) holding its types, its part of Demo (an areaSeeds entry)
+// and its handlers (an areaRoutes entry). To give an operation a
+// world-backed answer: add the data to the area's type and seed, register
+// the handler by its operation's pattern ("GET /v2.0/tasks/{taskId}"; a
+// pattern the document lacks panics), read with f.dataFor(r), write with
+// f.update(r, ...) replacing slices rather than changing them in place, and
+// take the operation off genericOperations (generic.go), which lists those
+// answered from the document alone. The contract package's test then
+// checks its answers against the document with no line to add.
+//
+// Decisions where the document is wrong, ambiguous or not what Lofty does:
+//
+//   - Times: the world's history is dated from a fixed DemoNow (Tuesday
+//     3 March 2026), in line with the leads' own dates, so no fact moves
+//     with the real clock or at midnight; what a write creates is stamped
+//     with the real time. V1 answers give wall times ("2026-03-03
+//     11:00:00") and V2 ones ISO 8601 with the offset, in the request's
+//     timeZoneCode or the demo person's zone (DemoTimeZone, computed by US
+//     rules: the container image has no zone database).
+//   - Paging metadata is sent as "_metadata" (and "_listingMetadata"),
+//     which Lofty sends, where the document says "get_metadata"; GET
+//     /v1.0/leads/{leadId} wraps its lead under "lead", as Lofty does.
+//   - Errors the document gives as bare strings are plain text, or with
+//     CodedErrors Lofty's {"code", "message"}.
+//   - A 200 the document gives no body (PUT and DELETE of notes and V1
+//     tasks, DELETE of logs and webhooks) has none.
+//   - Body fields the document does not name are refused, though Lofty
+//     ignores them: a misspelt field should fail a client's test. A string
+//     beyond its maxLength is cut, as Lofty cuts a note's content.
+//   - ListingQueryRequest's filterConditions values are typed as objects;
+//     its description, which the fake follows, shows strings and arrays.
+//   - listIng and soldListing (GET /v1.0/listing) are free-form objects in
+//     the document; the fake puts its ListingItems under "data".
 package fakelofty
 
 import (

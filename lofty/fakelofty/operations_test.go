@@ -29,7 +29,7 @@ func TestOperationsTableIsCurrent(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(got, want) {
-		t.Error("zz_generated_operations.go is stale: run go generate ./...")
+		t.Error("zz_generated_operations.go is stale (run go generate ./...)")
 	}
 }
 
