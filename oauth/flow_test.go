@@ -3,6 +3,7 @@ package oauth
 import (
 	"bytes"
 	"context"
+	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -28,7 +29,7 @@ func TestAPIKeyFlow(t *testing.T) {
 	if status != http.StatusOK {
 		t.Fatalf("protected call: HTTP %d", status)
 	}
-	if reply.Kind != "api_key" || reply.Email != "alice@example.com" || !strings.HasPrefix(reply.Grant, "g_") {
+	if reply.Kind != "api_key" || reply.Email != fakelofty.DemoMe["email"] || !strings.HasPrefix(reply.Grant, "g_") {
 		t.Errorf("protected reply %+v", reply)
 	}
 	if got := h.lastAuthorization(); got != "token "+goodKey {

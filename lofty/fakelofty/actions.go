@@ -12,7 +12,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 )
 
 // The fake's sales agent settings and its write endpoints, as Lofty's
@@ -45,14 +44,6 @@ type view struct {
 	data  *Data
 	notes map[int64][]Note // by lead
 	texts []string         // texts sent to the agent's own phone
-}
-
-// Note is a note the fake stored (Lofty's NoteRequest, with its new ID).
-type Note struct {
-	ID      int64
-	LeadID  int64
-	Content string
-	Pinned  bool
 }
 
 // credKey identifies a request's credential without holding it.
@@ -153,13 +144,13 @@ func (f *Fake) newIDLocked() int64 {
 }
 
 // actionRoutes adds the settings and write endpoints.
-func (f *Fake) actionRoutes(mux *http.ServeMux) {
+func (f *Fake) actionRoutes(mux *router) {
 	mux.HandleFunc("GET /v2.0/sales-agent/settings", f.salesAgentSettings)
+	mux.HandleFunc("PUT /v2.0/sales-agent/settings", f.saveSalesAgentSettings)
 	mux.HandleFunc("PUT /v2.0/sales-agents/working-lead/{leadId}/mute", f.muteWorkingLead)
 	mux.HandleFunc("POST /v2.0/working-leads/add", f.addWorkingLeads)
 	mux.HandleFunc("POST /v2.0/plan-tasks/create", f.createPlanTasks)
 	mux.HandleFunc("POST /v2.0/sales-agent/ai-number/send-sms-to-agent", f.sendSMSToAgent)
-	mux.HandleFunc("POST /v1.0/notes", f.addNote)
 	mux.HandleFunc("POST /v1.0/leads/{leadId}/assignment", f.assignLead)
 }
 
@@ -170,6 +161,28 @@ func (f *Fake) salesAgentSettings(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, s)
+}
+
+// saveSalesAgentSettings serves PUT /v2.0/sales-agent/settings: the
+// fields sent replace the caller's settings (a SalesAgentSettingRequest
+// carries every field of the answer but headUrl and hostedStatus).
+func (f *Fake) saveSalesAgentSettings(w http.ResponseWriter, r *http.Request) {
+	var body map[string]any
+	dec := json.NewDecoder(r.Body)
+	dec.UseNumber()
+	_ = dec.Decode(&body)
+	if f.dataFor(r).Settings == nil {
+		writeText(w, http.StatusBadRequest, "No AI sales agent to configure.")
+		return
+	}
+	f.update(r, func(v *view, _ func(int64) *Lead) {
+		s := maps.Clone(v.data.Settings)
+		for k, val := range body {
+			s[k] = val
+		}
+		v.data.Settings = s
+	})
+	writeJSON(w, http.StatusOK, map[string]any{"message": "Settings saved"})
 }
 
 // now is the time the fake stamps on what it creates.
@@ -316,38 +329,6 @@ func leadNotExist(w http.ResponseWriter) {
 	writeJSON(w, http.StatusNotFound, map[string]any{"code": 20006, "message": "LEAD_NOT_EXIST"})
 }
 
-// addNote serves POST /v1.0/notes (NoteRequest: leadId, content and isPin
-// required): the content is cut to 2000 characters, as Lofty does.
-func (f *Fake) addNote(w http.ResponseWriter, r *http.Request) {
-	var body struct {
-		LeadID  *int64  `json:"leadId"`
-		Content *string `json:"content"`
-		IsPin   *bool   `json:"isPin"`
-	}
-	if !readBody(w, r, &body, invalidParameter) {
-		return
-	}
-	if body.LeadID == nil || *body.LeadID < 1 || body.Content == nil || strings.TrimSpace(*body.Content) == "" || body.IsPin == nil {
-		invalidParameter(w)
-		return
-	}
-	if l, ok := f.dataFor(r).Leads[*body.LeadID]; !ok || l.Forbidden {
-		leadNotExist(w)
-		return
-	}
-	content := *body.Content
-	if utf8.RuneCountInString(content) > 2000 {
-		content = string([]rune(content)[:2000])
-	}
-	var id int64
-	f.update(r, func(v *view, _ func(int64) *Lead) {
-		id = f.newIDLocked()
-		v.notes[*body.LeadID] = append(slices.Clone(v.notes[*body.LeadID]),
-			Note{ID: id, LeadID: *body.LeadID, Content: content, Pinned: *body.IsPin})
-	})
-	writeJSON(w, http.StatusOK, map[string]any{"noteId": id})
-}
-
 // assignmentRoles maps LeadAssigineeRequest roles to where the fake keeps
 // them: the owner ("Agent"), or a custom role.
 var assignmentRoles = map[string]string{"Agent": "", "Assistant": "Assistant", "Lender": "Internal LO"}
@@ -378,8 +359,7 @@ func (f *Fake) assignLead(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, a := range body {
 		_, role := assignmentRoles[a.Role]
-		_, member := d.Members[strings.ToLower(a.Assignee)]
-		if !role || !member {
+		if !role || d.memberByEmail(a.Assignee) == nil {
 			writeJSON(w, http.StatusBadRequest, map[string]any{"code": 20012,
 				"message": "INVALID_PARAMETER: " + strconv.Quote(a.Role) + " " + strconv.Quote(a.Assignee) + " is not a role and team member"})
 			return
@@ -388,7 +368,8 @@ func (f *Fake) assignLead(w http.ResponseWriter, r *http.Request) {
 	f.update(r, func(_ *view, lead func(int64) *Lead) {
 		l := lead(id)
 		for _, a := range body {
-			m := d.Members[strings.ToLower(a.Assignee)]
+			mem := d.memberByEmail(a.Assignee)
+			m := Assignee{ID: mem.UserID, Name: mem.Name()}
 			if custom := assignmentRoles[a.Role]; custom != "" {
 				roles := maps.Clone(l.Roles)
 				if roles == nil {
@@ -412,16 +393,7 @@ func demoSettings() map[string]any {
 		"fixedNumber": "+14155550100", "agentExperience": "10 years in real estate", "rentalBusiness": false,
 		"websiteChannel": true, "textChannel": true, "emailChannel": true, "startActiveHour": int32(8), "endActiveHour": int32(20),
 		"activeDays": []int32{1, 2, 3, 4, 5, 6}, "leadTypes": []int32{1, 2}, "leadSources": []int64{12, 3},
-		"leadPipelines": []int64{2001}, "agentIds": []int64{DemoUserID}, "officeIds": []int64{201}, "leadPondIds": []int64{},
+		"leadPipelines": []int64{1, 3}, "agentIds": []int64{DemoUserID}, "officeIds": []int64{201}, "leadPondIds": []int64{},
 		"newLeadEnable": true, "visitorsEnable": false, "followUpRole": "AI", "hostedStatus": "ACTIVE",
-	}
-}
-
-// demoMembers is the demo caller's team, by account email.
-func demoMembers() map[string]Assignee {
-	return map[string]Assignee{
-		"john.doe@example.com":     {ID: DemoUserID, Name: "John Doe"},
-		"maria.garcia@example.com": {ID: 67893, Name: "Maria Garcia"},
-		"sam.lee@example.com":      {ID: 67894, Name: "Sam Lee"},
 	}
 }

@@ -140,7 +140,7 @@ func TestWriteErrorsAreDocumented(t *testing.T) {
 	if status, _ := send(t, "POST", base+"/v1.0/notes", "", "application/json", `{"leadId":1,"content":"x","isPin":false}`); status != 401 {
 		t.Errorf("note without Authorization: status %d, want 401", status)
 	}
-	if status, _ := send(t, "GET", base+"/v1.0/notes", "token k", "", ""); status != 405 {
+	if status, _ := send(t, "GET", base+"/v2.0/working-leads/add", "token k", "", ""); status != 405 {
 		t.Errorf("GET on a POST-only endpoint: status %d, want 405", status)
 	}
 }

@@ -27,9 +27,30 @@ type Data struct {
 	// (/v2.0/sales-agent/settings, SalesAgentSettingResponse); nil answers
 	// 404. Its virtualNumber is where texts to the agent come from.
 	Settings map[string]any
-	// Members are the caller's team, by account email: who a lead can be
-	// assigned to (/v1.0/leads/{leadId}/assignment).
-	Members map[string]Assignee
+	// Team is the caller's team (team.go): the demo person (DemoUserID)
+	// and who a lead can be assigned to, by account email.
+	Team []Member
+
+	// The demo world beyond leads; each area's file says what its field
+	// holds and serves it. Ids agree across areas: a call's LeadID is a
+	// lead's ID, a task's AssignedUserID a member's UserID.
+	Tags              []string      // features.go: the team's lead tags
+	CustomFields      []Attribute   // features.go: the team's lead custom fields
+	Stages            []Stage       // features.go: the lead pipeline's stages
+	Ponds             []Pond        // features.go
+	Notes             []Note        // notes.go
+	Calls             []Call        // communications.go
+	Texts             []Text        // communications.go
+	Emails            []Email       // communications.go
+	Logs              []ManualLog   // logs.go: calls, emails and texts logged by hand
+	Activities        []Activity    // activities.go: website activity (V1)
+	SystemLogs        []SystemLog   // activities.go
+	Tasks             []Task        // tasks.go
+	Appointments      []Appointment // tasks.go
+	Transactions      []Transaction // transactions.go
+	TransactionFields []Field       // transactions.go: transaction custom fields
+	Listings          []Listing     // listings.go
+	Webhooks          []Webhook     // webhooks.go
 }
 
 // Lead is a seeded lead. Name and Email are the lead's name and first email;
@@ -40,6 +61,7 @@ type Lead struct {
 	Name       string         // "First Last": firstName is the first word, lastName the rest
 	Email      string         // first email
 	Forbidden  bool           // the caller has no access: 403 (404 on /v1.0/leads/{id}, absent from lists)
+	Trashed    bool           // moved to the trash (DELETE /v1.0/leads/{leadId}): seen only withTrash
 	SalesAgent map[string]any // nil: the lead has no sales agent (404)
 
 	MoreEmails     []string // emails after Email
@@ -214,9 +236,9 @@ func (l *Lead) Record() map[string]any {
 	r["cannotText"], r["cannotCall"], r["cannotEmail"] = false, false, false
 	r["unsubscription"], r["hiddenFlag"] = false, false
 	tags := make([]map[string]any, 0, len(l.Tags))
-	for i, name := range l.Tags {
+	for _, name := range l.Tags {
 		tags = append(tags, map[string]any{
-			"leadId": l.ID, "tagId": int64(9000 + i), "tagName": name,
+			"leadId": l.ID, "tagId": tagID(name), "tagName": name,
 			"createTime": l.CreateTime, "updateTime": l.CreateTime,
 			"creatorUserId": l.AssignedUserID, "visibleType": int32(1),
 		})
@@ -380,11 +402,18 @@ func Demo() *Data {
 			Stage: "New Lead", StageID: 1, Source: "Google", Score: 15, CreateTime: "2026-02-25T07:00:00Z",
 			LeadTypes: []int32{2}}),
 	}
-	d := &Data{Leads: map[int64]*Lead{}, CurrentSalesAgent: john, Settings: demoSettings(), Members: demoMembers()}
+	d := &Data{Leads: map[int64]*Lead{}, CurrentSalesAgent: john, Settings: demoSettings(), Team: demoTeam()}
 	for _, l := range leads {
 		d.Leads[l.ID] = l
 	}
+	for _, seed := range areaSeeds {
+		seed(d)
+	}
 	return d
 }
+
+// areaSeeds add each area's part of the demo world to Demo's data; an
+// area's file appends its seed in an init.
+var areaSeeds []func(*Data)
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -1,7 +1,51 @@
 // Package fakelofty is a fake Lofty Open API for tests and demo mode. It
-// answers as Lofty's published OpenAPI document says (field names, status
-// codes, error bodies), serves seeded data, records what it was asked, and
-// lets a test script any answer.
+// answers every operation of Lofty's published OpenAPI document as the
+// document says (field names, status codes, error bodies), from one demo
+// world, records what it was asked, and lets a test script any answer.
+//
+// Routing and request checking come from zz_generated_operations.go, a
+// table generated from the document (go generate ./...; a test fails when
+// it is stale). Every request is checked against its operation before any
+// handler (check.go): what the document does not allow is answered 400
+// {"code": 20012, "message": "INVALID_PARAMETER: <what>"}.
+//
+// The world is Data: the leads (data.go) and one field per Lofty area,
+// each area in a file of its own (team.go, features.go, notes.go,
+// communications.go, logs.go, activities.go, tasks.go, calendar.go,
+// transactions.go, listings.go, webhooks.go, routing.go, org.go,
+// leadwrites.go) holding its types, its part of Demo (an areaSeeds entry)
+// and its handlers (an areaRoutes entry). To give an operation a
+// world-backed answer: add the data to the area's type and seed, register
+// the handler by its operation's pattern ("GET /v2.0/tasks/{taskId}"; a
+// pattern the document lacks panics), read with f.dataFor(r), write with
+// f.update(r, ...) replacing slices rather than changing them in place, and
+// take the operation off genericOperations (generic.go), which lists those
+// answered from the document alone. The contract package's test then
+// checks its answers against the document with no line to add.
+//
+// Decisions where the document is wrong, ambiguous or not what Lofty does:
+//
+//   - Times: the world's history is dated from a fixed DemoNow (Tuesday
+//     3 March 2026), in line with the leads' own dates, so no fact moves
+//     with the real clock or at midnight; what a write creates is stamped
+//     with the real time. V1 answers give wall times ("2026-03-03
+//     11:00:00") and V2 ones ISO 8601 with the offset, in the request's
+//     timeZoneCode or the demo person's zone (DemoTimeZone, computed by US
+//     rules: the container image has no zone database).
+//   - Paging metadata is sent as "_metadata" (and "_listingMetadata"),
+//     which Lofty sends, where the document says "get_metadata"; GET
+//     /v1.0/leads/{leadId} wraps its lead under "lead", as Lofty does.
+//   - Errors the document gives as bare strings are plain text, or with
+//     CodedErrors Lofty's {"code", "message"}.
+//   - A 200 the document gives no body (PUT and DELETE of notes and V1
+//     tasks, DELETE of logs and webhooks) has none.
+//   - Body fields the document does not name are refused, though Lofty
+//     ignores them: a misspelt field should fail a client's test. A string
+//     beyond its maxLength is cut, as Lofty cuts a note's content.
+//   - ListingQueryRequest's filterConditions values are typed as objects;
+//     its description, which the fake follows, shows strings and arrays.
+//   - listIng and soldListing (GET /v1.0/listing) are free-form objects in
+//     the document; the fake puts its ListingItems under "data".
 package fakelofty
 
 import (
@@ -10,7 +54,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"strconv"
 	"strings"
 	"sync"
 )
@@ -55,11 +98,18 @@ type Fake struct {
 	// serving.
 	Hook func(w http.ResponseWriter, r *http.Request) bool
 
+	// Observe, when set, sees every request the fake itself answers (not
+	// those Intercept or Hook answer) with its answer, once written: the
+	// contract package checks both against the OpenAPI document. Set it
+	// before serving.
+	Observe func(Exchange)
+
 	oauth oauthState // vendor OAuth (oauth.go)
 	live  liveState  // behaving as the live API was recorded (live.go)
 	views viewState  // each credential's writes (actions.go)
 
-	mux *http.ServeMux // the Lofty endpoints, after the credential check
+	mux    *http.ServeMux              // the Lofty endpoints, after the credential check
+	served map[string]http.HandlerFunc // world-backed handlers, by operation pattern
 }
 
 // New returns a fake serving data. A nil data serves Demo().
@@ -72,16 +122,87 @@ func New(data *Data) *Fake {
 	return f
 }
 
-// routes returns the Lofty endpoints the fake serves, as method patterns.
-// A known path asked with another method is answered 405, an unknown path
-// 404.
+// routes returns the Lofty endpoints: every operation of the generated
+// table, as a method pattern. A request is checked against its operation
+// (check.go) before its handler runs; an operation without a world-backed
+// handler gets the generic answer (generic.go). A known path asked with
+// another method is answered 405, an unknown path 404.
 func (f *Fake) routes() *http.ServeMux {
+	rt := &router{handlers: map[string]http.HandlerFunc{}, badParams: map[string]func(http.ResponseWriter, *Problem){}}
+	rt.HandleFunc("GET /v2.0/sales-agents/by-lead", f.salesAgentByLead)
+	rt.badParams["GET /v2.0/sales-agents/by-lead"] = leadIDProblem
+	rt.HandleFunc("GET /v1.0/me", f.ServeMe)
+	f.leadRoutes(rt)
+	f.actionRoutes(rt)
+	for _, add := range areaRoutes {
+		add(f, rt)
+	}
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /v2.0/sales-agents/by-lead", f.salesAgentByLead)
-	mux.HandleFunc("GET /v1.0/me", f.ServeMe)
-	f.leadRoutes(mux)
-	f.actionRoutes(mux)
+	for i := range operations {
+		op := &operations[i]
+		mux.Handle(op.Pattern(), f.operationHandler(op, rt.handlers[op.Pattern()], rt.badParams[op.Pattern()]))
+	}
+	f.served = rt.handlers
 	return mux
+}
+
+// areaRoutes add each Lofty area's world-backed handlers; an area's file
+// appends its function in an init, so that areas never edit a shared list.
+var areaRoutes []func(*Fake, *router)
+
+// router collects world-backed handlers by operation pattern
+// ("GET /v1.0/notes"); a pattern that is not an operation of the document
+// panics, so a typo cannot leave a handler unused.
+type router struct {
+	handlers  map[string]http.HandlerFunc
+	badParams map[string]func(http.ResponseWriter, *Problem) // an operation's own answer to a bad parameter
+}
+
+// HandleFunc registers h for the operation pattern names.
+func (rt *router) HandleFunc(pattern string, h http.HandlerFunc) {
+	method, path, _ := strings.Cut(pattern, " ")
+	if OperationFor(method, path) == nil {
+		panic("fakelofty: " + pattern + " is not an operation of Lofty's OpenAPI document")
+	}
+	if _, dup := rt.handlers[pattern]; dup {
+		panic("fakelofty: two handlers for " + pattern)
+	}
+	rt.handlers[pattern] = h
+}
+
+// operationHandler checks a request against op, then answers it with h,
+// or generically without one.
+func (f *Fake) operationHandler(op *Operation, h http.HandlerFunc, bad func(http.ResponseWriter, *Problem)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, unsupported := checkRequest(op, r, f.ignoredQuery(op))
+		switch {
+		case unsupported:
+			writeText(w, http.StatusUnsupportedMediaType, "Content-Type must be application/json")
+			return
+		case p != nil && bad != nil:
+			bad(w, p)
+			return
+		case p != nil:
+			writeProblem(w, p)
+			return
+		case h == nil:
+			f.serveGeneric(w, r, op)
+			return
+		}
+		h(w, r)
+	})
+}
+
+// Served reports whether operation op (an operationId) has a world-backed
+// handler, rather than the generic answer.
+func (f *Fake) Served(op string) bool {
+	for i := range operations {
+		if operations[i].ID == op {
+			_, ok := f.served[operations[i].Pattern()]
+			return ok
+		}
+	}
+	return false
 }
 
 // Start serves f on a loopback port until the test ends; it returns the base URL.
@@ -150,6 +271,58 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if f.Hook != nil && f.Hook(w, r) {
 		return
 	}
+	if f.Observe != nil {
+		x := Exchange{Request: r}
+		if r.Body != nil {
+			x.RequestBody, _ = io.ReadAll(io.LimitReader(r.Body, maxBody))
+			r.Body = io.NopCloser(bytes.NewReader(x.RequestBody))
+		}
+		tee := &teeWriter{ResponseWriter: w}
+		f.serve(tee, r)
+		x.Status, x.Header, x.Body = tee.status, w.Header().Clone(), tee.body.Bytes()
+		if x.Status == 0 {
+			x.Status = http.StatusOK
+		}
+		x.Request.Body = io.NopCloser(bytes.NewReader(x.RequestBody))
+		f.Observe(x)
+		return
+	}
+	f.serve(w, r)
+}
+
+// Exchange is a request the fake answered and its answer.
+type Exchange struct {
+	Request     *http.Request // its Body reads RequestBody again
+	RequestBody []byte
+	Status      int
+	Header      http.Header
+	Body        []byte
+}
+
+// teeWriter keeps a copy of what passes through it.
+type teeWriter struct {
+	http.ResponseWriter
+	status int
+	body   bytes.Buffer
+}
+
+func (t *teeWriter) WriteHeader(status int) {
+	if t.status == 0 {
+		t.status = status
+	}
+	t.ResponseWriter.WriteHeader(status)
+}
+
+func (t *teeWriter) Write(p []byte) (int, error) {
+	if t.status == 0 {
+		t.status = http.StatusOK
+	}
+	t.body.Write(p)
+	return t.ResponseWriter.Write(p)
+}
+
+// serve answers r: Lofty's OAuth pages, the live checks, then the API.
+func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 	if f.serveOAuth(w, r) {
 		return
 	}
@@ -239,10 +412,7 @@ func (f *Fake) authorized(w http.ResponseWriter, r *http.Request) bool {
 }
 
 func (f *Fake) salesAgentByLead(w http.ResponseWriter, r *http.Request) {
-	id, ok := leadIDParam(w, r.URL.Query().Get("leadId"))
-	if !ok {
-		return
-	}
+	id := queryInt(r, "leadId")
 	lead, found := f.dataFor(r).Leads[id]
 	switch {
 	case !found || lead.SalesAgent == nil:
@@ -258,19 +428,18 @@ func (f *Fake) salesAgentByLead(w http.ResponseWriter, r *http.Request) {
 // its first write (see DataFor).
 func (f *Fake) Data() *Data { return f.data }
 
-// leadIDParam parses a required int64 query parameter the way Lofty's
-// framework does, answering 400 with an ApiCommonResponse when it is bad.
-func leadIDParam(w http.ResponseWriter, v string) (int64, bool) {
-	if v == "" {
+// leadIDProblem answers a bad leadId the way Lofty's sales agent
+// framework does: an ApiCommonResponse with its own codes.
+func leadIDProblem(w http.ResponseWriter, p *Problem) {
+	if p.Kind == Missing && p.Name == "leadId" {
 		writeJSON(w, http.StatusBadRequest, map[string]any{"code": 100001, "message": "Required parameter 'leadId' is not present"})
-		return 0, false
+		return
 	}
-	id, err := strconv.ParseInt(v, 10, 64)
-	if err != nil {
-		writeJSON(w, http.StatusBadRequest, map[string]any{"code": 100002, "message": "Invalid lead ID parameter: " + strconv.Quote(v)})
-		return 0, false
+	if p.Name == "leadId" {
+		writeJSON(w, http.StatusBadRequest, map[string]any{"code": 100002, "message": "Invalid lead ID parameter: " + p.Value})
+		return
 	}
-	return id, true
+	writeProblem(w, p)
 }
 
 func contains(list []string, s string) bool {

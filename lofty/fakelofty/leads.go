@@ -11,7 +11,7 @@ import (
 
 // leadRoutes adds the fake's lead-lookup and Sales Agents V2 endpoints, as
 // Lofty's OpenAPI document describes them.
-func (f *Fake) leadRoutes(mux *http.ServeMux) {
+func (f *Fake) leadRoutes(mux *router) {
 	mux.HandleFunc("GET /v1.0/leads", f.listLeads)
 	mux.HandleFunc("GET /v1.0/leads/{leadId}", func(w http.ResponseWriter, r *http.Request) { f.getLead(w, r, r.PathValue("leadId")) })
 	mux.HandleFunc("GET /v2.0/sales-agents/current", func(w http.ResponseWriter, r *http.Request) { f.currentSalesAgent(w) })
@@ -32,7 +32,7 @@ const DefaultLeadsLimit = 10
 func (f *Fake) visibleLeads(r *http.Request) []*Lead {
 	var out []*Lead
 	for _, l := range f.dataFor(r).Leads {
-		if !l.Forbidden {
+		if !l.Forbidden && !l.Trashed {
 			out = append(out, l)
 		}
 	}
@@ -197,7 +197,7 @@ func (f *Fake) getLead(w http.ResponseWriter, r *http.Request, raw string) {
 		return
 	}
 	l, ok := f.dataFor(r).Leads[id]
-	if !ok || l.Forbidden {
+	if !ok || l.Forbidden || (l.Trashed && r.URL.Query().Get("withTrash") != "true") {
 		writeJSON(w, http.StatusNotFound, map[string]any{"code": 20006, "message": "LEAD_NOT_EXIST"})
 		return
 	}

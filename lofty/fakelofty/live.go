@@ -163,6 +163,16 @@ func (f *Fake) serveLive(w http.ResponseWriter, r *http.Request) bool {
 	return false
 }
 
+// ignoredQuery are the undocumented query parameters op accepts: in live
+// mode, /v1.0/leads ignores page, as recorded; the documented fake
+// refuses every undocumented parameter.
+func (f *Fake) ignoredQuery(op *Operation) []string {
+	if l := f.liveConfig(); l != nil && l.PageCap > 0 && op.ID == "list_4" {
+		return []string{"page"}
+	}
+	return nil
+}
+
 func hasPrefix(path string, prefixes []string) bool {
 	for _, p := range prefixes {
 		if strings.HasPrefix(path, p) {

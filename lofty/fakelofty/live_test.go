@@ -159,7 +159,7 @@ func TestLiveContentType(t *testing.T) {
 		{http.MethodGet, "/v1.0/leads", append(auth, "Content-Type", "application/json; charset=utf-8"), 200},
 		{http.MethodGet, "/v2.0/sales-agents/current", auth, 200},
 		{http.MethodDelete, "/v1.0/leads/563172647619608", auth, 400},
-		{http.MethodDelete, "/v1.0/leads/563172647619608", append(auth, "Content-Type", "application/json"), 405},
+		{http.MethodDelete, "/v1.0/leads/563172647619608?reason=duplicate", append(auth, "Content-Type", "application/json"), 200},
 	} {
 		if status, _, body := do(t, tc.method, base, tc.path, tc.headers...); status != tc.want {
 			t.Errorf("%s %s %v: %d %s, want %d", tc.method, tc.path, tc.headers, status, body, tc.want)

@@ -77,7 +77,8 @@ func (f *Fake) SetOAuthClock(now func() time.Time) {
 	f.oauth.nowFunc = now
 }
 
-// SetMe replaces the UserResponse GET /v1.0/me answers (default DemoMe).
+// SetMe replaces the UserResponse GET /v1.0/me answers (default: the
+// data's demo person, see ServeMe).
 func (f *Fake) SetMe(me map[string]any) {
 	f.oauth.mu.Lock()
 	defer f.oauth.mu.Unlock()
@@ -288,25 +289,4 @@ func (f *Fake) ServeToken(w http.ResponseWriter, r *http.Request) {
 		"token_type":    "bearer",
 		"expires_in":    int64(app.AccessTokenTTL / time.Second),
 	})
-}
-
-// DemoMe is the UserResponse GET /v1.0/me answers by default.
-var DemoMe = map[string]any{
-	"id": 11, "teamId": 12345, "memberUserId": 100234, "role": 0, "roleName": "Agent",
-	"firstLetter": "A", "email": "alice@example.com", "firstName": "Alice", "lastName": "Johnson",
-	"phoneNumber": "+14155550199", "status": 1, "virtualNumber": "", "newLeadCount": 5,
-	"assignedLeadCount": 42, "isAdmin": false, "timeZoneId": "America/Los_Angeles",
-	"groupId": 12345, "groupName": "North Austin Office", "accountStatus": "ACTIVE",
-}
-
-// ServeMe answers GET /v1.0/me (after the credential check) with the
-// caller's UserResponse.
-func (f *Fake) ServeMe(w http.ResponseWriter, _ *http.Request) {
-	f.oauth.mu.Lock()
-	me := f.oauth.me
-	f.oauth.mu.Unlock()
-	if me == nil {
-		me = DemoMe
-	}
-	writeJSON(w, http.StatusOK, me)
 }
