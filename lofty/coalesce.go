@@ -54,6 +54,7 @@ type flight struct {
 type waiter struct {
 	deadline time.Time
 	progress Progress // nil: the caller wants no progress
+	noWait   bool     // the caller would rather fail than wait (NoWait)
 }
 
 // tryJoin adds a waiter; false if the flight was abandoned.
@@ -91,6 +92,19 @@ func (f *flight) deadline() time.Time {
 		}
 	}
 	return d
+}
+
+// mayWait reports whether some waiter accepts waiting for the rate limit or
+// a retry (not every one asked NoWait).
+func (f *flight) mayWait() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, w := range f.waiters {
+		if !w.noWait {
+			return true
+		}
+	}
+	return len(f.waiters) == 0
 }
 
 // report tells every waiter that wants progress what the flight waits for.

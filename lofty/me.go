@@ -13,6 +13,9 @@ type Member struct {
 	Email        string `json:"email,omitempty"`
 	RoleName     string `json:"roleName,omitempty"`
 	IsAdmin      bool   `json:"isAdmin,omitempty"`
+	// TimeZoneID is the person's zone as Lofty knows it, an IANA name
+	// ("America/Chicago"): Lofty formats times in it unless told another.
+	TimeZoneID string `json:"timeZoneId,omitempty"`
 }
 
 // MePath is the endpoint Me calls.

@@ -196,7 +196,7 @@ func (c *Client) load(ctx context.Context, r *call) (*result, error) {
 	}
 	ctx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
-	w := waiter{deadline: deadline, progress: progressOf(ctx)}
+	w := waiter{deadline: deadline, progress: progressOf(ctx), noWait: isNoWait(ctx)}
 
 	if !r.reads() {
 		fctx, cancel := context.WithCancel(ctx)
@@ -331,7 +331,7 @@ func (c *Client) fetch(f *flight, r *call) (*result, *Error) {
 // fits reports whether a wait of d may start now: it ends before the
 // deadline and is no longer than MaxWait.
 func (c *Client) fits(f *flight, d time.Duration) bool {
-	return (c.res.MaxWait <= 0 || d <= c.res.MaxWait) && !time.Now().Add(d).After(f.deadline())
+	return f.mayWait() && (c.res.MaxWait <= 0 || d <= c.res.MaxWait) && !time.Now().Add(d).After(f.deadline())
 }
 
 // turn waits until r may be sent: the credential's rate-limit budget has

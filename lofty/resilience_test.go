@@ -14,6 +14,7 @@ import (
 	"github.com/lofty-mcp/lofty-mcp/internal/testutil"
 	"github.com/lofty-mcp/lofty-mcp/lofty"
 	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty"
+	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty/contract"
 	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty/faults"
 )
 
@@ -27,6 +28,7 @@ const resLead = fakelofty.DemoLeadWithAgent
 // resFake starts a fake Lofty with the demo data.
 func resFake(t *testing.T) (*faults.Fake, string) {
 	f := faults.New(nil)
+	contract.Check(t, f.Fake)
 	return f, f.Start(t)
 }
 

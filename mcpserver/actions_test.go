@@ -26,6 +26,7 @@ import (
 	"github.com/lofty-mcp/lofty-mcp/internal/testutil"
 	"github.com/lofty-mcp/lofty-mcp/lofty"
 	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty"
+	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty/contract"
 	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty/faults"
 	"github.com/lofty-mcp/lofty-mcp/mcpserver"
 	"github.com/lofty-mcp/lofty-mcp/tools"
@@ -48,6 +49,7 @@ const wkKey = "wk-test-key-7f3e9a"
 func newWK(t *testing.T, o mcpserver.Options, copts ...client.ClientOption) *wk {
 	t.Helper()
 	h := &wk{fake: faults.New(nil), logs: &testutil.SyncBuffer{}}
+	contract.Check(t, h.fake.Fake)
 	res := lofty.DefaultResilience()
 	res.RateLimit = 0
 	res.RetryBaseDelay, res.RetryMaxDelay = time.Millisecond, 5*time.Millisecond

@@ -18,6 +18,7 @@ import (
 
 	"github.com/lofty-mcp/lofty-mcp/lofty"
 	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty"
+	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty/contract"
 	"github.com/lofty-mcp/lofty-mcp/mcpserver"
 	"github.com/lofty-mcp/lofty-mcp/tools"
 )
@@ -86,6 +87,9 @@ func newLKWith(t *testing.T, fake *fakelofty.Fake, cfg lofty.Config, opts mcpser
 		h.mu.Unlock()
 		return s != nil && s(w, r)
 	}
+	// Every request a tool makes, and every answer the fake gives, must
+	// be what Lofty's OpenAPI document allows.
+	contract.Check(t, h.fake)
 	cfg.BaseURL = h.fake.Start(t)
 	c, err := lofty.New(cfg)
 	if err != nil {

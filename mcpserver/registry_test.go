@@ -246,7 +246,7 @@ func writeErrorPattern(status int, read *regexp.Regexp) *regexp.Regexp {
 type personAnswers struct {
 	mu        sync.Mutex
 	action    mcp.ElicitationResponseAction
-	content   any // the form's content when accepting; nil: {"confirm": true}
+	content   any  // the form's content when accepting; nil: {"confirm": true}
 	raw       bool // send content as it is, even nil
 	questions []mcp.ElicitationParams
 }

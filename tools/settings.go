@@ -3,6 +3,7 @@ package tools
 import (
 	"context"
 	"fmt"
+	"time"
 )
 
 // DefaultFindScanPages is how many pages of leads find_leads looks through,
@@ -19,6 +20,9 @@ type Settings struct {
 	// FindScanPages is how many pages of leads find_leads looks through,
 	// at most, when Lofty does not apply its filters; 0: DefaultFindScanPages.
 	FindScanPages int
+	// TimeZone is the person's zone (LOFTY_TIME_ZONE); nil: what Lofty's
+	// profile of the person says (PersonZone).
+	TimeZone *time.Location
 }
 
 // Complete checks the settings and fills in the defaults.

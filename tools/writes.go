@@ -72,7 +72,7 @@ func (w *Write[In, Out]) bind(in *In) *WriteCall {
 	wc := &WriteCall{
 		Act:         w.Act,
 		MustConfirm: w.MustConfirm,
-		Ask: func(names LeadNames) string { return w.Ask(*in, names) },
+		Ask:         func(names LeadNames) string { return w.Ask(*in, names) },
 		Declined: func(unconfirmed bool) any {
 			var out Out
 			verb := "declined to"
