@@ -305,6 +305,12 @@ type openAPI struct {
 }
 
 type oaOperation struct {
+	Deprecated  bool `json:"deprecated"`
+	RequestBody *struct {
+		Content map[string]struct {
+			Schema *oaSchema `json:"schema"`
+		} `json:"content"`
+	} `json:"requestBody"`
 	Parameters []struct {
 		Name     string    `json:"name"`
 		In       string    `json:"in"`
