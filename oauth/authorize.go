@@ -1,0 +1,122 @@
+package oauth
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+)
+
+// ---- /oauth/authorize ----
+
+var pkceRE = regexp.MustCompile(`^[A-Za-z0-9\-._~]{43,128}$`)
+
+func (s *Server) serveAuthorize(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet {
+		w.Header().Set("Allow", "GET")
+		s.renderError(w, http.StatusMethodNotAllowed, "The authorization request must be a GET.")
+		return
+	}
+	q := r.URL.Query()
+	for k, v := range q {
+		if len(v) > 1 {
+			s.renderError(w, http.StatusBadRequest, fmt.Sprintf("The authorization request repeats the parameter %q.", clip(k)))
+			return
+		}
+	}
+	ctx := r.Context()
+	client, err := s.lookupClient(ctx, q.Get("client_id"), s.cfg.ClientIP(r))
+	if err != nil {
+		var ce *clientError
+		if errors.As(err, &ce) {
+			s.log.Info("oauth: authorization refused: unusable client", "client_id", clip(q.Get("client_id")), "reason", ce.msg)
+			s.renderError(w, http.StatusBadRequest, "This app cannot sign in here: "+ce.msg+".")
+			return
+		}
+		s.log.Error("oauth: looking up a client failed", "error", err)
+		s.renderError(w, http.StatusServiceUnavailable, "The server could not check this app right now; try again shortly.")
+		return
+	}
+	redirectURI, redirectGiven := q.Get("redirect_uri"), q.Has("redirect_uri")
+	switch {
+	case redirectGiven && !client.hasRedirectURI(redirectURI):
+		s.log.Info("oauth: authorization refused: redirect_uri not registered", "client_id", client.ID)
+		s.renderError(w, http.StatusBadRequest, fmt.Sprintf("The app asked to be sent back to %s, which it did not register. Nothing was sent there.", clip(redirectURI)))
+		return
+	case !redirectGiven && len(client.RedirectURIs) != 1:
+		s.renderError(w, http.StatusBadRequest, "The authorization request has no redirect_uri, and the app registered more than one.")
+		return
+	case !redirectGiven:
+		redirectURI = client.RedirectURIs[0]
+	}
+	// From here on, errors go back to the (registered) redirect URI.
+	state := q.Get("state")
+	fail := func(code, desc string) {
+		s.log.Info("oauth: authorization refused", "client_id", client.ID, "error", code, "reason", desc)
+		s.redirectResult(w, r, redirectURI, url.Values{"error": {code}, "error_description": {desc}}, state)
+	}
+	if rt := q.Get("response_type"); rt != "code" {
+		fail("unsupported_response_type", "response_type must be code")
+		return
+	}
+	challenge, method := q.Get("code_challenge"), q.Get("code_challenge_method")
+	switch {
+	case challenge == "":
+		fail("invalid_request", "code_challenge is required (PKCE with S256)")
+		return
+	case method != "S256":
+		fail("invalid_request", "code_challenge_method must be S256 (plain is not accepted)")
+		return
+	case !pkceRE.MatchString(challenge):
+		fail("invalid_request", "code_challenge is not a base64url S256 challenge")
+		return
+	}
+	resource := s.canonicalResource(q.Get("resource"))
+	if resource == "" {
+		fail("invalid_target", "resource must be "+s.resource)
+		return
+	}
+	browser := s.browserCookie(w, r)
+	p := pendingRecord{
+		ID:            newID("sr_"),
+		ClientID:      client.ID,
+		RedirectURI:   redirectURI,
+		RedirectGiven: redirectGiven,
+		State:         state,
+		Challenge:     challenge,
+		Resource:      resource,
+		Scope:         q.Get("scope"),
+		BrowserHash:   hashSecret(browser),
+		Expires:       s.now().Add(DefaultSignInTTL).Unix(),
+	}
+	if err := putJSON(ctx, s.store, keyPending+p.ID, &p, unixTime(p.Expires)); err != nil {
+		s.log.Error("oauth: storing a sign-in failed", "error", err)
+		fail("temporarily_unavailable", "the sign-in could not be stored; try again")
+		return
+	}
+	s.log.Info("oauth: sign-in started", "client_id", client.ID)
+	http.Redirect(w, r, SignInPath+"?request="+url.QueryEscape(p.ID), http.StatusSeeOther)
+}
+
+// redirectResult sends the browser back to the client with params, state
+// and iss (RFC 9207).
+func (s *Server) redirectResult(w http.ResponseWriter, r *http.Request, redirectURI string, params url.Values, state string) {
+	u, err := url.Parse(redirectURI)
+	if err != nil { // registered URIs were checked; cannot happen
+		s.renderError(w, http.StatusInternalServerError, "The app's redirect URI cannot be used.")
+		return
+	}
+	q := u.Query()
+	for k, v := range params {
+		q[k] = v
+	}
+	if state != "" {
+		q.Set("state", state)
+	}
+	q.Set("iss", s.issuer)
+	u.RawQuery = q.Encode()
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	http.Redirect(w, r, u.String(), http.StatusSeeOther)
+}
