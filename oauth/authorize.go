@@ -50,11 +50,20 @@ func (s *Server) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 	case !redirectGiven:
 		redirectURI = client.RedirectURIs[0]
 	}
-	// From here on, errors go back to the (registered) redirect URI.
 	state := q.Get("state")
+	// Errors are shown on this server's page, never sent to the redirect
+	// URI: every client here registered itself (or published its own
+	// metadata document), so its redirect URI may be anyone's, and an
+	// automatic error redirect would make this server an open redirector
+	// (RFC 9700 section 4.11.2). Only the person's own choice on the
+	// sign-in page (a completed sign-in, or Cancel) sends the browser back.
 	fail := func(code, desc string) {
 		s.log.Info("oauth: authorization refused", "client_id", client.ID, "error", code, "reason", desc)
-		s.redirectResult(w, r, redirectURI, url.Values{"error": {code}, "error_description": {desc}}, state)
+		status := http.StatusBadRequest
+		if code == "temporarily_unavailable" {
+			status = http.StatusServiceUnavailable
+		}
+		s.renderError(w, status, fmt.Sprintf("The app's sign-in request was refused (%s): %s. Nothing was sent back to the app.", code, desc))
 	}
 	if rt := q.Get("response_type"); rt != "code" {
 		fail("unsupported_response_type", "response_type must be code")
