@@ -268,10 +268,12 @@ func (s *Server) Authenticate(r *http.Request) (*Grant, error) {
 		return nil, fmt.Errorf("%w: issued for another resource", ErrInvalidToken)
 	}
 	g, err := s.loadGrant(ctx, rec.GrantID)
-	if err != nil {
-		if errors.Is(err, ErrNotFound) {
-			return nil, fmt.Errorf("%w: revoked", ErrInvalidToken)
-		}
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return nil, fmt.Errorf("%w: revoked", ErrInvalidToken)
+	case errors.Is(err, errUnreadableGrant):
+		return nil, errTokenUnreadable
+	case err != nil:
 		return nil, err
 	}
 	return g, nil

@@ -1,6 +1,7 @@
 package oauth
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -141,6 +142,10 @@ func (s *Server) tokenFromRefresh(w http.ResponseWriter, r *http.Request, client
 	}
 	_ = putJSON(ctx, s.store, keyRefreshOld+h, usedRecord{GrantID: tr.GrantID}, unixTime(tr.Expires))
 	g, err := s.loadGrant(ctx, tr.GrantID)
+	if errors.Is(err, errUnreadableGrant) {
+		oauthError(w, http.StatusBadRequest, "invalid_grant", "the server can no longer read the sign-in behind this refresh token (its secret key changed): sign in again")
+		return
+	}
 	if err != nil {
 		oauthError(w, http.StatusBadRequest, "invalid_grant", "the sign-in behind this refresh token has ended or was revoked: sign in again")
 		return
