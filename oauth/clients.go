@@ -7,10 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/netip"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -23,6 +25,11 @@ const (
 	clientDocTimeout  = 5 * time.Second
 	clientDocCacheMax = 1000
 )
+
+// clientDocUnreachable is all a stranger is told when a metadata document
+// cannot be fetched: the network's own error would name what the server
+// dialled and its DNS resolver (the operator's log has it).
+const clientDocUnreachable = "it could not be fetched: its host did not answer over https, or is not a public address"
 
 // clientError is a client or redirect URI problem that must be shown to
 // the person (never redirected to an unverified URI).
@@ -98,6 +105,15 @@ func (c *clientRecord) hasRedirectURI(uri string) bool {
 	return false
 }
 
+// allowsGrant reports whether the client registered grant type g
+// (authorization_code alone when it named none, as RFC 7591 says).
+func (c *clientRecord) allowsGrant(g string) bool {
+	if len(c.GrantTypes) == 0 {
+		return g == "authorization_code"
+	}
+	return slices.Contains(c.GrantTypes, g)
+}
+
 // displayName is what the sign-in page calls the client.
 func (c *clientRecord) displayName() string {
 	if c.Name != "" {
@@ -111,11 +127,14 @@ func (c *clientRecord) displayName() string {
 	return "An unnamed app"
 }
 
+var errClientDocRedirect = errors.New("it redirected elsewhere: client metadata documents must be served without redirects")
+
 // clientDocFetcher fetches and caches Client ID Metadata Documents,
 // refusing to reach private networks unless allowPrivate.
 type clientDocFetcher struct {
 	http    *http.Client
 	now     func() time.Time
+	log     *slog.Logger
 	timeout time.Duration // whole fetch, body included
 
 	mu    sync.Mutex
@@ -127,7 +146,7 @@ type cachedClientDoc struct {
 	fetched time.Time
 }
 
-func newClientDocFetcher(allowPrivate bool, tlsConf *tls.Config, now func() time.Time) *clientDocFetcher {
+func newClientDocFetcher(allowPrivate bool, tlsConf *tls.Config, now func() time.Time, log *slog.Logger) *clientDocFetcher {
 	dialer := &net.Dialer{Timeout: clientDocTimeout}
 	if !allowPrivate {
 		// The check runs on the address actually dialled, after DNS
@@ -158,10 +177,11 @@ func newClientDocFetcher(allowPrivate bool, tlsConf *tls.Config, now func() time
 		http: &http.Client{
 			Transport: tr,
 			CheckRedirect: func(*http.Request, []*http.Request) error {
-				return errors.New("client metadata documents must be served without redirects")
+				return errClientDocRedirect
 			},
 		},
 		now:     now,
+		log:     log,
 		timeout: clientDocTimeout,
 		cache:   map[string]cachedClientDoc{},
 	}
@@ -188,6 +208,9 @@ var nonPublicPrefixes = func() []netip.Prefix {
 		"0.0.0.0/8", "100.64.0.0/10", "192.0.0.0/24", "192.0.2.0/24", "198.18.0.0/15", "198.51.100.0/24",
 		"203.0.113.0/24", "240.0.0.0/4", "255.255.255.255/32",
 		"64:ff9b::/96", "64:ff9b:1::/48", "100::/64", "2001:db8::/32", "2002::/16", "fc00::/7", "fec0::/10",
+		// IPv4-compatible addresses (deprecated; some stacks still reach
+		// the embedded IPv4 address) and Teredo, a tunnel to another host.
+		"::/96", "2001::/32",
 	} {
 		out = append(out, netip.MustParsePrefix(s))
 	}
@@ -288,10 +311,14 @@ func (f *clientDocFetcher) fetch(ctx context.Context, clientID string) (*clientR
 		if errors.As(err, &ue) {
 			err = ue.Err
 		}
-		if errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		switch {
+		case errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded):
 			return nil, fail(fmt.Sprintf("no complete answer within %s", f.timeout))
+		case errors.Is(err, errClientDocRedirect):
+			return nil, fail(err.Error())
 		}
-		return nil, fail(err.Error())
+		f.log.Info("oauth: fetching a client metadata document failed", "client_id", clip(clientID), "error", err)
+		return nil, fail(clientDocUnreachable)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {

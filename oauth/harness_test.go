@@ -263,6 +263,9 @@ func (h *harness) register(meta map[string]any) *testClient {
 	if _, ok := meta["client_name"]; !ok {
 		meta["client_name"] = "Test Client"
 	}
+	if _, ok := meta["grant_types"]; !ok {
+		meta["grant_types"] = []string{"authorization_code", "refresh_token"}
+	}
 	status, body := h.postJSON(RegisterPath, meta)
 	if status != http.StatusCreated {
 		h.t.Fatalf("register: HTTP %d: %s", status, body)

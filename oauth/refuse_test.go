@@ -303,6 +303,35 @@ func TestRotatedRefreshTokenReuseRevokesGrant(t *testing.T) {
 	}
 }
 
+// TestRefreshTokensOnlyForTheRefreshGrant: a client registered without
+// the refresh_token grant type (RFC 7591's default is authorization_code
+// alone) gets no refresh token, and the refresh grant is refused to it.
+func TestRefreshTokensOnlyForTheRefreshGrant(t *testing.T) {
+	h := newHarness(t)
+	for name, grants := range map[string]any{
+		"grant_types omitted":        nil,
+		"authorization_code only":    []string{"authorization_code"},
+		"both":                       []string{"authorization_code", "refresh_token"},
+		"both, authorization_code 2": []string{"refresh_token", "authorization_code", "authorization_code"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			c := h.register(map[string]any{"grant_types": grants})
+			tok := c.login("api_key", goodKey)
+			wantRefresh := name == "both" || name == "both, authorization_code 2"
+			if (tok.RefreshToken != "") != wantRefresh {
+				t.Fatalf("refresh token issued: %t, want %t", tok.RefreshToken != "", wantRefresh)
+			}
+			if wantRefresh {
+				return
+			}
+			status, body := h.postForm(TokenPath, url.Values{"client_id": {c.id}, "grant_type": {"refresh_token"}, "refresh_token": {"lmcp_rt_x"}})
+			if status != http.StatusBadRequest || body["error"] != "unauthorized_client" {
+				t.Fatalf("refresh grant for a client registered without it: HTTP %d %v", status, body)
+			}
+		})
+	}
+}
+
 func TestRefreshTokenExpires(t *testing.T) {
 	h := newHarness(t)
 	c := h.register(nil)

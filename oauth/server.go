@@ -153,7 +153,7 @@ func New(cfg Config) (*Server, error) {
 		stopSweep: make(chan struct{}),
 		sweepDone: make(chan struct{}),
 	}
-	s.clientDoc = newClientDocFetcher(cfg.AllowPrivateClientMetadata, cfg.ClientMetadataTLS, cfg.Now)
+	s.clientDoc = newClientDocFetcher(cfg.AllowPrivateClientMetadata, cfg.ClientMetadataTLS, cfg.Now, cfg.Logger)
 	if s.store == nil {
 		if cfg.StateDir == "" {
 			return nil, errors.New("--state-dir is required with --oauth: the directory where sign-ins are kept")

@@ -84,8 +84,13 @@ func (s *Server) tokenFromCode(w http.ResponseWriter, r *http.Request, client *c
 		return
 	}
 	// The grant now lives its full term; so does the client's registration.
+	// Without refresh tokens its term is its one access token's.
 	now := s.now()
+	refresh := client.allowsGrant("refresh_token")
 	g.rec.Expires = now.Add(s.cfg.GrantTTL).Unix()
+	if !refresh {
+		g.rec.Expires = now.Add(s.cfg.AccessTokenTTL).Unix()
+	}
 	if err := putJSON(ctx, s.store, keyGrant+g.rec.ID, &g.rec, unixTime(g.rec.Expires)); err != nil {
 		s.log.Error("oauth: storing a grant failed", "error", err)
 		oauthError(w, http.StatusServiceUnavailable, "temporarily_unavailable", "try again shortly")
@@ -97,11 +102,15 @@ func (s *Server) tokenFromCode(w http.ResponseWriter, r *http.Request, client *c
 			s.log.Warn("oauth: extending a client registration failed", "client_id", client.ID, "error", err)
 		}
 	}
-	s.issueTokens(w, r, &g.rec, "authorization_code")
+	s.issueTokens(w, r, &g.rec, "authorization_code", refresh)
 }
 
 func (s *Server) tokenFromRefresh(w http.ResponseWriter, r *http.Request, client *clientRecord, form url.Values) {
 	ctx := r.Context()
+	if !client.allowsGrant("refresh_token") {
+		oauthError(w, http.StatusBadRequest, "unauthorized_client", "this client was registered without the refresh_token grant type (grant_types), so it has no refresh tokens: register it again with grant_types [\"authorization_code\", \"refresh_token\"], or sign in again")
+		return
+	}
 	rt := form.Get("refresh_token")
 	if rt == "" {
 		oauthError(w, http.StatusBadRequest, "invalid_request", "refresh_token is required")
@@ -150,11 +159,12 @@ func (s *Server) tokenFromRefresh(w http.ResponseWriter, r *http.Request, client
 		oauthError(w, http.StatusBadRequest, "invalid_grant", "the sign-in behind this refresh token has ended or was revoked: sign in again")
 		return
 	}
-	s.issueTokens(w, r, &g.rec, "refresh_token")
+	s.issueTokens(w, r, &g.rec, "refresh_token", true)
 }
 
-// issueTokens writes a new access token and refresh token for grant g.
-func (s *Server) issueTokens(w http.ResponseWriter, r *http.Request, g *grantRecord, how string) {
+// issueTokens writes a new access token for grant g, and a refresh token
+// when refresh (the client registered the refresh_token grant type).
+func (s *Server) issueTokens(w http.ResponseWriter, r *http.Request, g *grantRecord, how string, refresh bool) {
 	ctx := r.Context()
 	now := s.now()
 	at, rt := newSecret(prefixAccess), newSecret(prefixRefresh)
@@ -174,18 +184,20 @@ func (s *Server) issueTokens(w http.ResponseWriter, r *http.Request, g *grantRec
 		oauthError(w, http.StatusServiceUnavailable, "temporarily_unavailable", "try again shortly")
 		return
 	}
-	if err := putJSON(ctx, s.store, keyRefresh+hashSecret(rt), &rtRec, rtExp); err != nil {
-		s.log.Error("oauth: storing a refresh token failed", "error", err)
-		oauthError(w, http.StatusServiceUnavailable, "temporarily_unavailable", "try again shortly")
-		return
-	}
-	s.log.Info("oauth: tokens issued", "client_id", g.ClientID, "grant", g.ID, "grant_type", how)
 	resp := map[string]any{
-		"access_token":  at,
-		"token_type":    "Bearer",
-		"expires_in":    int64(atExp.Sub(now) / time.Second),
-		"refresh_token": rt,
+		"access_token": at,
+		"token_type":   "Bearer",
+		"expires_in":   int64(atExp.Sub(now) / time.Second),
 	}
+	if refresh {
+		if err := putJSON(ctx, s.store, keyRefresh+hashSecret(rt), &rtRec, rtExp); err != nil {
+			s.log.Error("oauth: storing a refresh token failed", "error", err)
+			oauthError(w, http.StatusServiceUnavailable, "temporarily_unavailable", "try again shortly")
+			return
+		}
+		resp["refresh_token"] = rt
+	}
+	s.log.Info("oauth: tokens issued", "client_id", g.ClientID, "grant", g.ID, "grant_type", how, "refresh_token", refresh)
 	if g.Scope != "" {
 		resp["scope"] = g.Scope
 	}
