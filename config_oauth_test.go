@@ -4,10 +4,16 @@ import (
 	"bytes"
 	"encoding/base64"
 	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/lofty-mcp/lofty-mcp/oauth"
 )
 
 func TestOAuthFlagsAndEnvironment(t *testing.T) {
@@ -130,6 +136,50 @@ func TestOAuthHelpPrintsNoSecret(t *testing.T) {
 	for name, v := range secrets {
 		if strings.Contains(help, v) {
 			t.Errorf("--help prints the value of %s", name)
+		}
+	}
+}
+
+// TestDemoLoftyPageRedirectsOnlyToTheCallback: --demo --oauth serves the
+// demo Lofty's authorization page on the public server; like Lofty's, it
+// sends the browser back only to this server's own callback, so it is no
+// open redirect.
+func TestDemoLoftyPageRedirectsOnlyToTheCallback(t *testing.T) {
+	public := "https://demo.example.com"
+	cfg, err := parseConfig([]string{"--demo", "http", "--oauth", "--public-url", public, "--state-dir", t.TempDir()},
+		func(string) string { return "" }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := newApp(cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.close()
+	srv, handlers, err := a.newOAuthServer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	page := handlers["GET "+demoAuthorizePath]
+	if page == nil {
+		t.Fatalf("no demo authorization page among %v", handlers)
+	}
+	for uri, want := range map[string]int{
+		public + oauth.LoftyCallbackPath:       http.StatusFound,
+		"https://evil.example/":                http.StatusBadRequest,
+		public + oauth.LoftyCallbackPath + "x": http.StatusBadRequest,
+		"http://127.0.0.1:9/callback":          http.StatusBadRequest,
+	} {
+		for _, approve := range []string{"1", "0"} {
+			rec := httptest.NewRecorder()
+			page.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, demoAuthorizePath+"?"+url.Values{
+				"clientId": {demoVendorClientID}, "response_type": {"code"}, "redirect_uri": {uri}, "state": {"s"}, "approve": {approve},
+			}.Encode(), nil))
+			loc := rec.Header().Get("Location")
+			if rec.Code != want || (want == http.StatusFound) != strings.HasPrefix(loc, public+oauth.LoftyCallbackPath+"?") {
+				t.Errorf("redirect_uri %s, approve=%s: HTTP %d to %q, want %d", uri, approve, rec.Code, loc, want)
+			}
 		}
 	}
 }
