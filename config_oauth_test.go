@@ -183,3 +183,57 @@ func TestDemoLoftyPageRedirectsOnlyToTheCallback(t *testing.T) {
 		}
 	}
 }
+
+// TestTrustedProxiesSetting: --trusted-proxies / LOFTY_MCP_TRUSTED_PROXIES
+// name the proxies whose X-Forwarded-For the sign-in limits believe.
+func TestTrustedProxiesSetting(t *testing.T) {
+	base := []string{"http", "--oauth", "--public-url", "https://m.example.com", "--state-dir", "/tmp/x"}
+	env := func(v string) func(string) string {
+		return func(k string) string { return map[string]string{"LOFTY_MCP_TRUSTED_PROXIES": v}[k] }
+	}
+	for _, tc := range []struct {
+		name    string
+		args    []string
+		env     string
+		want    string
+		errWant string
+	}{
+		{"none", base, "", "", ""},
+		{"flag", append(base, "--trusted-proxies", "10.0.0.0/8, 192.168.1.10"), "", "10.0.0.0/8 192.168.1.10/32", ""},
+		{"repeated flag", append(base, "--trusted-proxies", "10.0.0.0/8", "--trusted-proxies", "fd00::/8"), "", "10.0.0.0/8 fd00::/8", ""},
+		{"environment", base, "172.16.0.0/12", "172.16.0.0/12", ""},
+		{"flag beats environment", append(base, "--trusted-proxies", "10.0.0.1"), "172.16.0.0/12", "10.0.0.1/32", ""},
+		{"not an address", append(base, "--trusted-proxies", "proxy.internal"), "", "", `--trusted-proxies (or LOFTY_MCP_TRUSTED_PROXIES): "proxy.internal" is not an IP address or CIDR prefix`},
+		{"everything", base, "0.0.0.0/0", "", `"0.0.0.0/0" trusts every address`},
+		{"not checked without --oauth", []string{"http", "--trusted-proxies", "nonsense"}, "", "", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg, err := parseConfig(tc.args, env(tc.env), io.Discard)
+			if tc.errWant != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.errWant) {
+					t.Fatalf("err = %v, want one containing %q", err, tc.errWant)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, p := range cfg.oauth.trustedProxies {
+				got = append(got, p.String())
+			}
+			if strings.Join(got, " ") != tc.want {
+				t.Errorf("trusted proxies %v, want %s", got, tc.want)
+			}
+		})
+	}
+	var help strings.Builder
+	if _, err := parseConfig([]string{"--help"}, func(string) string { return "" }, &help); err != errHelp {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"-trusted-proxies", "LOFTY_MCP_TRUSTED_PROXIES", "X-Forwarded-For"} {
+		if !strings.Contains(help.String(), want) {
+			t.Errorf("--help does not mention %s", want)
+		}
+	}
+}

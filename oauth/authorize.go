@@ -26,7 +26,7 @@ func (s *Server) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	ctx := r.Context()
-	client, err := s.lookupClient(ctx, q.Get("client_id"), s.cfg.ClientIP(r))
+	client, err := s.lookupClient(ctx, q.Get("client_id"), s.clientAddr(r))
 	if err != nil {
 		var ce *clientError
 		if errors.As(err, &ce) {

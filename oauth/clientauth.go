@@ -36,7 +36,7 @@ func (s *Server) authenticateClient(r *http.Request, form url.Values) (*clientRe
 	if id == "" {
 		return nil, &clientAuthError{basic, "client_id is required"}, nil
 	}
-	c, err := s.lookupClient(r.Context(), id, s.cfg.ClientIP(r))
+	c, err := s.lookupClient(r.Context(), id, s.clientAddr(r))
 	if err != nil {
 		var ce *clientError
 		if errors.As(err, &ce) {

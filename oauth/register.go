@@ -30,7 +30,8 @@ func (s *Server) serveRegister(w http.ResponseWriter, r *http.Request) {
 		oauthError(w, http.StatusMethodNotAllowed, "invalid_request", "register with POST and a JSON body (RFC 7591)")
 		return
 	}
-	if !s.limits.allowRegister(s.cfg.ClientIP(r), s.now()) {
+	if addr := s.clientAddr(r); !s.limits.allowRegister(addr, s.now()) {
+		s.log.Info("oauth: client registrations rate limited", "address", addr)
 		w.Header().Set("Retry-After", "60")
 		oauthError(w, http.StatusTooManyRequests, "slow_down", "too many client registrations from this address; wait a minute")
 		return

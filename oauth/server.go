@@ -5,12 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/singleflight"
@@ -63,6 +63,8 @@ type Server struct {
 	limits    *limits
 	refreshes singleflight.Group
 	handler   http.Handler
+	// warnedProxy: the warning about an unlisted proxy was logged.
+	warnedProxy atomic.Bool
 
 	stopSweep chan struct{}
 	sweepDone chan struct{}
@@ -89,9 +91,6 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.GrantTTL <= 0 {
 		cfg.GrantTTL = DefaultGrantTTL
-	}
-	if cfg.ClientIP == nil {
-		cfg.ClientIP = remoteHost
 	}
 	l := &cfg.Lofty
 	if (l.ClientID == "") != (l.ClientSecret == "") {
@@ -320,13 +319,4 @@ func (s *Server) Challenge(w http.ResponseWriter, err error) {
 		w.WriteHeader(http.StatusServiceUnavailable)
 		writeJSONBody(w, map[string]string{"error": "temporarily_unavailable", "message": "The sign-in store is unavailable; try again shortly."})
 	}
-}
-
-// remoteHost is the default Config.ClientIP.
-func remoteHost(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }

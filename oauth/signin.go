@@ -87,7 +87,7 @@ func (s *Server) serveSignIn(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) showSignIn(w http.ResponseWriter, r *http.Request, status int, p *pendingRecord, browser, msg string) {
-	client, err := s.lookupClient(r.Context(), p.ClientID, s.cfg.ClientIP(r))
+	client, err := s.lookupClient(r.Context(), p.ClientID, s.clientAddr(r))
 	if err != nil {
 		s.renderError(w, http.StatusBadRequest, "This app can no longer sign in here.")
 		return
@@ -154,7 +154,7 @@ func (s *Server) signInWithKey(w http.ResponseWriter, r *http.Request, p *pendin
 		s.showSignIn(w, r, http.StatusBadRequest, p, browser, "Paste your Lofty API key first.")
 		return
 	}
-	if !s.limits.allowKeyAttempt(p.ID, s.cfg.ClientIP(r), s.now()) {
+	if !s.limits.allowKeyAttempt(p.ID, s.clientAddr(r), s.now()) {
 		s.log.Warn("oauth: API key attempts rate limited", "client_id", p.ClientID)
 		w.Header().Set("Retry-After", "60")
 		s.showSignIn(w, r, http.StatusTooManyRequests, p, browser, "Too many attempts. Wait a minute, then try again.")
