@@ -26,7 +26,16 @@ func (s *Server) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	ctx := r.Context()
-	client, err := s.lookupClient(ctx, q.Get("client_id"), s.clientAddr(r))
+	addr := s.clientAddr(r)
+	// Each authorization request stores a pending sign-in: an address
+	// starts a few at once, then one every few seconds.
+	if !s.limits.allowAuthorize(addr, s.now()) {
+		s.log.Info("oauth: authorization requests rate limited", "address", addr)
+		w.Header().Set("Retry-After", "60")
+		s.renderError(w, http.StatusTooManyRequests, "Too many sign-ins were started from this address. Wait a minute, then start again from the app.")
+		return
+	}
+	client, err := s.lookupClient(ctx, q.Get("client_id"), addr)
 	if err != nil {
 		var ce *clientError
 		if errors.As(err, &ce) {
@@ -69,6 +78,15 @@ func (s *Server) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 		fail("unsupported_response_type", "response_type must be code")
 		return
 	}
+	if desc := tooLong("state", state, maxStateBytes); desc != "" {
+		fail("invalid_request", desc)
+		return
+	}
+	scope := q.Get("scope")
+	if desc := tooLong("scope", scope, maxScopeBytes); desc != "" {
+		fail("invalid_request", desc)
+		return
+	}
 	challenge, method := q.Get("code_challenge"), q.Get("code_challenge_method")
 	switch {
 	case challenge == "":
@@ -95,7 +113,7 @@ func (s *Server) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 		State:         state,
 		Challenge:     challenge,
 		Resource:      resource,
-		Scope:         q.Get("scope"),
+		Scope:         scope,
 		BrowserHash:   hashSecret(browser),
 		Expires:       s.now().Add(DefaultSignInTTL).Unix(),
 	}
@@ -104,8 +122,25 @@ func (s *Server) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 		fail("temporarily_unavailable", "the sign-in could not be stored; try again")
 		return
 	}
+	// Bounded per address, per client and in all: past a bound the oldest
+	// pending sign-in over it goes.
+	for _, id := range s.pending.add(p.ID, []string{addr, client.ID}, s.now()) {
+		if err := s.store.Delete(ctx, keyPending+id); err != nil {
+			s.log.Warn("oauth: dropping a pending sign-in failed", "error", err)
+		}
+		s.log.Info("oauth: pending sign-in dropped: too many at once", "address", addr, "client_id", client.ID)
+	}
 	s.log.Info("oauth: sign-in started", "client_id", client.ID)
 	http.Redirect(w, r, SignInPath+"?request="+url.QueryEscape(p.ID), http.StatusSeeOther)
+}
+
+// tooLong says that value, the parameter name, is longer than max bytes,
+// or "" when it is not.
+func tooLong(name, value string, max int) string {
+	if len(value) <= max {
+		return ""
+	}
+	return fmt.Sprintf("%s is %d bytes long; at most %d are accepted", name, len(value), max)
 }
 
 // redirectResult sends the browser back to the client with params, state

@@ -87,6 +87,41 @@ func checkRedirectURI(raw string) error {
 	}
 }
 
+// checkClientMetadata applies the rules and limits of every client's
+// metadata, registered (RFC 7591) or published in a metadata document, to
+// what is kept of it. It returns the RFC 7591 error code and a description
+// naming the field (and for a length, the limit), or "" when it passes.
+func checkClientMetadata(redirectURIs []string, name, uri, scope string) (code, desc string) {
+	switch {
+	case len(redirectURIs) == 0:
+		return "invalid_redirect_uri", "redirect_uris is required: a list of https URIs (or http on 127.0.0.1, [::1] or localhost)"
+	case len(redirectURIs) > maxRedirectURIs:
+		return "invalid_redirect_uri", fmt.Sprintf("redirect_uris lists %d URIs; at most %d are accepted", len(redirectURIs), maxRedirectURIs)
+	}
+	total := len(name) + len(uri) + len(scope)
+	for _, u := range redirectURIs {
+		total += len(u)
+		if len(u) > maxURIBytes {
+			return "invalid_redirect_uri", fmt.Sprintf("the redirect URI %q is %d bytes long; at most %d are accepted", clip(u), len(u), maxURIBytes)
+		}
+		if err := checkRedirectURI(u); err != nil {
+			return "invalid_redirect_uri", err.Error()
+		}
+	}
+	for _, f := range []struct {
+		name, value string
+		max         int
+	}{{"client_name", name, maxClientNameBytes}, {"client_uri", uri, maxURIBytes}, {"scope", scope, maxScopeBytes}} {
+		if desc := tooLong(f.name, f.value, f.max); desc != "" {
+			return "invalid_client_metadata", desc
+		}
+	}
+	if total > maxClientMetadataBytes {
+		return "invalid_client_metadata", fmt.Sprintf("redirect_uris, client_name, client_uri and scope are %d bytes long together; at most %d are accepted", total, maxClientMetadataBytes)
+	}
+	return "", ""
+}
+
 // clip shortens attacker-supplied text before it is shown or logged.
 func clip(s string) string {
 	if len(s) > 120 {
@@ -350,19 +385,15 @@ func (f *clientDocFetcher) fetch(ctx context.Context, clientID string) (*clientR
 		return nil, fail("it contains a client_secret")
 	case doc.TokenEndpointAuthMethod != "" && doc.TokenEndpointAuthMethod != "none":
 		return nil, fail(fmt.Sprintf("token_endpoint_auth_method %q is not supported here (only none)", clip(doc.TokenEndpointAuthMethod)))
-	case len(doc.RedirectURIs) == 0:
-		return nil, fail("it lists no redirect_uris")
 	}
-	for _, r := range doc.RedirectURIs {
-		if err := checkRedirectURI(r); err != nil {
-			return nil, fail(err.Error())
-		}
+	if code, desc := checkClientMetadata(doc.RedirectURIs, doc.ClientName, doc.ClientURI, doc.Scope); code != "" {
+		return nil, fail(desc)
 	}
 	return &clientRecord{
 		ID:               clientID,
 		AuthMethod:       "none",
 		RedirectURIs:     doc.RedirectURIs,
-		GrantTypes:       doc.GrantTypes,
+		GrantTypes:       distinct(doc.GrantTypes),
 		Name:             cleanName(doc.ClientName),
 		URI:              doc.ClientURI,
 		Scope:            doc.Scope,

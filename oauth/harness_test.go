@@ -353,10 +353,11 @@ func (c *testClient) authURL(extra map[string]string) string {
 
 // page is a fetched HTML page.
 type page struct {
-	status int
-	url    *url.URL
-	header http.Header
-	body   string
+	status  int
+	url     *url.URL
+	header  http.Header
+	body    string
+	browser *testClient // set by tests that juggle several browsers
 }
 
 var hiddenRE = regexp.MustCompile(`<input type="hidden" name="(request|csrf)" value="([^"]*)">`)

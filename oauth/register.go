@@ -1,10 +1,12 @@
 package oauth
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"mime"
 	"net/http"
+	"slices"
 	"time"
 )
 
@@ -30,7 +32,8 @@ func (s *Server) serveRegister(w http.ResponseWriter, r *http.Request) {
 		oauthError(w, http.StatusMethodNotAllowed, "invalid_request", "register with POST and a JSON body (RFC 7591)")
 		return
 	}
-	if addr := s.clientAddr(r); !s.limits.allowRegister(addr, s.now()) {
+	addr := s.clientAddr(r)
+	if !s.limits.allowRegister(addr, s.now()) {
 		s.log.Info("oauth: client registrations rate limited", "address", addr)
 		w.Header().Set("Retry-After", "60")
 		oauthError(w, http.StatusTooManyRequests, "slow_down", "too many client registrations from this address; wait a minute")
@@ -47,19 +50,9 @@ func (s *Server) serveRegister(w http.ResponseWriter, r *http.Request) {
 		registrationError(w, "invalid_client_metadata", "the body is not a JSON object of client metadata (or is larger than 64 KB)")
 		return
 	}
-	if len(req.RedirectURIs) == 0 {
-		registrationError(w, "invalid_redirect_uri", "redirect_uris is required: a list of https URIs (or http on 127.0.0.1, [::1] or localhost)")
+	if code, desc := checkClientMetadata(req.RedirectURIs, req.ClientName, req.ClientURI, req.Scope); code != "" {
+		registrationError(w, code, desc)
 		return
-	}
-	if len(req.RedirectURIs) > 20 {
-		registrationError(w, "invalid_redirect_uri", "at most 20 redirect_uris")
-		return
-	}
-	for _, u := range req.RedirectURIs {
-		if err := checkRedirectURI(u); err != nil {
-			registrationError(w, "invalid_redirect_uri", err.Error())
-			return
-		}
 	}
 	method := req.TokenEndpointAuthMethod
 	if method == "" {
@@ -92,7 +85,7 @@ func (s *Server) serveRegister(w http.ResponseWriter, r *http.Request) {
 		ID:           newID("lmcp_c_"),
 		AuthMethod:   method,
 		RedirectURIs: req.RedirectURIs,
-		GrantTypes:   req.GrantTypes,
+		GrantTypes:   distinct(req.GrantTypes),
 		Name:         cleanName(req.ClientName),
 		URI:          req.ClientURI,
 		Scope:        req.Scope,
@@ -110,13 +103,18 @@ func (s *Server) serveRegister(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.log.Info("oauth: client registered", "client_id", rec.ID, "client_name", rec.Name, "auth_method", method)
+	// Until someone signs in with it, a registration counts against its
+	// address's and everyone's bound; past one, the oldest unused goes.
+	for _, id := range s.unusedClients.add(rec.ID, []string{addr}, now) {
+		s.dropUnusedClient(r.Context(), id)
+	}
 	resp := map[string]any{
 		"client_id":                  rec.ID,
 		"client_id_issued_at":        rec.IssuedAt,
 		"redirect_uris":              rec.RedirectURIs,
 		"token_endpoint_auth_method": method,
 		"grant_types":                rec.GrantTypes,
-		"response_types":             req.ResponseTypes,
+		"response_types":             distinct(req.ResponseTypes),
 	}
 	if rec.Name != "" {
 		resp["client_name"] = rec.Name
@@ -138,3 +136,29 @@ func (s *Server) serveRegister(w http.ResponseWriter, r *http.Request) {
 // clientRegistrationTTL is how long a registration lives unless a sign-in
 // extends it to the end of its grant.
 const clientRegistrationTTL = 30 * 24 * time.Hour
+
+// dropUnusedClient deletes registration id unless someone has signed in
+// with it meanwhile (on another replica, say): then it is no longer a
+// stranger's record to bound.
+func (s *Server) dropUnusedClient(ctx context.Context, id string) {
+	var rec clientRecord
+	if err := getJSON(ctx, s.store, keyClient+id, &rec); err != nil || rec.SignedIn {
+		return
+	}
+	if err := s.store.Delete(ctx, keyClient+id); err != nil {
+		s.log.Warn("oauth: dropping an unused client registration failed", "client_id", id, "error", err)
+		return
+	}
+	s.log.Info("oauth: unused client registration dropped: too many at once", "client_id", id)
+}
+
+// distinct is list without repeated values, in order.
+func distinct(list []string) []string {
+	var out []string
+	for _, v := range list {
+		if !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}

@@ -125,11 +125,18 @@ func (s *Server) postSignIn(w http.ResponseWriter, r *http.Request) {
 	switch form.Get("method") {
 	case "cancel":
 		_ = s.store.Delete(ctx, keyPending+p.ID)
+		s.pending.remove(p.ID)
 		s.log.Info("oauth: sign-in cancelled", "client_id", p.ClientID)
 		s.redirectResult(w, r, p.RedirectURI, url.Values{"error": {"access_denied"}, "error_description": {"the person cancelled the sign-in"}}, p.State)
 	case "lofty":
 		if !s.cfg.Lofty.oauthEnabled() {
 			s.showSignIn(w, r, http.StatusBadRequest, p, browser, "Sign in with Lofty is not set up on this server; paste an API key instead.")
+			return
+		}
+		if !s.limits.allowLoftyStart(p.ID, s.now()) {
+			s.log.Warn("oauth: Sign in with Lofty starts rate limited", "client_id", p.ClientID)
+			w.Header().Set("Retry-After", "60")
+			s.showSignIn(w, r, http.StatusTooManyRequests, p, browser, "Too many attempts. Wait a minute, then try again.")
 			return
 		}
 		state := newSecret("")
@@ -197,6 +204,7 @@ func (s *Server) completeSignIn(w http.ResponseWriter, r *http.Request, p *pendi
 		s.renderError(w, http.StatusBadRequest, "This sign-in has expired or was already used.")
 		return
 	}
+	s.pending.remove(p.ID)
 	now := s.now()
 	codeExp := now.Add(DefaultCodeTTL)
 	// Until its code is redeemed, the grant lives no longer than the code.

@@ -96,11 +96,13 @@ func (s *Server) tokenFromCode(w http.ResponseWriter, r *http.Request, client *c
 		oauthError(w, http.StatusServiceUnavailable, "temporarily_unavailable", "try again shortly")
 		return
 	}
-	if !client.MetadataDocument && client.Expires < g.rec.Expires {
-		client.Expires = g.rec.Expires
+	if !client.MetadataDocument && (!client.SignedIn || client.Expires < g.rec.Expires) {
+		client.SignedIn = true
+		client.Expires = max(client.Expires, g.rec.Expires)
 		if err := putJSON(ctx, s.store, keyClient+client.ID, client, unixTime(client.Expires)); err != nil {
 			s.log.Warn("oauth: extending a client registration failed", "client_id", client.ID, "error", err)
 		}
+		s.unusedClients.remove(client.ID)
 	}
 	s.issueTokens(w, r, &g.rec, "authorization_code", refresh)
 }
