@@ -332,3 +332,30 @@ func TestSignInFloodLeavesTheStoreBounded(t *testing.T) {
 		t.Fatal("no token after compaction")
 	}
 }
+
+// TestQuotaForgetsExpiredRecords: a record older than the quota's lifetime
+// no longer counts, and counting one again replaces it.
+func TestQuotaForgetsExpiredRecords(t *testing.T) {
+	now := time.Now()
+	q := newQuota(2, time.Minute, 2)
+	if drop := q.add("a", []string{"x"}, now); drop != nil {
+		t.Fatalf("drop %v", drop)
+	}
+	if drop := q.add("a", []string{"x"}, now); drop != nil {
+		t.Fatalf("the same record again: drop %v", drop)
+	}
+	q.add("b", []string{"x"}, now)
+	if drop := q.add("c", []string{"x"}, now.Add(time.Minute)); drop != nil {
+		t.Fatalf("after the lifetime a and b no longer count: drop %v", drop)
+	}
+	if drop := q.add("d", []string{"y"}, now.Add(time.Minute)); drop != nil {
+		t.Fatalf("drop %v", drop)
+	}
+	if drop := q.add("e", []string{"y"}, now.Add(time.Minute)); len(drop) != 1 || drop[0] != "c" {
+		t.Fatalf("over the bound in all: drop %v, want the oldest, c", drop)
+	}
+	q.remove("d")
+	if drop := q.add("f", []string{"z"}, now.Add(time.Minute)); drop != nil {
+		t.Fatalf("after a removal: drop %v", drop)
+	}
+}

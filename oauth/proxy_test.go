@@ -197,3 +197,61 @@ func TestUnlistedProxyIsLoggedOnce(t *testing.T) {
 		t.Errorf("the unlisted proxy is logged %d times, want once", n)
 	}
 }
+
+// FuzzForwardedFor: whatever X-Forwarded-For holds, the address is the
+// connection's when that is not a trusted proxy, and otherwise one the
+// header or the connection names; never a panic.
+func FuzzForwardedFor(f *testing.F) {
+	for _, seed := range [][2]string{
+		{"10.0.0.2:4000", "6.6.6.6, 198.51.100.1, 10.9.9.9"},
+		{"[fd00::5]:4000", "[2001:db8::7]:1234, 10.0.0.3:80"},
+		{"203.0.113.5:1", "198.51.100.1"},
+		{"10.0.0.2:4000", ",,, ,garbage,::ffff:1.2.3.4%eth0, [::1"},
+	} {
+		f.Add(seed[0], seed[1])
+	}
+	trusted, _ := ParseTrustedProxies("10.0.0.0/8, fd00::/8")
+	f.Fuzz(func(t *testing.T, remote, xff string) {
+		r := httptest.NewRequest(http.MethodGet, "/", nil)
+		r.RemoteAddr = remote
+		r.Header.Set("X-Forwarded-For", xff)
+		got := forwardedFor(r, trusted)
+		peer := parseHop(remote)
+		switch {
+		case !peer.IsValid() || !trusts(trusted, peer):
+			if got != peer {
+				t.Fatalf("untrusted peer %v: got %v", peer, got)
+			}
+		case got != peer:
+			// Named by the header (perhaps spelt otherwise: mapped, with
+			// a port).
+			found := false
+			for _, h := range strings.Split(xff, ",") {
+				found = found || parseHop(h) == got
+			}
+			if !found {
+				t.Fatalf("got %v, named by neither the connection %q nor the header %q", got, remote, xff)
+			}
+		}
+		_ = limitKey(got.String())
+	})
+}
+
+// FuzzParseTrustedProxies: every prefix accepted is masked, narrower than
+// everything, and IPv4 unmapped; never a panic.
+func FuzzParseTrustedProxies(f *testing.F) {
+	for _, s := range []string{"10.0.0.0/8, 192.168.1.10", "::ffff:10.0.0.0/104", "0.0.0.0/0", "fe80::1%eth0", "1.2.3.4/32,,"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		ps, err := ParseTrustedProxies(s)
+		if err != nil {
+			return
+		}
+		for _, p := range ps {
+			if p.Bits() <= 0 || p != p.Masked() || p.Addr().Is4In6() {
+				t.Fatalf("%q gave the prefix %v", s, p)
+			}
+		}
+	})
+}
