@@ -15,6 +15,7 @@ import (
 	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty"
 	"github.com/lofty-mcp/lofty-mcp/mcpserver"
 	"github.com/lofty-mcp/lofty-mcp/metrics"
+	"github.com/lofty-mcp/lofty-mcp/oauth"
 	"github.com/lofty-mcp/lofty-mcp/tools"
 	"github.com/lofty-mcp/lofty-mcp/transport"
 )
@@ -94,7 +95,10 @@ func newApp(cfg config, logger *slog.Logger) (*app, error) {
 		fake.NoRecord = true
 		fake.CodedErrors = true // errors look as the live API's do
 		if cfg.oauth.enabled {
-			fake.EnableOAuth(fakelofty.OAuthApp{ClientID: demoVendorClientID, ClientSecret: demoVendorClientSecret})
+			// Its authorization page is served on the public server: it
+			// sends the browser back only to this server's own callback.
+			fake.EnableOAuth(fakelofty.OAuthApp{ClientID: demoVendorClientID, ClientSecret: demoVendorClientSecret,
+				RedirectURIs: []string{cfg.oauth.publicURL + oauth.LoftyCallbackPath}})
 		}
 		demoFake = fake
 		lcfg.HTTPClient = fake.Client()

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net/netip"
 	"path/filepath"
 	"runtime"
 	"strconv"
@@ -30,9 +31,15 @@ type oauthConfig struct {
 
 	accessTokenTTL time.Duration // LOFTY_MCP_OAUTH_ACCESS_TOKEN_TTL
 
+	// trustedProxies: --trusted-proxies, LOFTY_MCP_TRUSTED_PROXIES.
+	trustedProxies []netip.Prefix
+
 	// As given, parsed in validate so a bad environment value is reported
 	// like a bad flag.
-	raw struct{ enabled, stateDir string }
+	raw struct {
+		enabled, stateDir string
+		trustedProxies    []string
+	}
 }
 
 // Bounds of LOFTY_MCP_OAUTH_ACCESS_TOKEN_TTL.
@@ -52,6 +59,7 @@ const usageOAuthEnv = `  LOFTY_MCP_OAUTH=1          default for --oauth (http)
   LOFTY_OAUTH_TOKEN_URL      (http) --oauth: Lofty's token endpoint (default ` + oauth.DefaultLoftyTokenURL + `)
   LOFTY_MCP_OAUTH_ACCESS_TOKEN_TTL (http)
                              --oauth: lifetime of the access tokens issued, a Go duration from 1s to 24h (default 1h)
+  LOFTY_MCP_TRUSTED_PROXIES  default for --trusted-proxies (http), comma-separated
 `
 
 // addFlags registers --oauth, --public-url and --state-dir.
@@ -63,6 +71,11 @@ func (o *oauthConfig) addFlags(fs *flag.FlagSet, getenv func(string) string) {
 		"http --oauth: the `URL` clients reach this server at, scheme and host only (https://mcp.example.com; http only on loopback); the MCP endpoint is URL/mcp")
 	fs.StringVar(&o.raw.stateDir, "state-dir", envOr(getenv, "LOFTY_MCP_STATE_DIR", ""),
 		"http --oauth: `DIR` where sign-ins are kept (oauth.db, and secret.key without LOFTY_MCP_SECRET_KEY) (default $XDG_STATE_HOME/lofty-mcp, else ~/.local/state/lofty-mcp)")
+	o.raw.trustedProxies = splitList(getenv("LOFTY_MCP_TRUSTED_PROXIES"))
+	fs.Var(&listFlag{list: &o.raw.trustedProxies}, "trusted-proxies",
+		"http --oauth: comma-separated IP addresses or CIDR `PREFIXES` of the proxies in front of this server (10.0.0.0/8,192.168.1.10); "+
+			"for their requests the sign-in limits count the client's address from X-Forwarded-For (the right-most address no listed proxy added) "+
+			"instead of the proxy's, so one person's attempts never hold up everyone behind it")
 }
 
 // validate checks the OAuth settings of `lofty-mcp http`; for any other
@@ -111,6 +124,10 @@ func (o *oauthConfig) validate(getenv func(string) string, command string, demo,
 			return fmt.Errorf("LOFTY_MCP_OAUTH_ACCESS_TOKEN_TTL must be a Go duration from %s to %s, such as 15m or 1h, got %q", minAccessTokenTTL, maxAccessTokenTTL, v)
 		}
 		o.accessTokenTTL = d
+	}
+
+	if o.trustedProxies, err = oauth.ParseTrustedProxies(strings.Join(o.raw.trustedProxies, ",")); err != nil {
+		return err
 	}
 
 	o.stateDir = strings.TrimSpace(o.raw.stateDir)

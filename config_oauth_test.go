@@ -4,10 +4,16 @@ import (
 	"bytes"
 	"encoding/base64"
 	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/lofty-mcp/lofty-mcp/oauth"
 )
 
 func TestOAuthFlagsAndEnvironment(t *testing.T) {
@@ -130,6 +136,104 @@ func TestOAuthHelpPrintsNoSecret(t *testing.T) {
 	for name, v := range secrets {
 		if strings.Contains(help, v) {
 			t.Errorf("--help prints the value of %s", name)
+		}
+	}
+}
+
+// TestDemoLoftyPageRedirectsOnlyToTheCallback: --demo --oauth serves the
+// demo Lofty's authorization page on the public server; like Lofty's, it
+// sends the browser back only to this server's own callback, so it is no
+// open redirect.
+func TestDemoLoftyPageRedirectsOnlyToTheCallback(t *testing.T) {
+	public := "https://demo.example.com"
+	cfg, err := parseConfig([]string{"--demo", "http", "--oauth", "--public-url", public, "--state-dir", t.TempDir()},
+		func(string) string { return "" }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := newApp(cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.close()
+	srv, handlers, err := a.newOAuthServer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	page := handlers["GET "+demoAuthorizePath]
+	if page == nil {
+		t.Fatalf("no demo authorization page among %v", handlers)
+	}
+	for uri, want := range map[string]int{
+		public + oauth.LoftyCallbackPath:       http.StatusFound,
+		"https://evil.example/":                http.StatusBadRequest,
+		public + oauth.LoftyCallbackPath + "x": http.StatusBadRequest,
+		"http://127.0.0.1:9/callback":          http.StatusBadRequest,
+	} {
+		for _, approve := range []string{"1", "0"} {
+			rec := httptest.NewRecorder()
+			page.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, demoAuthorizePath+"?"+url.Values{
+				"clientId": {demoVendorClientID}, "response_type": {"code"}, "redirect_uri": {uri}, "state": {"s"}, "approve": {approve},
+			}.Encode(), nil))
+			loc := rec.Header().Get("Location")
+			if rec.Code != want || (want == http.StatusFound) != strings.HasPrefix(loc, public+oauth.LoftyCallbackPath+"?") {
+				t.Errorf("redirect_uri %s, approve=%s: HTTP %d to %q, want %d", uri, approve, rec.Code, loc, want)
+			}
+		}
+	}
+}
+
+// TestTrustedProxiesSetting: --trusted-proxies / LOFTY_MCP_TRUSTED_PROXIES
+// name the proxies whose X-Forwarded-For the sign-in limits believe.
+func TestTrustedProxiesSetting(t *testing.T) {
+	base := []string{"http", "--oauth", "--public-url", "https://m.example.com", "--state-dir", "/tmp/x"}
+	env := func(v string) func(string) string {
+		return func(k string) string { return map[string]string{"LOFTY_MCP_TRUSTED_PROXIES": v}[k] }
+	}
+	for _, tc := range []struct {
+		name    string
+		args    []string
+		env     string
+		want    string
+		errWant string
+	}{
+		{"none", base, "", "", ""},
+		{"flag", append(base, "--trusted-proxies", "10.0.0.0/8, 192.168.1.10"), "", "10.0.0.0/8 192.168.1.10/32", ""},
+		{"repeated flag", append(base, "--trusted-proxies", "10.0.0.0/8", "--trusted-proxies", "fd00::/8"), "", "10.0.0.0/8 fd00::/8", ""},
+		{"environment", base, "172.16.0.0/12", "172.16.0.0/12", ""},
+		{"flag beats environment", append(base, "--trusted-proxies", "10.0.0.1"), "172.16.0.0/12", "10.0.0.1/32", ""},
+		{"not an address", append(base, "--trusted-proxies", "proxy.internal"), "", "", `--trusted-proxies (or LOFTY_MCP_TRUSTED_PROXIES): "proxy.internal" is not an IP address or CIDR prefix`},
+		{"everything", base, "0.0.0.0/0", "", `"0.0.0.0/0" trusts every address`},
+		{"not checked without --oauth", []string{"http", "--trusted-proxies", "nonsense"}, "", "", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg, err := parseConfig(tc.args, env(tc.env), io.Discard)
+			if tc.errWant != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.errWant) {
+					t.Fatalf("err = %v, want one containing %q", err, tc.errWant)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, p := range cfg.oauth.trustedProxies {
+				got = append(got, p.String())
+			}
+			if strings.Join(got, " ") != tc.want {
+				t.Errorf("trusted proxies %v, want %s", got, tc.want)
+			}
+		})
+	}
+	var help strings.Builder
+	if _, err := parseConfig([]string{"--help"}, func(string) string { return "" }, &help); err != errHelp {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"-trusted-proxies", "LOFTY_MCP_TRUSTED_PROXIES", "X-Forwarded-For"} {
+		if !strings.Contains(help.String(), want) {
+			t.Errorf("--help does not mention %s", want)
 		}
 	}
 }

@@ -75,6 +75,7 @@ func (a *app) newOAuthServer() (*oauth.Server, map[string]http.Handler, error) {
 		StateDir:       o.stateDir,
 		SecretKey:      o.secretKey,
 		AccessTokenTTL: o.accessTokenTTL,
+		TrustedProxies: o.trustedProxies,
 		Lofty: oauth.LoftyConfig{
 			ClientID:     o.loftyClientID,
 			ClientSecret: o.loftyClientSecret,
@@ -111,7 +112,7 @@ func (a *app) newOAuthServer() (*oauth.Server, map[string]http.Handler, error) {
 		return nil, nil, err
 	}
 	a.log.Info("oauth: people sign in to connect", "mcp", srv.Resource(), "issuer", srv.Issuer(),
-		"sign_in_with_lofty", cfg.Lofty.ClientID != "", "store", store, "access_token_ttl", o.accessTokenTTL.String())
+		"sign_in_with_lofty", cfg.Lofty.ClientID != "", "store", store, "access_token_ttl", o.accessTokenTTL.String(), "trusted_proxies", len(o.trustedProxies))
 	if a.demoFake != nil {
 		a.log.Info("--demo --oauth: paste the demo API key \"" + demoAPIKey + "\", or use Sign in with Lofty (the demo Lofty's page)")
 	}

@@ -4,6 +4,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -165,17 +166,59 @@ func TestClientIDMetadataDocumentPrivateAddress(t *testing.T) {
 	} {
 		c := h.clientFor(id, "", testRedirectURI)
 		p := c.get(c.authURL(nil))
-		if p.status != 400 || !strings.Contains(p.message(), "non-public address") {
+		if p.status != 400 || !strings.Contains(p.message(), clientDocUnreachable) {
 			t.Errorf("%s: HTTP %d %q", id, p.status, p.message())
 		}
 	}
 	if n := d.hits.Load(); n != 0 {
 		t.Errorf("the document server was reached %d times", n)
 	}
+	// The operator's log says why; the page does not.
+	if !strings.Contains(h.logs.String(), "non-public address") {
+		t.Error("the log does not say the address was not public")
+	}
 	// Plain http is refused before any fetch.
 	c := h.clientFor("http://127.0.0.1"+port+"/client.json", "", testRedirectURI)
 	if p := c.get(c.authURL(nil)); p.status != 400 || !strings.Contains(p.message(), "must use https") {
 		t.Errorf("http client_id: HTTP %d %q", p.status, p.message())
+	}
+}
+
+// TestClientIDMetadataDocumentFetchErrorsShowNoNetworkDetail: the page a
+// stranger sees when a document cannot be fetched says so in a fixed
+// sentence. The network's own error named internal details (the address
+// dialled, the DNS resolver), which made the page a probe of the server's
+// network.
+func TestClientIDMetadataDocumentFetchErrorsShowNoNetworkDetail(t *testing.T) {
+	d := newDocServer(t)
+	closed, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closedAddr := closed.Addr().String()
+	closed.Close()
+	for _, tc := range []struct {
+		name         string
+		allowPrivate bool
+		id           string
+	}{
+		{"connection refused", true, "https://" + closedAddr + "/client.json"},
+		{"non-public address", false, d.ts.URL + "/client.json"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, withClientDocs(d, tc.allowPrivate))
+			c := h.clientFor(tc.id, "", testRedirectURI)
+			p := c.get(c.authURL(nil))
+			msg := p.message()
+			if p.status != 400 || !strings.Contains(msg, clientDocUnreachable) {
+				t.Fatalf("HTTP %d %q, want the fixed sentence %q", p.status, msg, clientDocUnreachable)
+			}
+			for _, detail := range []string{"dial", "tcp", "connect", "refused", "lookup", "non-public", "refusing"} {
+				if strings.Contains(strings.TrimPrefix(msg, "This app cannot sign in here: the client metadata document at "+tc.id), detail) {
+					t.Errorf("the page shows a network detail (%q): %q", detail, msg)
+				}
+			}
+		})
 	}
 }
 
@@ -187,6 +230,10 @@ func TestPublicAddr(t *testing.T) {
 		"0.0.0.0": false, "::": false, "224.0.0.1": false, "ff02::1": false, "100.64.0.1": false,
 		"::ffff:127.0.0.1": false, "::ffff:10.0.0.1": false, "64:ff9b::a00:1": false, "255.255.255.255": false,
 		"198.18.0.1": false, "192.0.2.1": false,
+		// IPv4-compatible IPv6 (deprecated; some stacks still route it to
+		// the IPv4 address) and Teredo, which tunnel to other addresses.
+		"::8.8.8.8": false, "::a00:1": false, "2001:0:4136:e378:8000:63bf:3fff:fdd2": false, "2001::1": false,
+		"2001:4860:4860::8888": true,
 	} {
 		if got := publicAddr(netip.MustParseAddr(addr)); got != want {
 			t.Errorf("publicAddr(%s) = %t, want %t", addr, got, want)

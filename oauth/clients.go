@@ -7,10 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/netip"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -23,6 +25,11 @@ const (
 	clientDocTimeout  = 5 * time.Second
 	clientDocCacheMax = 1000
 )
+
+// clientDocUnreachable is all a stranger is told when a metadata document
+// cannot be fetched: the network's own error would name what the server
+// dialled and its DNS resolver (the operator's log has it).
+const clientDocUnreachable = "it could not be fetched: its host did not answer over https, or is not a public address"
 
 // clientError is a client or redirect URI problem that must be shown to
 // the person (never redirected to an unverified URI).
@@ -80,6 +87,41 @@ func checkRedirectURI(raw string) error {
 	}
 }
 
+// checkClientMetadata applies the rules and limits of every client's
+// metadata, registered (RFC 7591) or published in a metadata document, to
+// what is kept of it. It returns the RFC 7591 error code and a description
+// naming the field (and for a length, the limit), or "" when it passes.
+func checkClientMetadata(redirectURIs []string, name, uri, scope string) (code, desc string) {
+	switch {
+	case len(redirectURIs) == 0:
+		return "invalid_redirect_uri", "redirect_uris is required: a list of https URIs (or http on 127.0.0.1, [::1] or localhost)"
+	case len(redirectURIs) > maxRedirectURIs:
+		return "invalid_redirect_uri", fmt.Sprintf("redirect_uris lists %d URIs; at most %d are accepted", len(redirectURIs), maxRedirectURIs)
+	}
+	total := len(name) + len(uri) + len(scope)
+	for _, u := range redirectURIs {
+		total += len(u)
+		if len(u) > maxURIBytes {
+			return "invalid_redirect_uri", fmt.Sprintf("the redirect URI %q is %d bytes long; at most %d are accepted", clip(u), len(u), maxURIBytes)
+		}
+		if err := checkRedirectURI(u); err != nil {
+			return "invalid_redirect_uri", err.Error()
+		}
+	}
+	for _, f := range []struct {
+		name, value string
+		max         int
+	}{{"client_name", name, maxClientNameBytes}, {"client_uri", uri, maxURIBytes}, {"scope", scope, maxScopeBytes}} {
+		if desc := tooLong(f.name, f.value, f.max); desc != "" {
+			return "invalid_client_metadata", desc
+		}
+	}
+	if total > maxClientMetadataBytes {
+		return "invalid_client_metadata", fmt.Sprintf("redirect_uris, client_name, client_uri and scope are %d bytes long together; at most %d are accepted", total, maxClientMetadataBytes)
+	}
+	return "", ""
+}
+
 // clip shortens attacker-supplied text before it is shown or logged.
 func clip(s string) string {
 	if len(s) > 120 {
@@ -98,6 +140,15 @@ func (c *clientRecord) hasRedirectURI(uri string) bool {
 	return false
 }
 
+// allowsGrant reports whether the client registered grant type g
+// (authorization_code alone when it named none, as RFC 7591 says).
+func (c *clientRecord) allowsGrant(g string) bool {
+	if len(c.GrantTypes) == 0 {
+		return g == "authorization_code"
+	}
+	return slices.Contains(c.GrantTypes, g)
+}
+
 // displayName is what the sign-in page calls the client.
 func (c *clientRecord) displayName() string {
 	if c.Name != "" {
@@ -111,11 +162,14 @@ func (c *clientRecord) displayName() string {
 	return "An unnamed app"
 }
 
+var errClientDocRedirect = errors.New("it redirected elsewhere: client metadata documents must be served without redirects")
+
 // clientDocFetcher fetches and caches Client ID Metadata Documents,
 // refusing to reach private networks unless allowPrivate.
 type clientDocFetcher struct {
 	http    *http.Client
 	now     func() time.Time
+	log     *slog.Logger
 	timeout time.Duration // whole fetch, body included
 
 	mu    sync.Mutex
@@ -127,7 +181,7 @@ type cachedClientDoc struct {
 	fetched time.Time
 }
 
-func newClientDocFetcher(allowPrivate bool, tlsConf *tls.Config, now func() time.Time) *clientDocFetcher {
+func newClientDocFetcher(allowPrivate bool, tlsConf *tls.Config, now func() time.Time, log *slog.Logger) *clientDocFetcher {
 	dialer := &net.Dialer{Timeout: clientDocTimeout}
 	if !allowPrivate {
 		// The check runs on the address actually dialled, after DNS
@@ -158,10 +212,11 @@ func newClientDocFetcher(allowPrivate bool, tlsConf *tls.Config, now func() time
 		http: &http.Client{
 			Transport: tr,
 			CheckRedirect: func(*http.Request, []*http.Request) error {
-				return errors.New("client metadata documents must be served without redirects")
+				return errClientDocRedirect
 			},
 		},
 		now:     now,
+		log:     log,
 		timeout: clientDocTimeout,
 		cache:   map[string]cachedClientDoc{},
 	}
@@ -188,6 +243,9 @@ var nonPublicPrefixes = func() []netip.Prefix {
 		"0.0.0.0/8", "100.64.0.0/10", "192.0.0.0/24", "192.0.2.0/24", "198.18.0.0/15", "198.51.100.0/24",
 		"203.0.113.0/24", "240.0.0.0/4", "255.255.255.255/32",
 		"64:ff9b::/96", "64:ff9b:1::/48", "100::/64", "2001:db8::/32", "2002::/16", "fc00::/7", "fec0::/10",
+		// IPv4-compatible addresses (deprecated; some stacks still reach
+		// the embedded IPv4 address) and Teredo, a tunnel to another host.
+		"::/96", "2001::/32",
 	} {
 		out = append(out, netip.MustParsePrefix(s))
 	}
@@ -288,10 +346,14 @@ func (f *clientDocFetcher) fetch(ctx context.Context, clientID string) (*clientR
 		if errors.As(err, &ue) {
 			err = ue.Err
 		}
-		if errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		switch {
+		case errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded):
 			return nil, fail(fmt.Sprintf("no complete answer within %s", f.timeout))
+		case errors.Is(err, errClientDocRedirect):
+			return nil, fail(err.Error())
 		}
-		return nil, fail(err.Error())
+		f.log.Info("oauth: fetching a client metadata document failed", "client_id", clip(clientID), "error", err)
+		return nil, fail(clientDocUnreachable)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
@@ -323,19 +385,15 @@ func (f *clientDocFetcher) fetch(ctx context.Context, clientID string) (*clientR
 		return nil, fail("it contains a client_secret")
 	case doc.TokenEndpointAuthMethod != "" && doc.TokenEndpointAuthMethod != "none":
 		return nil, fail(fmt.Sprintf("token_endpoint_auth_method %q is not supported here (only none)", clip(doc.TokenEndpointAuthMethod)))
-	case len(doc.RedirectURIs) == 0:
-		return nil, fail("it lists no redirect_uris")
 	}
-	for _, r := range doc.RedirectURIs {
-		if err := checkRedirectURI(r); err != nil {
-			return nil, fail(err.Error())
-		}
+	if code, desc := checkClientMetadata(doc.RedirectURIs, doc.ClientName, doc.ClientURI, doc.Scope); code != "" {
+		return nil, fail(desc)
 	}
 	return &clientRecord{
 		ID:               clientID,
 		AuthMethod:       "none",
 		RedirectURIs:     doc.RedirectURIs,
-		GrantTypes:       doc.GrantTypes,
+		GrantTypes:       distinct(doc.GrantTypes),
 		Name:             cleanName(doc.ClientName),
 		URI:              doc.ClientURI,
 		Scope:            doc.Scope,

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -63,8 +64,15 @@ type Config struct {
 	// Metadata Documents; nil uses the system's roots (tests set their own CA).
 	ClientMetadataTLS *tls.Config
 
+	// TrustedProxies are the proxies in front of this server
+	// (--trusted-proxies, see ParseTrustedProxies): for a request from one
+	// of them, the address it comes from, which the sign-in limits count,
+	// is the right-most address of X-Forwarded-For that is not one of them.
+	// Nil: the connection's address, whatever the header says.
+	TrustedProxies []netip.Prefix
 	// ClientIP returns the address a request comes from, for rate limits.
-	// Nil: the host of r.RemoteAddr (set it when behind a trusted proxy).
+	// Nil: the connection's address, or X-Forwarded-For as TrustedProxies
+	// says.
 	ClientIP func(r *http.Request) string
 
 	// Lifetimes; zero takes the Default* value.

@@ -102,6 +102,11 @@ func (k *keys) seal(plaintext []byte, ad string) []byte {
 	return k.aead.Seal(out, nonce, plaintext, []byte(ad))
 }
 
+// errWrongKey: a sealed record that does not open with this server's key
+// was sealed under another one (LOFTY_MCP_SECRET_KEY changed, or a lost
+// secret.key generated again), or was altered.
+var errWrongKey = errors.New("sealed credential does not open with this secret key (was LOFTY_MCP_SECRET_KEY changed, or secret.key lost?)")
+
 // open reverses seal.
 func (k *keys) open(sealed []byte, ad string) ([]byte, error) {
 	n := k.aead.NonceSize()
@@ -110,7 +115,7 @@ func (k *keys) open(sealed []byte, ad string) ([]byte, error) {
 	}
 	pt, err := k.aead.Open(nil, sealed[1:1+n], sealed[1+n:], []byte(ad))
 	if err != nil {
-		return nil, errors.New("sealed credential does not open with this secret key (was LOFTY_MCP_SECRET_KEY changed?)")
+		return nil, errWrongKey
 	}
 	return pt, nil
 }

@@ -55,6 +55,16 @@
 // tokens, authorization codes and client secrets are 256-bit random values
 // stored only as SHA-256 hashes. Expired records are swept every 10 minutes.
 //
+// What a stranger can make it store before signing in is bounded: state
+// and scope at most 1 KB each, a client's metadata at most 10 redirect
+// URIs of 1 KB and 4 KB in all; pending sign-ins at most 1,000 (20 per
+// address, 500 per client) and registrations nobody has signed in with at
+// most 500 (20 per address), the oldest dropped past a bound; authorization
+// requests and registrations are rate limited per address (Config.
+// TrustedProxies says whose address a proxied request is). The sweep then
+// compacts the bbolt file when most of it is room no record uses, since
+// bbolt never gives that room back.
+//
 // Lifetimes: authorization codes 1 minute, used once (a replay revokes the
 // grant); access tokens 1 hour; refresh tokens 30 days, rotated on each use
 // (a rotated-out token used again revokes the grant); a grant 90 days, then

@@ -186,20 +186,51 @@ func TestRestartKeepsTokens(t *testing.T) {
 	}
 }
 
-// TestWrongSecretKeyCannotOpen: grants sealed under one key do not open
-// under another (the restart with a changed LOFTY_MCP_SECRET_KEY).
-func TestWrongSecretKeyCannotOpen(t *testing.T) {
-	h := newHarness(t)
-	tok := h.register(nil).login("api_key", goodKey)
-	other := make([]byte, 32)
-	other[0] = 1
-	h.cfg.SecretKey = other
-	h.start()
-	status, _, _ := h.call(tok.AccessToken)
-	if status != http.StatusBadGateway {
-		t.Fatalf("with another secret key: HTTP %d, want the credential to be unreadable (502)", status)
-	}
-	if !strings.Contains(h.logs.String(), "does not open with this secret key") {
-		t.Error("the log does not say the secret key changed")
+// TestChangedSecretKeySignsOut: grants sealed under one key do not open
+// under another (LOFTY_MCP_SECRET_KEY changed, or secret.key lost and
+// generated again). Their access tokens are then invalid_token (401 with
+// the challenge, so that the client signs in again, rather than a 503 for
+// the rest of the grant's 90 days) and their refresh tokens are refused.
+func TestChangedSecretKeySignsOut(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		change func(h *harness)
+	}{
+		{"changed key", func(h *harness) {
+			other := make([]byte, 32)
+			other[0] = 1
+			h.cfg.SecretKey = other
+		}},
+		{"lost key file", func(h *harness) {
+			if err := os.Remove(filepath.Join(h.dir, SecretKeyFile)); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t)
+			c := h.register(nil)
+			tok := c.login("api_key", goodKey)
+			tc.change(h)
+			h.start()
+			status, _, hdr := h.call(tok.AccessToken)
+			challenge := hdr.Get("WWW-Authenticate")
+			if status != http.StatusUnauthorized || !strings.Contains(challenge, `error="invalid_token"`) ||
+				!strings.Contains(challenge, "resource_metadata=") {
+				t.Fatalf("with another secret key: HTTP %d, WWW-Authenticate %q; want 401 invalid_token", status, challenge)
+			}
+			tok.Expiry = time.Now().Add(-time.Second)
+			if _, err := c.conf.TokenSource(context.Background(), tok).Token(); oauthErrorCode(err) != "invalid_grant" {
+				t.Fatalf("refresh of a grant that does not open: %v, want invalid_grant", err)
+			}
+			if !strings.Contains(h.logs.String(), "does not open with this secret key") {
+				t.Error("the log does not say the secret key changed")
+			}
+			// Signing in again works, under the new key.
+			fresh := c.login("api_key", goodKey)
+			if status, _, _ := h.call(fresh.AccessToken); status != http.StatusOK {
+				t.Fatalf("a new sign-in: HTTP %d", status)
+			}
+		})
 	}
 }

@@ -21,9 +21,20 @@ const refreshLockTTL = 30 * time.Second
 
 // Grant is a signed-in person's authorization, as Authenticate found it.
 type Grant struct {
-	s   *Server
-	rec grantRecord
+	s    *Server
+	rec  grantRecord
+	cred sealedCredential // rec.Sealed, opened
 }
+
+// errUnreadableGrant: the grant exists, but its Lofty credential does not
+// open with this server's secret key. Nothing can be done with it, so it
+// counts as ended: its access tokens are invalid_token and its refresh
+// tokens invalid_grant, and the client signs in again. The record itself is
+// kept until it expires, so that restoring the right key brings it back.
+var errUnreadableGrant = errors.New("the grant's Lofty credential cannot be read")
+
+// errTokenUnreadable is what a token of such a grant gets (see Challenge).
+var errTokenUnreadable = fmt.Errorf("%w: no longer valid: the server can no longer read its sign-in", ErrInvalidToken)
 
 // ID is the grant's stable, non-secret identifier (for logs, per-grant
 // rate limits and cache separation).
@@ -46,7 +57,12 @@ func (s *Server) loadGrant(ctx context.Context, id string) (*Grant, error) {
 	if !s.now().Before(unixTime(rec.Expires)) {
 		return nil, ErrNotFound
 	}
-	return &Grant{s: s, rec: rec}, nil
+	cred, err := s.openCredential(&rec)
+	if err != nil {
+		s.log.Warn("oauth: a grant's credential cannot be read; its tokens are refused", "grant", rec.ID, "client_id", rec.ClientID, "error", err)
+		return nil, fmt.Errorf("%w: %w", errUnreadableGrant, err)
+	}
+	return &Grant{s: s, rec: rec, cred: cred}, nil
 }
 
 // newGrant seals cred into a new grant record, stored until expires.
@@ -101,14 +117,12 @@ func (s *Server) revokeGrant(ctx context.Context, id, why string) {
 // "Bearer <token>"), renewed with Lofty's refresh token shortly before it
 // expires — one renewal at a time per grant, saved for every later request.
 // Its Source names the grant, never the secret. ErrSignInAgain: Lofty no
-// longer accepts the sign-in, the grant is revoked.
+// longer accepts the sign-in, the grant is revoked; ErrInvalidToken: this
+// server can no longer read it (its secret key changed). Pass either to
+// Challenge.
 func (g *Grant) Credential(ctx context.Context) (lofty.Credential, error) {
 	s := g.s
-	c, err := s.openCredential(&g.rec)
-	if err != nil {
-		s.log.Error("oauth: opening a grant's credential failed", "grant", g.rec.ID, "error", err)
-		return lofty.Credential{}, fmt.Errorf("the stored Lofty credential of grant %s cannot be read: %w", g.rec.ID, err)
-	}
+	c := g.cred
 	if c.APIKey != "" {
 		return lofty.Credential{Kind: lofty.APIKey, Secret: c.APIKey, Source: g.source("Lofty API key"), ID: g.rec.ID}, nil
 	}
@@ -127,9 +141,10 @@ func (g *Grant) Credential(ctx context.Context) (lofty.Credential, error) {
 	}
 	fresh := v.(*grantRecord)
 	if c, err = s.openCredential(fresh); err != nil {
-		return lofty.Credential{}, err
+		s.log.Warn("oauth: a grant's renewed credential cannot be read", "grant", g.rec.ID, "error", err)
+		return lofty.Credential{}, errTokenUnreadable
 	}
-	g.rec = *fresh
+	g.rec, g.cred = *fresh, c
 	return lofty.Credential{Kind: lofty.AccessToken, Secret: c.AccessToken, Source: g.source("Sign in with Lofty"), ID: g.rec.ID}, nil
 }
 
@@ -162,7 +177,7 @@ func (s *Server) refreshLoftyCredential(ctx context.Context, grantID string) (*g
 	}
 	c, err := s.openCredential(&rec)
 	if err != nil {
-		return nil, err
+		return nil, errTokenUnreadable
 	}
 	now := s.now()
 	if c.APIKey != "" || c.Expiry.IsZero() || now.Add(refreshBefore).Before(c.Expiry) {

@@ -263,6 +263,9 @@ func (h *harness) register(meta map[string]any) *testClient {
 	if _, ok := meta["client_name"]; !ok {
 		meta["client_name"] = "Test Client"
 	}
+	if _, ok := meta["grant_types"]; !ok {
+		meta["grant_types"] = []string{"authorization_code", "refresh_token"}
+	}
 	status, body := h.postJSON(RegisterPath, meta)
 	if status != http.StatusCreated {
 		h.t.Fatalf("register: HTTP %d: %s", status, body)
@@ -350,10 +353,11 @@ func (c *testClient) authURL(extra map[string]string) string {
 
 // page is a fetched HTML page.
 type page struct {
-	status int
-	url    *url.URL
-	header http.Header
-	body   string
+	status  int
+	url     *url.URL
+	header  http.Header
+	body    string
+	browser *testClient // set by tests that juggle several browsers
 }
 
 var hiddenRE = regexp.MustCompile(`<input type="hidden" name="(request|csrf)" value="([^"]*)">`)

@@ -8,10 +8,11 @@ import (
 )
 
 // Rate limits of the sign-in page and the public endpoints. Each is a
-// token bucket per key (pending request or client IP), kept for the
-// 10,000 most recent keys.
+// token bucket per key (pending request or client address, see
+// Server.clientAddr), kept for the 10,000 most recent keys.
 var (
-	// API key attempts per sign-in: 5 at once, then one every 10 s.
+	// API key attempts and "Sign in with Lofty" starts per sign-in: 5 at
+	// once, then one every 10 s.
 	keyPerRequestLimit, keyPerRequestBurst = rate.Every(10 * time.Second), 5
 	// API key attempts per client IP: 10 at once, then one every 6 s (10 a minute).
 	keyPerIPLimit, keyPerIPBurst = rate.Every(6 * time.Second), 10
@@ -21,8 +22,31 @@ var (
 	clientDocPerIPLimit, clientDocPerIPBurst = rate.Every(3 * time.Second), 10
 )
 
+// What a stranger can make the server store before signing in.
+const (
+	maxStateBytes      = 1024 // an authorization request's state
+	maxScopeBytes      = 1024 // its scope, and a registration's
+	maxURIBytes        = 1024 // each redirect URI, and client_uri
+	maxRedirectURIs    = 10   // of a registration or metadata document
+	maxClientNameBytes = 256
+	// All of a client's metadata that is kept: its redirect URIs,
+	// client_name, client_uri and scope together.
+	maxClientMetadataBytes = 4096
+)
+
+var (
+	// Authorization requests (each stores a pending sign-in) per address:
+	// 30 at once, then one every 2 s (30 a minute).
+	authorizePerIPLimit, authorizePerIPBurst = rate.Every(2 * time.Second), 30
+	// Pending sign-ins kept at once: in all, per address, per client.
+	maxPending, maxPendingPerAddress, maxPendingPerClient = 1000, 20, 500
+	// Registrations nobody has signed in with yet, kept at once: in all,
+	// per address.
+	maxUnusedClients, maxUnusedClientsPerAddress = 500, 20
+)
+
 type limits struct {
-	keyPerRequest, keyPerIP, register, clientDoc *limiterSet
+	keyPerRequest, keyPerIP, register, clientDoc, authorize *limiterSet
 }
 
 func newLimits() *limits {
@@ -31,7 +55,18 @@ func newLimits() *limits {
 		keyPerIP:      newLimiterSet(keyPerIPLimit, keyPerIPBurst),
 		register:      newLimiterSet(registerPerIPLimit, registerPerIPBurst),
 		clientDoc:     newLimiterSet(clientDocPerIPLimit, clientDocPerIPBurst),
+		authorize:     newLimiterSet(authorizePerIPLimit, authorizePerIPBurst),
 	}
+}
+
+func (l *limits) allowAuthorize(ip string, now time.Time) bool {
+	return l.authorize.get(ip).AllowN(now, 1)
+}
+
+// allowLoftyStart takes one "Sign in with Lofty" start (each stores a
+// state record) from the sign-in's bucket of attempts.
+func (l *limits) allowLoftyStart(requestID string, now time.Time) bool {
+	return l.keyPerRequest.get(requestID).AllowN(now, 1)
 }
 
 // allowKeyAttempt takes one API key attempt from both the sign-in's and the

@@ -39,6 +39,9 @@ type clientRecord struct {
 	Scope        string   `json:"scope,omitempty"`
 	IssuedAt     int64    `json:"issued_at"`
 	Expires      int64    `json:"expires"`
+	// SignedIn: someone has signed in with this registration; it is no
+	// longer an unused one that a flood may push out (Server.unusedClients).
+	SignedIn bool `json:"signed_in,omitempty"`
 	// MetadataDocument: client_id is the URL of its metadata document.
 	MetadataDocument bool `json:"-"`
 }

@@ -83,26 +83,45 @@ func TestPKCERefusals(t *testing.T) {
 			t.Fatalf("no verifier: %v", err)
 		}
 	})
-	for name, extra := range map[string]map[string]string{
-		"plain method":      {"code_challenge_method": "plain"},
-		"no method":         {"code_challenge_method": ""},
-		"no challenge":      {"code_challenge": "", "code_challenge_method": ""},
-		"short challenge":   {"code_challenge": "abc"},
-		"response_type":     {"response_type": "token"},
-		"another resource":  {"resource": "https://other.example.com/mcp"},
-		"a resource prefix": {"resource": h.ts.URL + "/mc"},
+	// Every client here registered itself, so an error is shown on this
+	// server's page and the browser is sent nowhere (RFC 9700 section
+	// 4.11.2): a redirect would make this server an open redirector.
+	for name, tc := range map[string]struct {
+		extra map[string]string
+		want  string
+	}{
+		"plain method":      {map[string]string{"code_challenge_method": "plain"}, "code_challenge_method must be S256"},
+		"no method":         {map[string]string{"code_challenge_method": ""}, "code_challenge_method must be S256"},
+		"no challenge":      {map[string]string{"code_challenge": "", "code_challenge_method": ""}, "code_challenge is required"},
+		"short challenge":   {map[string]string{"code_challenge": "abc"}, "code_challenge is not"},
+		"response_type":     {map[string]string{"response_type": "token"}, "response_type must be code"},
+		"another resource":  {map[string]string{"resource": "https://other.example.com/mcp"}, "resource must be " + h.ts.URL + "/mcp"},
+		"a resource prefix": {map[string]string{"resource": h.ts.URL + "/mc"}, "resource must be"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			p := c.get(c.authURL(extra))
-			if p.status != http.StatusSeeOther || !strings.HasPrefix(p.url.String(), testRedirectURI) {
-				t.Fatalf("HTTP %d to %s, want an error redirect to the client", p.status, p.url)
+			p := c.get(c.authURL(tc.extra))
+			if p.status != http.StatusBadRequest || p.header.Get("Location") != "" || !strings.Contains(p.message(), tc.want) {
+				t.Fatalf("HTTP %d, Location %q, message %q; want 400 on this server's page saying %q",
+					p.status, p.header.Get("Location"), p.message(), tc.want)
 			}
-			q := p.url.Query()
-			if q.Get("error") == "" || q.Get("code") != "" || q.Get("state") != c.state || q.Get("iss") != h.ts.URL {
-				t.Fatalf("error redirect %s", p.url.RawQuery)
-			}
-			t.Logf("%s: %s", q.Get("error"), q.Get("error_description"))
 		})
+	}
+}
+
+// TestAuthorizeErrorsDoNotRedirectAnywhere: the open redirect of a
+// self-registered client. Anyone can register https://evil.example as a
+// redirect URI; a link to this server's authorization endpoint with a bad
+// parameter must not bounce a browser there.
+func TestAuthorizeErrorsDoNotRedirectAnywhere(t *testing.T) {
+	h := newHarness(t)
+	evil := h.register(map[string]any{"redirect_uris": []string{"https://evil.example/landing"}})
+	u := h.ts.URL + AuthorizePath + "?" + url.Values{"client_id": {evil.id}, "response_type": {"token"}}.Encode()
+	p := evil.get(u)
+	if p.status != http.StatusBadRequest || p.header.Get("Location") != "" || strings.Contains(p.url.String(), "evil.example") {
+		t.Fatalf("HTTP %d, Location %q: an error of a self-registered client must be shown here, not redirected", p.status, p.header.Get("Location"))
+	}
+	if !strings.Contains(p.message(), "response_type must be code") {
+		t.Errorf("message %q does not say what was wrong", p.message())
 	}
 }
 
@@ -281,6 +300,35 @@ func TestRotatedRefreshTokenReuseRevokesGrant(t *testing.T) {
 	}
 	if !strings.Contains(h.logs.String(), "refresh token reused") {
 		t.Error("the reuse is not logged")
+	}
+}
+
+// TestRefreshTokensOnlyForTheRefreshGrant: a client registered without
+// the refresh_token grant type (RFC 7591's default is authorization_code
+// alone) gets no refresh token, and the refresh grant is refused to it.
+func TestRefreshTokensOnlyForTheRefreshGrant(t *testing.T) {
+	h := newHarness(t)
+	for name, grants := range map[string]any{
+		"grant_types omitted":        nil,
+		"authorization_code only":    []string{"authorization_code"},
+		"both":                       []string{"authorization_code", "refresh_token"},
+		"both, authorization_code 2": []string{"refresh_token", "authorization_code", "authorization_code"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			c := h.register(map[string]any{"grant_types": grants})
+			tok := c.login("api_key", goodKey)
+			wantRefresh := name == "both" || name == "both, authorization_code 2"
+			if (tok.RefreshToken != "") != wantRefresh {
+				t.Fatalf("refresh token issued: %t, want %t", tok.RefreshToken != "", wantRefresh)
+			}
+			if wantRefresh {
+				return
+			}
+			status, body := h.postForm(TokenPath, url.Values{"client_id": {c.id}, "grant_type": {"refresh_token"}, "refresh_token": {"lmcp_rt_x"}})
+			if status != http.StatusBadRequest || body["error"] != "unauthorized_client" {
+				t.Fatalf("refresh grant for a client registered without it: HTTP %d %v", status, body)
+			}
+		})
 	}
 }
 

@@ -5,12 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/singleflight"
@@ -61,8 +61,12 @@ type Server struct {
 	loftyHTTP *http.Client  // Lofty's token endpoint
 	clientDoc *clientDocFetcher
 	limits    *limits
-	refreshes singleflight.Group
-	handler   http.Handler
+	// pending and unusedClients bound what strangers can store (quota).
+	pending, unusedClients *quota
+	refreshes              singleflight.Group
+	handler                http.Handler
+	// warnedProxy: the warning about an unlisted proxy was logged.
+	warnedProxy atomic.Bool
 
 	stopSweep chan struct{}
 	sweepDone chan struct{}
@@ -89,9 +93,6 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.GrantTTL <= 0 {
 		cfg.GrantTTL = DefaultGrantTTL
-	}
-	if cfg.ClientIP == nil {
-		cfg.ClientIP = remoteHost
 	}
 	l := &cfg.Lofty
 	if (l.ClientID == "") != (l.ClientSecret == "") {
@@ -140,20 +141,22 @@ func New(cfg Config) (*Server, error) {
 	}
 
 	s := &Server{
-		issuer:    issuer,
-		resource:  issuer + ResourcePath,
-		cfg:       cfg,
-		store:     cfg.Store,
-		keys:      k,
-		log:       cfg.Logger,
-		now:       cfg.Now,
-		lofty:     lc,
-		loftyHTTP: l.HTTPClient,
-		limits:    newLimits(),
-		stopSweep: make(chan struct{}),
-		sweepDone: make(chan struct{}),
+		issuer:        issuer,
+		resource:      issuer + ResourcePath,
+		cfg:           cfg,
+		store:         cfg.Store,
+		keys:          k,
+		log:           cfg.Logger,
+		now:           cfg.Now,
+		lofty:         lc,
+		loftyHTTP:     l.HTTPClient,
+		limits:        newLimits(),
+		pending:       newQuota(maxPending, DefaultSignInTTL, maxPendingPerAddress, maxPendingPerClient),
+		unusedClients: newQuota(maxUnusedClients, clientRegistrationTTL, maxUnusedClientsPerAddress),
+		stopSweep:     make(chan struct{}),
+		sweepDone:     make(chan struct{}),
 	}
-	s.clientDoc = newClientDocFetcher(cfg.AllowPrivateClientMetadata, cfg.ClientMetadataTLS, cfg.Now)
+	s.clientDoc = newClientDocFetcher(cfg.AllowPrivateClientMetadata, cfg.ClientMetadataTLS, cfg.Now, cfg.Logger)
 	if s.store == nil {
 		if cfg.StateDir == "" {
 			return nil, errors.New("--state-dir is required with --oauth: the directory where sign-ins are kept")
@@ -217,19 +220,15 @@ func (s *Server) Mount(mux *http.ServeMux) {
 
 func (s *Server) sweepLoop() {
 	defer close(s.sweepDone)
-	sw, ok := s.store.(Sweeper)
-	if !ok {
+	_, sweeps := s.store.(Sweeper)
+	_, compacts := s.store.(Compactor)
+	if !sweeps && !compacts {
 		return
 	}
 	sweep := func() {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
-		n, err := sw.Sweep(ctx, s.now())
-		if err != nil {
-			s.log.Warn("oauth: sweeping expired records failed", "error", err)
-		} else if n > 0 {
-			s.log.Debug("oauth: swept expired records", "count", n)
-		}
+		s.maintain(ctx)
 	}
 	sweep()
 	t := time.NewTicker(DefaultSweepInterval)
@@ -240,6 +239,28 @@ func (s *Server) sweepLoop() {
 			return
 		case <-t.C:
 			sweep()
+		}
+	}
+}
+
+// maintain deletes the expired records of a store that does not expire
+// them itself, then compacts a store whose file would otherwise keep the
+// room they took.
+func (s *Server) maintain(ctx context.Context) {
+	if sw, ok := s.store.(Sweeper); ok {
+		n, err := sw.Sweep(ctx, s.now())
+		if err != nil {
+			s.log.Warn("oauth: sweeping expired records failed", "error", err)
+		} else if n > 0 {
+			s.log.Debug("oauth: swept expired records", "count", n)
+		}
+	}
+	if c, ok := s.store.(Compactor); ok {
+		before, after, err := c.Compact(ctx)
+		if err != nil {
+			s.log.Error("oauth: compacting the sign-in store failed", "error", err)
+		} else if after < before {
+			s.log.Info("oauth: compacted the sign-in store", "bytes_before", before, "bytes_after", after)
 		}
 	}
 }
@@ -268,10 +289,12 @@ func (s *Server) Authenticate(r *http.Request) (*Grant, error) {
 		return nil, fmt.Errorf("%w: issued for another resource", ErrInvalidToken)
 	}
 	g, err := s.loadGrant(ctx, rec.GrantID)
-	if err != nil {
-		if errors.Is(err, ErrNotFound) {
-			return nil, fmt.Errorf("%w: revoked", ErrInvalidToken)
-		}
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return nil, fmt.Errorf("%w: revoked", ErrInvalidToken)
+	case errors.Is(err, errUnreadableGrant):
+		return nil, errTokenUnreadable
+	case err != nil:
 		return nil, err
 	}
 	return g, nil
@@ -318,13 +341,4 @@ func (s *Server) Challenge(w http.ResponseWriter, err error) {
 		w.WriteHeader(http.StatusServiceUnavailable)
 		writeJSONBody(w, map[string]string{"error": "temporarily_unavailable", "message": "The sign-in store is unavailable; try again shortly."})
 	}
-}
-
-// remoteHost is the default Config.ClientIP.
-func remoteHost(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }

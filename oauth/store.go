@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -58,11 +59,29 @@ type Locker interface {
 	Lock(ctx context.Context, name string, ttl time.Duration) (unlock func(), err error)
 }
 
+// Compactor is implemented by stores whose file keeps the room of deleted
+// records: bbolt reuses it, but never gives it back, so after a flood has
+// expired the file would stay at its peak size.
+type Compactor interface {
+	// Compact rewrites the store without the room of deleted records, when
+	// that room is most of its file, and reports the file's size before and
+	// after (the same when nothing was worth doing).
+	Compact(ctx context.Context) (before, after int64, err error)
+}
+
 // BoltStore is the embedded Store: one bbolt database file.
 type BoltStore struct {
-	db  *bolt.DB
-	now func() time.Time
+	path string
+	now  func() time.Time
+
+	// mu is held for writing only while Compact swaps the file; every
+	// other use shares it (bbolt orders those itself).
+	mu sync.RWMutex
+	db *bolt.DB
 }
+
+// compactMinBytes: a file smaller than this is never worth compacting.
+const compactMinBytes = 1 << 20
 
 var kvBucket = []byte("kv")
 
@@ -76,6 +95,14 @@ func OpenBoltStore(path string, now func() time.Time) (*BoltStore, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("creating the state directory: %w", err)
 	}
+	db, err := openBolt(path)
+	if err != nil {
+		return nil, err
+	}
+	return &BoltStore{path: path, db: db, now: now}, nil
+}
+
+func openBolt(path string) (*bolt.DB, error) {
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
 	if err != nil {
 		if errors.Is(err, berrors.ErrTimeout) {
@@ -91,7 +118,7 @@ func OpenBoltStore(path string, now func() time.Time) (*BoltStore, error) {
 		db.Close()
 		return nil, fmt.Errorf("initialising %s: %w", path, err)
 	}
-	return &BoltStore{db: db, now: now}, nil
+	return db, nil
 }
 
 // encodeRecord prefixes value with its expiry (unix nanoseconds, 0: none).
@@ -118,6 +145,8 @@ func decodeRecord(b []byte, now time.Time) (value []byte, ok bool) {
 
 // Put implements Store.
 func (s *BoltStore) Put(_ context.Context, key string, value []byte, expires time.Time) error {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
 	return s.db.Update(func(tx *bolt.Tx) error {
 		return tx.Bucket(kvBucket).Put([]byte(key), encodeRecord(value, expires))
 	})
@@ -125,6 +154,8 @@ func (s *BoltStore) Put(_ context.Context, key string, value []byte, expires tim
 
 // Get implements Store.
 func (s *BoltStore) Get(_ context.Context, key string) ([]byte, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
 	var out []byte
 	err := s.db.View(func(tx *bolt.Tx) error {
 		v, ok := decodeRecord(tx.Bucket(kvBucket).Get([]byte(key)), s.now())
@@ -139,6 +170,8 @@ func (s *BoltStore) Get(_ context.Context, key string) ([]byte, error) {
 
 // Delete implements Store.
 func (s *BoltStore) Delete(_ context.Context, key string) error {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
 	return s.db.Update(func(tx *bolt.Tx) error {
 		return tx.Bucket(kvBucket).Delete([]byte(key))
 	})
@@ -147,6 +180,8 @@ func (s *BoltStore) Delete(_ context.Context, key string) error {
 // Take implements Store: bbolt has one writer at a time, so the read and
 // the delete in one update transaction are atomic.
 func (s *BoltStore) Take(_ context.Context, key string) ([]byte, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
 	var out []byte
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(kvBucket)
@@ -176,6 +211,7 @@ func (s *BoltStore) Sweep(ctx context.Context, now time.Time) (int, error) {
 			return total, err
 		}
 		var expired [][]byte
+		s.mu.RLock()
 		err := s.db.View(func(tx *bolt.Tx) error {
 			c := tx.Bucket(kvBucket).Cursor()
 			for k, v := c.First(); k != nil && len(expired) < 1000; k, v = c.Next() {
@@ -185,28 +221,115 @@ func (s *BoltStore) Sweep(ctx context.Context, now time.Time) (int, error) {
 			}
 			return nil
 		})
-		if err != nil || len(expired) == 0 {
-			return total, err
+		if err == nil && len(expired) > 0 {
+			err = s.db.Update(func(tx *bolt.Tx) error {
+				b := tx.Bucket(kvBucket)
+				for _, k := range expired {
+					// Re-check: the key may have been written again since.
+					if _, ok := decodeRecord(b.Get(k), now); ok {
+						continue
+					}
+					if err := b.Delete(k); err != nil {
+						return err
+					}
+					total++
+				}
+				return nil
+			})
 		}
-		err = s.db.Update(func(tx *bolt.Tx) error {
-			b := tx.Bucket(kvBucket)
-			for _, k := range expired {
-				// Re-check: the key may have been written again since.
-				if _, ok := decodeRecord(b.Get(k), now); ok {
-					continue
-				}
-				if err := b.Delete(k); err != nil {
-					return err
-				}
-				total++
-			}
-			return nil
-		})
+		s.mu.RUnlock()
 		if err != nil || len(expired) < 1000 {
 			return total, err
 		}
 	}
 }
 
+// Compact implements Compactor: when the file is at least 1 MiB and more
+// than half of it is room no record uses, the records are copied to a new
+// file, which then replaces the old one (a rename: a crash leaves one or
+// the other whole). Every other use of the store waits meanwhile; with
+// what the sign-in limits let strangers store, that is milliseconds.
+func (s *BoltStore) Compact(ctx context.Context) (before, after int64, err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if before, err = fileSize(s.path); err != nil {
+		return 0, 0, err
+	}
+	if before < compactMinBytes {
+		return before, before, nil
+	}
+	var live int64
+	err = s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(kvBucket).ForEach(func(k, v []byte) error {
+			live += int64(len(k) + len(v))
+			return ctx.Err()
+		})
+	})
+	// A compacted file takes its records and about as much again in pages
+	// and their headers.
+	if err != nil || 4*live > before {
+		return before, before, err
+	}
+	tmp := s.path + ".compact"
+	_ = os.Remove(tmp)
+	dst, err := bolt.Open(tmp, 0o600, &bolt.Options{Timeout: time.Second})
+	if err != nil {
+		return before, before, fmt.Errorf("compacting %s: %w", s.path, err)
+	}
+	err = bolt.Compact(dst, s.db, 4<<20)
+	if cerr := dst.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		_ = os.Remove(tmp)
+		return before, before, fmt.Errorf("compacting %s: %w", s.path, err)
+	}
+	// Swap the files: close the old one, rename the new one over it, open
+	// it. If the rename fails, the old file opens again.
+	if err := s.db.Close(); err != nil {
+		_ = os.Remove(tmp)
+		return before, before, fmt.Errorf("compacting %s: closing it: %w", s.path, err)
+	}
+	renameErr := os.Rename(tmp, s.path)
+	if renameErr == nil {
+		syncDir(filepath.Dir(s.path))
+	} else {
+		_ = os.Remove(tmp)
+	}
+	db, err := openBolt(s.path)
+	if err != nil {
+		// Unusable until restarted: every use now fails (503), which the
+		// operator sees in the log.
+		return before, before, fmt.Errorf("compacting %s: reopening it: %w", s.path, err)
+	}
+	s.db = db
+	if renameErr != nil {
+		return before, before, fmt.Errorf("compacting %s: %w", s.path, renameErr)
+	}
+	after, err = fileSize(s.path)
+	return before, after, err
+}
+
+func fileSize(path string) (int64, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return 0, err
+	}
+	return fi.Size(), nil
+}
+
+// syncDir makes a rename in dir durable (best effort: not every system
+// can sync a directory).
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync()
+		d.Close()
+	}
+}
+
 // Close implements Store.
-func (s *BoltStore) Close() error { return s.db.Close() }
+func (s *BoltStore) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.db.Close()
+}

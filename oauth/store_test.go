@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -13,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	bolt "go.etcd.io/bbolt"
 	"go.uber.org/goleak"
 )
 
@@ -195,5 +197,110 @@ func TestConfigRefusals(t *testing.T) {
 			t.Errorf("issuer %q ends with a slash", s.Issuer())
 		}
 		s.Close()
+	}
+}
+
+// TestBoltStoreCompact: bbolt keeps a file at its peak size; Compact gives
+// back the room of deleted records, keeps every live one, and the store
+// goes on working, also for whoever used it meanwhile.
+func TestBoltStoreCompact(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "c.db")
+	st, err := OpenBoltStore(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	// A small file is left alone.
+	if before, after, err := st.Compact(ctx); err != nil || before != after {
+		t.Fatalf("small file: %d -> %d, %v", before, after, err)
+	}
+	// 8 MB of records (one transaction, for speed), then deleted.
+	err = st.db.Update(func(tx *bolt.Tx) error {
+		for i := range 800 {
+			if err := tx.Bucket(kvBucket).Put(fmt.Appendf(nil, "flood:%04d", i), encodeRecord(make([]byte, 10<<10), time.Time{})); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Put(ctx, "keep", []byte("kept"), time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	// Live records worth keeping: no compaction.
+	if before, after, err := st.Compact(ctx); err != nil || before != after {
+		t.Fatalf("a full file: %d -> %d, %v", before, after, err)
+	}
+	err = st.db.Update(func(tx *bolt.Tx) error {
+		for i := range 800 {
+			if err := tx.Bucket(kvBucket).Delete(fmt.Appendf(nil, "flood:%04d", i)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// Used meanwhile from other goroutines.
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	var uses atomic.Int64
+	for g := range 4 {
+		wg.Go(func() {
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				key := fmt.Sprintf("use:%d:%d", g, i%10)
+				if err := st.Put(ctx, key, []byte("v"), time.Time{}); err != nil {
+					t.Errorf("Put during compaction: %v", err)
+					return
+				}
+				if _, err := st.Get(ctx, key); err != nil {
+					t.Errorf("Get during compaction: %v", err)
+					return
+				}
+				uses.Add(1)
+			}
+		})
+	}
+	before, after, err := st.Compact(ctx)
+	close(stop)
+	wg.Wait()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("compacted %d -> %d bytes; %d uses meanwhile", before, after, uses.Load())
+	if before < 8<<20 || after > 256<<10 {
+		t.Fatalf("compacted %d -> %d bytes, want from over 8 MB to under 256 KB", before, after)
+	}
+	if v, err := st.Get(ctx, "keep"); err != nil || string(v) != "kept" {
+		t.Fatalf("a live record after compaction: %q %v", v, err)
+	}
+	if err := st.Put(ctx, "after", []byte("x"), time.Time{}); err != nil {
+		t.Fatalf("Put after compaction: %v", err)
+	}
+	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("the compacted file: %v, %v", fi.Mode(), err)
+	}
+	if _, err := os.Stat(path + ".compact"); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the temporary file is left behind: %v", err)
+	}
+	// Reopened, it holds the same records.
+	st.Close()
+	st2, err := OpenBoltStore(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st2.Close()
+	if v, err := st2.Get(ctx, "keep"); err != nil || string(v) != "kept" {
+		t.Fatalf("after reopening: %q %v", v, err)
 	}
 }

@@ -6,7 +6,9 @@ import (
 	"encoding/base64"
 	"html"
 	"net/http"
+	"net/netip"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -37,6 +39,12 @@ type OAuthApp struct {
 	// AutoApprove: the authorization page redirects back at once, without
 	// showing its Allow button.
 	AutoApprove bool
+	// RedirectURIs are the redirect URIs registered with the app: the
+	// authorization page sends the browser only to one of them (exactly),
+	// as Lofty does, and refuses any other on the page. Empty: any http URI
+	// on a loopback host (tests, whose ports are not known when the fake
+	// starts), nothing else.
+	RedirectURIs []string
 }
 
 // oauthState is the fake's OAuth memory (a field of Fake).
@@ -151,6 +159,23 @@ func (f *Fake) bearerStatus(token string) (valid, known bool) {
 	return f.oauth.now().Before(exp), true
 }
 
+// redirectAllowed reports whether the authorization page may send the
+// browser to raw (parsed: u): one of the app's RedirectURIs exactly, or,
+// when it registered none, http on a loopback host.
+func (a *OAuthApp) redirectAllowed(raw string, u *url.URL) bool {
+	if len(a.RedirectURIs) > 0 {
+		return slices.Contains(a.RedirectURIs, raw)
+	}
+	if u.Scheme != "http" || u.User != nil {
+		return false
+	}
+	if u.Hostname() == "localhost" {
+		return true
+	}
+	ip, err := netip.ParseAddr(u.Hostname())
+	return err == nil && ip.IsLoopback()
+}
+
 // vendorAuthPage is Lofty's vendor authorization page for clientID, with
 // the request's redirect URI and state carried in hidden fields (every
 // value HTML-escaped).
@@ -196,6 +221,10 @@ func (f *Fake) ServeVendorAuth(w http.ResponseWriter, r *http.Request) {
 	redirect, err := url.Parse(q.Get("redirect_uri"))
 	if err != nil || !redirect.IsAbs() {
 		writeText(w, http.StatusBadRequest, "redirect_uri must be an absolute URL")
+		return
+	}
+	if !app.redirectAllowed(q.Get("redirect_uri"), redirect) {
+		writeText(w, http.StatusBadRequest, "redirect_uri is not registered with this app; nothing was sent there")
 		return
 	}
 	approve := q.Get("approve")

@@ -42,7 +42,8 @@ func TestVendorOAuth(t *testing.T) {
 	fake := fakelofty.New(&fakelofty.Data{APIKeys: []string{"key-1"}})
 	now := time.Now()
 	fake.SetOAuthClock(func() time.Time { return now })
-	fake.EnableOAuth(fakelofty.OAuthApp{ClientID: "app", ClientSecret: "s3cret", AccessTokenTTL: time.Minute})
+	fake.EnableOAuth(fakelofty.OAuthApp{ClientID: "app", ClientSecret: "s3cret", AccessTokenTTL: time.Minute,
+		RedirectURIs: []string{"https://mcp.example.com/cb"}})
 	base := fake.Start(t)
 	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 
@@ -115,5 +116,54 @@ func TestVendorOAuth(t *testing.T) {
 	}
 	if n := fake.TokenGrants("refresh_token"); n != 1 {
 		t.Fatalf("TokenGrants(refresh_token) = %d", n)
+	}
+}
+
+// TestVendorAuthRedirectsOnlyToRegisteredURIs: like Lofty's, the fake's
+// authorization page sends the browser only to a redirect URI registered
+// with the vendor app (exactly), whether it approves or denies; anything
+// else is refused on the page. --demo serves this page on the public
+// server, where it would otherwise be an open redirect.
+func TestVendorAuthRedirectsOnlyToRegisteredURIs(t *testing.T) {
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	try := func(base, redirectURI, approve string) (int, string) {
+		t.Helper()
+		resp, err := noRedirect.Get(base + fakelofty.VendorAuthPath + "?" + url.Values{
+			"clientId": {"app"}, "response_type": {"code"}, "redirect_uri": {redirectURI}, "state": {"s"}, "approve": {approve},
+		}.Encode())
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode, resp.Header.Get("Location")
+	}
+	registered := "https://mcp.example.com/oauth/lofty/callback"
+	fake := fakelofty.New(&fakelofty.Data{})
+	fake.EnableOAuth(fakelofty.OAuthApp{ClientID: "app", ClientSecret: "s", RedirectURIs: []string{registered}})
+	base := fake.Start(t)
+	for _, approve := range []string{"1", "0"} {
+		for _, uri := range []string{"https://evil.example/", registered + "/", registered + "?x=1", "http://127.0.0.1:9/cb"} {
+			if status, loc := try(base, uri, approve); status != http.StatusBadRequest || loc != "" {
+				t.Errorf("approve=%s redirect_uri %s: HTTP %d to %q, want 400 and no redirect", approve, uri, status, loc)
+			}
+		}
+		if status, loc := try(base, registered, approve); status != http.StatusFound || !strings.HasPrefix(loc, registered+"?") {
+			t.Errorf("approve=%s registered redirect_uri: HTTP %d to %q", approve, status, loc)
+		}
+	}
+
+	// None registered: loopback http only (tests, whose ports are not
+	// known when the fake starts).
+	fake = fakelofty.New(&fakelofty.Data{})
+	fake.EnableOAuth(fakelofty.OAuthApp{ClientID: "app", ClientSecret: "s"})
+	base = fake.Start(t)
+	for uri, ok := range map[string]bool{
+		"http://127.0.0.1:8080/oauth/lofty/callback": true, "http://localhost:1/cb": true, "http://[::1]:2/cb": true,
+		"https://evil.example/": false, "http://evil.example/": false, "http://127.0.0.1.evil.example/": false, "javascript:alert(1)": false,
+	} {
+		status, loc := try(base, uri, "1")
+		if got := status == http.StatusFound && strings.HasPrefix(loc, uri); got != ok {
+			t.Errorf("no redirect URIs registered, redirect_uri %s: HTTP %d to %q, want redirected=%t", uri, status, loc, ok)
+		}
 	}
 }
