@@ -41,6 +41,7 @@ import (
 	"slices"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
@@ -374,11 +375,40 @@ func (s *Server) Sessions() int { return s.sessions.count() + s.sseStreams.count
 // ListenAndServe listens on cfg.Addr and serves until ctx ends, then shuts
 // down gracefully.
 func (s *Server) ListenAndServe(ctx context.Context) error {
-	ln, err := net.Listen("tcp", s.cfg.Addr)
+	ln, err := s.Listen()
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", s.cfg.Addr, err)
+		return err
 	}
 	return s.Serve(ctx, ln)
+}
+
+// Listen opens cfg.Addr, for Serve. Its error is a sentence naming --addr
+// and what to do, for a person to read at start-up.
+func (s *Server) Listen() (net.Listener, error) {
+	ln, err := net.Listen("tcp", s.cfg.Addr)
+	if err != nil {
+		return nil, fmt.Errorf("--addr %s: %s", s.cfg.Addr, listenProblem(err))
+	}
+	return ln, nil
+}
+
+// listenProblem says why a listen failed, and what to do about it.
+func listenProblem(err error) string {
+	var dnsErr *net.DNSError
+	var addrErr *net.AddrError
+	switch {
+	case errors.Is(err, syscall.EADDRINUSE):
+		return "the address is already in use (another lofty-mcp or another server listens there); stop it, or choose another port"
+	case errors.Is(err, syscall.EACCES):
+		return "permission denied (ports below 1024 need privileges); choose a port above 1023, such as 8080"
+	case errors.Is(err, syscall.EADDRNOTAVAIL):
+		return "not an address of this machine; give one of its own addresses, 127.0.0.1 (this machine only) or 0.0.0.0 (every interface)"
+	case errors.As(err, &dnsErr):
+		return fmt.Sprintf("host %q was not found; give an IP address, or a name this machine resolves", dnsErr.Name)
+	case errors.As(err, &addrErr):
+		return addrErr.Err + "; give host:port with a port from 1 to 65535, for example 127.0.0.1:8080"
+	}
+	return "cannot listen: " + err.Error()
 }
 
 // Serve serves on ln until ctx ends (SIGINT, SIGTERM), then shuts down:
