@@ -16,7 +16,7 @@
 //	  originGuard                   origin.go     Host and Origin (403), CORS
 //	  bearerAuth                    auth.go       Authorization (401)
 //	  credentialHeaders             auth.go       X-Lofty-* headers (400, 403)
-//	  protocolHeaders     /mcp      protocol.go   MCP-Protocol-Version, Mcp-Session-Id syntax, DELETE, Accept (400, 406)
+//	  protocolHeaders     /mcp      protocol.go   MCP-Protocol-Version, Mcp-Session-Id syntax, DELETE and GET without a session, Accept (400, 406)
 //	  sessionCheck        /mcp      sessions.go   unsigned session ids (404), before any body is read
 //	  bodyLimit                     limits.go     POST body: size (413) and time (408)
 //	  streamableRPC       /mcp      rpc.go        JSON-RPC: invalid (400), ids, cancellation, session required (400)
