@@ -227,7 +227,7 @@ func New(mcpServer *server.MCPServer, cfg Config) (*Server, error) {
 		server.WithSessionIdManagerResolver(s.sessions),
 		server.WithSessionIdleTTL(cfg.SessionIdleTimeout),
 		server.WithDisableLocalhostProtection(true),
-		server.WithStreamableHTTPLogger(cfg.Logger),
+		server.WithStreamableHTTPLogger(slog.New(sessionHashingHandler{cfg.Logger.Handler()})),
 	)
 	s.sse = server.NewSSEServer(mcpServer,
 		server.WithSSEEndpoint("/sse"),

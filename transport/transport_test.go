@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -360,8 +361,11 @@ func TestRawHTTPPolicy(t *testing.T) {
 		}
 	}
 	if !strings.Contains(logs, `"msg":"http request","method":"POST","path":"/mcp","status":200`) ||
-		!strings.Contains(logs, `"session":"mcp-session-`) || !strings.Contains(logs, `"rpc":"initialize"`) {
+		!regexp.MustCompile(`"session":"[0-9a-f]{16}"`).MatchString(logs) || !strings.Contains(logs, `"rpc":"initialize"`) {
 		t.Errorf("access log lines missing or incomplete:\n%s", logs)
+	}
+	if strings.Contains(logs, sessionIDPrefix) {
+		t.Errorf("a session id appears in the logs (only its hash may):\n%s", logs)
 	}
 }
 
