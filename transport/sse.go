@@ -65,14 +65,16 @@ func (s *sseStreams) close(session string) {
 	s.mu.Unlock()
 }
 
-// start tracks request m of session, if its stream is open.
-func (s *sseStreams) start(session string, m *jsonrpc.Message) (*jsonrpc.Call, bool) {
+// start tracks request m of session, if its stream is open (tracked);
+// call is nil when a request with its id is in flight in the session.
+func (s *sseStreams) start(session string, m *jsonrpc.Message) (call *jsonrpc.Call, tracked bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, ok := s.live[session]; !ok {
 		return nil, false
 	}
-	return s.t.Start(sseScope(session), m, nil), true
+	call, _ = s.t.StartUnique(sseScope(session), m, nil)
+	return call, true
 }
 
 // sseStream follows a GET /sse stream: it learns the session from the
@@ -201,10 +203,16 @@ func (s *sseStreams) sseRPC(next http.Handler) http.Handler {
 			w.WriteHeader(http.StatusAccepted)
 		case jsonrpc.Request:
 			call, tracked := s.start(session, &msg.Message)
-			if !tracked {
+			switch {
+			case !tracked:
 				// No stream to answer on: mcp-go refuses it (unknown
 				// session), or the answer is lost with the stream.
 				next.ServeHTTP(w, r)
+				return
+			case call == nil:
+				// Refused on the POST itself: on the stream, the refusal
+				// would look like the answer to the request in flight.
+				writeRPCError(w, http.StatusBadRequest, msg.ID, jsonrpc.DuplicateID())
 				return
 			}
 			rec := &statusRecorder{ResponseWriter: w}

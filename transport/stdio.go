@@ -172,32 +172,78 @@ type pendingRequest struct {
 	size int
 }
 
+// pendingQueue holds the requests read and not yet started, in order, and
+// knows their ids: a request waiting for a slot is in flight too.
+type pendingQueue struct {
+	list  []pendingRequest
+	bytes int
+	ids   map[string]int
+}
+
+func (q *pendingQueue) len() int { return len(q.list) }
+
+func (q *pendingQueue) has(id []byte) bool { return q.ids[string(id)] > 0 }
+
+func (q *pendingQueue) push(m jsonrpc.Message, size int) {
+	if q.ids == nil {
+		q.ids = map[string]int{}
+	}
+	q.list = append(q.list, pendingRequest{msg: m, size: size})
+	q.bytes += size
+	q.ids[string(m.ID)]++
+}
+
+func (q *pendingQueue) pop() jsonrpc.Message {
+	p := q.list[0]
+	q.list[0] = pendingRequest{}
+	q.list = q.list[1:]
+	q.forget(p)
+	return p.msg
+}
+
+// drop removes the requests with exactly this id (the client cancelled
+// them before they started).
+func (q *pendingQueue) drop(id []byte) {
+	kept := q.list[:0]
+	for _, p := range q.list {
+		if bytes.Equal(p.msg.ID, id) {
+			q.forget(p)
+			continue
+		}
+		kept = append(kept, p)
+	}
+	clear(q.list[len(kept):])
+	q.list = kept
+}
+
+func (q *pendingQueue) forget(p pendingRequest) {
+	q.bytes -= p.size
+	if q.ids[string(p.msg.ID)]--; q.ids[string(p.msg.ID)] <= 0 {
+		delete(q.ids, string(p.msg.ID))
+	}
+}
+
 // dispatch reads lines and serves them until the input ends or ctx is
 // cancelled.
 func (c *stdioConn) dispatch(ctx context.Context, lines <-chan stdioLine) error {
-	var pending []pendingRequest
-	pendingBytes := 0
+	var pending pendingQueue
 	eof := false
 	var readErr error
 	lookaheadFull := func() bool {
-		return len(pending) >= maxLookahead || (len(pending) > 0 && pendingBytes >= 2*c.cfg.MaxMessageBytes)
+		return pending.len() >= maxLookahead || (pending.len() > 0 && pending.bytes >= 2*c.cfg.MaxMessageBytes)
 	}
 	for {
 		// Start waiting requests while slots are free.
-		for len(pending) > 0 {
+		for pending.len() > 0 {
 			select {
 			case c.slots <- struct{}{}:
-				p := pending[0]
-				pending[0] = pendingRequest{}
-				pending = pending[1:]
-				pendingBytes -= p.size
-				c.start(p.msg)
+				c.start(pending.pop())
 				continue
 			default:
 			}
 			break
 		}
-		if eof && len(pending) == 0 {
+		if eof && pending.len() == 0 {
 			return readErr
 		}
 		var in <-chan stdioLine
@@ -205,21 +251,17 @@ func (c *stdioConn) dispatch(ctx context.Context, lines <-chan stdioLine) error 
 			in = lines
 		}
 		var slot chan struct{}
-		if len(pending) > 0 {
+		if pending.len() > 0 {
 			slot = c.slots
 		}
 		select {
 		case <-ctx.Done():
-			for _, p := range pending {
+			for _, p := range pending.list {
 				c.out.write(jsonrpc.ErrorResponse(p.msg.ID, cancelled("the server is shutting down")))
 			}
 			return nil
 		case slot <- struct{}{}:
-			p := pending[0]
-			pending[0] = pendingRequest{}
-			pending = pending[1:]
-			pendingBytes -= p.size
-			c.start(p.msg)
+			c.start(pending.pop())
 		case l := <-in:
 			switch {
 			case l.err != nil:
@@ -247,30 +289,25 @@ func (c *stdioConn) dispatch(ctx context.Context, lines <-chan stdioLine) error 
 					// Requests not yet started are dropped; those running
 					// are cancelled and will get no answer.
 					if id := m.CancelID; id != nil {
-						kept := pending[:0]
-						for _, p := range pending {
-							if bytes.Equal(p.msg.ID, bytes.TrimSpace(id)) {
-								pendingBytes -= p.size
-								continue
-							}
-							kept = append(kept, p)
-						}
-						clear(pending[len(kept):])
-						pending = kept
+						pending.drop(bytes.TrimSpace(id))
 						c.tracker.Cancel(stdioScope, id)
 					}
 					continue
 				}
 				c.handleNotification(m)
 			case jsonrpc.Request:
-				if m.Method == string(mcp.MethodInitialize) && len(pending) == 0 {
+				if pending.has(m.ID) || c.tracker.InFlight(stdioScope, m.ID) {
+					c.log.Debug("stdio: a request id already in flight; refused", "method", m.Method)
+					c.out.write(jsonrpc.ErrorResponse(m.ID, jsonrpc.DuplicateID()))
+					continue
+				}
+				if m.Method == string(mcp.MethodInitialize) && pending.len() == 0 {
 					// Served in order: requests pipelined behind it find
 					// the session initialized.
 					c.serve(c.base, c.tracker.Start(stdioScope, &m, nil), m)
 					continue
 				}
-				pending = append(pending, pendingRequest{msg: m, size: len(l.b)})
-				pendingBytes += len(l.b)
+				pending.push(m, len(l.b))
 			}
 		}
 	}

@@ -115,10 +115,11 @@ func (e *env) shutdown() (time.Duration, error) {
 	}
 }
 
-// do sends a raw request.
-func (e *env) do(method, path string, body string, hdr map[string]string) *http.Response {
+// newRequest is a raw request with the headers of an MCP client, and hdr
+// ("Host" sets the Host).
+func (e *env) newRequest(ctx context.Context, method, path string, body string, hdr map[string]string) *http.Request {
 	e.t.Helper()
-	req, err := http.NewRequest(method, e.url+path, strings.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, method, e.url+path, strings.NewReader(body))
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -131,7 +132,13 @@ func (e *env) do(method, path string, body string, hdr map[string]string) *http.
 		}
 		req.Header.Set(k, v)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	return req
+}
+
+// do sends a raw request.
+func (e *env) do(method, path string, body string, hdr map[string]string) *http.Response {
+	e.t.Helper()
+	resp, err := http.DefaultClient.Do(e.newRequest(context.Background(), method, path, body, hdr))
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -61,21 +61,64 @@ func NewTracker() *Tracker {
 }
 
 // Start tracks request m of scope and gives it a fresh internal id. cancel,
-// when not nil, is called if the request is cancelled or cut short.
+// when not nil, is called if the request is cancelled or cut short. Use it
+// where requests of one scope may share ids (the stateless protocol, whose
+// requests come from unrelated clients); StartUnique elsewhere.
 func (t *Tracker) Start(scope string, m *Message, cancel context.CancelFunc) *Call {
-	c := &Call{
+	c := newCall(scope, m, cancel)
+	t.mu.Lock()
+	t.addLocked(c)
+	t.mu.Unlock()
+	return c
+}
+
+// StartUnique is Start for the scope of one client (a stdio connection, a
+// session), where a request id names one request: when a request of scope
+// with exactly this id (the same JSON text) is still in flight — running,
+// or cancelled and not yet finished — it tracks nothing and returns false.
+// The caller then answers with DuplicateID and runs nothing: otherwise both
+// would run (two notes written for one id), and an answer or a cancellation
+// could not say which it meant.
+func (t *Tracker) StartUnique(scope string, m *Message, cancel context.CancelFunc) (*Call, bool) {
+	c := newCall(scope, m, cancel)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if len(t.byID[callKey{scope, string(c.ID)}]) > 0 {
+		return nil, false
+	}
+	t.addLocked(c)
+	return c, true
+}
+
+// InFlight reports whether a request of scope with exactly this id is
+// tracked.
+func (t *Tracker) InFlight(scope string, id []byte) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return len(t.byID[callKey{scope, string(id)}]) > 0
+}
+
+// DuplicateID is the error answering a request whose id is already in
+// flight in its scope (StartUnique); the response carries that id.
+func DuplicateID() *Error {
+	return &Error{Code: CodeInvalidRequest, Message: "invalid request: another request with this id is still in flight in this session, " +
+		"and this one was not run; give every request an id of its own (MCP: a request id is never reused within a session)"}
+}
+
+func newCall(scope string, m *Message, cancel context.CancelFunc) *Call {
+	return &Call{
 		ID:       bytes.Clone(m.ID),
 		Internal: nextInternal.Add(1),
 		Scope:    scope,
 		Method:   m.Method,
 		cancel:   cancel,
 	}
-	k := callKey{scope, string(c.ID)}
-	t.mu.Lock()
+}
+
+func (t *Tracker) addLocked(c *Call) {
+	k := callKey{c.Scope, string(c.ID)}
 	t.calls[c.Internal] = c
 	t.byID[k] = append(t.byID[k], c)
-	t.mu.Unlock()
-	return c
 }
 
 // Lookup returns the call with this internal id, if it is in flight.
