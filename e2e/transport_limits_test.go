@@ -3,12 +3,16 @@ package e2e
 // The transport's limits and start-up errors, against the real binary
 // (loopback only, bounded in count and time):
 //
-//	go test -race -run 'TestHTTPListenError|TestStdioStopsWhileStdoutBlocked' .
+//	go test -race -run 'TestHTTPListenError|TestHTTPConnectionCap|TestStdioStopsWhileStdoutBlocked' .
 
 import (
+	"bufio"
+	"io"
 	"net"
+	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 // An address lofty-mcp cannot listen on is a one-line start-up error naming
@@ -41,5 +45,43 @@ func TestHTTPListenError(t *testing.T) {
 				t.Errorf("stdout %q, want nothing", out)
 			}
 		})
+	}
+}
+
+// TestHTTPConnectionCap: with LOFTY_MCP_MAX_CONNECTIONS=2, two connections
+// holding half-sent headers leave a third one answered 503 at once, saying
+// the server is busy, and closed.
+func TestHTTPConnectionCap(t *testing.T) {
+	env := append(e2eEnv("", ""), "LOFTY_MCP_MAX_CONNECTIONS=2")
+	p := startHTTPE2E(t, stdioBin(t), env, "--demo")
+	addr := strings.TrimPrefix(p.base, "http://")
+	for range 2 {
+		rawHTTP(t, addr, "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Pad: ")
+	}
+	// The server counts a connection once it has accepted it: retry
+	// briefly until the cap is reached.
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		c := rawHTTP(t, addr, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+		_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
+		resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+		if err != nil {
+			t.Fatalf("no answer: %v", err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		c.Close()
+		if resp.StatusCode == 503 {
+			if !strings.Contains(string(body), `"code":-32000`) || !strings.Contains(string(body), "--max-connections") {
+				t.Fatalf("503 body %s; want a JSON-RPC error naming --max-connections", body)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("a third connection still gets %d", resp.StatusCode)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if code := p.stop(t); code != 0 {
+		t.Fatalf("exit code %d", code)
 	}
 }

@@ -17,6 +17,7 @@ type requestInfo struct {
 	rpc      string // JSON-RPC method of a POSTed message
 	bodyRead bool   // the whole body has been read (by bodyLimit)
 	body     []byte // a POST body, read whole (by bodyLimit)
+	hold     *bodyHold
 	msg      *rpcMessage
 }
 

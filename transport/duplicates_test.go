@@ -21,7 +21,7 @@ import (
 
 // doWithin is e.do with its answer read, failing t when none comes within
 // 5 s (a duplicate that ran would wait for the slow tool).
-func doWithin(t *testing.T, e *env, method, path, body string, hdr map[string]string) (int, []byte) {
+func doWithin(t *testing.T, e *env, method, path, body string, hdr map[string]string) (int, http.Header, []byte) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -34,7 +34,7 @@ func doWithin(t *testing.T, e *env, method, path, body string, hdr map[string]st
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, path, err)
 	}
-	return resp.StatusCode, b
+	return resp.StatusCode, resp.Header, b
 }
 
 // notRunning fails t if the "slow" tool starts again within a moment.
@@ -112,7 +112,7 @@ func TestStreamableDuplicateIDRefused(t *testing.T) {
 			close(e.release)
 		}
 	})
-	code, b := doWithin(t, e, "POST", "/mcp", call, hdr)
+	code, _, b := doWithin(t, e, "POST", "/mcp", call, hdr)
 	if code != 400 || !strings.HasPrefix(string(b), `{"jsonrpc":"2.0","id":5,"error":{"code":-32600`) {
 		t.Fatalf("the duplicate: %d %s; want 400 with error -32600 carrying id 5", code, b)
 	}
@@ -139,7 +139,7 @@ func TestSSEDuplicateIDRefused(t *testing.T) {
 	call := `{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"slow","arguments":{}}}`
 	c.post(call)
 	<-e.started
-	code, b := doWithin(t, e, "POST", c.endpoint, call, nil)
+	code, _, b := doWithin(t, e, "POST", c.endpoint, call, nil)
 	if code != 400 || !strings.HasPrefix(string(b), `{"jsonrpc":"2.0","id":5,"error":{"code":-32600`) {
 		t.Fatalf("the duplicate: %d %s; want 400 with error -32600 carrying id 5", code, b)
 	}

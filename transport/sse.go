@@ -215,6 +215,12 @@ func (s *sseStreams) sseRPC(next http.Handler) http.Handler {
 				writeRPCError(w, http.StatusBadRequest, msg.ID, jsonrpc.DuplicateID())
 				return
 			}
+			if hold := infoOf(r).hold; hold != nil {
+				// mcp-go answers the POST at once and runs the request
+				// on, holding its body, until the answer is on the stream.
+				hold.handedOver = true
+				s.t.OnFinish(call, hold.release)
+			}
 			rec := &statusRecorder{ResponseWriter: w}
 			ctx := jsonrpc.WithProgressToken(r.Context(), &msg.Message)
 			next.ServeHTTP(rec, withBody(ctx, r, msg.Rebuild(call.InternalID(), nil)))

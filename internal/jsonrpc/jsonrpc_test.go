@@ -275,3 +275,31 @@ func TestTrackerStartUnique(t *testing.T) {
 		t.Fatal("id 5 refused after its request finished")
 	}
 }
+
+// OnFinish runs once, when the call is finished or forgotten, or at once
+// for a call already over.
+func TestTrackerOnFinish(t *testing.T) {
+	tr := NewTracker()
+	m := Parse([]byte(`{"jsonrpc":"2.0","id":1,"method":"ping"}`))
+	var runs int
+	a := tr.Start("s", &m, nil)
+	tr.OnFinish(a, func() { runs++ })
+	if runs != 0 {
+		t.Fatal("OnFinish ran before the call finished")
+	}
+	tr.Finish(a.Internal)
+	tr.Finish(a.Internal)
+	if runs != 1 {
+		t.Fatalf("OnFinish ran %d times after Finish, want once", runs)
+	}
+	tr.OnFinish(a, func() { runs++ })
+	if runs != 2 {
+		t.Fatal("OnFinish of a finished call did not run at once")
+	}
+	b := tr.Start("s", &m, nil)
+	tr.OnFinish(b, func() { runs++ })
+	tr.Forget("s")
+	if runs != 3 {
+		t.Fatal("OnFinish did not run when the call was forgotten")
+	}
+}

@@ -37,8 +37,9 @@ type Call struct {
 	Scope  string
 	Method string
 
-	cancel context.CancelFunc // may be nil
-	state  State              // guarded by the tracker's mutex
+	cancel   context.CancelFunc // may be nil
+	state    State              // guarded by the tracker's mutex
+	onFinish []func()           // guarded by the tracker's mutex
 }
 
 // InternalID is c.Internal as JSON text.
@@ -134,16 +135,41 @@ func (t *Tracker) Lookup(internal int64) (*Call, bool) {
 // finished).
 func (t *Tracker) Finish(internal int64) (c *Call, state State, ok bool) {
 	t.mu.Lock()
-	defer t.mu.Unlock()
 	c, ok = t.calls[internal]
 	if !ok {
+		t.mu.Unlock()
 		return nil, Running, false
 	}
-	t.removeLocked(c)
-	return c, c.state, true
+	done := t.removeLocked(c)
+	state = c.state
+	t.mu.Unlock()
+	runAll(done)
+	return c, state, true
 }
 
-func (t *Tracker) removeLocked(c *Call) {
+// OnFinish has f called once c ends (finished or forgotten), or at once if
+// it already has: for what a request holds until it is answered, such as
+// the memory of its body.
+func (t *Tracker) OnFinish(c *Call, f func()) {
+	t.mu.Lock()
+	if _, ok := t.calls[c.Internal]; ok {
+		c.onFinish = append(c.onFinish, f)
+		t.mu.Unlock()
+		return
+	}
+	t.mu.Unlock()
+	f()
+}
+
+func runAll(fs []func()) {
+	for _, f := range fs {
+		f()
+	}
+}
+
+// removeLocked stops tracking c and returns its OnFinish functions, to be
+// called once the mutex is released.
+func (t *Tracker) removeLocked(c *Call) []func() {
 	delete(t.calls, c.Internal)
 	k := callKey{c.Scope, string(c.ID)}
 	list := t.byID[k]
@@ -160,6 +186,9 @@ func (t *Tracker) removeLocked(c *Call) {
 	}
 	close(t.changed)
 	t.changed = make(chan struct{})
+	done := c.onFinish
+	c.onFinish = nil
+	return done
 }
 
 // Cancel handles a notifications/cancelled of scope naming id: every
@@ -214,13 +243,15 @@ func (t *Tracker) CutShort(scope string) int {
 // Forget drops the requests of scope without cancelling them: their
 // answers can no longer be delivered (the client's stream is gone).
 func (t *Tracker) Forget(scope string) {
+	var done []func()
 	t.mu.Lock()
 	for _, c := range t.calls {
 		if c.Scope == scope {
-			t.removeLocked(c)
+			done = append(done, t.removeLocked(c)...)
 		}
 	}
 	t.mu.Unlock()
+	runAll(done)
 }
 
 // Len is the number of requests in flight.
