@@ -7,10 +7,12 @@ package e2e
 
 import (
 	"bufio"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -18,7 +20,6 @@ import (
 // An address lofty-mcp cannot listen on is a one-line start-up error naming
 // --addr, exit 2, before anything is logged as serving.
 func TestHTTPListenError(t *testing.T) {
-	stdioBin(t) // built before runCLI's clock starts
 	busy, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -83,5 +84,53 @@ func TestHTTPConnectionCap(t *testing.T) {
 	}
 	if code := p.stop(t); code != 0 {
 		t.Fatalf("exit code %d", code)
+	}
+}
+
+// TestStdioStopsWhileStdoutBlocked: a client that stops reading stdout
+// (initialize, then 300 tools/list whose answers fill the pipe) cannot keep
+// lofty-mcp alive: SIGTERM, SIGINT and the end of stdin each end it.
+func TestStdioStopsWhileStdoutBlocked(t *testing.T) {
+	stdioBin(t)
+	for _, tc := range []struct {
+		name string
+		stop func(p *stdioProc) error
+	}{
+		{"SIGTERM", func(p *stdioProc) error { return p.cmd.Process.Signal(syscall.SIGTERM) }},
+		{"SIGINT", func(p *stdioProc) error { return p.cmd.Process.Signal(syscall.SIGINT) }},
+		{"stdin closed", func(p *stdioProc) error { return p.stdin.Close() }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			p := startStdio(t, stdioEnv(), "--demo")
+			lines := []string{initializeLine, initializedLine}
+			for i := range 300 {
+				lines = append(lines, fmt.Sprintf(`{"jsonrpc":"2.0","id":%d,"method":"tools/list"}`, 100+i))
+			}
+			// Lines the reading loop itself answers: it too ends up waiting
+			// on stdout.
+			for range 20 {
+				lines = append(lines, "not json")
+			}
+			p.send(t, lines...) // and stdout is never read
+			time.Sleep(time.Second)
+			select {
+			case <-p.exited:
+				t.Fatalf("exited before being stopped\nstderr:\n%s", p.stderr.String())
+			default:
+			}
+			if err := tc.stop(p); err != nil {
+				t.Fatal(err)
+			}
+			const bound = 20 * time.Second
+			select {
+			case <-p.exited:
+			case <-time.After(bound):
+				t.Fatalf("still running %s after %s with stdout not read\nstderr:\n%s", bound, tc.name, p.stderr.String())
+			}
+			if !strings.Contains(p.stderr.String(), "stdout") {
+				t.Errorf("nothing logged about stdout not being read:\n%s", p.stderr.String())
+			}
+		})
 	}
 }
