@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -106,32 +107,68 @@ func (h *bodyHold) release() { h.once.Do(func() { h.reads.give(h.n) }) }
 // errBusy: a body of unknown length went beyond --max-inflight-bytes.
 var errBusy = errors.New("request bodies in flight reached --max-inflight-bytes")
 
-// countedBody reserves a body's bytes as they arrive, for a body whose
-// length was not declared (chunked).
+// countedBody reserves a body's bytes as they arrive: a length declared
+// and not sent (a client that trickles its body, or never sends it) holds
+// no more than what came.
 type countedBody struct {
 	r    io.ReadCloser
+	size int64 // declared length, or -1
 	hold *bodyHold
 	read int64
 }
 
+// countStep is how much more is reserved at a time for a body arriving.
+const countStep = 32 << 10
+
 func (c *countedBody) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.read += int64(n)
-	if c.read > c.hold.n && !c.hold.grow(max(c.read-c.hold.n, 32<<10)) {
-		return n, errBusy
+	if need := c.read - c.hold.n; need > 0 {
+		step := int64(countStep)
+		if c.size >= 0 {
+			step = min(step, c.size-c.hold.n) // never more than declared
+		}
+		if !c.hold.grow(max(need, step)) {
+			return n, errBusy
+		}
 	}
 	return n, err
 }
 
 func (c *countedBody) Close() error { return c.r.Close() }
 
+// readBody reads r to its end into a buffer grown as bytes arrive, never
+// beyond size when size (a declared length, which net/http holds the body
+// to) is known, so that neither a length declared and not sent nor a
+// buffer grown by doubling costs more than the body.
+func readBody(r io.Reader, size int64) ([]byte, error) {
+	if size < 0 {
+		return io.ReadAll(r)
+	}
+	buf := make([]byte, 0, min(size, 64<<10))
+	for int64(len(buf)) < size {
+		if len(buf) == cap(buf) {
+			buf = slices.Grow(buf, int(min(int64(len(buf)), size-int64(len(buf)))))
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		switch {
+		case errors.Is(err, io.EOF) && int64(len(buf)) < size:
+			return nil, io.ErrUnexpectedEOF
+		case err != nil && !errors.Is(err, io.EOF):
+			return nil, err
+		}
+	}
+	return buf, nil
+}
+
 // bodyLimit reads a POST body whole before anything else looks at it: at
 // most limit bytes (413 beyond), within readTimeout of starting, end to end
-// (408 beyond), and within what --max-inflight-bytes leaves (503 at once
-// beyond: for a declared length before anything is read, otherwise as the
-// bytes arrive). It then hands the body on as the request body, and holds
-// its bytes until the request is answered. Any failure answers and closes
-// the connection without reading further.
+// (408 beyond), and within what --max-inflight-bytes leaves (503 beyond: at
+// once when the declared length does not fit what is left, otherwise when
+// the bytes arriving do not). It then hands the body on as the request
+// body, and holds its bytes until the request is answered. Any failure
+// answers and closes the connection without reading further.
 func bodyLimit(limit int64, readTimeout time.Duration, reads *bodyReads) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -148,7 +185,7 @@ func bodyLimit(limit int64, readTimeout time.Duration, reads *bodyReads) func(ht
 				return fmt.Sprintf("request bodies in flight already take %d of the %d bytes allowed (--max-inflight-bytes)", reads.inFlight(), reads.max)
 			}
 			hold := &bodyHold{reads: reads}
-			if !hold.grow(max(r.ContentLength, minBodyCharge)) {
+			if r.ContentLength > reads.max-reads.inFlight() || !hold.grow(minBodyCharge) {
 				refuseBusy(w, r, busy())
 				return
 			}
@@ -163,15 +200,7 @@ func bodyLimit(limit int64, readTimeout time.Duration, reads *bodyReads) func(ht
 				return
 			}
 			_ = rc.SetReadDeadline(time.Now().Add(readTimeout))
-			var body []byte
-			var err error
-			if r.ContentLength >= 0 {
-				// Exactly the declared length: no buffer grown by doubling.
-				body = make([]byte, r.ContentLength)
-				_, err = io.ReadFull(r.Body, body)
-			} else {
-				body, err = io.ReadAll(http.MaxBytesReader(w, &countedBody{r: r.Body, hold: hold}, limit))
-			}
+			body, err := readBody(http.MaxBytesReader(w, &countedBody{r: r.Body, size: r.ContentLength, hold: hold}, limit), r.ContentLength)
 			reads.remove(rc)
 			var maxErr *http.MaxBytesError
 			switch {

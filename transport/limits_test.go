@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -148,6 +150,30 @@ func TestInflightBytesCap(t *testing.T) {
 		t.Fatalf("the first call: %d", code)
 	}
 	testutil.WaitFor(t, "the bytes to be given back", 5*time.Second, func() bool { return e.srv.bodies.inFlight() == 0 })
+
+	// A length declared and not sent holds only what arrives: three
+	// connections declaring 40 KB each and sending one byte leave room
+	// for a real 40 KB call.
+	addr := strings.TrimPrefix(e.url, "http://")
+	var unsent []net.Conn
+	for range 3 {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		unsent = append(unsent, c)
+		_, _ = fmt.Fprintf(c, "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream\r\n"+
+			"Mcp-Session-Id: %s\r\nMCP-Protocol-Version: 2025-11-25\r\nContent-Length: %d\r\n\r\n{", session, big)
+	}
+	testutil.WaitFor(t, "three bodies being read", 5*time.Second, func() bool { return e.srv.bodies.inFlight() >= 3*minBodyCharge })
+	if code, _, b := doWithin(t, e, "POST", "/mcp", padded("9", "agent", big), hdr); code != 200 {
+		t.Fatalf("a 40 KB call beside three declared and unsent bodies: %d %s", code, b)
+	}
+	for _, c := range unsent {
+		c.Close()
+	}
+	testutil.WaitFor(t, "the bytes to be given back", 5*time.Second, func() bool { return e.srv.bodies.inFlight() == 0 })
 	if code, _, b := doWithin(t, e, "POST", "/mcp", padded("5", "agent", big), hdr); code != 200 {
 		t.Fatalf("a 40 KB call once the first is answered: %d %s", code, b)
 	}
@@ -167,5 +193,45 @@ func TestInflightBytesCap(t *testing.T) {
 	c.post(padded("8", "agent", big))
 	if got := c.answer(); got != "8" {
 		t.Fatalf("SSE answer %s, want 8", got)
+	}
+}
+
+// A body is charged what it is (at least minBodyCharge), never more than
+// declared, and read into a buffer no larger than declared.
+func TestBodyCharge(t *testing.T) {
+	for _, tc := range []struct {
+		size     int
+		declared bool
+		want     int64
+	}{
+		{100, true, minBodyCharge},
+		{5000, true, 5000},
+		{100_000, true, 100_000},
+		{100, false, minBodyCharge},
+		{5000, false, minBodyCharge + countStep},
+	} {
+		reads := &bodyReads{max: 1 << 20}
+		hold := &bodyHold{reads: reads}
+		if !hold.grow(minBodyCharge) {
+			t.Fatal("no room")
+		}
+		size := int64(-1)
+		if tc.declared {
+			size = int64(tc.size)
+		}
+		body, err := readBody(&countedBody{r: io.NopCloser(strings.NewReader(strings.Repeat("x", tc.size))), size: size, hold: hold}, size)
+		if err != nil || len(body) != tc.size {
+			t.Fatalf("%+v: read %d bytes, %v", tc, len(body), err)
+		}
+		if tc.declared && cap(body) > tc.size+tc.size/8 {
+			t.Errorf("%+v: a buffer of %d for a body of %d", tc, cap(body), tc.size)
+		}
+		if got := reads.inFlight(); got != tc.want {
+			t.Errorf("%+v: charged %d, want %d", tc, got, tc.want)
+		}
+	}
+	// A body shorter than declared is an error.
+	if _, err := readBody(strings.NewReader("abc"), 10); !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Fatalf("short body: %v", err)
 	}
 }
