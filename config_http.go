@@ -43,8 +43,8 @@ const usageHTTPEnv = `  LOFTY_MCP_ADDR             default for --addr (http)
   LOFTY_MCP_ALLOWED_HOSTS    default for --allowed-hosts (http), comma-separated
   LOFTY_MCP_ALLOWED_ORIGINS  default for --allowed-origins (http), comma-separated
   LOFTY_MCP_SESSION_KEY      default for --session-key (http); preferred: flags show in ps
-  LOFTY_MCP_MAX_CONNECTIONS, LOFTY_MCP_MAX_INFLIGHT_BYTES
-                             defaults for --max-connections, --max-inflight-bytes (http)
+  LOFTY_MCP_MAX_CONNECTIONS  default for --max-connections (http)
+  LOFTY_MCP_MAX_INFLIGHT_BYTES default for --max-inflight-bytes (http)
 `
 
 // maxMaxConnections bounds --max-connections (each connection is a file
