@@ -70,8 +70,10 @@ func withBody(ctx context.Context, r *http.Request, body []byte) *http.Request {
 // and its answer (a JSON body, or an event of a stream) is given the
 // client's id back, byte for byte. A notifications/cancelled is matched
 // here, within the client's session, by exact id; the request it names is
-// cancelled and gets no answer. A message of the 2025-11-25 protocol other
-// than initialize must name its session (400 otherwise; mcp-go would say 404).
+// cancelled and gets no answer. A request whose id is already in flight in
+// its session is refused (400, -32600) and runs nothing. A message of the
+// 2025-11-25 protocol other than initialize must name its session (400
+// otherwise; mcp-go would say 404).
 func streamableRPC(t *jsonrpc.Tracker) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -112,7 +114,15 @@ func streamableRPC(t *jsonrpc.Tracker) func(http.Handler) http.Handler {
 			case jsonrpc.Request:
 				ctx, cancel := context.WithCancel(jsonrpc.WithProgressToken(r.Context(), &msg.Message))
 				defer cancel()
-				call := t.Start(scope, &msg.Message, cancel)
+				var call *jsonrpc.Call
+				if msg.modern || session == "" {
+					// No session (stateless requests, initialize): the
+					// requests of unrelated clients, whose ids may agree.
+					call = t.Start(scope, &msg.Message, cancel)
+				} else if call, _ = t.StartUnique(scope, &msg.Message, cancel); call == nil {
+					writeRPCError(w, http.StatusBadRequest, msg.ID, jsonrpc.DuplicateID())
+					return
+				}
 				rw := &responseRewriter{ResponseWriter: w, x: eventRewriter{t: t, scope: scope}, call: call}
 				next.ServeHTTP(rw, withBody(ctx, r, msg.Rebuild(call.InternalID(), nil)))
 				rw.finish()
