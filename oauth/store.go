@@ -1,6 +1,7 @@
 package oauth
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -67,6 +68,16 @@ type Compactor interface {
 	// that room is most of its file, and reports the file's size before and
 	// after (the same when nothing was worth doing).
 	Compact(ctx context.Context) (before, after int64, err error)
+}
+
+// Scanner is implemented by stores that list their records by key prefix:
+// the account page and `lofty-mcp grants` find grants this way (both
+// stores lofty-mcp ships implement it).
+type Scanner interface {
+	// Scan calls fn with the key and value of each unexpired record whose
+	// key starts with prefix, in no particular order, until fn returns
+	// false. fn may use the store.
+	Scan(ctx context.Context, prefix string, fn func(key string, value []byte) bool) error
 }
 
 // BoltStore is the embedded Store: one bbolt database file.
@@ -200,6 +211,38 @@ func (s *BoltStore) Take(_ context.Context, key string) ([]byte, error) {
 		return nil
 	})
 	return out, err
+}
+
+// Scan implements Scanner. The records are read in one transaction, then
+// handed to fn, which may write to the store.
+func (s *BoltStore) Scan(ctx context.Context, prefix string, fn func(key string, value []byte) bool) error {
+	type kv struct {
+		k string
+		v []byte
+	}
+	var found []kv
+	s.mu.RLock()
+	now := s.now()
+	err := s.db.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(kvBucket).Cursor()
+		p := []byte(prefix)
+		for k, v := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, v = c.Next() {
+			if val, ok := decodeRecord(v, now); ok {
+				found = append(found, kv{string(k), val})
+			}
+		}
+		return ctx.Err()
+	})
+	s.mu.RUnlock()
+	if err != nil {
+		return err
+	}
+	for _, r := range found {
+		if !fn(r.k, r.v) {
+			break
+		}
+	}
+	return nil
 }
 
 // Sweep implements Sweeper, deleting at most 1000 records per transaction
