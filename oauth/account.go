@@ -205,6 +205,7 @@ func (s *Server) accountAction(w http.ResponseWriter, r *http.Request, form url.
 		for _, g := range mine {
 			if g.ID == id {
 				s.revokeGrant(ctx, id, "revoked by the person on the account page")
+				s.shred(ctx)
 				s.renderAccount(w, r, http.StatusOK, secret, acct, fmt.Sprintf("%s is disconnected: it can no longer use your Lofty account, and the credential it used is deleted.", appName(g)), "")
 				return
 			}
@@ -219,6 +220,7 @@ func (s *Server) accountAction(w http.ResponseWriter, r *http.Request, form url.
 		for _, g := range mine {
 			s.revokeGrant(ctx, g.ID, "revoked by the person on the account page (all)")
 		}
+		s.shred(ctx)
 		s.endAccountSession(w, r, secret)
 		s.log.Info("oauth: a person disconnected every app", "grants", len(mine))
 		s.renderAccountDone(w, len(mine))
@@ -233,6 +235,14 @@ func (s *Server) accountAction(w http.ResponseWriter, r *http.Request, form url.
 func (s *Server) accountStoreFailed(w http.ResponseWriter, r *http.Request, secret string, acct *accountRecord, err error) {
 	s.log.Error("oauth: listing a person's grants failed", "error", err)
 	s.renderAccount(w, r, http.StatusServiceUnavailable, secret, acct, "", "The server could not read your connected apps right now; try again shortly.")
+}
+
+// shred rewrites the store without the bytes of what a person just
+// deleted (bbolt keeps them in freed pages until then).
+func (s *Server) shred(ctx context.Context) {
+	if err := s.grants().shred(ctx); err != nil {
+		s.log.Error("oauth: rewriting the sign-in store without deleted records failed", "error", err)
+	}
 }
 
 func (s *Server) endAccountSession(w http.ResponseWriter, r *http.Request, secret string) {

@@ -1,10 +1,14 @@
 package oauth
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -104,6 +108,21 @@ func TestAccountPage(t *testing.T) {
 		}
 	}
 
+	// What App A's grant holds sealed is in oauth.db until it is disconnected.
+	var recA grantRecord
+	getJSON(ctx, h.srv().store, keyGrant+gAliceA, &recA)
+	sealedA, _ := json.Marshal(recA.Sealed)
+	inDB := func() bool {
+		raw, err := os.ReadFile(filepath.Join(h.dir, DBFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return bytes.Contains(raw, bytes.Trim(sealedA, `"`))
+	}
+	if !inDB() {
+		t.Fatal("App A's sealed credential is not found in oauth.db before its disconnection")
+	}
+
 	// Disconnect App A: its token is refused at once, App B and Bob's still work.
 	p := b.post(list, map[string]string{"method": "revoke", "grant": gAliceA})
 	if p.status != 200 || !strings.Contains(p.body, "App A is disconnected") || !sameSet(listed(p), []string{gAliceB}) {
@@ -114,6 +133,9 @@ func TestAccountPage(t *testing.T) {
 	}
 	if _, err := h.srv().store.Get(ctx, keyGrant+gAliceA); err == nil {
 		t.Error("App A's grant (its sealed credential) is still stored")
+	}
+	if inDB() {
+		t.Error("App A's sealed credential is still in oauth.db's bytes after its disconnection")
 	}
 	// Bob's grant is not Alice's to disconnect.
 	if p := b.post(p, map[string]string{"method": "revoke", "grant": gBob}); p.status != 404 {

@@ -160,6 +160,15 @@ func (b grantBook) revoke(ctx context.Context, id string) error {
 	return b.store.Delete(ctx, keyLastUse+id)
 }
 
+// shred rewrites a store that keeps deleted records' bytes (bbolt), so
+// that the credentials of revoked grants are no longer in its file.
+func (b grantBook) shred(ctx context.Context) error {
+	if sh, ok := b.store.(Shredder); ok {
+		return sh.Shred(ctx)
+	}
+	return nil
+}
+
 // Grants is the operator's view of the stored grants, for `lofty-mcp
 // grants list|revoke`: a departing employee's sign-ins end at once.
 type Grants struct {
@@ -191,6 +200,12 @@ func OpenGrants(cfg GrantsConfig) (*Grants, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	dbPath := filepath.Join(cfg.StateDir, DBFile)
+	if cfg.Store == nil {
+		if _, err := os.Stat(dbPath); err != nil {
+			return nil, fmt.Errorf("no sign-in database at %s (%v): give the server's --state-dir, or --redis-url when it keeps sign-ins in Redis", dbPath, err)
+		}
+	}
 	secret := cfg.SecretKey
 	if secret == nil {
 		path := filepath.Join(cfg.StateDir, SecretKeyFile)
@@ -209,11 +224,7 @@ func OpenGrants(cfg GrantsConfig) (*Grants, error) {
 	g := &Grants{}
 	st := cfg.Store
 	if st == nil {
-		path := filepath.Join(cfg.StateDir, DBFile)
-		if _, err := os.Stat(path); err != nil {
-			return nil, fmt.Errorf("no sign-in database at %s (%v): give the server's --state-dir, or --redis-url when it keeps sign-ins in Redis", path, err)
-		}
-		bs, err := OpenBoltStore(path, cfg.Now)
+		bs, err := OpenBoltStore(dbPath, cfg.Now)
 		if err != nil {
 			return nil, err
 		}
@@ -256,6 +267,11 @@ func (g *Grants) Revoke(ctx context.Context, f GrantFilter) ([]GrantInfo, error)
 			g.onRevoke(info)
 		}
 		done = append(done, info)
+	}
+	if len(done) > 0 {
+		if err := g.book.shred(ctx); err != nil {
+			return done, fmt.Errorf("the grants are revoked, but rewriting the store without their bytes failed: %w", err)
+		}
 	}
 	return done, nil
 }

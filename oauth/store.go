@@ -80,6 +80,14 @@ type Scanner interface {
 	Scan(ctx context.Context, prefix string, fn func(key string, value []byte) bool) error
 }
 
+// Shredder is implemented by stores whose file keeps the bytes of deleted
+// records (bbolt frees their pages but does not clear them): when a person
+// or an operator deletes a sign-in, Shred rewrites the store so that what
+// the sign-in held is no longer in it.
+type Shredder interface {
+	Shred(ctx context.Context) error
+}
+
 // BoltStore is the embedded Store: one bbolt database file.
 type BoltStore struct {
 	path string
@@ -293,12 +301,24 @@ func (s *BoltStore) Sweep(ctx context.Context, now time.Time) (int, error) {
 // the other whole). Every other use of the store waits meanwhile; with
 // what the sign-in limits let strangers store, that is milliseconds.
 func (s *BoltStore) Compact(ctx context.Context) (before, after int64, err error) {
+	return s.compact(ctx, false)
+}
+
+// Shred implements Shredder: the records are copied to a new file, which
+// replaces the old one, whatever the sizes, so that no deleted record's
+// bytes are left in the database file.
+func (s *BoltStore) Shred(ctx context.Context) error {
+	_, _, err := s.compact(ctx, true)
+	return err
+}
+
+func (s *BoltStore) compact(ctx context.Context, always bool) (before, after int64, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if before, err = fileSize(s.path); err != nil {
 		return 0, 0, err
 	}
-	if before < compactMinBytes {
+	if before < compactMinBytes && !always {
 		return before, before, nil
 	}
 	var live int64
@@ -310,7 +330,7 @@ func (s *BoltStore) Compact(ctx context.Context) (before, after int64, err error
 	})
 	// A compacted file takes its records and about as much again in pages
 	// and their headers.
-	if err != nil || 4*live > before {
+	if err != nil || (4*live > before && !always) {
 		return before, before, err
 	}
 	tmp := s.path + ".compact"
