@@ -31,7 +31,7 @@ func buildVersion() string {
 
 // config is everything the flags and environment decide.
 type config struct {
-	command     string   // "", "call", "tools"
+	command     string   // "", "call", "tools", "http", "grants", "help"
 	commandArgs []string // positional arguments after the command
 
 	showVersion bool
@@ -56,6 +56,7 @@ type config struct {
 	time       timeConfig
 	actions    actionsConfig
 	oauth      oauthConfig
+	grants     grantsConfig
 }
 
 var errHelp = errors.New("help requested")
@@ -67,6 +68,8 @@ Usage:
   lofty-mcp [flags] call TOOL [JSON]   call one tool, print its structured result
   lofty-mcp [flags] tools [--json]     list the tools by toolset (--json: the full tools/list result)
   lofty-mcp [flags] http               serve MCP over HTTP: Streamable HTTP at /mcp, legacy SSE at /sse
+  lofty-mcp [flags] grants list        list the sign-ins of http --oauth (--person, --client, --grant select)
+  lofty-mcp [flags] grants revoke      end sign-ins at once: --person WHO (Lofty user id or email), --client ID or --grant ID
   lofty-mcp help                       print this help
   lofty-mcp help TOOL                  describe one tool: arguments, Lofty operations, effect, an example
 
@@ -117,6 +120,7 @@ func parseConfig(args []string, getenv func(string) string, help io.Writer) (con
 	cfg.http.addFlags(fs, getenv)
 	cfg.service.addFlags(fs, getenv)
 	cfg.oauth.addFlags(fs, getenv)
+	cfg.grants.addFlags(fs)
 	printUsage := func() {
 		fs.SetOutput(help)
 		fmt.Fprint(help, usageHead)
@@ -185,6 +189,9 @@ func parseConfig(args []string, getenv func(string) string, help io.Writer) (con
 	if err := cfg.oauth.validate(getenv, cfg.command, cfg.demo, cfg.service.redis != nil); err != nil {
 		return cfg, err
 	}
+	if err := cfg.grants.validate(cfg.command, cfg.commandArgs); err != nil {
+		return cfg, err
+	}
 	return cfg, nil
 }
 
@@ -202,12 +209,20 @@ func (cfg *config) checkCommand() error {
 		if len(cfg.commandArgs) > 0 {
 			return fmt.Errorf("http takes no arguments, got %q; the listen address is --addr", cfg.commandArgs)
 		}
+	case "grants":
+		if len(cfg.commandArgs) != 1 || (cfg.commandArgs[0] != "list" && cfg.commandArgs[0] != "revoke") {
+			got := ""
+			if len(cfg.commandArgs) > 0 {
+				got = fmt.Sprintf(", not %q", strings.Join(cfg.commandArgs, " "))
+			}
+			return fmt.Errorf("grants takes list or revoke%s: lofty-mcp grants list [--person WHO] [--client ID] [--grant ID] [--json], or lofty-mcp grants revoke --person WHO", got)
+		}
 	case "call":
 		if len(cfg.commandArgs) < 1 || len(cfg.commandArgs) > 2 {
 			return errors.New(`call needs a tool name and, optionally, its arguments as one JSON object: lofty-mcp call get_sales_agent_by_lead '{"leadId": 563172647619608}'`)
 		}
 	default:
-		return fmt.Errorf("unknown command %q; expected one of: call, tools, http, help [TOOL] (or none, to serve over stdio)", cfg.command)
+		return fmt.Errorf("unknown command %q; expected one of: call, tools, http, grants, help [TOOL] (or none, to serve over stdio)", cfg.command)
 	}
 	return nil
 }
