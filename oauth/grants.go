@@ -172,10 +172,10 @@ func (b grantBook) shred(ctx context.Context) error {
 // Grants is the operator's view of the stored grants, for `lofty-mcp
 // grants list|revoke`: a departing employee's sign-ins end at once.
 type Grants struct {
-	book      grantBook
-	own       Store // closed by Close
-	onRevoke  func(info GrantInfo)
-	closeOnce bool
+	book     grantBook
+	own      Store // closed by Close
+	onRevoke func(info GrantInfo)
+	closed   bool
 }
 
 // GrantsConfig says where the grants are: the same store and key the
@@ -278,9 +278,9 @@ func (g *Grants) Revoke(ctx context.Context, f GrantFilter) ([]GrantInfo, error)
 
 // Close releases the store OpenGrants opened.
 func (g *Grants) Close() error {
-	if g.own == nil || g.closeOnce {
+	if g.own == nil || g.closed {
 		return nil
 	}
-	g.closeOnce = true
+	g.closed = true
 	return g.own.Close()
 }
