@@ -207,6 +207,9 @@ type request struct {
 	// idempotent marks a POST that replaces what it sets (an assignment):
 	// sent twice, it does no more than once, so it is retried as a PUT is.
 	idempotent bool
+	// listMax, when positive, is the most items the answer's own lists
+	// keep; otherwise the request's page size decides (see decode.go).
+	listMax int
 }
 
 // get reads path?query and decodes the answer into out (see decode).
@@ -332,7 +335,7 @@ func (c *Client) exchange(ctx context.Context, r *call, limit time.Duration, n i
 		return a
 	}
 	defer resp.Body.Close()
-	raw, readErr := io.ReadAll(io.LimitReader(resp.Body, c.maxBody+1))
+	raw, readErr := readBody(resp.Body, resp.ContentLength, c.maxBody+1)
 	c.log.LogAttrs(ctx, slog.LevelDebug, "lofty request", slog.String("method", r.method),
 		slog.String("endpoint", r.template), slog.Int("status", resp.StatusCode), slog.Int("attempt", n+1),
 		slog.Duration("duration", time.Since(start)), slog.Int("bytes", len(raw)))
@@ -388,6 +391,47 @@ func (c *Client) exchange(ctx context.Context, r *call, limit time.Duration, n i
 		a.err.Method = r.method
 	}
 	return a
+}
+
+// readBody reads at most limit bytes of r, a body of length bytes (-1:
+// unknown). A body of known length takes one allocation of that size; one
+// of unknown length is read in chunks joined once at the end, so that
+// reading costs about twice the body rather than the repeated growth (and
+// copying) of a single buffer.
+func readBody(r io.Reader, length, limit int64) ([]byte, error) {
+	r = io.LimitReader(r, limit)
+	size := int64(4 << 10)
+	if length >= 0 {
+		size = min(length, limit) + 1 // the spare byte reads the end without a new chunk
+	}
+	var (
+		chunks [][]byte
+		total  int
+	)
+	chunk := make([]byte, 0, size)
+	for {
+		n, err := r.Read(chunk[len(chunk):cap(chunk)])
+		chunk = chunk[:len(chunk)+n]
+		total += n
+		if err != nil || len(chunk) == cap(chunk) {
+			chunks = append(chunks, chunk)
+			if err == nil {
+				chunk = make([]byte, 0, min(2*cap(chunk), 256<<10))
+				continue
+			}
+			if errors.Is(err, io.EOF) {
+				err = nil
+			}
+			if len(chunks) == 1 {
+				return chunks[0], err
+			}
+			out := make([]byte, 0, total)
+			for _, c := range chunks {
+				out = append(out, c...)
+			}
+			return out, err
+		}
+	}
 }
 
 // transportFailure classifies a failure to get a complete response.

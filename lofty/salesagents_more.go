@@ -142,6 +142,9 @@ type PaginationMetadata struct {
 
 // WorkingLeadList is Lofty's WorkingLeadListResponseV2.
 type WorkingLeadList struct {
+	// Truncation says when Lofty sent more working leads than were asked
+	// for (beyond ListMargin).
+	Truncation
 	WorkingLeads []WorkingLead      `json:"workingLeads"`
 	Metadata     PaginationMetadata `json:"metadata"`
 }
