@@ -30,6 +30,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"net/url"
@@ -475,18 +476,25 @@ func unwrapURLError(err error) error {
 	return err
 }
 
+// MaxHold is the longest one answer of Lofty's can hold a credential's
+// requests (Retry-After, X-RateLimit-Reset). A larger value, however large,
+// is read as a hold of MaxHold: never an overflow into a short wait, never
+// a hold for years. Lofty's own windows are a minute long.
+const MaxHold = time.Hour
+
 // retryAfter reads Retry-After (seconds or HTTP date) or, for a 429 only,
-// X-RateLimit-Reset (epoch seconds), as a duration from now. Lofty sends the
-// X-RateLimit-* headers on every answer: on a 502/503/504 the reset of the
-// rate-limit window says nothing about when the outage ends, and reading it
-// there would turn a short backoff into a wait of up to a minute.
+// X-RateLimit-Reset (epoch seconds), as a duration from now, at most
+// MaxHold. Lofty sends the X-RateLimit-* headers on every answer: on a
+// 502/503/504 the reset of the rate-limit window says nothing about when
+// the outage ends, and reading it there would turn a short backoff into a
+// wait of up to a minute.
 func retryAfter(h http.Header, status int, now time.Time) time.Duration {
 	if v := strings.TrimSpace(h.Get("Retry-After")); v != "" {
-		if secs, err := strconv.ParseInt(v, 10, 64); err == nil && secs >= 0 {
-			return time.Duration(secs) * time.Second
+		if secs, ok := parseCount(v); ok {
+			return time.Duration(min(secs, int64(MaxHold/time.Second))) * time.Second
 		}
 		if t, err := http.ParseTime(v); err == nil && t.After(now) {
-			return t.Sub(now)
+			return min(t.Sub(now), MaxHold)
 		}
 	}
 	if status != http.StatusTooManyRequests {
@@ -498,23 +506,38 @@ func retryAfter(h http.Header, status int, now time.Time) time.Duration {
 	return 0
 }
 
-// rateLimitReset reads X-RateLimit-Reset: epoch seconds as Lofty documents
-// (epoch milliseconds, and small values as seconds from now, are accepted
-// too, should a proxy rewrite it).
-func rateLimitReset(h http.Header, now time.Time) (time.Time, bool) {
-	v := strings.TrimSpace(h.Get("X-RateLimit-Reset"))
-	if v == "" {
-		return time.Time{}, false
+// parseCount reads a decimal count (digits only, no sign); one too large
+// for an int64 reads as math.MaxInt64.
+func parseCount(v string) (int64, bool) {
+	if v == "" || strings.Trim(v, "0123456789") != "" {
+		return 0, false
 	}
 	n, err := strconv.ParseInt(v, 10, 64)
-	switch {
-	case err != nil || n < 0:
-		return time.Time{}, false
-	case n >= 1e12:
-		return time.UnixMilli(n), true
-	case n >= 1e9:
-		return time.Unix(n, 0), true
-	default:
-		return now.Add(time.Duration(n) * time.Second), true
+	if err != nil {
+		return math.MaxInt64, true // only digits: out of range
 	}
+	return n, true
+}
+
+// rateLimitReset reads X-RateLimit-Reset: epoch seconds as Lofty documents
+// (epoch milliseconds, and small values as seconds from now, are accepted
+// too, should a proxy rewrite it), no later than MaxHold from now.
+func rateLimitReset(h http.Header, now time.Time) (time.Time, bool) {
+	n, ok := parseCount(strings.TrimSpace(h.Get("X-RateLimit-Reset")))
+	if !ok {
+		return time.Time{}, false
+	}
+	var t time.Time
+	switch {
+	case n >= 1e12:
+		t = time.UnixMilli(n)
+	case n >= 1e9:
+		t = time.Unix(n, 0)
+	default:
+		t = now.Add(time.Duration(n) * time.Second) // n < 1e9: no overflow
+	}
+	if latest := now.Add(MaxHold); t.After(latest) {
+		t = latest
+	}
+	return t, true
 }

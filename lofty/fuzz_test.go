@@ -8,8 +8,10 @@ import (
 	"net/http"
 	"net/url"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 	"unicode"
 	"unicode/utf8"
 )
@@ -372,4 +374,35 @@ func folded(s string) string {
 		i++
 	}
 	return strings.ToLower(b.String())
+}
+
+// FuzzRetryAfter: whatever Retry-After and X-RateLimit-Reset say, the wait
+// is between 0 and MaxHold, a count of seconds is read exactly up to it,
+// and no hold ends past MaxHold from now.
+func FuzzRetryAfter(f *testing.F) {
+	for _, seed := range []string{"0", "1", "30", "3600", "3601", "18446744074", "9223372036", "9223372036854775807",
+		"99999999999999999999999", "-1", "+5", " 7 ", "1.5", "Fri, 31 Dec 9999 23:59:59 GMT", "Wed, 21 Oct 2015 07:28:00 GMT", "soon", ""} {
+		f.Add(seed, seed)
+	}
+	now := time.Unix(1_800_000_000, 0)
+	f.Fuzz(func(t *testing.T, after, reset string) {
+		h := http.Header{}
+		h.Set("Retry-After", after)
+		h.Set("X-RateLimit-Reset", reset)
+		for _, status := range []int{http.StatusTooManyRequests, http.StatusServiceUnavailable} {
+			d := retryAfter(h, status, now)
+			if d < 0 || d > MaxHold {
+				t.Fatalf("Retry-After %q, X-RateLimit-Reset %q, %d: a wait of %v", after, reset, status, d)
+			}
+			if n, err := strconv.ParseInt(strings.TrimSpace(after), 10, 64); err == nil && n >= 0 && strings.Trim(strings.TrimSpace(after), "0123456789") == "" {
+				if want := time.Duration(min(n, int64(MaxHold/time.Second))) * time.Second; d != want {
+					t.Fatalf("Retry-After %q: a wait of %v, want %v", after, d, want)
+				}
+			}
+			b := readBudget(h, status, d, now)
+			if b.holdUntil.After(now.Add(MaxHold)) || b.reset.After(now.Add(MaxHold)) {
+				t.Fatalf("Retry-After %q, X-RateLimit-Reset %q: held until %v, reset %v", after, reset, b.holdUntil, b.reset)
+			}
+		}
+	})
 }

@@ -140,3 +140,32 @@ func TestCallKeysSeparateCredentials(t *testing.T) {
 		}
 	}
 }
+
+// A huge Retry-After or X-RateLimit-Reset is a long hold, never an
+// overflow into a short wait: it is capped at MaxHold.
+func TestHugeWaitsAreLongHolds(t *testing.T) {
+	now := time.Unix(1_800_000_000, 0)
+	for _, tc := range []struct {
+		header, value string
+		want          time.Duration
+	}{
+		{"Retry-After", "18446744074", MaxHold},
+		{"Retry-After", "99999999999999999999999", MaxHold},
+		{"Retry-After", "9223372036", MaxHold},
+		{"Retry-After", "3599", 3599 * time.Second},
+		{"Retry-After", "Fri, 31 Dec 9999 23:59:59 GMT", MaxHold},
+		{"Retry-After", "-5", 0},
+		{"X-RateLimit-Reset", "9223372036854775807", MaxHold},
+		{"X-RateLimit-Reset", "99999999999999999999", MaxHold},
+		{"X-RateLimit-Reset", "999999999", MaxHold},
+	} {
+		h := http.Header{}
+		h.Set(tc.header, tc.value)
+		if got := retryAfter(h, http.StatusTooManyRequests, now); got != tc.want {
+			t.Errorf("%s: %s gave a wait of %v, want %v", tc.header, tc.value, got, tc.want)
+		}
+		if b := readBudget(h, http.StatusTooManyRequests, retryAfter(h, 429, now), now); b.holdUntil.After(now.Add(MaxHold)) {
+			t.Errorf("%s: %s held until %v, past %v", tc.header, tc.value, b.holdUntil, now.Add(MaxHold))
+		}
+	}
+}

@@ -713,3 +713,24 @@ func TestUpstreamRequestsFor1000Calls(t *testing.T) {
 		}
 	}
 }
+
+// Retry-After: 18446744074 (2^64 ns in seconds) once overflowed into a
+// wait of 0.3 s: it is a long hold, and the credential's next call is held
+// too rather than sent.
+func TestHugeRetryAfterHolds(t *testing.T) {
+	f, base := resFake(t)
+	f.Script(faults.TooManyRequests("Retry-After", "18446744074"))
+	c := resClient(t, base, func(cfg *lofty.Config) { cfg.Resilience.RateLimit = 600 })
+	for i := range 2 {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		_, err := c.SalesAgentByLead(ctx, resLead)
+		cancel()
+		le := resErr(t, err)
+		if le.Kind != lofty.KindRateLimited || le.RetryAfter < lofty.MaxHold-time.Minute || le.RetryAfter > lofty.MaxHold {
+			t.Errorf("call %d: %v (retry after %v), want a rate limit of about %v", i+1, err, le.RetryAfter, lofty.MaxHold)
+		}
+	}
+	if n := f.RequestCount(); n != 1 {
+		t.Errorf("fake saw %d requests, want 1: the hold keeps the rest back", n)
+	}
+}
