@@ -383,10 +383,21 @@ func (c *Client) exchange(ctx context.Context, r *call, limit time.Duration, n i
 		// A write may answer 2xx with no body.
 	case len(trimmed) == 0:
 		a.err = badResponse(resp.StatusCode, r.path, "empty response body")
-	case !json.Valid(trimmed):
-		a.err = badResponse(resp.StatusCode, r.path, notLoftyJSON)
 	default:
-		a.body = trimmed
+		// Lofty may echo the credential in a success too: it is removed
+		// before anything reads the answer (decoder, cache, logs, results).
+		// An echo outside a JSON string leaves no JSON: a bad response.
+		// (A secret shorter than minFragment is no real credential, and
+		// looking for it would cut ordinary words out of the data.)
+		body := trimmed
+		if len(r.cred.Secret) >= minFragment {
+			body = redactBytes(trimmed, r.cred)
+		}
+		if !json.Valid(body) {
+			a.err = badResponse(resp.StatusCode, r.path, notLoftyJSON)
+		} else {
+			a.body = body
+		}
 	}
 	if a.err != nil {
 		a.err.Method = r.method
