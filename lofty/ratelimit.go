@@ -120,6 +120,11 @@ func (l *localLimiter) observe(credKey string, b budget) {
 	l.budgetOf(credKey).observe(b)
 }
 
+// charge notes a request Redis let go at now (see credBudget.charge).
+func (l *localLimiter) charge(credKey string, now time.Time) {
+	l.budgetOf(credKey).charge(now)
+}
+
 // credBudget is one credential's budget.
 type credBudget struct {
 	mu        sync.Mutex
@@ -151,19 +156,38 @@ func (b *credBudget) take(limit int, fixed bool, now time.Time) (time.Duration, 
 	if !fixed && b.learned > 0 {
 		limit = b.learned
 	}
+	b.forget(now)
+	if len(b.sent) >= limit {
+		return b.sent[len(b.sent)-limit].Add(rateWindow).Sub(now), waitLocal
+	}
+	b.spend(now)
+	return 0, waitNone
+}
+
+// forget drops the requests sent before the window that ends at now.
+func (b *credBudget) forget(now time.Time) {
 	cut := 0
 	for cut < len(b.sent) && !b.sent[cut].After(now.Add(-rateWindow)) {
 		cut++
 	}
 	b.sent = b.sent[cut:]
-	if len(b.sent) >= limit {
-		return b.sent[len(b.sent)-limit].Add(rateWindow).Sub(now), waitLocal
-	}
+}
+
+// spend notes a request sent at now.
+func (b *credBudget) spend(now time.Time) {
 	b.sent = append(b.sent, now)
 	if b.resetAt.After(now) {
 		b.remaining--
 	}
-	return 0, waitNone
+}
+
+// charge notes a request that another keeper of the budget (Redis) let go
+// at now, so that this budget, should it take over, knows it was spent.
+func (b *credBudget) charge(now time.Time) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.forget(now)
+	b.spend(now)
 }
 
 func (b *credBudget) observe(o budget) {

@@ -190,7 +190,13 @@ func (l *sharedLimiter) take(credKey string, limit int, fixed bool, now time.Tim
 	if !ok || len(out) != 2 {
 		return l.local.take(credKey, limit, fixed, now)
 	}
-	return time.Duration(out[0]) * time.Millisecond, waitReason(out[1])
+	wait := time.Duration(out[0]) * time.Millisecond
+	if wait <= 0 {
+		// The fallback must know what was sent while Redis kept the
+		// budget, or an outage would start it with a full minute's worth.
+		l.local.charge(credKey, now)
+	}
+	return wait, waitReason(out[1])
 }
 
 func (l *sharedLimiter) held(credKey string, now time.Time) (time.Duration, waitReason) {

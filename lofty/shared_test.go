@@ -178,3 +178,29 @@ func TestRedisOutage(t *testing.T) {
 		t.Errorf("after the outage: %v, hits %d -> %d; want a shared hit", err, hits, cs[1].Stats().CacheHits)
 	}
 }
+
+// What was sent while Redis answered still counts when it stops: the
+// replica's own limiter takes over with the minute's spent budget, not a
+// full one (20 requests in a second at a limit of 10).
+func TestRedisOutageKeepsTheLimitSpent(t *testing.T) {
+	rs := testutil.StartRedis(t)
+	f, base := resFake(t)
+	c := replicas(t, 1, base, rs, nil, func(cfg *lofty.Config) { cfg.Resilience.RateLimit = 10 })[0]
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	call := func(lead int64) error { _, err := c.SalesAgentByLead(ctx, lead); return err }
+	for i := range 10 {
+		if err := call(30_000 + int64(i)); lofty.KindOf(err) == lofty.KindRateLimited {
+			t.Fatalf("call %d held back while Redis answers: %v", i+1, err)
+		}
+	}
+	rs.Stop()
+	for i := range 10 {
+		if err := call(40_000 + int64(i)); lofty.KindOf(err) != lofty.KindRateLimited {
+			t.Errorf("call %d after Redis stopped: %v, want held back by the limit", i+11, err)
+		}
+	}
+	if n := f.RequestCount(); n != 10 {
+		t.Errorf("%d requests reached Lofty within the minute, want 10", n)
+	}
+}
