@@ -1,12 +1,15 @@
 package lofty
 
 import (
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 )
 
 func TestBackoffIsFullJitterCappedExponential(t *testing.T) {
@@ -167,5 +170,34 @@ func TestHugeWaitsAreLongHolds(t *testing.T) {
 		if b := readBudget(h, http.StatusTooManyRequests, retryAfter(h, 429, now), now); b.holdUntil.After(now.Add(MaxHold)) {
 			t.Errorf("%s: %s held until %v, past %v", tc.header, tc.value, b.holdUntil, now.Add(MaxHold))
 		}
+	}
+}
+
+// Writes Redis did not record are remembered per credential, boundedly:
+// past maxPending credentials, no credential's entries are read from
+// Redis until the oldest possible stale entry has expired.
+func TestUnrecordedWritesAreBounded(t *testing.T) {
+	rdb := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", MaxRetries: -1, DialTimeout: 50 * time.Millisecond})
+	defer rdb.Close()
+	var st counters
+	s := newSharedState(Shared{Redis: rdb, Retry: time.Hour}, slog.New(slog.DiscardHandler), &st)
+	c := &sharedCache{s: s, local: newLocalCache(16, 1<<20), keep: time.Minute}
+	now := time.Now()
+	c.invalidate("cred-a", now)
+	if !c.bypass("cred-a", now) || c.bypass("cred-b", now) {
+		t.Fatal("a credential whose write Redis did not record must bypass it; another must not")
+	}
+	if c.bypass("cred-a", now.Add(time.Minute)) {
+		t.Error("still bypassing once every entry from before the write has expired")
+	}
+	for i := range maxPending + 1 {
+		c.invalidate("cred-"+strconv.Itoa(i), now)
+	}
+	if len(c.pending) > maxPending || !c.bypass("cred-other", now) {
+		t.Errorf("%d pending, bypassing another credential %v; want at most %d, and everything bypassed",
+			len(c.pending), c.bypass("cred-other", now), maxPending)
+	}
+	if c.bypass("cred-other", now.Add(time.Minute)) {
+		t.Error("everything still bypassed after keep")
 	}
 }

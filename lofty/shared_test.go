@@ -204,3 +204,47 @@ func TestRedisOutageKeepsTheLimitSpent(t *testing.T) {
 		t.Errorf("%d requests reached Lofty within the minute, want 10", n)
 	}
 }
+
+// Redis that refuses writes (out of memory under noeviction) still serves
+// reads: a write whose invalidation it refused must not leave the old
+// answer readable from it. The replica stops reading the credential's
+// entries from Redis until the invalidation goes through, which it tries
+// again; then every replica sees it.
+func TestRefusedInvalidationStopsTheSharedCache(t *testing.T) {
+	rs := testutil.StartRedis(t)
+	_, base := muteFake(t)
+	admin := redis.NewClient(&redis.Options{Addr: rs.Addr})
+	t.Cleanup(func() { admin.Close() })
+	cs := replicas(t, 2, base, rs, nil, func(cfg *lofty.Config) { cfg.Resilience.CacheTTL = time.Minute })
+	ctx := context.Background()
+	if m, err := cs[0].LeadMuteStatus(ctx, resLead); err != nil || m {
+		t.Fatalf("before: %v %v", m, err)
+	}
+	if err := admin.ConfigSet(ctx, "maxmemory-policy", "noeviction").Err(); err != nil {
+		t.Fatal(err)
+	}
+	if err := admin.ConfigSet(ctx, "maxmemory", "1").Err(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cs[0].MuteSalesAgentForLead(ctx, resLead); err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		time.Sleep(150 * time.Millisecond) // past Shared.Retry: Redis is asked again
+		if m, err := cs[0].LeadMuteStatus(ctx, resLead); err != nil || !m {
+			t.Fatalf("after the mute, Redis refusing writes: muted %v, %v; want true", m, err)
+		}
+	}
+	if err := admin.ConfigSet(ctx, "maxmemory", "0").Err(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(150 * time.Millisecond)
+	if m, err := cs[0].LeadMuteStatus(ctx, resLead); err != nil || !m {
+		t.Fatalf("Redis taking writes again: muted %v, %v; want true", m, err)
+	}
+	// The invalidation went through: the other replica no longer reads the
+	// entry cached before the mute.
+	if m, err := cs[1].LeadMuteStatus(ctx, resLead); err != nil || !m {
+		t.Errorf("the other replica: muted %v, %v; want true", m, err)
+	}
+}
