@@ -201,3 +201,45 @@ func TestUnrecordedWritesAreBounded(t *testing.T) {
 		t.Error("everything still bypassed after keep")
 	}
 }
+
+// With every budget remembered, an idle one is forgotten first, then one
+// that only counts requests; a held one never is, and while all are held
+// a new credential waits for the first hold to end, saying so.
+func TestBudgetsUnderAHoldAreKept(t *testing.T) {
+	now := time.Now()
+	l := newLocalLimiter()
+	hold := func(k string, d time.Duration) { l.observe(k, budget{remaining: -1, holdUntil: now.Add(d)}) }
+	for i := range maxBudgets - 2 {
+		hold("held-"+strconv.Itoa(i), time.Minute+time.Duration(i)*time.Second)
+	}
+	if w, _ := l.take("counted", 10, true, now); w != 0 {
+		t.Fatal(w)
+	}
+	l.budgetOf("idle", now.Add(-2*time.Minute)) // remembered, nothing in it
+	if w, _ := l.take("new-1", 10, true, now); w != 0 {
+		t.Fatalf("new-1 waits %v with an idle budget to forget", w)
+	}
+	if _, ok := l.lru.Peek("idle"); ok {
+		t.Error("the idle budget was kept, another forgotten")
+	}
+	if w, _ := l.take("new-2", 10, true, now); w != 0 {
+		t.Fatalf("new-2 waits %v with a counting budget to forget", w)
+	}
+	if _, ok := l.lru.Peek("counted"); ok {
+		t.Error("the counting budget was kept while a held one went")
+	}
+	hold("new-1", time.Hour)
+	hold("new-2", time.Hour)
+	w, why := l.take("new-3", 10, true, now)
+	if why != waitFull || w != time.Minute {
+		t.Errorf("every budget held: new-3 waits %v (%v), want %v for the first hold to end", w, why, time.Minute)
+	}
+	for i := range maxBudgets - 2 {
+		if d, _ := l.held("held-"+strconv.Itoa(i), now); d <= 0 {
+			t.Fatalf("held-%d was forgotten", i)
+		}
+	}
+	if w, _ := l.take("new-3", 10, true, now.Add(time.Minute)); w != 0 {
+		t.Errorf("new-3 still waits %v once the first hold ended", w)
+	}
+}
