@@ -160,12 +160,9 @@ func (l batchLists) ids(names []string) ([]int64, bool) {
 		if len(raw) == 0 {
 			continue
 		}
-		var items []json.RawMessage
-		if json.Unmarshal(raw, &items) != nil {
-			continue
-		}
+		// Item by item, and no more than a batch could name.
 		ids := []int64{}
-		for _, item := range items {
+		if _, err := eachElement(trimSpace(raw), func(_ int, item []byte) bool {
 			var obj struct {
 				LeadID json.RawMessage `json:"leadId"`
 			}
@@ -175,6 +172,9 @@ func (l batchLists) ids(names []string) ([]int64, bool) {
 			if n, err := strconv.ParseInt(scalarText(item), 10, 64); err == nil {
 				ids = append(ids, n)
 			}
+			return len(ids) < MaxListItems
+		}); err != nil {
+			continue
 		}
 		return ids, true
 	}

@@ -142,6 +142,9 @@ type PaginationMetadata struct {
 
 // WorkingLeadList is Lofty's WorkingLeadListResponseV2.
 type WorkingLeadList struct {
+	// Truncation says when Lofty sent more working leads than were asked
+	// for (beyond ListMargin).
+	Truncation
 	WorkingLeads []WorkingLead      `json:"workingLeads"`
 	Metadata     PaginationMetadata `json:"metadata"`
 }
@@ -219,7 +222,9 @@ type PlanTask struct {
 }
 
 // PlanTasksForLead returns the AI plan tasks of lead leadID
-// (GET /v2.0/plan-tasks/lead/{leadId}).
+// (GET /v2.0/plan-tasks/lead/{leadId}): the first MaxListItems of them,
+// should Lofty send more (a bare list cannot say that it was cut; the
+// decoder logs it at debug level).
 func (c *Client) PlanTasksForLead(ctx context.Context, leadID int64) ([]PlanTask, error) {
 	var out []PlanTask
 	err := c.get(ctx, PlanTasksTemplate, PlanTasksPath(leadID), nil, &out)
