@@ -58,7 +58,7 @@ type FindLeadsResult struct {
 	NextOffset    *int64 `json:"nextOffset,omitempty" jsonschema:"description=Next page: pass as offset"`
 	// LeftOut are matches beyond limit on the pages looked at.
 	LeftOut []int64 `json:"leftOutLeadIds,omitempty" jsonschema:"description=More matches on these pages"`
-	Note          string `json:"note,omitempty"`
+	Note    string  `json:"note,omitempty"`
 }
 
 // FindLeads searches leads by name, email, phone, stage or assigned user.
