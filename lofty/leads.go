@@ -280,7 +280,7 @@ const MaxLeadsPage = 100
 // Truncation says when Lofty sent more than are kept.
 func (c *Client) FindLeads(ctx context.Context, q LeadQuery) (LeadList, error) {
 	var out LeadList
-	err := c.send(ctx, request{method: http.MethodGet, template: LeadsPath, path: LeadsPath, query: q.values(),
+	err := c.send(ctx, request{method: http.MethodGet, template: leadsEndpoint.Path, path: leadsEndpoint.Path, query: q.values(),
 		listMax: max(q.Limit, MaxLeadsPage)}, &out)
 	return out, err
 }
@@ -300,7 +300,7 @@ func (l *Lead) identified() bool { return l.LeadID != 0 }
 func (c *Client) Lead(ctx context.Context, leadID int64) (Lead, error) {
 	path := LeadPath(leadID)
 	var raw json.RawMessage
-	if err := c.get(ctx, LeadTemplate, path, nil, &raw); err != nil {
+	if err := c.get(ctx, leadEndpoint.Path, path, nil, &raw); err != nil {
 		return Lead{}, err
 	}
 	var body struct {
