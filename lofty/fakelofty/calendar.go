@@ -20,13 +20,15 @@ import (
 // changed or searched for free slots, that is not later than now by the
 // world's clock.
 
-// calendarItem is a task or an appointment as Lofty's CalendarItemV2.
+// calendarItems are the tasks and appointments as Lofty's CalendarItemV2,
+// their times formatted in zone; timeZoneCode is each item's own zone
+// (every seeded item's is the demo person's).
 func calendarItems(d *Data, zone string) []map[string]any {
 	var out []map[string]any
 	item := func(id int64, kind string, lead int64, content string, start, end time.Time, finished bool) map[string]any {
 		return map[string]any{"id": itoa(id) + "-" + strings.ToLower(kind), "type": kind, "taskId": id, "sourceType": int32(0),
 			"content": content, "title": content, "finished": finished, "startAt": isoTime(start, zone), "endAt": isoTime(end, zone),
-			"startAtMs": start.UnixMilli(), "endAtMs": end.UnixMilli(), "timeZoneCode": zone, "leadId": lead}
+			"startAtMs": start.UnixMilli(), "endAtMs": end.UnixMilli(), "timeZoneCode": DemoTimeZone, "leadId": lead}
 	}
 	for _, t := range d.Tasks {
 		if d.visible(t.LeadID) {

@@ -82,7 +82,8 @@ func (t *Task) RecordV2(d *Data, zone string) map[string]any {
 		zone = DemoTimeZone
 	}
 	end := t.deadline() // a task's endAt is its deadline
-	r["type"], r["startAt"], r["endAt"], r["timeZoneCode"], r["allDay"] = t.Type, isoTime(t.Start, zone), isoTime(end, zone), zone, t.AllDay
+	// Times are formatted in zone; timeZoneCode is the task's own zone.
+	r["type"], r["startAt"], r["endAt"], r["timeZoneCode"], r["allDay"] = t.Type, isoTime(t.Start, zone), isoTime(end, zone), DemoTimeZone, t.AllDay
 	r["createTime"], r["lastUpdate"], r["address"] = isoTime(t.Created, zone), isoTime(t.updated(), zone), t.Address
 	if !t.Finished.IsZero() {
 		r["finishTime"] = isoTime(t.Finished, zone)
