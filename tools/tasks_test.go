@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strings"
@@ -590,4 +591,36 @@ func TestPlanMyDay(t *testing.T) {
 	if !strings.Contains(none, "does not serve all of the tasks and task_actions toolsets") || strings.Contains(none, "get_my_day") {
 		t.Errorf("without the tasks toolset:\n%s", none)
 	}
+}
+
+// BenchmarkGetMyDay: one whole day, every source read from the demo fake
+// over loopback HTTP (no cache: each call makes its ten requests).
+func BenchmarkGetMyDay(b *testing.B) {
+	f := fakelofty.New(nil)
+	srv := httptest.NewServer(f)
+	defer srv.Close()
+	c, err := lofty.New(lofty.Config{BaseURL: srv.URL, Credential: lofty.Credential{Kind: lofty.APIKey, Secret: "bench"}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := tools.WithSettings(context.Background(), tools.Settings{Clock: func() time.Time { return fakelofty.DemoNow }})
+	built, err := tools.GetMyDay.Build(nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var bytes int
+	for b.Loop() {
+		call, err := built.Prepare(json.RawMessage(`{}`))
+		if err != nil {
+			b.Fatal(err)
+		}
+		out, err := call.Run(ctx, c)
+		if err != nil {
+			b.Fatal(err)
+		}
+		text, _ := json.Marshal(out)
+		bytes = len(text)
+	}
+	b.ReportMetric(float64(f.RequestCount())/float64(b.N), "requests/op")
+	b.ReportMetric(float64(bytes), "text-bytes")
 }
