@@ -48,7 +48,7 @@ var FindFreeTimes = Spec[FreeTimesInput, FreeTimes]{
 	},
 	Call: func(ctx context.Context, c *lofty.Client, in FreeTimesInput) (FreeTimes, error) {
 		zone := PersonZone(ctx, c)
-		loc, now := zone.Location, now(ctx)
+		loc, now := zone.Location, clockNow(ctx)
 		f, t, _ := parseSpan("from", in.From, "to", in.To)
 		from := f.start(loc)
 		var notes []string

@@ -105,9 +105,9 @@ type dayItems struct {
 	errs  map[string]error // each source's error
 }
 
-// key identifies an item across sources: tasks and appointments share
+// itemKey identifies an item across sources: tasks and appointments share
 // their taskId.
-func key(e Entry) string {
+func itemKey(e Entry) string {
 	switch e.Kind {
 	case KindTask, KindAppointment:
 		return fmt.Sprint("t", e.TaskID)
@@ -125,11 +125,11 @@ func (d *dayItems) add(e Entry) {
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if i, ok := d.at[key(e)]; ok {
+	if i, ok := d.at[itemKey(e)]; ok {
 		d.items[i].fill(e)
 		return
 	}
-	d.at[key(e)] = len(d.items)
+	d.at[itemKey(e)] = len(d.items)
 	d.items = append(d.items, e)
 }
 
@@ -165,14 +165,14 @@ func myDay(ctx context.Context, c *lofty.Client, in MyDayInput) (MyDay, error) {
 		me    lofty.Member
 		meErr error
 	)
-	if settingsOf(ctx).TimeZone == nil || wants(in.Kinds, daySourceNewLeads) {
+	if settingsOf(ctx).TimeZone == nil || wantsSource(in.Kinds, daySourceNewLeads) {
 		me, meErr = c.Me(lofty.NoWait(ctx))
 	}
 	zone := memberZone(ctx, me, meErr)
 	if zone.unknown() && meErr != nil {
 		return MyDay{}, meErr
 	}
-	now := now(ctx)
+	now := clockNow(ctx)
 	d := &dayItems{w: dayOf(in.Date, now, zone.Location), at: map[string]int{}, names: map[int64]string{}, errs: map[string]error{}}
 	all := []Source{
 		d.source(daySourceTasks, 1, func(ctx context.Context) error {
@@ -203,7 +203,7 @@ func myDay(ctx context.Context, c *lofty.Client, in MyDayInput) (MyDay, error) {
 	}
 	var sources []Source
 	for _, s := range all {
-		if wants(in.Kinds, s.Name) {
+		if wantsSource(in.Kinds, s.Name) {
 			sources = append(sources, s)
 		}
 	}
@@ -244,8 +244,8 @@ func myDay(ctx context.Context, c *lofty.Client, in MyDayInput) (MyDay, error) {
 	return out, nil
 }
 
-// wants reports whether kinds asks for source name (none: every source).
-func wants(kinds []string, name string) bool { return len(kinds) == 0 || contains(kinds, name) }
+// wantsSource reports whether kinds asks for source name (none: every source).
+func wantsSource(kinds []string, name string) bool { return len(kinds) == 0 || contains(kinds, name) }
 
 func isCutShort(err error) bool {
 	_, ok := err.(*CutShort)

@@ -55,8 +55,8 @@ func settingsOf(ctx context.Context) Settings {
 	return Settings{FindScanPages: DefaultFindScanPages}
 }
 
-// now is the current time by the settings' clock.
-func now(ctx context.Context) time.Time {
+// clockNow is the current time by the settings' clock.
+func clockNow(ctx context.Context) time.Time {
 	if c := settingsOf(ctx).Clock; c != nil {
 		return c()
 	}

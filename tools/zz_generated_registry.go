@@ -25,11 +25,11 @@ func specs() []Tool {
 		AddLeadsToSalesAgent,
 		CreateSalesAgentPlanTasks,
 		SendSMSToMe,
-		ListTasks,
 		CreateTask,
 		UpdateTask,
 		DeleteTask,
 		SendTaskReminder,
+		ListTasks,
 	}
 }
 
