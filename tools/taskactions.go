@@ -128,7 +128,8 @@ var CreateTask = Spec[CreateTaskInput, TaskResult]{
 			return nil
 		},
 		Ask: func(in CreateTaskInput, leads LeadNames) string {
-			what := "a " + strings.ToLower(in.Type) + " task due " + in.plan.spoken()
+			what := map[string]string{"Call": "a call task", "Email": "an email task", "Text": "a text task"}[in.Type]
+			what = cmp.Or(what, "a task") + " due " + in.plan.spoken()
 			if in.Type == "Appointment" {
 				what = "an appointment, " + in.plan.spoken()
 			}
@@ -230,9 +231,15 @@ var UpdateTask = Spec[UpdateTaskInput, TaskResult]{
 		if appt {
 			out.kind = KindAppointment
 		}
+		// A new start moves the end with it; a new end alone leaves the
+		// start as it is, unsent (Lofty's calendar refuses a start that
+		// has passed, as an appointment under way has).
 		var start, end string
+		if in.At != "" {
+			start = rfc3339(in.plan.start, in.plan.loc)
+		}
 		if in.changesTimes() {
-			start, end = rfc3339(in.plan.start, in.plan.loc), rfc3339(in.plan.end, in.plan.loc)
+			end = rfc3339(in.plan.end, in.plan.loc)
 		}
 		if in.edits() {
 			var err error
@@ -292,7 +299,7 @@ var UpdateTask = Spec[UpdateTaskInput, TaskResult]{
 			case in.plan.end.Before(in.plan.start):
 				return refusal(fmt.Sprintf("The new end (%s) would be before the start (%s): give an end after the start.",
 					spoken(in.plan.end, zone.Location, false), spoken(in.plan.start, zone.Location, false)))
-			case isAppointment(b) && !in.plan.start.After(clockNow(ctx)):
+			case isAppointment(b) && (!in.plan.end.After(clockNow(ctx)) || (in.At != "" && !in.plan.start.After(clockNow(ctx)))):
 				return refusal("An appointment's new time must be later than now: Lofty's calendar refuses a past time.")
 			}
 			return nil

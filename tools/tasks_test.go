@@ -450,6 +450,8 @@ func TestTaskWrites(t *testing.T) {
 			[]string{`PUT /v2.0/calendar/870001-appointment {"startAt":"2026-03-06T14:00:00-06:00","endAt":"2026-03-06T14:45:00-06:00","timeZoneCode":"America/Chicago"}`,
 				`POST /v2.0/calendar/870001-appointment/finish `}},
 		{tools.UpdateTask, `{"taskId": 870001, "done": false}`, []string{`POST /v2.0/calendar/870001-appointment/unfinish `}},
+		{tools.UpdateTask, `{"taskId": 870001, "end": "2026-03-06T15:00:00-06:00"}`,
+			[]string{`PUT /v2.0/calendar/870001-appointment {"endAt":"2026-03-06T15:00:00-06:00","timeZoneCode":"America/Chicago"}`}},
 		{tools.UpdateTask, `{"taskId": 860001, "content": "Call Jane: second showing Thursday", "done": true}`,
 			[]string{`PUT /v2.0/tasks/860001 {"content":"Call Jane: second showing Thursday","timeZoneCode":"America/Chicago"}`,
 				`POST /v2.0/tasks/860001/finish `}},
@@ -471,7 +473,7 @@ func TestTaskWrites(t *testing.T) {
 	list := w.ok(tools.ListTasks, `{"leadId": 563172647619608, "from": "2026-03-05", "to": "2026-03-10"}`).(tools.TaskList)
 	got := summary(list.Tasks)
 	for _, want := range []string{
-		"appointment 870001 2026-03-06T14:00:00-06:00..2026-03-06T14:45:00-06:00 open",
+		"appointment 870001 2026-03-06T14:00:00-06:00..2026-03-06T15:00:00-06:00 open",
 		"2026-03-09T00:00:00-05:00..2026-03-10T00:00:00-05:00 all-day open",
 		"2026-03-05T10:00:00-06:00 open",
 		"appointment 9007199254741003 2026-03-06T09:00:00-06:00..2026-03-06T11:00:00-06:00 open",
