@@ -33,8 +33,10 @@
 //     today instead, with the real clock (Data.MoveTo): every time it holds
 //     moves by the same whole number of days, keeping its time of day, so
 //     "what do I have today?" finds the day DemoNow's facts describe, on
-//     any day. Handlers take "now" from the data's clock, never DemoNow or
-//     time.Now; what a write creates is stamped with the real time. V1
+//     any day. A handler judges what "now" decides (overdue, later than
+//     now, the default window) by the data's clock (Data.now), never by
+//     DemoNow or time.Now; what a write creates is stamped with the real
+//     time. V1
 //     answers give wall times ("2026-03-03 11:00:00") and V2 ones ISO 8601
 //     with the offset, in the request's timeZoneCode or the demo person's
 //     zone (DemoTimeZone, computed by US rules: the container image has no
