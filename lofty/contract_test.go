@@ -21,6 +21,7 @@ import (
 	"io/fs"
 	"os"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -588,9 +589,11 @@ func (d *openAPI) compare(path string, typ reflect.Type, s *oaSchema, out *[]str
 	}
 	switch want {
 	case "integer":
-		switch typ.Kind() {
-		case reflect.Int64, reflect.Uint64:
-		case reflect.Int, reflect.Int32, reflect.Uint32, reflect.Int16, reflect.Int8, reflect.Uint16, reflect.Uint8, reflect.Uint:
+		switch {
+		case typ == reflect.TypeFor[lofty.Time]():
+			// A time sent as epoch seconds or milliseconds: Time reads both.
+		case typ.Kind() == reflect.Int64, typ.Kind() == reflect.Uint64:
+		case slices.Contains([]reflect.Kind{reflect.Int, reflect.Int32, reflect.Uint32, reflect.Int16, reflect.Int8, reflect.Uint16, reflect.Uint8, reflect.Uint}, typ.Kind()):
 			if s.Format == "int64" || s.Format == "" {
 				bad("Go %s cannot hold every %s; use int64", typ, describe)
 			}

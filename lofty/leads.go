@@ -242,6 +242,8 @@ type LeadQuery struct {
 	Limit          int    // page size, 1–100 (Lofty's default when 0)
 	Offset         int64  // start index
 	ScrollID       string // cursor from a previous page's metadata
+	Sort           string // AssignTime, CreateTime, ... (Lofty's default when "")
+	Desc           bool   // with Sort: descending
 }
 
 func (q LeadQuery) values() url.Values {
@@ -265,6 +267,10 @@ func (q LeadQuery) values() url.Values {
 		v.Set("offset", strconv.FormatInt(q.Offset, 10))
 	}
 	set("scrollId", q.ScrollID)
+	if q.Sort != "" {
+		v.Set("sort", q.Sort)
+		v.Set("desc", strconv.FormatBool(q.Desc))
+	}
 	return v
 }
 

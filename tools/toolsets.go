@@ -19,6 +19,12 @@ const (
 	// ToolsetSalesAgentActions holds the AI sales agent's actions: mute,
 	// add to the working pool, plan tasks, a text to the user.
 	ToolsetSalesAgentActions = "sales_agent_actions"
+	// ToolsetTasks holds the person's day, tasks, appointments and calendar.
+	ToolsetTasks = "tasks"
+	// ToolsetTaskActions holds changes to tasks and appointments.
+	ToolsetTaskActions = "task_actions"
+	// ToolsetDeletes holds the deletes: always confirmed, served only when named.
+	ToolsetDeletes = "deletes"
 )
 
 // Toolset is a named group of tools, selected as a whole.
@@ -40,6 +46,9 @@ func Toolsets() []Toolset {
 		{Name: ToolsetSalesAgents, Description: "Lofty AI sales agents: by lead, current user, settings, quota, working leads, mute status, plan tasks", Default: true},
 		{Name: ToolsetSalesAgentActions, Description: "changes by the AI sales agent: mute it for a lead, add leads to its working pool, create plan tasks, text you"},
 		{Name: ToolsetLeadActions, Description: "changes to a lead: add a note, assign it to team members"},
+		{Name: ToolsetTasks, Description: "my day, tasks, appointments, calendar and free meeting times", Default: true},
+		{Name: ToolsetTaskActions, Description: "create, change, finish tasks and appointments; send a task reminder"},
+		{Name: ToolsetDeletes, Description: "deletes, each confirmed by the person; served only when named", Named: true},
 	}
 }
 

@@ -7,9 +7,11 @@ package tools
 // (files by name, then as declared). All orders them by toolset.
 func specs() []Tool {
 	return []Tool{
+		FindFreeTimes,
 		FindLeads,
 		GetLead,
 		AssignLead,
+		GetMyDay,
 		AddLeadNote,
 		GetSalesAgentByLead,
 		GetCurrentSalesAgent,
@@ -23,6 +25,11 @@ func specs() []Tool {
 		AddLeadsToSalesAgent,
 		CreateSalesAgentPlanTasks,
 		SendSMSToMe,
+		CreateTask,
+		UpdateTask,
+		DeleteTask,
+		SendTaskReminder,
+		ListTasks,
 	}
 }
 
@@ -30,6 +37,7 @@ func specs() []Tool {
 // source order (files by name, then as declared).
 func promptSpecs() []Prompt {
 	return []Prompt{
+		PlanMyDay,
 		LeadBriefing,
 		SalesAgentReview,
 		TakeOverLead,
