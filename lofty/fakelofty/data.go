@@ -51,6 +51,11 @@ type Data struct {
 	TransactionFields []Field       // transactions.go: transaction custom fields
 	Listings          []Listing     // listings.go
 	Webhooks          []Webhook     // webhooks.go
+	Routing           Routing       // routing.go: rules and default rules by type
+	Offices           []Office      // org.go: the company's offices
+	Company           Company       // org.go
+	Vendors           []Vendor      // org.go: the vendor directory
+	AgentTags         []string      // team.go: tags an agent can carry
 }
 
 // Lead is a seeded lead. Name and Email are the lead's name and first email;

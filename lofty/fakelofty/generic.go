@@ -17,27 +17,8 @@ import (
 // world-backed handler removes it from this list (a test holds the list to
 // exactly the operations without a handler).
 var genericOperations = []string{
-	// Leads
-	"updateContacts", // PUT /v1.0/brokermint/lead: Brokermint's contact sync
-
-	// Lead Transaction
-	"updateTransactionFromBrokermint", // PUT /v1.0/brokermint/transaction
-
 	// Listing
 	"getPublishedListings", // GET /v1.0/getPublishedListings: an XML feed
-
-	// Agent User, Agents V2
-	"addAgent",    // POST /v1.0/agent/profile/add
-	"addAgentTag", // POST /v1.0/agent/{agentId}/tag/add
-
-	// Agent Organization
-	"addOffice",     // PUT /v1.0/org/office
-	"updateOffice",  // POST /v1.0/org/office
-	"updateCompany", // POST /v1.0/org/company
-
-	// Lead Routing
-	"editRule",           // PUT /v1.0/routing/rule/{type}
-	"editSupplementRule", // PUT /v1.0/routing/rule/supplement/{type}
 
 	// Intelligent Features
 	"generatePrepareInsight", // POST /v2.0/ai/prepare-insight
@@ -47,12 +28,11 @@ var genericOperations = []string{
 	"getCallSummary",         // GET /v2.0/ai/call-summary
 	"generateCallScript",     // POST /v2.0/ai/call-script
 
-	// Notifications V2, Opportunity, Vendor
+	// Notifications V2, Opportunity
 	"sendAppPushTaskReminder",     // POST /v2.0/sales-agent/notification/app-push/send-task-reminder
 	"sendSystemSmsToAgent",        // POST /v2.0/sales-agent/message/sms/send-to-agent
 	"sendSystemEmailToAgent",      // POST /v2.0/sales-agent/message/email/send-to-agent
 	"sendOpportunityNotification", // POST /v1.0/agent/send-notification
-	"getVendorInfo",               // GET /v1.0/vendor/list
 }
 
 // GenericOperations returns the operationIds the fake answers from the
