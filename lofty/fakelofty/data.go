@@ -143,6 +143,7 @@ type Location struct {
 // Attribute is one of a lead's custom attributes (CustomAttribute).
 type Attribute struct {
 	Name, Type, Value string
+	Params            string // a team field's select options, as JSON: {"option":["a","b"]}
 }
 
 // Property is one of Lofty's LeadProperty objects: a property, or (Mail)
