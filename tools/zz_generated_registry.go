@@ -7,6 +7,14 @@ package tools
 // (files by name, then as declared). All orders them by toolset.
 func specs() []Tool {
 	return []Tool{
+		UpdateLeadRouting,
+		UpdateSalesAgentSettings,
+		UpdateOrganization,
+		ManageAgent,
+		AddCustomField,
+		CreateWebhook,
+		DeleteWebhook,
+		SyncBrokermint,
 		FindLeads,
 		GetLead,
 		AssignLead,
@@ -23,6 +31,9 @@ func specs() []Tool {
 		AddLeadsToSalesAgent,
 		CreateSalesAgentPlanTasks,
 		SendSMSToMe,
+		GetTeamMembers,
+		GetTeamLists,
+		GetLeadRouting,
 	}
 }
 
@@ -33,5 +44,7 @@ func promptSpecs() []Prompt {
 		LeadBriefing,
 		SalesAgentReview,
 		TakeOverLead,
+		HandOffLead,
+		PipelineReview,
 	}
 }
