@@ -144,7 +144,7 @@ func weightsText(ws []lofty.MemberWeight, names map[int64]string) string {
 func lookupRouting(ctx context.Context, c *lofty.Client, in *RoutingUpdateInput) error {
 	typ := routingType(in.Type)
 	names := map[int64]string{}
-	if len(in.Members) > 0 || in.AssigneeID != 0 || in.RuleID != 0 {
+	if in.Members != nil || in.AssigneeID != 0 { // members to check, and to name in the question
 		members, err := c.RoutingMembers(ctx, typ, in.RoleID)
 		if err != nil {
 			return err
