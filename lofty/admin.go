@@ -15,16 +15,16 @@ import (
 
 // Endpoints of administration.
 var (
-	agentAdd           = post[AgentProfile, AgentAnswer]("/v1.0/agent/profile/add")
-	agentTagAdd        = post[AgentTagRequest, AgentAnswer]("/v1.0/agent/{agentId}/tag/add")
-	agentDeactivate    = post[NoBody, CommonAnswer]("/v2.0/agents/{agentId}/deactivate")
-	agentReactivate    = post[NoBody, CommonAnswer]("/v2.0/agents/{agentId}/reactivate")
-	webhooksList       = get[[]Webhook]("/v1.0/webhooks")
-	webhookAdd         = post[WebhookRequest, Webhook]("/v1.0/webhook")
-	webhookDelete      = del[NoBody]("/v1.0/webhook/{subscribeId}")
-	salesAgentSettings = put[SalesAgentSettingsUpdate, Notice](SalesAgentSettingsPath)
-	brokermintLead     = put[BrokermintContact, CodeAnswer]("/v1.0/brokermint/lead")
-	brokermintDeal     = put[BrokermintTransaction, CodeAnswer]("/v1.0/brokermint/transaction")
+	agentAdd              = post[AgentProfile, AgentAnswer]("/v1.0/agent/profile/add")
+	agentTagAdd           = post[AgentTagRequest, AgentAnswer]("/v1.0/agent/{agentId}/tag/add")
+	agentDeactivate       = post[NoBody, CommonAnswer]("/v2.0/agents/{agentId}/deactivate")
+	agentReactivate       = post[NoBody, CommonAnswer]("/v2.0/agents/{agentId}/reactivate")
+	webhooksList          = get[[]Webhook]("/v1.0/webhooks")
+	webhookAdd            = post[WebhookRequest, Webhook]("/v1.0/webhook")
+	webhookDelete         = del[NoBody]("/v1.0/webhook/{subscribeId}")
+	salesAgentSettingsSet = put[SalesAgentSettingsUpdate, Notice](SalesAgentSettingsPath)
+	brokermintLead        = put[BrokermintContact, CodeAnswer]("/v1.0/brokermint/lead")
+	brokermintDeal        = put[BrokermintTransaction, CodeAnswer]("/v1.0/brokermint/transaction")
 )
 
 // AgentProfile is Lofty's AgentProfile: a new agent. The document requires
@@ -256,7 +256,7 @@ func orNone[T any](s []T) []T {
 // (PUT /v2.0/sales-agent/settings); Lofty only updates an agent created in
 // its CRM.
 func (c *Client) UpdateSalesAgentSettings(ctx context.Context, u SalesAgentSettingsUpdate) (Notice, error) {
-	return salesAgentSettings.Call(ctx, c, Params{}, u)
+	return salesAgentSettingsSet.Call(ctx, c, Params{}, u)
 }
 
 // BrokermintContact is Lofty's Contacts: a contact as Brokermint pushes it.

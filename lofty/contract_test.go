@@ -525,6 +525,9 @@ type jsonField struct {
 	name     string
 	typ      reflect.Type
 	asString bool // the ",string" option
+	// prose: a field Lofty documents in an operation's text but not in its
+	// schema (tag lofty:"prose"); the schema checks pass it by.
+	prose bool
 }
 
 // jsonFields returns typ's fields as encoding/json encodes them: exported,
@@ -554,7 +557,8 @@ func jsonFields(typ reflect.Type) []jsonField {
 		if name == "" {
 			name = f.Name
 		}
-		out = append(out, jsonField{name: name, typ: ft, asString: strings.Contains(","+opts+",", ",string,")})
+		out = append(out, jsonField{name: name, typ: ft, asString: strings.Contains(","+opts+",", ",string,"),
+			prose: f.Tag.Get("lofty") == "prose"})
 	}
 	return out
 }
@@ -647,6 +651,9 @@ func (d *openAPI) compare(path string, typ reflect.Type, s *oaSchema, out *[]str
 			for _, f := range jsonFields(typ) {
 				p, ok := s.Properties[f.name]
 				fpath := path + "." + f.name
+				if f.prose && !ok {
+					continue
+				}
 				if !ok {
 					*out = append(*out, fmt.Sprintf("%s: struct field is not a property of the schema (properties: %s)", fpath, propertyNames(s)))
 					continue

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -306,16 +307,21 @@ func TestFindLeadsPagesThroughEverything(t *testing.T) {
 			for ; pages < 40; pages++ {
 				var r tools.FindLeadsResult
 				h.ok(t, "find_leads", args, &r)
-				for _, l := range r.Leads {
-					if seen[l.LeadID] {
-						t.Errorf("lead %d listed twice", l.LeadID)
+				if len(r.Leads) > 3 {
+					t.Errorf("%d leads, more than limit 3", len(r.Leads))
+				}
+				// Live, Lofty sends 25 leads whatever limit says: the
+				// rest are named by ID, so paging loses none.
+				for _, id := range append(ids(r.Leads), r.LeftOut...) {
+					if seen[id] {
+						t.Errorf("lead %d listed twice", id)
 					}
-					seen[l.LeadID] = true
+					seen[id] = true
 				}
 				if r.NextOffset != nil {
 					t.Errorf("nextOffset %d offered; Lofty pages by scrollId", *r.NextOffset)
 				}
-				if r.Scanned != nil || r.LoftyFiltered != nil || r.Note != "" {
+				if r.Scanned != nil || r.LoftyFiltered != nil || (r.Note != "") != (len(r.LeftOut) > 0) {
 					t.Errorf("no filters, yet scanned %v loftyFiltered %v note %q", r.Scanned, r.LoftyFiltered, r.Note)
 				}
 				if r.ScrollID == "" {
@@ -646,4 +652,21 @@ func TestFindLeadsDropsLeadsWithoutID(t *testing.T) {
 	if len(r.Leads) != 1 || r.Leads[0].LeadID != 5 {
 		t.Errorf("leads %+v, want only lead 5", r.Leads)
 	}
+}
+
+// TestFindLeadsNeverMoreThanLimit: Lofty may send more leads than asked for;
+// the result holds at most limit, and its note says how many were left out.
+func TestFindLeadsNeverMoreThanLimit(t *testing.T) {
+	h := newLK(t, mcpserver.Options{})
+	var leads []string
+	for i := 1; i <= 40; i++ {
+		leads = append(leads, fmt.Sprintf(`{"leadId":%d,"firstName":"Lead%d"}`, i, i))
+	}
+	h.answer("/v1.0/leads", 200, `{"_metadata":{"total":40,"offset":0},"leads":[`+strings.Join(leads, ",")+`]}`)
+	var r tools.FindLeadsResult
+	h.ok(t, "find_leads", `{"limit": 10}`, &r)
+	if len(r.Leads) != 10 || r.Leads[9].LeadID != 10 {
+		t.Errorf("%d leads, want the first 10", len(r.Leads))
+	}
+	mustContain(t, r.Note, "30 more matches", "limit 10")
 }

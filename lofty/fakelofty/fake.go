@@ -18,10 +18,10 @@
 // world-backed answer: add the data to the area's type and seed, register
 // the handler by its operation's pattern ("GET /v2.0/tasks/{taskId}"; a
 // pattern the document lacks panics), read with f.dataFor(r), write with
-// f.update(r, ...) replacing slices rather than changing them in place, and
-// take the operation off genericOperations (generic.go), which lists those
-// answered from the document alone. The contract package's test then
-// checks its answers against the document with no line to add.
+// f.update(r, ...) replacing slices rather than changing them in place.
+// An operation no area serves is answered from the document alone
+// (GenericOperations, generic.go). The contract package's test then checks
+// its answers against the document with no line to add.
 //
 // Decisions where the document is wrong, ambiguous or not what Lofty does:
 //
