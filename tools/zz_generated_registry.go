@@ -7,6 +7,14 @@ package tools
 // (files by name, then as declared). All orders them by toolset.
 func specs() []Tool {
 	return []Tool{
+		UpdateLeadRouting,
+		UpdateSalesAgentSettings,
+		UpdateOrganization,
+		ManageAgent,
+		AddCustomField,
+		CreateWebhook,
+		DeleteWebhook,
+		SyncBrokermint,
 		FindFreeTimes,
 		FindLeads,
 		GetLead,
@@ -30,6 +38,9 @@ func specs() []Tool {
 		DeleteTask,
 		SendTaskReminder,
 		ListTasks,
+		GetTeamMembers,
+		GetTeamLists,
+		GetLeadRouting,
 	}
 }
 
@@ -41,5 +52,7 @@ func promptSpecs() []Prompt {
 		LeadBriefing,
 		SalesAgentReview,
 		TakeOverLead,
+		HandOffLead,
+		PipelineReview,
 	}
 }
