@@ -56,6 +56,8 @@ type config struct {
 	time       timeConfig
 	actions    actionsConfig
 	oauth      oauthConfig
+
+	raw struct{ logLevel string } // as given, parsed in parseConfig
 }
 
 var errHelp = errors.New("help requested")
@@ -92,35 +94,23 @@ Environment:
   LOFTY_TIME_ZONE        default for --time-zone
   LOFTY_MCP_LOG_LEVEL    default for --log-level
   LOFTY_MCP_LOG_FORMAT   default for --log-format
-` + usageHTTPEnv + usageServiceEnv + usageOAuthEnv
+  LOFTY_MCP_CPUPROFILE   write a pprof CPU profile of the whole run to this file (for benchmarking)
+` + usageHTTPEnv + usageServiceEnv + usageOAuthEnv + `
+Exit status:
+  0  the command succeeded, or the server stopped on SIGINT or SIGTERM
+  1  a tool call failed (call), or the server stopped on an error
+  2  bad flags, arguments or settings, or the server could not be set up (the message says which);
+     also a crash (a Go panic, its stack trace on stderr)
+`
 
 // parseConfig reads flags (anywhere on the command line) and environment.
 // --help (or the help command) prints the usage to help and returns errHelp.
 func parseConfig(args []string, getenv func(string) string, help io.Writer) (config, error) {
 	var cfg config
-	fs := flag.NewFlagSet("lofty-mcp", flag.ContinueOnError)
-	// Errors are returned, not printed with the whole usage: run prints
-	// them on one line with a pointer to --help.
-	fs.SetOutput(io.Discard)
-	logLevel := fs.String("log-level", envOr(getenv, "LOFTY_MCP_LOG_LEVEL", "info"), "log level: debug, info, warn or error (logs go to stderr)")
-	fs.StringVar(&cfg.logFormat, "log-format", envOr(getenv, "LOFTY_MCP_LOG_FORMAT", "text"), "log format: text or json")
-	fs.BoolVar(&cfg.demo, "demo", false, "use built-in demo data instead of Lofty; no credentials needed")
-	fs.BoolVar(&cfg.showVersion, "version", false, "print the version and exit")
-	fs.BoolVar(&cfg.jsonOutput, "json", false, "with tools: print the full tools/list result as JSON")
-	fs.IntVar(&cfg.maxMessageBytes, "max-message-bytes", transport.DefaultMaxMessageBytes,
-		"stdio: largest JSON-RPC message (one line) read, in bytes; a larger one is answered with an error and skipped")
-	cfg.resilience.addFlags(fs, getenv)
-	cfg.toolsets.addFlags(fs, getenv)
-	cfg.leads.addFlags(fs, getenv)
-	cfg.time.addFlags(fs, getenv)
-	cfg.actions.addFlags(fs, getenv)
-	cfg.http.addFlags(fs, getenv)
-	cfg.service.addFlags(fs, getenv)
-	cfg.oauth.addFlags(fs, getenv)
+	fs := cfg.flagSet(getenv)
 	printUsage := func() {
-		fs.SetOutput(help)
 		fmt.Fprint(help, usageHead)
-		fs.PrintDefaults()
+		printFlags(help, fs)
 		fmt.Fprint(help, usageEnv)
 	}
 
@@ -149,7 +139,7 @@ func parseConfig(args []string, getenv func(string) string, help io.Writer) (con
 		return cfg, err
 	}
 
-	if cfg.logLevel, err = parseLevel(*logLevel); err != nil {
+	if cfg.logLevel, err = parseLevel(cfg.raw.logLevel); err != nil {
 		return cfg, err
 	}
 	if cfg.logFormat != "text" && cfg.logFormat != "json" {
@@ -210,6 +200,75 @@ func (cfg *config) checkCommand() error {
 		return fmt.Errorf("unknown command %q; expected one of: call, tools, http, help [TOOL] (or none, to serve over stdio)", cfg.command)
 	}
 	return nil
+}
+
+// flagSet registers every flag, each writing into cfg, with its default from
+// the environment where it has one.
+func (cfg *config) flagSet(getenv func(string) string) *flag.FlagSet {
+	fs := flag.NewFlagSet("lofty-mcp", flag.ContinueOnError)
+	// Errors are returned, not printed with the whole usage: run prints
+	// them on one line with a pointer to --help.
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&cfg.raw.logLevel, "log-level", envOr(getenv, "LOFTY_MCP_LOG_LEVEL", "info"), "log `LEVEL`: debug, info, warn or error (logs go to stderr)")
+	fs.StringVar(&cfg.logFormat, "log-format", envOr(getenv, "LOFTY_MCP_LOG_FORMAT", "text"), "log `FORMAT`: text or json")
+	fs.BoolVar(&cfg.demo, "demo", false, "use built-in demo data instead of Lofty; no credentials needed")
+	fs.BoolVar(&cfg.showVersion, "version", false, "print the version and exit")
+	fs.BoolVar(&cfg.jsonOutput, "json", false, "with tools: print the full tools/list result as JSON")
+	fs.IntVar(&cfg.maxMessageBytes, "max-message-bytes", transport.DefaultMaxMessageBytes,
+		"stdio: largest JSON-RPC message (one line) read, in `BYTES`; a larger one is answered with an error and skipped")
+	cfg.resilience.addFlags(fs, getenv)
+	cfg.toolsets.addFlags(fs, getenv)
+	cfg.leads.addFlags(fs, getenv)
+	cfg.time.addFlags(fs, getenv)
+	cfg.actions.addFlags(fs, getenv)
+	cfg.http.addFlags(fs, getenv)
+	cfg.service.addFlags(fs, getenv)
+	cfg.oauth.addFlags(fs, getenv)
+	return fs
+}
+
+// printFlags prints every flag as the README's settings table names it,
+// --name LABEL, its usage below, and its default unless that is the zero
+// value (as flag.PrintDefaults, which writes -name).
+func printFlags(w io.Writer, fs *flag.FlagSet) {
+	fs.VisitAll(func(f *flag.Flag) {
+		label, usage := flag.UnquoteUsage(f)
+		head := "  --" + f.Name
+		if label != "" {
+			head += " " + label
+		}
+		fmt.Fprintf(w, "%s\n        %s", head, strings.ReplaceAll(usage, "\n", "\n        "))
+		if d := flagDefault(f); d != "" {
+			fmt.Fprintf(w, " (default %s)", d)
+		}
+		fmt.Fprintln(w)
+	})
+}
+
+// flagDefault is f's default as the README writes it ("2m", not "2m0s"),
+// or "" when it is the zero value.
+func flagDefault(f *flag.Flag) string {
+	switch f.DefValue {
+	case "", "false", "0", "0s":
+		return ""
+	}
+	// A duration flag's default, not its value (the command line may have
+	// set it before --help).
+	if g, ok := f.Value.(flag.Getter); ok {
+		if _, ok := g.Get().(time.Duration); ok {
+			if d, err := time.ParseDuration(f.DefValue); err == nil {
+				s := d.String()
+				if t, ok := strings.CutSuffix(s, "m0s"); ok {
+					s = t + "m"
+				}
+				if t, ok := strings.CutSuffix(s, "h0m"); ok {
+					s = t + "h"
+				}
+				return s
+			}
+		}
+	}
+	return f.DefValue
 }
 
 // readLoftyEnv reads the Lofty connection settings: base URL, timeout and

@@ -55,7 +55,8 @@ func startCPUProfile(path string) (stop func()) {
 	}
 }
 
-// Exit codes.
+// Exit codes, each documented in --help (usageEnv) and the README; a test
+// checks that both name every one.
 const (
 	exitOK    = 0
 	exitError = 1 // a tool call failed, or the server stopped on an error
