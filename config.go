@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"regexp"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"time"
 
@@ -58,6 +60,10 @@ type config struct {
 	oauth      oauthConfig
 
 	raw struct{ logLevel string } // as given, parsed in parseConfig
+
+	// ignoredEnv names the settings of `lofty-mcp http` found in the
+	// environment of another command, which ignores them (and says so).
+	ignoredEnv []string
 }
 
 var errHelp = errors.New("help requested")
@@ -96,12 +102,25 @@ Environment:
   LOFTY_MCP_LOG_FORMAT   default for --log-format
   LOFTY_MCP_CPUPROFILE   write a pprof CPU profile of the whole run to this file (for benchmarking)
 ` + usageHTTPEnv + usageServiceEnv + usageOAuthEnv + `
+The flags and variables marked http apply to lofty-mcp http only: such a flag given to another
+command is refused; such a variable in another command's environment is ignored, with a warning.
+
 Exit status:
   0  the command succeeded, or the server stopped on SIGINT or SIGTERM
   1  a tool call failed (call), or the server stopped on an error
   2  bad flags, arguments or settings, or the server could not be set up (the message says which);
      also a crash (a Go panic, its stack trace on stderr)
 `
+
+// httpOnlyEnv are the environment variables only `lofty-mcp http` reads:
+// those --help lists with the http settings.
+var httpOnlyEnv = regexp.MustCompile(`\bLOFTY_[A-Z0-9_]+`).FindAllString(usageHTTPEnv+usageServiceEnv+usageOAuthEnv, -1)
+
+// httpOnly reports whether flag f applies to `lofty-mcp http` only, as its
+// usage says first ("http: …", "http --oauth: …").
+func httpOnly(f *flag.Flag) bool {
+	return strings.HasPrefix(f.Usage, "http: ") || strings.HasPrefix(f.Usage, "http --oauth: ")
+}
 
 // parseConfig reads flags (anywhere on the command line) and environment.
 // --help (or the help command) prints the usage to help and returns errHelp.
@@ -138,6 +157,9 @@ func parseConfig(args []string, getenv func(string) string, help io.Writer) (con
 	if err := cfg.checkCommand(); err != nil {
 		return cfg, err
 	}
+	if err := cfg.checkHTTPOnly(fs, getenv); err != nil {
+		return cfg, err
+	}
 
 	if cfg.logLevel, err = parseLevel(cfg.raw.logLevel); err != nil {
 		return cfg, err
@@ -166,14 +188,18 @@ func parseConfig(args []string, getenv func(string) string, help io.Writer) (con
 	if err := cfg.actions.validate(); err != nil {
 		return cfg, err
 	}
-	if err := cfg.http.validate(getenv); err != nil {
-		return cfg, err
-	}
-	if err := cfg.service.validate(getenv); err != nil {
-		return cfg, err
-	}
-	if err := cfg.oauth.validate(getenv, cfg.command, cfg.demo, cfg.service.redis != nil); err != nil {
-		return cfg, err
+	// Another command ignores the settings of lofty-mcp http
+	// (checkHTTPOnly), so they are checked only for it.
+	if cfg.command == "http" {
+		if err := cfg.http.validate(getenv); err != nil {
+			return cfg, err
+		}
+		if err := cfg.service.validate(getenv); err != nil {
+			return cfg, err
+		}
+		if err := cfg.oauth.validate(getenv, cfg.command, cfg.demo, cfg.service.redis != nil); err != nil {
+			return cfg, err
+		}
 	}
 	return cfg, nil
 }
@@ -225,6 +251,45 @@ func (cfg *config) flagSet(getenv func(string) string) *flag.FlagSet {
 	cfg.service.addFlags(fs, getenv)
 	cfg.oauth.addFlags(fs, getenv)
 	return fs
+}
+
+// checkHTTPOnly refuses the flags that apply to `lofty-mcp http` only when
+// another command is run, rather than ignore them; their environment
+// variables are only noted in ignoredEnv, since one environment (a shared
+// env file, the container image's) often serves several commands.
+func (cfg *config) checkHTTPOnly(fs *flag.FlagSet, getenv func(string) string) error {
+	if cfg.command == "http" || cfg.showVersion {
+		return nil
+	}
+	var given []string
+	fs.Visit(func(f *flag.Flag) {
+		if httpOnly(f) {
+			given = append(given, "--"+f.Name)
+		}
+	})
+	for _, name := range httpOnlyEnv {
+		if strings.TrimSpace(getenv(name)) != "" && !slices.Contains(cfg.ignoredEnv, name) {
+			cfg.ignoredEnv = append(cfg.ignoredEnv, name)
+		}
+	}
+	if len(given) == 0 {
+		return nil
+	}
+	verb, them := "applies", "it"
+	if len(given) > 1 {
+		verb, them = "apply", "them"
+	}
+	return fmt.Errorf("%s %s to lofty-mcp http only, not to %s: leave %s out, or serve over HTTP with lofty-mcp http",
+		strings.Join(given, ", "), verb, cfg.commandName(), them)
+}
+
+// commandName names the command for a person: "lofty-mcp call", "lofty-mcp
+// tools", or serving over stdio.
+func (cfg *config) commandName() string {
+	if cfg.command == "" {
+		return "lofty-mcp without a command (serving MCP over stdio)"
+	}
+	return "lofty-mcp " + cfg.command
 }
 
 // printFlags prints every flag as the README's settings table names it,

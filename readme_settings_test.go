@@ -50,13 +50,14 @@ func tableRows(sec string) [][]string {
 
 // setting is what a document says about one flag or environment variable.
 type setting struct {
-	label string // a flag's value label, "" for a boolean
-	def   string // its default, when given as one value
+	label    string // a flag's value label, "" for a boolean
+	def      string // its default, when given as one value
+	httpOnly bool
 }
 
 // readmeSettings reads the README's settings table (## Configuration): each
 // flag (--name) and environment variable, with the label, the default when
-// the cell is one `value`.
+// the cell is one `value`, and whether its meaning starts with `http`.
 func readmeSettings(t *testing.T) map[string]setting {
 	t.Helper()
 	got := map[string]setting{}
@@ -69,12 +70,13 @@ func readmeSettings(t *testing.T) map[string]setting {
 		if m := oneValue.FindStringSubmatch(cells[2]); m != nil {
 			s.def = m[1]
 		}
+		s.httpOnly = strings.HasPrefix(cells[3], "`http`") || strings.HasPrefix(cells[3], "`http --oauth`")
 		if f := strings.Trim(cells[0], "`"); f != "" {
 			name, label, _ := strings.Cut(f, " ")
-			got[name] = setting{label: label, def: s.def}
+			got[name] = setting{label: label, def: s.def, httpOnly: s.httpOnly}
 		}
 		if env := strings.Trim(cells[1], "`"); env != "" {
-			got[env] = setting{}
+			got[env] = setting{httpOnly: s.httpOnly}
 		}
 	}
 	return got
@@ -105,7 +107,7 @@ func helpSettings(t *testing.T, help string) map[string]setting {
 			continue
 		}
 		usage := strings.TrimSpace(lines[i+1])
-		s := setting{label: m[2]}
+		s := setting{label: m[2], httpOnly: strings.HasPrefix(usage, "http: ") || strings.HasPrefix(usage, "http --oauth: ")}
 		if d := def.FindStringSubmatch(usage); d != nil {
 			s.def = d[1]
 		}
@@ -120,7 +122,7 @@ func helpSettings(t *testing.T, help string) map[string]setting {
 	for _, line := range strings.Split(env, "\n") {
 		if m := names.FindStringSubmatch(line); m != nil {
 			for _, name := range regexp.MustCompile(`LOFTY_[A-Z0-9_]+`).FindAllString(m[1], -1) {
-				got[name] = setting{}
+				got[name] = setting{httpOnly: slices.Contains(httpOnlyEnv, name)}
 			}
 		}
 	}
@@ -129,8 +131,9 @@ func helpSettings(t *testing.T, help string) map[string]setting {
 
 // TestREADMEAndHelpNameTheSameSettings: the README's settings table and
 // --help name the same flags, each with the same value label (every flag
-// that takes a value has one), the same environment variables, and the same
-// defaults where both give one value.
+// that takes a value has one), the same environment variables, the same
+// defaults where both give one value, and the same settings of `lofty-mcp
+// http` only (those other commands refuse or ignore).
 func TestREADMEAndHelpNameTheSameSettings(t *testing.T) {
 	help := helpText(t)
 	readme, fromHelp := readmeSettings(t), helpSettings(t, help)
@@ -157,6 +160,9 @@ func TestREADMEAndHelpNameTheSameSettings(t *testing.T) {
 		}
 		if r.def != "" && h.def != "" && r.def != h.def {
 			t.Errorf("%s: default %q in the README, %q in --help", name, r.def, h.def)
+		}
+		if r.httpOnly != h.httpOnly {
+			t.Errorf("%s: the README says http only: %v; --help (and what other commands do): %v", name, r.httpOnly, h.httpOnly)
 		}
 	}
 	for _, name := range slices.Sorted(maps.Keys(readme)) {
