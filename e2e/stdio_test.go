@@ -578,7 +578,10 @@ func TestCLICall(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("exit %d, stderr %s", code, stderr)
 		}
-		want, _ := json.Marshal(fakelofty.Demo().Leads[fakelofty.DemoLeadWithAgent].SalesAgent)
+		// --demo moves the demo world to today: so does the agent expected.
+		demo := fakelofty.Demo()
+		demo.MoveTo(time.Now)
+		want, _ := json.Marshal(demo.Leads[fakelofty.DemoLeadWithAgent].SalesAgent)
 		if !sameJSON(t, []byte(out), want) {
 			t.Errorf("stdout\n%s\nwant the demo agent\n%s", out, want)
 		}

@@ -533,7 +533,16 @@ func TestSelectToolsets(t *testing.T) {
 		}
 		return strings.Join(out, ",")
 	}
-	all := names(tools.All())
+	// "all" serves every toolset but those that must be named.
+	var inAll []tools.Tool
+	for _, t := range tools.All() {
+		for _, ts := range tools.Toolsets() {
+			if ts.Name == t.Info().Toolset && !ts.Named {
+				inAll = append(inAll, t)
+			}
+		}
+	}
+	all := names(inAll)
 	var defaults []tools.Tool
 	for _, t := range tools.All() {
 		for _, ts := range tools.Toolsets() {
@@ -543,6 +552,12 @@ func TestSelectToolsets(t *testing.T) {
 		}
 	}
 	def := names(defaults)
+	var defaultSets []string
+	for _, ts := range tools.Toolsets() {
+		if ts.Default {
+			defaultSets = append(defaultSets, ts.Name)
+		}
+	}
 	inToolset := func(toolset string) string {
 		var out []tools.Tool
 		for _, t := range tools.All() {
@@ -558,12 +573,12 @@ func TestSelectToolsets(t *testing.T) {
 	}{
 		{nil, nil, def, ""},
 		{[]string{"all"}, nil, all, ""},
-		{[]string{"leads", "sales_agents"}, nil, def, ""},
+		{defaultSets, nil, def, ""},
 		{[]string{" Leads "}, nil, inToolset("leads"), ""},
 		{[]string{"sales_agents"}, nil, inToolset("sales_agents"), ""},
 		{nil, []string{"get_sales_agent_by_lead", "find_leads"}, "find_leads,get_sales_agent_by_lead", ""},
 		{[]string{"leads"}, []string{"get_lead"}, "get_lead", ""},
-		{[]string{"contacts"}, nil, "", `unknown toolset "contacts"; valid toolsets: leads, sales_agents, sales_agent_actions, lead_actions (or "all"`},
+		{[]string{"contacts"}, nil, "", `unknown toolset "contacts"; valid toolsets: leads, sales_agents, sales_agent_actions, lead_actions,`},
 		{nil, []string{"find_lead"}, "", `unknown tool "find_lead"; valid tools: find_leads, get_lead,`},
 		{[]string{"leads"}, []string{"check_working_lead"}, "", "check_working_lead (toolset sales_agents), outside the selected toolsets (leads)"},
 	}
@@ -585,8 +600,10 @@ func TestSelectToolsets(t *testing.T) {
 		for _, t := range tools.All() {
 			writes = writes || (t.Info().Toolset == ts.Name && t.Info().Effect.Writes)
 		}
-		if ts.Default == writes || ts.Description == "" {
-			t.Errorf("toolset %+v: want described, and on by default unless it has tools that write", ts)
+		// Not every read toolset can be on by default (the default
+		// tools/list has a budget), but no toolset that writes is.
+		if (ts.Default && writes) || ts.Description == "" {
+			t.Errorf("toolset %+v: want described, and off by default when it has tools that write", ts)
 		}
 	}
 
@@ -609,7 +626,11 @@ func TestSelectToolsets(t *testing.T) {
 // TestToolSpecsAreComplete: every tool taking a lead ID tells the model
 // where lead IDs come from.
 func TestToolSpecsAreComplete(t *testing.T) {
-	h := newLK(t, mcpserver.Options{Toolsets: []string{tools.AllToolsets}})
+	var every []string
+	for _, ts := range tools.Toolsets() {
+		every = append(every, ts.Name)
+	}
+	h := newLK(t, mcpserver.Options{Toolsets: every})
 	list, err := h.client.ListTools(context.Background(), mcp.ListToolsRequest{})
 	if err != nil {
 		t.Fatal(err)
@@ -654,4 +675,13 @@ func TestFindLeadsNeverMoreThanLimit(t *testing.T) {
 		t.Errorf("%d leads, want the first 10", len(r.Leads))
 	}
 	mustContain(t, r.Note, "30 more matches", "limit 10")
+}
+
+// everyToolset names every toolset, those that must be named too.
+func everyToolset() []string {
+	var out []string
+	for _, ts := range tools.Toolsets() {
+		out = append(out, ts.Name)
+	}
+	return out
 }

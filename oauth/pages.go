@@ -80,6 +80,9 @@ const signInUnverified = `<p class="note">The app named itself; {{ServerHost}} h
 const signInMessage = `<p class="error" role="alert" id="message">{{Message}}</p>
 `
 
+const signInNote = `<p class="note" id="note">{{Note}}</p>
+`
+
 // signInForm starts the one sign-in form: what the app may do, then the
 // two ways to sign in. The API key comes first, so that Enter in its field
 // submits the key (a form's first button is what Enter presses).
@@ -165,6 +168,9 @@ func signInPage(v signInView) string {
 	if v.Message != "" {
 		page += signInMessage
 	}
+	if v.Note != "" {
+		page += signInNote
+	}
 	keyButton := "primary"
 	if v.LoftyEnabled {
 		keyButton = "secondary"
@@ -172,7 +178,7 @@ func signInPage(v signInView) string {
 	vals := map[string]string{
 		"Title": "Sign in to Lofty — lofty-mcp", "Nonce": v.Nonce,
 		"ClientName": v.ClientName, "ServerHost": v.ServerHost, "RedirectHost": v.RedirectHost,
-		"Message": v.Message, "Action": v.Action, "RequestID": v.RequestID, "CSRF": v.CSRF, "KeyButton": keyButton,
+		"Message": v.Message, "Note": v.Note, "Action": v.Action, "RequestID": v.RequestID, "CSRF": v.CSRF, "KeyButton": keyButton,
 		"AccountPath": AccountPath, "PrivacyPath": PrivacyPath,
 	}
 	var b strings.Builder
@@ -214,6 +220,7 @@ type signInView struct {
 	ServerHost   string
 	RedirectHost string
 	Message      string
+	Note         string
 	LoftyEnabled bool
 	Action       string
 	RequestID    string
@@ -266,6 +273,7 @@ func (s *Server) renderSignIn(w http.ResponseWriter, status int, v signInView, r
 	v.Nonce = newNonce()
 	v.Action = SignInPath
 	v.LoftyEnabled = s.cfg.Lofty.oauthEnabled()
+	v.Note = s.cfg.SignInNote
 	v.ServerHost = hostOf(s.issuer)
 	targets := []string{origin(redirectURI)}
 	if v.LoftyEnabled {

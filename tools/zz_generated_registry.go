@@ -7,9 +7,19 @@ package tools
 // (files by name, then as declared). All orders them by toolset.
 func specs() []Tool {
 	return []Tool{
+		UpdateLeadRouting,
+		UpdateSalesAgentSettings,
+		UpdateOrganization,
+		ManageAgent,
+		AddCustomField,
+		CreateWebhook,
+		DeleteWebhook,
+		SyncBrokermint,
+		FindFreeTimes,
 		FindLeads,
 		GetLead,
 		AssignLead,
+		GetMyDay,
 		AddLeadNote,
 		GetSalesAgentByLead,
 		GetCurrentSalesAgent,
@@ -23,6 +33,14 @@ func specs() []Tool {
 		AddLeadsToSalesAgent,
 		CreateSalesAgentPlanTasks,
 		SendSMSToMe,
+		CreateTask,
+		UpdateTask,
+		DeleteTask,
+		SendTaskReminder,
+		ListTasks,
+		GetTeamMembers,
+		GetTeamLists,
+		GetLeadRouting,
 	}
 }
 
@@ -30,8 +48,11 @@ func specs() []Tool {
 // source order (files by name, then as declared).
 func promptSpecs() []Prompt {
 	return []Prompt{
+		PlanMyDay,
 		LeadBriefing,
 		SalesAgentReview,
 		TakeOverLead,
+		HandOffLead,
+		PipelineReview,
 	}
 }

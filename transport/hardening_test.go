@@ -244,11 +244,15 @@ func TestEventRewriterPieces(t *testing.T) {
 	for _, size := range []int{1, 3, 17, 1000} {
 		call := tr.Start("scope", &m, nil)
 		in := progress + "event: message\r\ndata: {\"jsonrpc\":\"2.0\",\"id\":" + string(call.InternalID()) + ",\"result\":{}}\r\n\r\n"
-		x := eventRewriter{t: tr, scope: "scope"}
+		x := eventRewriter{t: tr, scope: "scope", progress: &jsonrpc.ProgressWritten{}}
 		var out bytes.Buffer
 		for i := 0; i < len(in); i += size {
 			if _, err := x.write(&out, []byte(in[i:min(i+size, len(in))])); err != nil {
 				t.Fatal(err)
+			}
+			// The progress event is counted once it is handed on whole.
+			if n := x.progress.Count(); (out.Len() >= len(progress)) != (n == 1) || n > 1 {
+				t.Fatalf("pieces of %d: %d progress counted with %d bytes out", size, n, out.Len())
 			}
 		}
 		if out.String() != want {

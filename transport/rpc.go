@@ -126,7 +126,15 @@ func streamableRPC(t *jsonrpc.Tracker) func(http.Handler) http.Handler {
 					writeRPCError(w, http.StatusBadRequest, msg.ID, jsonrpc.DuplicateID())
 					return
 				}
-				rw := &responseRewriter{ResponseWriter: w, x: eventRewriter{t: t, scope: scope}, call: call}
+				x := eventRewriter{t: t, scope: scope}
+				if msg.modern {
+					// A stateless request has a stream of its own: every
+					// notification of the call is written on it, so the
+					// call can know when its progress has gone out.
+					x.progress = &jsonrpc.ProgressWritten{}
+					ctx = jsonrpc.WithProgressWritten(ctx, x.progress)
+				}
+				rw := &responseRewriter{ResponseWriter: w, x: x, call: call}
 				next.ServeHTTP(rw, withBody(ctx, r, msg.Rebuild(call.InternalID(), nil)))
 				rw.finish()
 			}
@@ -229,6 +237,8 @@ type eventRewriter struct {
 	t     *jsonrpc.Tracker
 	scope string
 	buf   []byte // an incomplete event
+	// progress, when set, counts the progress notifications written.
+	progress *jsonrpc.ProgressWritten
 }
 
 // message rewrites one JSON-RPC message; keep is false when it must not be sent.
@@ -270,6 +280,7 @@ func (x *eventRewriter) write(w io.Writer, p []byte) (int, error) {
 		p, x.buf = x.buf, nil
 	}
 	var out []byte
+	progress := 0
 	for {
 		i, size := eventEnd(p)
 		if i < 0 {
@@ -277,6 +288,9 @@ func (x *eventRewriter) write(w io.Writer, p []byte) (int, error) {
 		}
 		if ev, keep := x.event(p[:i+size]); keep {
 			out = append(out, ev...)
+			if x.progress != nil && jsonrpc.IsProgress(ev) {
+				progress++
+			}
 		}
 		p = p[i+size:]
 	}
@@ -288,6 +302,9 @@ func (x *eventRewriter) write(w io.Writer, p []byte) (int, error) {
 	}
 	if _, err := w.Write(out); err != nil {
 		return 0, err
+	}
+	if progress > 0 {
+		x.progress.Add(progress)
 	}
 	return n, nil
 }

@@ -254,7 +254,7 @@ func TestDemoTimesAreFixed(t *testing.T) {
 	if task["startAt"] != "2026-03-03T14:00:00-06:00" || task["timeZoneCode"] != fakelofty.DemoTimeZone {
 		t.Errorf("task 860001 starts %v in %v, want 2026-03-03T14:00:00-06:00 in %s", task["startAt"], task["timeZoneCode"], fakelofty.DemoTimeZone)
 	}
-	appt := okJSON(t, base, "/v2.0/calendar?leadId="+jane+"&includeFinished=false").(map[string]any)["data"].(map[string]any)
+	appt := okJSON(t, base, "/v2.0/calendar?leadId="+jane+"&includeFinished=false&startTime=2026-03-01T00:00:00-06:00").(map[string]any)["data"].(map[string]any)
 	if appt["total"] == json.Number("0") {
 		t.Errorf("Jane's open calendar items: %v", appt)
 	}
