@@ -54,6 +54,7 @@ type config struct {
 	service    serviceConfig
 	leads      leadsConfig
 	time       timeConfig
+	messages   messagesConfig
 	actions    actionsConfig
 	oauth      oauthConfig
 }
@@ -90,6 +91,8 @@ Environment:
                          defaults for --toolsets, --tools, --read-only, --confirm-writes
   LOFTY_FIND_SCAN_PAGES  default for --find-scan-pages
   LOFTY_TIME_ZONE        default for --time-zone
+  LOFTY_QUIET_HOURS, LOFTY_MESSAGE_DEDUP_WINDOW
+                         defaults for --quiet-hours, --message-dedup-window
   LOFTY_MCP_LOG_LEVEL    default for --log-level
   LOFTY_MCP_LOG_FORMAT   default for --log-format
 ` + usageHTTPEnv + usageServiceEnv + usageOAuthEnv
@@ -113,6 +116,7 @@ func parseConfig(args []string, getenv func(string) string, help io.Writer) (con
 	cfg.toolsets.addFlags(fs, getenv)
 	cfg.leads.addFlags(fs, getenv)
 	cfg.time.addFlags(fs, getenv)
+	cfg.messages.addFlags(fs, getenv)
 	cfg.actions.addFlags(fs, getenv)
 	cfg.http.addFlags(fs, getenv)
 	cfg.service.addFlags(fs, getenv)
@@ -171,6 +175,9 @@ func parseConfig(args []string, getenv func(string) string, help io.Writer) (con
 		return cfg, err
 	}
 	if err := cfg.time.validate(); err != nil {
+		return cfg, err
+	}
+	if err := cfg.messages.validate(); err != nil {
 		return cfg, err
 	}
 	if err := cfg.actions.validate(); err != nil {

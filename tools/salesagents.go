@@ -423,6 +423,19 @@ var CreateSalesAgentPlanTasks = Spec[LeadIDsInput, BatchWriteResult]{
 // SendSMSInput is what the model sends to send_sms_to_me.
 type SendSMSInput struct {
 	Content string `json:"content" jsonschema:"minLength=1,maxLength=2000,description=Text to send (1 to 2000 characters)"`
+	From    string `json:"from,omitempty" jsonschema:"enum=assistant,enum=lofty,description=assistant (default): the AI sales agent's number; lofty: Lofty's system number"`
+}
+
+// fromLofty: the text comes from Lofty's system number rather than the AI
+// sales agent's, which a person without one lacks.
+func (in SendSMSInput) fromLofty() bool { return in.From == "lofty" }
+
+// sender names the number a text to the person comes from.
+func (in SendSMSInput) sender() string {
+	if in.fromLofty() {
+		return "Lofty's system number"
+	}
+	return "the AI sales agent's number"
 }
 
 // SMSResult is send_sms_to_me's answer.
@@ -432,17 +445,22 @@ type SMSResult struct {
 	Message    string `json:"message,omitempty" jsonschema:"description=Lofty's message"`
 }
 
-// SendSMSToMe texts the user from the AI sales agent's virtual number.
+// SendSMSToMe texts the user from the AI sales agent's virtual number, or
+// from Lofty's system number.
 var SendSMSToMe = Spec[SendSMSInput, SMSResult]{
 	Name:     "send_sms_to_me",
 	Title:    "Send SMS to me",
 	Toolset:  ToolsetSalesAgentActions,
-	Upstream: []string{"POST " + lofty.SendSMSToAgentPath},
+	Upstream: []string{"POST " + lofty.SendSMSToAgentPath, "POST " + lofty.SystemTextToAgentPath},
 	Example:  `{"content": "Jane Smith asked for a second showing on Saturday."}`,
 	Description: "Text the current user's own phone from the AI sales agent's virtual number, e.g. a summary or a reminder. " +
 		"Not for texting leads.",
 	Call: func(ctx context.Context, c *lofty.Client, in SendSMSInput) (SMSResult, error) {
-		m, err := c.SendSMSToAgent(ctx, in.Content)
+		send := c.SendSMSToAgent
+		if in.fromLofty() {
+			send = c.SendSystemTextToMe
+		}
+		m, err := send(ctx, in.Content)
 		return SMSResult{Characters: utf8.RuneCountInString(in.Content), Message: m.Message}, err
 	},
 	Subject: func(SendSMSInput) string { return "the text to your phone" },
@@ -450,10 +468,10 @@ var SendSMSToMe = Spec[SendSMSInput, SMSResult]{
 		Act:        "send this text to your phone",
 		TextLength: func(in SendSMSInput) int { return utf8.RuneCountInString(in.Content) },
 		Ask: func(in SendSMSInput, _ LeadNames) string {
-			return "Text this to your own phone from the AI sales agent's number?\n\n" + in.Content
+			return "Text this to your own phone from " + in.sender() + "?\n\n" + in.Content
 		},
 		Done: func(in SendSMSInput, out SMSResult, _ LeadNames) string {
-			return fmt.Sprintf("Sent a text of %d characters to your phone from the AI sales agent's number.", out.Characters) +
+			return fmt.Sprintf("Sent a text of %d characters to your phone from %s.", out.Characters, in.sender()) +
 				loftyMessage(out.Message)
 		},
 	},

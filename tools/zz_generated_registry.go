@@ -19,6 +19,9 @@ func specs() []Tool {
 		FindLeads,
 		GetLead,
 		AssignLead,
+		SendMessageToLead,
+		SendEmailToMe,
+		SendOpportunityAlert,
 		GetMyDay,
 		AddLeadNote,
 		GetSalesAgentByLead,
@@ -48,6 +51,7 @@ func specs() []Tool {
 // source order (files by name, then as declared).
 func promptSpecs() []Prompt {
 	return []Prompt{
+		FollowUpLead,
 		PlanMyDay,
 		LeadBriefing,
 		SalesAgentReview,
