@@ -61,9 +61,9 @@ const maxTextMessage = 1600
 type SendMessageInput struct {
 	LeadID            int64  `json:"leadId" jsonschema:"minimum=1,description=Lead ID"`
 	Channel           string `json:"channel" jsonschema:"enum=text,enum=email,description=Channel"`
-	Text              string `json:"text" jsonschema:"minLength=1,maxLength=10000,description=Whole message, as sent (text: 1600 characters at most)"`
+	Text              string `json:"text" jsonschema:"minLength=1,maxLength=10000,description=Whole message as sent (a text: 1600 characters at most)"`
 	Subject           string `json:"subject,omitempty" jsonschema:"maxLength=200,description=Email only"`
-	To                string `json:"to,omitempty" jsonschema:"maxLength=254,description=The lead's number or email (default: first usable)"`
+	To                string `json:"to,omitempty" jsonschema:"maxLength=254,description=A number or email of the lead's (default: first usable)"`
 	OutsideQuietHours bool   `json:"outsideQuietHours,omitempty" jsonschema:"description=Text in quiet hours (person confirms)"`
 	Repeat            bool   `json:"repeat,omitempty" jsonschema:"description=Send a recent repeat (person confirms)"`
 
@@ -521,8 +521,8 @@ var SendMessageToLead = Spec[SendMessageInput, MessageResult]{
 	Toolset:  ToolsetMessages,
 	Upstream: []string{"GET " + lofty.LeadTemplate, "GET " + lofty.MePath, "POST " + lofty.SendTextPath, "POST " + lofty.SendEmailPath},
 	Example:  `{"leadId": 563172647619608, "channel": "text", "text": "Hi Jane, Saturday's open house moved to 2pm. See you there! John"}`,
-	Description: "Text or email a lead (find_leads gives leadIds). The person approves the exact message, recipient " +
-		"and sender first; refused if the lead opted out, quiet hours, a repeat.",
+	Description: "Text or email a lead; find_leads gives leadIds. The person approves the exact message first; " +
+		"refused if the lead opted out, in quiet hours, or a repeat.",
 	Check:   checkSendMessage,
 	Call:    sendMessage,
 	Subject: func(in SendMessageInput) string { return fmt.Sprintf("lead %d", in.LeadID) },
@@ -579,7 +579,7 @@ var SendEmailToMe = Spec[SendEmailToMeInput, SMSResult]{
 	Toolset:     ToolsetSalesAgentActions,
 	Upstream:    []string{"POST " + lofty.SystemEmailToAgent},
 	Example:     `{"subject": "Jane Smith: second showing", "content": "Jane asked for a second showing on Saturday."}`,
-	Description: "Email the current user's own address from Lofty, e.g. a summary or a reminder. Not for leads.",
+	Description: "Email the current user's own address, e.g. a summary or a reminder. Not for leads.",
 	Check: func(in SendEmailToMeInput) error {
 		return checkMessageText("subject", in.Subject, false)
 	},
@@ -661,8 +661,8 @@ var SendOpportunityAlert = Spec[OpportunityAlertInput, AlertResult]{
 	Toolset:  ToolsetSalesAgentActions,
 	Upstream: []string{"POST " + lofty.OpportunityAlertPath},
 	Example:  `{"leadId": 563172647619608, "type": "showing_request", "details": "2104 Barton Hills Dr", "link": "https://example.com/listing/2104"}`,
-	Description: "Alert a lead's agents (or its pond) that the lead did something, e.g. asked for a showing; " +
-		"some types also text and email them. find_leads gives leadIds.",
+	Description: "Alert a lead's agents that the lead did something, e.g. asked for a showing; some types also " +
+		"text and email them. find_leads gives leadIds.",
 	Check: checkOpportunityAlert,
 	Call: func(ctx context.Context, c *lofty.Client, in OpportunityAlertInput) (AlertResult, error) {
 		t := opportunityTypes[in.Type]
