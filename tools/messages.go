@@ -340,7 +340,9 @@ func windowWords(d time.Duration) string {
 	return d.String()
 }
 
-// priorWords say what is remembered of the same message.
+// priorWords say what is remembered of the same message. (The memory of
+// messages sent keeps real times, so now is the real clock's, not the
+// settings' Clock.)
 func priorWords(p lofty.SentMessage, channel string, now time.Time) string {
 	what := "The same " + channel
 	switch p.State {
@@ -395,7 +397,7 @@ func lookupMessage(ctx context.Context, c *lofty.Client, in *SendMessageInput) e
 	}
 	if in.Channel == channelText && st.QuietHours != nil {
 		p.zone = zoneOfLead(ctx, c, l)
-		if t, quiet := p.zone.quietAt(*st.QuietHours, time.Now()); quiet {
+		if t, quiet := p.zone.quietAt(*st.QuietHours, clockNow(ctx)); quiet {
 			p.quiet = quietWords(t, p.zone, *st.QuietHours)
 			if !in.OutsideQuietHours {
 				return quietRefusal(*in, p.quiet, *st.QuietHours)
@@ -472,7 +474,7 @@ func sendMessage(ctx context.Context, c *lofty.Client, in SendMessageInput) (Mes
 	p, st := in.plan, settingsOf(ctx)
 	out.To = p.to
 	if in.Channel == channelText && st.QuietHours != nil && !in.OutsideQuietHours {
-		if t, quiet := p.zone.quietAt(*st.QuietHours, time.Now()); quiet {
+		if t, quiet := p.zone.quietAt(*st.QuietHours, clockNow(ctx)); quiet {
 			return out, quietRefusal(in, quietWords(t, p.zone, *st.QuietHours), *st.QuietHours)
 		}
 	}

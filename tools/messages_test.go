@@ -279,47 +279,70 @@ func TestMessageTextThatWouldReadOtherwise(t *testing.T) {
 }
 
 // TestMessageQuietHours: inside LOFTY_QUIET_HOURS in the lead's zone (from
-// its state; else the person's), a text is refused unless the call says
-// outsideQuietHours, which the question then states; an email is not held.
+// its state, either of a state's two zones; else the person's), a text is
+// refused unless the call says outsideQuietHours, which the question then
+// states, and it is checked again when sent; an email is not held.
 func TestMessageQuietHours(t *testing.T) {
-	around := func(loc *time.Location, from, to time.Duration) *tools.QuietHours {
-		now := time.Now().In(loc)
-		q, err := tools.ParseQuietHours(now.Add(from).Format("15:04") + "-" + now.Add(to).Format("15:04"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return &q
-	}
-	chicago, _ := time.LoadLocation("America/Chicago")
-	la, _ := time.LoadLocation("America/Los_Angeles")
-	const omar = 563172647619613 // Austin TX
+	const omar = 563172647619613 // Austin TX, in the demo
 	h := newMsgHarness(t, func(d *fakelofty.Data) {
 		d.Leads[fakelofty.DemoLeadWithAgent].State = "California"
 		d.Leads[omar].State = ""
 		d.Leads[omar].City = ""
 	})
+	night, err := tools.ParseQuietHours("21:00-08:00")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.settings.QuietHours = &night
+	at := time.Date(2026, 3, 4, 5, 30, 0, 0, time.UTC) // 21:30 in Los Angeles, 23:30 in Chicago
+	h.settings.Clock = func() time.Time { return at }
 	jane := `{"leadId": 563172647619608, "channel": "text", "text": "Hello"`
-	h.settings.QuietHours = around(la, -time.Hour, time.Hour)
-	if _, _, err := h.ask(t, jane+`}`); err == nil || !strings.Contains(err.Error(), "(America/Los_Angeles, from the lead's state CA), within the quiet hours") ||
-		!strings.Contains(err.Error(), "outsideQuietHours: true") {
+	if _, _, err := h.ask(t, jane+`}`); err == nil || !strings.Contains(err.Error(),
+		"Not sent: it is 21:30 for lead 563172647619608 (America/Los_Angeles, from the lead's state CA), within the quiet hours 21:00-08:00 "+
+			"(LOFTY_QUIET_HOURS), when texts to leads wait. Send it after 08:00 the lead's time, or, if the person wants it sent now, "+
+			"call again with outsideQuietHours: true") {
 		t.Errorf("inside quiet hours: %v", err)
 	}
 	if _, _, err := h.ask(t, `{"leadId": 563172647619608, "channel": "email", "subject": "Hi", "text": "Hello"}`); err != nil {
 		t.Errorf("an email in quiet hours: %v", err)
 	}
 	q, res, err := h.send(t, jane+`, "outsideQuietHours": true}`)
-	if err != nil || !strings.Contains(q, "Quiet hours: it is ") || !strings.Contains(q, "confirming sends it anyway") || res.Status != tools.StatusDone {
+	if err != nil || !strings.Contains(q, "Quiet hours: it is 21:30 for the lead (America/Los_Angeles, from the lead's state CA), "+
+		"within the quiet hours 21:00-08:00 (LOFTY_QUIET_HOURS); confirming sends it anyway.") || res.Status != tools.StatusDone {
 		t.Errorf("confirmed outside quiet hours: %v\n%s", err, q)
 	}
-	// Quiet in Chicago, not in Los Angeles: Jane (CA) may be texted.
-	h.settings.QuietHours = around(chicago, -time.Minute, time.Minute)
-	if _, q, err := h.ask(t, jane+`, "repeat": true}`); err != nil || strings.Contains(q, "Quiet hours") {
-		t.Errorf("quiet elsewhere: %v\n%s", err, q)
+
+	// 20:30 in Los Angeles, 22:30 in Chicago: Jane (CA) may be texted;
+	// Omar, without a state, is in the person's zone (Chicago) and may not.
+	at = time.Date(2026, 3, 4, 4, 30, 0, 0, time.UTC)
+	call, q, err := h.ask(t, `{"leadId": 563172647619608, "channel": "text", "text": "Hi again"}`)
+	if err != nil || strings.Contains(q, "Quiet hours") {
+		t.Errorf("before quiet hours in CA: %v\n%s", err, q)
 	}
-	// Omar has no state: the person's zone (Lofty profile: Chicago) stands in.
 	if _, _, err := h.ask(t, `{"leadId": 563172647619613, "channel": "text", "text": "Hello"}`); err == nil ||
-		!strings.Contains(err.Error(), "America/Chicago, your time zone (Lofty profile)") {
+		!strings.Contains(err.Error(), "it is 22:30 for lead 563172647619613 (America/Chicago, your time zone (Lofty profile); Lofty has no state for the lead)") {
 		t.Errorf("a lead without a state: %v", err)
+	}
+	// Asked at 20:30, answered at 21:05: quiet hours by then, not sent.
+	at = time.Date(2026, 3, 4, 5, 5, 0, 0, time.UTC)
+	before := len(h.sent(t))
+	if _, err := call.Run(h.ctx(), h.c); err == nil || !strings.Contains(err.Error(), "it is 21:05 for lead 563172647619608") {
+		t.Errorf("answered in quiet hours: %v", err)
+	}
+	if len(h.sent(t)) != before {
+		t.Error("a text went out in quiet hours")
+	}
+
+	// Texas spans two zones: at 07:30 in Chicago it is 06:30 in Denver.
+	h.settings.Clock = func() time.Time { return time.Date(2026, 3, 4, 13, 30, 0, 0, time.UTC) }
+	if _, _, err := h.ask(t, `{"leadId": 563172647619609, "channel": "text", "text": "Hello"}`); err == nil ||
+		!strings.Contains(err.Error(), "(America/Chicago, from the lead's state TX)") {
+		t.Errorf("Texas at 07:30 Chicago: %v", err)
+	}
+	h.settings.Clock = func() time.Time { return time.Date(2026, 3, 4, 14, 30, 0, 0, time.UTC) }
+	if _, _, err := h.ask(t, `{"leadId": 563172647619609, "channel": "text", "text": "Hello"}`); err == nil ||
+		!strings.Contains(err.Error(), "it is 07:30 for lead 563172647619609 (America/Denver, from the lead's state TX)") {
+		t.Errorf("Texas at 08:30 Chicago, 07:30 Denver: %v", err)
 	}
 }
 
