@@ -456,7 +456,6 @@ func TestReadOnlyAndDefaultsServeNoWrite(t *testing.T) {
 		"add_leads_to_sales_agent":      {false, true},
 		"create_sales_agent_plan_tasks": {false, false},
 		"send_sms_to_me":                {false, false},
-		"send_email_to_me":              {false, false},
 		"send_opportunity_alert":        {false, false},
 		"add_lead_note":                 {false, false},
 		"assign_lead":                   {true, true},

@@ -61,11 +61,11 @@ const maxTextMessage = 1600
 type SendMessageInput struct {
 	LeadID            int64  `json:"leadId" jsonschema:"minimum=1,description=Lead ID"`
 	Channel           string `json:"channel" jsonschema:"enum=text,enum=email,description=Channel"`
-	Text              string `json:"text" jsonschema:"minLength=1,maxLength=10000,description=Whole message as sent (a text: 1600 characters at most)"`
+	Text              string `json:"text" jsonschema:"minLength=1,maxLength=10000,description=Texts: ≤1600 characters"`
 	Subject           string `json:"subject,omitempty" jsonschema:"maxLength=200,description=Email only"`
-	To                string `json:"to,omitempty" jsonschema:"maxLength=254,description=A number or email of the lead's (default: first usable)"`
-	OutsideQuietHours bool   `json:"outsideQuietHours,omitempty" jsonschema:"description=Text in quiet hours (person confirms)"`
-	Repeat            bool   `json:"repeat,omitempty" jsonschema:"description=Send a recent repeat (person confirms)"`
+	To                string `json:"to,omitempty" jsonschema:"maxLength=254,description=Default: the lead's first"`
+	OutsideQuietHours bool   `json:"outsideQuietHours,omitempty" jsonschema:"description=After its refusal"`
+	Repeat            bool   `json:"repeat,omitempty" jsonschema:"description=After its refusal"`
 
 	plan *messagePlan // what Lookup found
 }
@@ -73,10 +73,8 @@ type SendMessageInput struct {
 // MessageResult is send_message_to_lead's answer.
 type MessageResult struct {
 	Outcome
-	LeadID     int64  `json:"leadId,omitempty"`
-	To         string `json:"to,omitempty"`
-	MessageID  string `json:"messageId,omitempty"`
-	Characters int    `json:"characters,omitempty"`
+	To        string `json:"to,omitempty"`
+	MessageID string `json:"-"` // in the summary
 	// elsewhere is where Lofty reports the message went, when not where
 	// the person approved.
 	elsewhere string
@@ -465,7 +463,7 @@ func textRequest(in SendMessageInput) (lofty.TextRequest, error) {
 // checks: quiet hours (they may have answered late) and the memory of
 // messages sent, which it claims so that two calls cannot both send it.
 func sendMessage(ctx context.Context, c *lofty.Client, in SendMessageInput) (MessageResult, error) {
-	out := MessageResult{LeadID: in.LeadID, Characters: utf8.RuneCountInString(in.Text)}
+	var out MessageResult
 	if in.plan == nil { // called without its Lookup
 		if err := lookupMessage(ctx, c, &in); err != nil {
 			return out, err
@@ -518,16 +516,15 @@ func sendMessage(ctx context.Context, c *lofty.Client, in SendMessageInput) (Mes
 
 // SendMessageToLead texts or emails a lead, as the person approves it.
 var SendMessageToLead = Spec[SendMessageInput, MessageResult]{
-	Name:     "send_message_to_lead",
-	Title:    "Send message to lead",
-	Toolset:  ToolsetMessages,
-	Upstream: []string{"GET " + lofty.LeadTemplate, "GET " + lofty.MePath, "POST " + lofty.SendTextPath, "POST " + lofty.SendEmailPath},
-	Example:  `{"leadId": 563172647619608, "channel": "text", "text": "Hi Jane, Saturday's open house moved to 2pm. See you there! John"}`,
-	Description: "Text or email a lead; find_leads gives leadIds. The person approves the exact message first; " +
-		"refused if the lead opted out, in quiet hours, or a repeat.",
-	Check:   checkSendMessage,
-	Call:    sendMessage,
-	Subject: func(in SendMessageInput) string { return fmt.Sprintf("lead %d", in.LeadID) },
+	Name:        "send_message_to_lead",
+	Title:       "Send message to lead",
+	Toolset:     ToolsetMessages,
+	Upstream:    []string{"GET " + lofty.LeadTemplate, "GET " + lofty.MePath, "POST " + lofty.SendTextPath, "POST " + lofty.SendEmailPath},
+	Example:     `{"leadId": 563172647619608, "channel": "text", "text": "Hi Jane, Saturday's open house moved to 2pm. See you there! John"}`,
+	Description: "Text or email a lead (find_leads gives leadIds); the person approves the exact message.",
+	Check:       checkSendMessage,
+	Call:        sendMessage,
+	Subject:     func(in SendMessageInput) string { return fmt.Sprintf("lead %d", in.LeadID) },
 	NotFound: func(in SendMessageInput) string {
 		return fmt.Sprintf("Lofty has no lead %d that these credentials can see. To find a lead's ID, call find_leads.", in.LeadID)
 	},
@@ -544,7 +541,7 @@ var SendMessageToLead = Spec[SendMessageInput, MessageResult]{
 			if in.Channel == channelEmail {
 				what = "an email"
 			}
-			s := fmt.Sprintf("Sent %s of %d characters to lead %d", what, out.Characters, in.LeadID)
+			s := fmt.Sprintf("Sent %s of %d characters to lead %d", what, utf8.RuneCountInString(in.Text), in.LeadID)
 			if out.MessageID != "" {
 				s += " (Lofty message " + CleanLine(out.MessageID, 40) + ")"
 			}
@@ -568,134 +565,95 @@ var SendMessageToLead = Spec[SendMessageInput, MessageResult]{
 	},
 }
 
-// SendEmailToMeInput is what the model sends to send_email_to_me.
-type SendEmailToMeInput struct {
-	Subject string `json:"subject" jsonschema:"minLength=1,maxLength=200,description=Subject"`
-	Content string `json:"content" jsonschema:"minLength=1,maxLength=10000,description=Body (HTML allowed)"`
-}
-
-// SendEmailToMe emails the person's own address.
-var SendEmailToMe = Spec[SendEmailToMeInput, SMSResult]{
-	Name:        "send_email_to_me",
-	Title:       "Send email to me",
-	Toolset:     ToolsetSalesAgentActions,
-	Upstream:    []string{"POST " + lofty.SystemEmailToAgent},
-	Example:     `{"subject": "Jane Smith: second showing", "content": "Jane asked for a second showing on Saturday."}`,
-	Description: "Email the current user's own address, e.g. a summary or a reminder. Not for leads.",
-	Check: func(in SendEmailToMeInput) error {
-		return checkMessageText("subject", in.Subject, false)
-	},
-	Call: func(ctx context.Context, c *lofty.Client, in SendEmailToMeInput) (SMSResult, error) {
-		m, err := c.SendSystemEmailToMe(ctx, in.Subject, in.Content)
-		return SMSResult{Characters: utf8.RuneCountInString(in.Content), Message: m.Message}, err
-	},
-	Subject: func(SendEmailToMeInput) string { return "the email to you" },
-	Write: &Write[SendEmailToMeInput, SMSResult]{
-		Act:        "send this email to you",
-		TextLength: func(in SendEmailToMeInput) int { return utf8.RuneCountInString(in.Content) },
-		Ask: func(in SendEmailToMeInput, _ LeadNames) string {
-			return "Email this to your own address from Lofty?\n\nSubject: " + in.Subject + "\n\n" + in.Content
-		},
-		Done: func(in SendEmailToMeInput, out SMSResult, _ LeadNames) string {
-			return fmt.Sprintf("Sent an email of %d characters to your own address.", out.Characters) + loftyMessage(out.Message)
-		},
-	},
-}
-
 // opportunityTypes are the opportunity alerts send_opportunity_alert
 // offers: Lofty's activity codes of a site, by name: what a person reports
 // of a lead. The NewHome and CApp equivalents are for Lofty's own
-// products; searches, the mortgage calculator, a return to the site, a
-// text code, a viewed CMA and a left message (whose words Lofty would show)
-// are what a site's tracking reports, which a person rarely relays.
+// products; listings viewed or saved, searches, the mortgage calculator, a
+// return to the site, a text code, a viewed CMA and a left message (whose
+// words Lofty would show) are what a site's tracking reports, which a
+// person rarely relays (and each enum value costs every conversation).
 var opportunityTypes = map[string]struct {
 	code  int32
 	words string
-	texts bool // Lofty also texts and emails the agents
 }{
-	"saved_listing":   {9, "saved a listing", true},
-	"viewed_listing":  {11, "viewed a listing", true},
-	"saved_search":    {27, "saved a search", true},
-	"wants_to_sell":   {46, "asked to sell a house", false},
-	"home_evaluation": {47, "asked for a home evaluation", false},
-	"showing_request": {66, "asked for a showing", false},
-	"requested_cma":   {162, "asked for a CMA", false},
-	"financing":       {164, "asked about financing", false},
-	"submitted_form":  {167, "submitted a form", false},
+	"wants_to_sell":   {46, "asked to sell a house"},
+	"home_evaluation": {47, "asked for a home evaluation"},
+	"showing_request": {66, "asked for a showing"},
+	"requested_cma":   {162, "asked for a CMA"},
+	"financing":       {164, "asked about financing"},
+	"submitted_form":  {167, "submitted a form"},
 }
 
 // OpportunityAlertInput is what the model sends to send_opportunity_alert.
 type OpportunityAlertInput struct {
-	LeadID  int64  `json:"leadId" jsonschema:"minimum=1,description=Lead ID"`
-	Type    string `json:"type" jsonschema:"enum=viewed_listing,enum=saved_listing,enum=saved_search,enum=showing_request,enum=wants_to_sell,enum=home_evaluation,enum=requested_cma,enum=financing,enum=submitted_form,description=What the lead did"`
-	Details string `json:"details,omitempty" jsonschema:"maxLength=500,description=e.g. listing address; needs link"`
-	Link    string `json:"link,omitempty" jsonschema:"maxLength=2000,description=URL; needs details"`
+	LeadID int64  `json:"leadId" jsonschema:"minimum=1,description=Lead ID"`
+	Type   string `json:"type" jsonschema:"enum=showing_request,enum=wants_to_sell,enum=home_evaluation,enum=requested_cma,enum=financing,enum=submitted_form,description=What the lead did"`
+	Link   string `json:"link,omitempty" jsonschema:"maxLength=2000,description=URL, e.g. the listing"`
 }
 
 // AlertResult is send_opportunity_alert's answer.
 type AlertResult struct {
 	Outcome
-	LeadID   int64 `json:"leadId,omitempty"`
-	Notified *bool `json:"notified,omitempty" jsonschema:"description=Lofty's hint an agent got it"`
+	// notified is Lofty's hint that an agent got the alert; the summary
+	// says it.
+	notified *bool
 }
 
 func checkOpportunityAlert(in OpportunityAlertInput) error {
-	if (in.Details == "") != (in.Link == "") {
-		return errors.New(`"details" and "link" go together: Lofty shows both or neither`)
-	}
 	if in.Link != "" {
 		if u, err := url.Parse(in.Link); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 			return errors.New(`"link" must be an http or https URL`)
 		}
 	}
-	for name, s := range map[string]string{"details": in.Details, "link": in.Link} {
-		if err := checkMessageText(name, s, false); err != nil {
-			return err
-		}
+	return checkMessageText("link", in.Link, false)
+}
+
+// alertDescription is what Lofty shows with an alert's link, which it shows
+// only with a description: what the lead did, in our words, so that no
+// free text of the model's reaches the agents' inbox besides the link.
+func alertDescription(in OpportunityAlertInput) string {
+	if in.Link == "" {
+		return ""
 	}
-	return nil
+	w := opportunityTypes[in.Type].words
+	return strings.ToUpper(w[:1]) + w[1:]
 }
 
 // SendOpportunityAlert alerts a lead's agents that the lead did something.
 var SendOpportunityAlert = Spec[OpportunityAlertInput, AlertResult]{
-	Name:     "send_opportunity_alert",
-	Title:    "Send opportunity alert",
-	Toolset:  ToolsetSalesAgentActions,
-	Upstream: []string{"POST " + lofty.OpportunityAlertPath},
-	Example:  `{"leadId": 563172647619608, "type": "showing_request", "details": "2104 Barton Hills Dr", "link": "https://example.com/listing/2104"}`,
-	Description: "Alert a lead's agents that the lead did something, e.g. asked for a showing; some types also " +
-		"text and email them. find_leads gives leadIds.",
-	Check: checkOpportunityAlert,
+	Name:        "send_opportunity_alert",
+	Title:       "Send opportunity alert",
+	Toolset:     ToolsetSalesAgentActions,
+	Upstream:    []string{"POST " + lofty.OpportunityAlertPath},
+	Example:     `{"leadId": 563172647619608, "type": "showing_request", "link": "https://example.com/listing/2104"}`,
+	Description: "Alert a lead's agents to what the lead did; find_leads gives leadIds.",
+	Check:       checkOpportunityAlert,
 	Call: func(ctx context.Context, c *lofty.Client, in OpportunityAlertInput) (AlertResult, error) {
 		t := opportunityTypes[in.Type]
 		a, err := c.SendOpportunityAlert(ctx, lofty.OpportunityAlert{LeadID: in.LeadID, NotificationType: t.code,
-			Description: in.Details, Link: in.Link})
-		return AlertResult{LeadID: in.LeadID, Notified: a.Data}, err
+			Description: alertDescription(in), Link: in.Link})
+		return AlertResult{notified: a.Data}, err
 	},
 	Subject: func(in OpportunityAlertInput) string { return fmt.Sprintf("lead %d", in.LeadID) },
 	Write: &Write[OpportunityAlertInput, AlertResult]{
-		Act:        "send this opportunity alert",
-		Leads:      func(in OpportunityAlertInput) []int64 { return []int64{in.LeadID} },
-		TextLength: func(in OpportunityAlertInput) int { return utf8.RuneCountInString(in.Details) },
+		Act:   "send this opportunity alert",
+		Leads: func(in OpportunityAlertInput) []int64 { return []int64{in.LeadID} },
 		Ask: func(in OpportunityAlertInput, leads LeadNames) string {
 			t := opportunityTypes[in.Type]
 			s := "Alert this lead's assigned agents (every member of its lead pond, if it is in one) that the lead " + t.words +
 				"? It shows in their Lofty inbox"
-			if t.texts {
-				s += ", and Lofty also texts and emails them"
-			}
 			s += ". Each alert is delivered anew.\n\nLead: " + leads.One(in.LeadID)
-			if in.Details != "" {
-				s += "\nDetails: " + in.Details + "\nLink: " + in.Link
+			if in.Link != "" {
+				s += "\nLink: " + in.Link
 			}
 			return s
 		},
 		Done: func(in OpportunityAlertInput, out AlertResult, leads LeadNames) string {
 			s := fmt.Sprintf("Lofty accepted the alert that %s %s", leads.One(in.LeadID), opportunityTypes[in.Type].words)
 			switch {
-			case out.Notified == nil:
+			case out.notified == nil:
 				return s + "."
-			case *out.Notified:
+			case *out.notified:
 				return s + " and says it reached at least one agent."
 			}
 			return s + ", but says no agent got it: the lead may have no assigned agent, or be in a lead pond " +

@@ -518,7 +518,7 @@ func TestFollowUpLeadPrompt(t *testing.T) {
 	}
 }
 
-// TestOpportunityAlert: details and link go together, a link is a web URL,
+// TestOpportunityAlert: a link is a web URL,
 // and the result says what Lofty's hint says, naming the lead by ID.
 func TestOpportunityAlert(t *testing.T) {
 	b, err := tools.SendOpportunityAlert.Build(nil)
@@ -526,10 +526,8 @@ func TestOpportunityAlert(t *testing.T) {
 		t.Fatal(err)
 	}
 	for args, want := range map[string]string{
-		`{"leadId": 1, "type": "viewed_listing", "details": "12 Oak St"}`:                                `"details" and "link" go together`,
-		`{"leadId": 1, "type": "viewed_listing", "link": "https://x.example/1"}`:                         `"details" and "link" go together`,
-		`{"leadId": 1, "type": "viewed_listing", "details": "12 Oak St", "link": "javascript:alert(1)"}`: `"link" must be an http or https URL`,
-		`{"leadId": 1, "type": "viewed_listing", "details": "12\u202eOak", "link": "https://x.example"}`: "invisible character",
+		`{"leadId": 1, "type": "showing_request", "link": "javascript:alert(1)"}`:      `"link" must be an http or https URL`,
+		`{"leadId": 1, "type": "showing_request", "link": "https://x.example/\u202e"}`: "invisible character",
 	} {
 		if _, err := b.Prepare(json.RawMessage(args)); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: %v, want %q", args, err, want)
@@ -558,6 +556,76 @@ func TestOpportunityAlert(t *testing.T) {
 		}
 		if res := call.Write.Done(out).(tools.AlertResult); !strings.Contains(res.Summary, want) {
 			t.Errorf("lead %d: %q, want %q", lead, res.Summary, want)
+		}
+	}
+	// A link goes with our own words for what the lead did: Lofty shows
+	// one only with the other.
+	call, err := b.Prepare(json.RawMessage(`{"leadId": 563172647619608, "type": "requested_cma", "link": "https://example.com/l/1"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q := call.Write.Ask(tools.LeadNames{}); !strings.HasSuffix(q, "\nLink: https://example.com/l/1") {
+		t.Errorf("question %q", q)
+	}
+	n := len(f.Requests())
+	if _, err := call.Run(context.Background(), c); err != nil {
+		t.Fatal(err)
+	}
+	if reqs := f.Requests()[n:]; len(reqs) != 1 ||
+		!strings.Contains(reqs[0].Body, `"description":"Asked for a CMA","link":"https://example.com/l/1"`) {
+		t.Errorf("Lofty got %+v", reqs)
+	}
+}
+
+// TestNotesToMe: send_sms_to_me texts from the AI sales agent's number by
+// default, from Lofty's system number with from: lofty, and with a subject
+// emails instead; each question says which, and Lofty gets exactly what
+// was shown.
+func TestNotesToMe(t *testing.T) {
+	b, err := tools.SendSMSToMe.Build(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for args, want := range map[string]string{
+		`{"content": "x", "subject": "Hi", "from": "lofty"}`: `"from" is for texts`,
+		`{"content": "x", "subject": "Hi\u202e"}`:            "invisible character",
+	} {
+		if _, err := b.Prepare(json.RawMessage(args)); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v, want %q", args, err, want)
+		}
+	}
+	f := fakelofty.New(nil)
+	contract.Check(t, f)
+	c, err := lofty.New(lofty.Config{BaseURL: f.Start(t), Credential: lofty.Credential{Kind: lofty.APIKey, Secret: "notes"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ args, path, ask, done string }{
+		{`{"content": "Call Jane"}`, lofty.SendSMSToAgentPath,
+			"Text this to your phone from the AI sales agent's number?\n\nCall Jane", "Sent a text of 9 characters to your phone from the AI sales agent's number."},
+		{`{"content": "Call Jane", "from": "lofty"}`, lofty.SystemTextToAgentPath,
+			"Text this to your phone from Lofty's system number?", "to your phone from Lofty's system number."},
+		{`{"content": "Call Jane", "subject": "Jane"}`, lofty.SystemEmailToAgent,
+			"Email this to your email address from Lofty?\n\nSubject: Jane\n\nCall Jane", "Sent an email of 9 characters to your email address from Lofty."},
+	} {
+		call, err := b.Prepare(json.RawMessage(tc.args))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if q := call.Write.Ask(tools.LeadNames{}); !strings.Contains(q, tc.ask) {
+			t.Errorf("%s: question %q, want %q", tc.args, q, tc.ask)
+		}
+		n := len(f.Requests())
+		out, err := call.Run(context.Background(), c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res := call.Write.Done(out).(tools.SMSResult); !strings.Contains(res.Summary, tc.done) {
+			t.Errorf("%s: %q, want %q", tc.args, res.Summary, tc.done)
+		}
+		reqs := f.Requests()[n:]
+		if len(reqs) != 1 || reqs[0].Path != tc.path || !strings.Contains(reqs[0].Body, `"content":"Call Jane"`) {
+			t.Errorf("%s: Lofty got %+v, want one request to %s", tc.args, reqs, tc.path)
 		}
 	}
 }

@@ -20,7 +20,6 @@ func specs() []Tool {
 		GetLead,
 		AssignLead,
 		SendMessageToLead,
-		SendEmailToMe,
 		SendOpportunityAlert,
 		GetMyDay,
 		AddLeadNote,
