@@ -124,7 +124,8 @@ func newApp(cfg config, logger *slog.Logger) (*app, error) {
 		ReadOnly:      cfg.actions.readOnly,
 		ConfirmWrites: cfg.actions.confirmWrites,
 		// A config that never went through parseConfig (tests) has 0: the default.
-		Settings: tools.Settings{FindScanPages: cfg.leads.findScanPages, TimeZone: cfg.time.zone},
+		Settings: tools.Settings{FindScanPages: cfg.leads.findScanPages, TimeZone: cfg.time.zone,
+			QuietHours: cfg.messages.quietHours, RepeatWindow: cfg.messages.repeatWindow},
 		// Over HTTP each request sees the tools its URL, headers and
 		// sign-in allow.
 		ToolsPerRequest: cfg.command == "http",

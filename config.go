@@ -56,6 +56,7 @@ type config struct {
 	service    serviceConfig
 	leads      leadsConfig
 	time       timeConfig
+	messages   messagesConfig
 	actions    actionsConfig
 	oauth      oauthConfig
 	grants     grantsConfig
@@ -101,6 +102,8 @@ Environment:
                          defaults for --toolsets, --tools, --read-only, --confirm-writes
   LOFTY_FIND_SCAN_PAGES  default for --find-scan-pages
   LOFTY_TIME_ZONE        default for --time-zone
+  LOFTY_QUIET_HOURS, LOFTY_MESSAGE_DEDUP_WINDOW
+                         defaults for --quiet-hours, --message-dedup-window
   LOFTY_MCP_LOG_LEVEL    default for --log-level
   LOFTY_MCP_LOG_FORMAT   default for --log-format
   LOFTY_MCP_CPUPROFILE   write a pprof CPU profile of the whole run to this file (for benchmarking)
@@ -188,6 +191,9 @@ func parseConfig(args []string, getenv func(string) string, help io.Writer) (con
 	if err := cfg.time.validate(); err != nil {
 		return cfg, err
 	}
+	if err := cfg.messages.validate(); err != nil {
+		return cfg, err
+	}
 	if err := cfg.actions.validate(); err != nil {
 		return cfg, err
 	}
@@ -263,6 +269,7 @@ func (cfg *config) flagSet(getenv func(string) string) *flag.FlagSet {
 	cfg.toolsets.addFlags(fs, getenv)
 	cfg.leads.addFlags(fs, getenv)
 	cfg.time.addFlags(fs, getenv)
+	cfg.messages.addFlags(fs, getenv)
 	cfg.actions.addFlags(fs, getenv)
 	cfg.http.addFlags(fs, getenv)
 	cfg.service.addFlags(fs, getenv)

@@ -85,6 +85,7 @@ type Client struct {
 	cache   cacheStore    // nil: no cache
 	flights flightGroup   // coalescing of identical concurrent reads
 	shared  *sharedState  // nil: nothing shared
+	sent    sentMemory    // messages sent, by credential (sentmessages.go)
 	stats   counters
 }
 

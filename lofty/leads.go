@@ -65,6 +65,13 @@ type Lead struct {
 	WithBuyerAgent   string `json:"withBuyerAgent,omitempty"`
 	WithListingAgent string `json:"withListingAgent,omitempty"`
 	Opportunity      string `json:"opportunity,omitempty"` // High Interest, Sell, Back to Site, Back on Market
+
+	// Who may be messaged, besides CannotText and CannotEmail.
+	// PhoneStatuses are Lofty's marks on the lead's phones, in the order of
+	// Phones: 1 invalid number, 2 valid, 3 talked, 4 DNC (Do Not Call)
+	// number, 5 DNC contact. Unsubscription: the lead unsubscribed from email.
+	PhoneStatuses  []int32 `json:"phoneStatuses,omitempty"`
+	Unsubscription *bool   `json:"unsubscription,omitempty"`
 }
 
 // LeadInquiry is the part of Lofty's LeadInquiry lofty-mcp reads: what the

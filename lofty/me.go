@@ -26,6 +26,8 @@ type Member struct {
 	// TimeZoneID is the person's zone as Lofty knows it, an IANA name
 	// ("America/Chicago"): Lofty formats times in it unless told another.
 	TimeZoneID string `json:"timeZoneId,omitempty"`
+	// VirtualNumber is the number Lofty texts leads from for the member.
+	VirtualNumber string `json:"virtualNumber,omitempty"`
 }
 
 // UserID is the id leads, tasks and routing name the member by.

@@ -21,8 +21,14 @@ var toolsetScopes = map[string]access.Scopes{
 	"admin":    access.Admin,
 }
 
-// toolsetsOf names the toolsets a tool belongs to.
-func toolsetsOf(info tools.Info) []string { return []string{info.Toolset} }
+// toolsetsOf names the toolsets a tool belongs to: its own, and the second
+// one an administrative delete also needs.
+func toolsetsOf(info tools.Info) []string {
+	if info.AlsoToolset != "" {
+		return []string{info.Toolset, info.AlsoToolset}
+	}
+	return []string{info.Toolset}
+}
 
 // scopesOf returns the scopes a tool needs: for each of its toolsets, that
 // toolset's own scope, else lofty:write for a change and lofty:read for a

@@ -39,6 +39,9 @@ func TestCatalogScopes(t *testing.T) {
 		if need&want == 0 {
 			t.Errorf("%s (toolset %s, writes %v) needs %v, which lacks %v", info.Name, info.Toolset, info.Effect.Writes, need, want)
 		}
+		if info.AlsoToolset == "admin" && !need.Has(access.Admin|access.Write) {
+			t.Errorf("%s is in deletes and admin: it needs lofty:write and lofty:admin, not %v", info.Name, need)
+		}
 		if info.Effect.Writes && need.Has(access.Read) {
 			t.Errorf("%s writes, yet lofty:read is enough for it (%v)", info.Name, need)
 		}

@@ -456,8 +456,10 @@ func TestReadOnlyAndDefaultsServeNoWrite(t *testing.T) {
 		"add_leads_to_sales_agent":      {false, true},
 		"create_sales_agent_plan_tasks": {false, false},
 		"send_sms_to_me":                {false, false},
+		"send_opportunity_alert":        {false, false},
 		"add_lead_note":                 {false, false},
 		"assign_lead":                   {true, true},
+		"send_message_to_lead":          {true, false},
 	}
 	for name, o := range map[string]mcpserver.Options{
 		"default":            {Toolsets: []string{}},
@@ -480,7 +482,7 @@ func TestReadOnlyAndDefaultsServeNoWrite(t *testing.T) {
 			}
 		}
 	}
-	all := listed(mcpserver.Options{Toolsets: []string{"sales_agent_actions", "lead_actions"}})
+	all := listed(mcpserver.Options{Toolsets: []string{"sales_agent_actions", "lead_actions", "messages"}})
 	if len(all) != len(writes) {
 		t.Errorf("the action toolsets list %d tools, want %d", len(all), len(writes))
 	}

@@ -153,10 +153,10 @@ func write(ctx context.Context, env *toolEnv, req mcp.CallToolRequest, info tool
 	w := call.Write
 	if w.Lookup != nil {
 		if err := w.Lookup(ctx, env.lofty); err != nil {
-			a := audit{tool: info.Name, how: "not asked", start: start, leads: w.Leads, outcome: "failed",
-				kind: lofty.KindOf(err).String(), applied: "no"}
-			if tools.IsRefusal(err) {
-				a.outcome, a.kind = "refused", ""
+			a := audit{tool: info.Name, how: "not asked", start: start, leads: w.Leads, textLength: w.TextLength, extra: w.Audit}
+			a.failed(err)
+			if a.kind != "" {
+				a.applied = "no" // a read before the write failed: nothing was sent
 			}
 			a.log(ctx, env.log)
 			return mcp.NewToolResultError(call.LookupErrorText(err)), nil
@@ -165,7 +165,7 @@ func write(ctx context.Context, env *toolEnv, req mcp.CallToolRequest, info tool
 	names := tools.NewLeadNames(ctx, env.lofty)
 	d := env.confirm.confirm(ctx, req, confirmation{tool: info.Name, args: call.Args, question: w.Ask(names),
 		title: info.Title, must: w.MustConfirm})
-	a := audit{tool: info.Name, how: d.how, start: start, leads: w.Leads, textLength: w.TextLength}
+	a := audit{tool: info.Name, how: d.how, start: start, leads: w.Leads, textLength: w.TextLength, extra: w.Audit}
 	switch d.verdict {
 	case ask:
 		env.log.LogAttrs(ctx, slog.LevelDebug, "write awaits the person's answer", slog.String("tool", info.Name))
@@ -182,7 +182,7 @@ func write(ctx context.Context, env *toolEnv, req mcp.CallToolRequest, info tool
 	ctx = lofty.RecordStatus(ctx, &a.status)
 	out, err := call.Run(ctx, env.lofty)
 	if err != nil {
-		a.outcome, a.kind, a.applied = "failed", lofty.KindOf(err).String(), tools.WriteApplied(err).String()
+		a.failed(err)
 		a.log(ctx, env.log)
 		return mcp.NewToolResultError(call.ErrorText(err)), nil
 	}
@@ -199,12 +199,23 @@ type audit struct {
 	leads      []int64
 	textLength int
 	how        string // person, client, not asked, unanswered
-	outcome    string // done, failed, declined, refused
+	outcome    string // done, failed, declined, refused (by lofty-mcp, or for want of a way to ask)
 	answer     string // the person's answer, when declined
 	kind       string // the error kind, when failed
 	applied    string // whether a failed write was made: no, unknown, probably
 	status     int    // Lofty's HTTP status, 0 when none
 	start      time.Time
+	extra      func() []slog.Attr // the write's own (Write.Audit); nil: none
+}
+
+// failed records a write that failed with err: refused by lofty-mcp before
+// anything was sent, or failed at Lofty (with whether it may have been made).
+func (a *audit) failed(err error) {
+	if tools.IsRefusal(err) {
+		a.outcome = "refused"
+		return
+	}
+	a.outcome, a.kind, a.applied = "failed", lofty.KindOf(err).String(), tools.WriteApplied(err).String()
 }
 
 func (a audit) log(ctx context.Context, log *slog.Logger) {
@@ -228,6 +239,9 @@ func (a audit) log(ctx context.Context, log *slog.Logger) {
 	}
 	if a.kind != "" {
 		attrs = append(attrs, slog.String("kind", a.kind), slog.String("applied", a.applied))
+	}
+	if a.extra != nil {
+		attrs = append(attrs, a.extra()...)
 	}
 	log.LogAttrs(ctx, slog.LevelInfo, "lofty write", attrs...)
 }

@@ -92,6 +92,7 @@ func TestPromptsNameOnlyServedTools(t *testing.T) {
 		{"sales_agent_actions only", mcpserver.Options{Toolsets: []string{"sales_agent_actions"}}},
 		{"leads and lead_actions", mcpserver.Options{Toolsets: []string{"leads", "lead_actions"}}},
 		{"two tools", mcpserver.Options{AllowTools: []string{"find_leads", "get_sales_agent_by_lead"}}},
+		{"leads and messages", mcpserver.Options{Toolsets: []string{"leads", "messages"}}},
 	}
 	workflow := map[string][]string{
 		"lead_briefing":      {"find_leads", "get_lead", "get_sales_agent_by_lead", "check_working_lead", "get_lead_mute_status", "list_plan_tasks_for_lead"},
@@ -100,6 +101,7 @@ func TestPromptsNameOnlyServedTools(t *testing.T) {
 		"plan_my_day":        {"get_my_day", "list_tasks", "find_free_times", "update_task", "create_task"},
 		"hand_off_lead":      {"find_leads", "get_lead", "get_team_members", "assign_lead"},
 		"pipeline_review":    {"get_team_lists", "find_leads"},
+		"follow_up_lead":     {"find_leads", "get_lead", "send_message_to_lead"},
 	}
 	promptArgs := map[string][]string{
 		"hand_off_lead": {`{"lead":"Jane","to":"maria.garcia@example.com"}`,

@@ -574,6 +574,7 @@ func TestSelectToolsets(t *testing.T) {
 		{nil, nil, def, ""},
 		{[]string{"all"}, nil, all, ""},
 		{defaultSets, nil, def, ""},
+		{[]string{"all", "messages"}, nil, all + ",send_message_to_lead", ""},
 		{[]string{" Leads "}, nil, inToolset("leads"), ""},
 		{[]string{"sales_agents"}, nil, inToolset("sales_agents"), ""},
 		{nil, []string{"get_sales_agent_by_lead", "find_leads"}, "find_leads,get_sales_agent_by_lead", ""},

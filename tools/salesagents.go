@@ -2,6 +2,7 @@ package tools
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -422,7 +423,28 @@ var CreateSalesAgentPlanTasks = Spec[LeadIDsInput, BatchWriteResult]{
 
 // SendSMSInput is what the model sends to send_sms_to_me.
 type SendSMSInput struct {
-	Content string `json:"content" jsonschema:"minLength=1,maxLength=2000,description=Text to send (1 to 2000 characters)"`
+	Content string `json:"content" jsonschema:"minLength=1,maxLength=2000,description=Text or email body"`
+	From    string `json:"from,omitempty" jsonschema:"enum=assistant,enum=lofty,description=lofty: Lofty's system number"`
+	Subject string `json:"subject,omitempty" jsonschema:"maxLength=200,description=Email instead"`
+}
+
+// email: with a subject, the message goes to the person's email address
+// (from Lofty) rather than their phone.
+func (in SendSMSInput) email() bool { return in.Subject != "" }
+
+// fromLofty: the text comes from Lofty's system number rather than the AI
+// sales agent's, which a person without one lacks.
+func (in SendSMSInput) fromLofty() bool { return in.From == "lofty" }
+
+// sender names where a message to the person goes and comes from.
+func (in SendSMSInput) sender() string {
+	if in.email() {
+		return "your email address from Lofty"
+	}
+	if in.fromLofty() {
+		return "your phone from Lofty's system number"
+	}
+	return "your phone from the AI sales agent's number"
 }
 
 // SMSResult is send_sms_to_me's answer.
@@ -432,28 +454,56 @@ type SMSResult struct {
 	Message    string `json:"message,omitempty" jsonschema:"description=Lofty's message"`
 }
 
-// SendSMSToMe texts the user from the AI sales agent's virtual number.
+// SendSMSToMe texts the user from the AI sales agent's virtual number, or
+// from Lofty's system number, or emails them. Emails share this tool
+// rather than have one of their own: every tool's description and schema
+// is paid for in each client's context.
 var SendSMSToMe = Spec[SendSMSInput, SMSResult]{
-	Name:     "send_sms_to_me",
-	Title:    "Send SMS to me",
-	Toolset:  ToolsetSalesAgentActions,
-	Upstream: []string{"POST " + lofty.SendSMSToAgentPath},
-	Example:  `{"content": "Jane Smith asked for a second showing on Saturday."}`,
-	Description: "Text the current user's own phone from the AI sales agent's virtual number, e.g. a summary or a reminder. " +
-		"Not for texting leads.",
+	Name:        "send_sms_to_me",
+	Title:       "Send SMS to me",
+	Toolset:     ToolsetSalesAgentActions,
+	Upstream:    []string{"POST " + lofty.SendSMSToAgentPath, "POST " + lofty.SystemTextToAgentPath, "POST " + lofty.SystemEmailToAgent},
+	Example:     `{"content": "Jane Smith asked for a second showing on Saturday."}`,
+	Description: "Text (or, with a subject, email) the current user, e.g. a summary or a reminder. Not for leads.",
+	Check: func(in SendSMSInput) error {
+		if in.email() && in.From != "" {
+			return errors.New(`"from" is for texts: leave it out with "subject"`)
+		}
+		return checkMessageText("subject", in.Subject, false)
+	},
 	Call: func(ctx context.Context, c *lofty.Client, in SendSMSInput) (SMSResult, error) {
-		m, err := c.SendSMSToAgent(ctx, in.Content)
+		if in.email() {
+			m, err := c.SendSystemEmailToMe(ctx, in.Subject, in.Content)
+			return SMSResult{Characters: utf8.RuneCountInString(in.Content), Message: m.Message}, err
+		}
+		send := c.SendSMSToAgent
+		if in.fromLofty() {
+			send = c.SendSystemTextToMe
+		}
+		m, err := send(ctx, in.Content)
 		return SMSResult{Characters: utf8.RuneCountInString(in.Content), Message: m.Message}, err
 	},
-	Subject: func(SendSMSInput) string { return "the text to your phone" },
+	Subject: func(in SendSMSInput) string {
+		if in.email() {
+			return "the email to you"
+		}
+		return "the text to your phone"
+	},
 	Write: &Write[SendSMSInput, SMSResult]{
-		Act:        "send this text to your phone",
+		Act:        "send this message to you",
 		TextLength: func(in SendSMSInput) int { return utf8.RuneCountInString(in.Content) },
 		Ask: func(in SendSMSInput, _ LeadNames) string {
-			return "Text this to your own phone from the AI sales agent's number?\n\n" + in.Content
+			if in.email() {
+				return "Email this to " + in.sender() + "?\n\nSubject: " + in.Subject + "\n\n" + in.Content
+			}
+			return "Text this to " + in.sender() + "?\n\n" + in.Content
 		},
 		Done: func(in SendSMSInput, out SMSResult, _ LeadNames) string {
-			return fmt.Sprintf("Sent a text of %d characters to your phone from the AI sales agent's number.", out.Characters) +
+			what := "a text"
+			if in.email() {
+				what = "an email"
+			}
+			return fmt.Sprintf("Sent %s of %d characters to %s.", what, out.Characters, in.sender()) +
 				loftyMessage(out.Message)
 		},
 	},

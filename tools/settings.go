@@ -26,7 +26,22 @@ type Settings struct {
 	// Clock is what "now" and "today" are for the tools; nil: time.Now.
 	// Tests set it to the fake world's clock.
 	Clock func() time.Time
+	// QuietHours is when texts to leads wait, in the lead's zone
+	// (LOFTY_QUIET_HOURS); nil: texts go at any hour.
+	QuietHours *QuietHours
+	// RepeatWindow is how long a message sent to a lead is remembered, so
+	// that the same message to the same lead is refused as a repeat unless
+	// the person confirms it (LOFTY_MESSAGE_DEDUP_WINDOW); 0: not
+	// remembered. The server's flag defaults to DefaultRepeatWindow.
+	RepeatWindow time.Duration
 }
+
+// DefaultRepeatWindow is how long lofty-mcp remembers a message sent to a
+// lead unless told otherwise (LOFTY_MESSAGE_DEDUP_WINDOW).
+const DefaultRepeatWindow = 10 * time.Minute
+
+// MaxRepeatWindow bounds Settings.RepeatWindow.
+const MaxRepeatWindow = 7 * 24 * time.Hour
 
 // Complete checks the settings and fills in the defaults.
 func (s Settings) Complete() (Settings, error) {
@@ -35,6 +50,9 @@ func (s Settings) Complete() (Settings, error) {
 		s.FindScanPages = DefaultFindScanPages
 	case s.FindScanPages < 1 || s.FindScanPages > MaxFindScanPages:
 		return s, fmt.Errorf("find scan pages must be from 1 to %d, got %d", MaxFindScanPages, s.FindScanPages)
+	}
+	if s.RepeatWindow < 0 || s.RepeatWindow > MaxRepeatWindow {
+		return s, fmt.Errorf("the message repeat window must be from 0 to %s, got %s", MaxRepeatWindow, s.RepeatWindow)
 	}
 	return s, nil
 }

@@ -30,6 +30,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 
 	"github.com/lofty-mcp/lofty-mcp/lofty"
 	"github.com/lofty-mcp/lofty-mcp/schema"
@@ -194,6 +195,8 @@ type WriteCall struct {
 	// Lookup, when not nil, reads what the question needs; call it before
 	// Ask. Its error fails the call with nothing changed.
 	Lookup func(ctx context.Context, c *lofty.Client) error
+	// Audit, when not nil, is what the audit line adds (Write.Audit).
+	Audit func() []slog.Attr
 	// Ask is the question put to the person, naming leads with names.
 	Ask func(names LeadNames) string
 	// Declined is the result of a write the person did not confirm.

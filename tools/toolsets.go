@@ -17,7 +17,8 @@ const (
 	// ToolsetSalesAgents holds the Lofty AI sales agent (Sales Agents V2) tools.
 	ToolsetSalesAgents = "sales_agents"
 	// ToolsetSalesAgentActions holds the AI sales agent's actions: mute,
-	// add to the working pool, plan tasks, a text to the user.
+	// add to the working pool, plan tasks, a text or an email to the user,
+	// an opportunity alert to a lead's agents.
 	ToolsetSalesAgentActions = "sales_agent_actions"
 	// ToolsetTasks holds the person's day, tasks, appointments and calendar.
 	ToolsetTasks = "tasks"
@@ -34,6 +35,9 @@ const (
 	// ToolsetDeletes holds deletes. It must be named, and the person
 	// confirms every call.
 	ToolsetDeletes = "deletes"
+	// ToolsetMessages holds texts and emails to leads: served only when
+	// named.
+	ToolsetMessages = "messages"
 )
 
 // Toolset is a named group of tools, selected as a whole.
@@ -53,13 +57,14 @@ func Toolsets() []Toolset {
 	return []Toolset{
 		{Name: ToolsetLeads, Description: "find leads by name, email or phone; read a lead", Default: true},
 		{Name: ToolsetSalesAgents, Description: "Lofty AI sales agents: by lead, current user, settings, quota, working leads, mute status, plan tasks", Default: true},
-		{Name: ToolsetSalesAgentActions, Description: "changes by the AI sales agent: mute it for a lead, add leads to its working pool, create plan tasks, text you"},
+		{Name: ToolsetSalesAgentActions, Description: "changes by the AI sales agent: mute it for a lead, add leads to its working pool, create plan tasks, text or email you, alert a lead's agents"},
 		{Name: ToolsetLeadActions, Description: "changes to a lead: add a note, assign it to team members"},
 		{Name: ToolsetTasks, Description: "my day, tasks, appointments, calendar and free meeting times", Default: true},
 		{Name: ToolsetTaskActions, Description: "create, change, finish tasks and appointments; send a task reminder"},
 		{Name: ToolsetTeam, Description: "the team: members and their account emails, tags, custom fields, stages, ponds, lead routing, offices, permission profiles, vendors, webhooks"},
 		{Name: ToolsetAdmin, Description: "administration, each call confirmed by the person: lead routing, offices and company, agents, custom fields, webhooks, AI sales agent settings, Brokermint syncs", Named: true},
 		{Name: ToolsetDeletes, Description: "deletes, each call confirmed by the person (deleting a webhook is administration: it also needs admin)", Named: true},
+		{Name: ToolsetMessages, Description: "text and email leads, each message approved by the person as sent; served only when named", Named: true},
 	}
 }
 

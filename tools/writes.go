@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"strings"
 
@@ -48,6 +49,11 @@ type Write[In, Out any] struct {
 	// Check tells the model how to see whether a write whose outcome is
 	// unknown was made ("get_lead_mute_status shows it"); "" when no tool can.
 	Check string
+	// Audit, when set, adds to the write's audit line what identifies it
+	// beyond its leads and text length (a message's channel and content
+	// hash), never free text itself. It sees in as Lookup left it, or as
+	// the model sent it when Lookup failed.
+	Audit func(in In) []slog.Attr
 }
 
 // wellFormed reports what a write spec lacks.
@@ -100,6 +106,9 @@ func (w *Write[In, Out]) bind(in *In) *WriteCall {
 	}
 	if w.Lookup != nil {
 		wc.Lookup = func(ctx context.Context, c *lofty.Client) error { return w.Lookup(ctx, c, in) }
+	}
+	if w.Audit != nil {
+		wc.Audit = func() []slog.Attr { return w.Audit(*in) }
 	}
 	return wc
 }
@@ -204,6 +213,9 @@ func (a Applied) String() string {
 
 // WriteApplied says, from a failed write's error, whether it was made.
 func WriteApplied(err error) Applied {
+	if IsRefusal(err) {
+		return AppliedNo
+	}
 	le, ok := lofty.AsError(err)
 	switch {
 	case !ok:

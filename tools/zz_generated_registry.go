@@ -19,6 +19,8 @@ func specs() []Tool {
 		FindLeads,
 		GetLead,
 		AssignLead,
+		SendMessageToLead,
+		SendOpportunityAlert,
 		GetMyDay,
 		AddLeadNote,
 		GetSalesAgentByLead,
@@ -48,6 +50,7 @@ func specs() []Tool {
 // source order (files by name, then as declared).
 func promptSpecs() []Prompt {
 	return []Prompt{
+		FollowUpLead,
 		PlanMyDay,
 		LeadBriefing,
 		SalesAgentReview,

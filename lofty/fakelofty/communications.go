@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -427,8 +428,9 @@ func (f *Fake) communicationsByAgentV1(w http.ResponseWriter, r *http.Request) {
 }
 
 // sendText serves POST /v1.0/message/sms/send: the text joins the lead's
-// history for the caller's next read. A lead that cannot be texted, or
-// has no number, is refused.
+// history for the caller's next read. It goes to the lead's number that
+// phoneCode+phoneNumber name, else to its first (as Lofty documents); a
+// lead that cannot be texted, or has no number, is refused.
 func (f *Fake) sendText(w http.ResponseWriter, r *http.Request) {
 	var body struct {
 		LeadID      int64  `json:"leadId"`
@@ -441,10 +443,7 @@ func (f *Fake) sendText(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	number := body.PhoneNumber
-	if number == "" && len(l.Phones) > 0 {
-		number = l.Phones[0]
-	}
+	number := leadPhone(l, body.PhoneCode, body.PhoneNumber)
 	if number == "" || l.Extra["cannotText"] == true || blank(body.Content) {
 		writeText(w, http.StatusBadRequest, "INVALID_PARAMETER: the lead cannot be texted, or the text is empty")
 		return
@@ -455,11 +454,11 @@ func (f *Fake) sendText(w http.ResponseWriter, r *http.Request) {
 		v.data.Texts = append(slices.Clone(v.data.Texts), Text{ID: id, LeadID: l.ID, AgentID: DemoUserID,
 			Outcome: "Delivered", Time: now(), Body: body.Content})
 	})
-	code := body.PhoneCode
-	if code == "" {
-		code = "1"
+	code, local := "1", digits(number)
+	if len(local) == 11 && local[0] == '1' {
+		local = local[1:]
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"messageId": itoa(id), "phoneNumber": number, "phoneCode": code})
+	writeJSON(w, http.StatusOK, map[string]any{"messageId": itoa(id), "phoneNumber": local, "phoneCode": code})
 }
 
 // sendEmail serves POST /v1.0/message/email/send, as sendText does texts.
@@ -475,9 +474,9 @@ func (f *Fake) sendEmail(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	to := body.ToEmail
-	if to == "" {
-		to = l.Email
+	to := l.Email // the lead's primary address, unless toEmail is another of its own
+	if i := slices.IndexFunc(l.Emails(), func(e string) bool { return strings.EqualFold(e, body.ToEmail) }); i >= 0 {
+		to = l.Emails()[i]
 	}
 	if to == "" || l.Extra["unsubscription"] == true || blank(body.Subject) || blank(body.Content) {
 		writeText(w, http.StatusBadRequest, "INVALID_PARAMETER: the lead cannot be emailed, or the email is empty")
