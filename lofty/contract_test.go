@@ -584,6 +584,9 @@ func (d *openAPI) compare(path string, typ reflect.Type, s *oaSchema, out *[]str
 	}
 	switch want {
 	case "integer":
+		if typ == loftyTime {
+			return // epoch seconds or milliseconds, read as RFC 3339
+		}
 		switch typ.Kind() {
 		case reflect.Int64, reflect.Uint64:
 		case reflect.Int, reflect.Int32, reflect.Uint32, reflect.Int16, reflect.Int8, reflect.Uint16, reflect.Uint8, reflect.Uint:
