@@ -23,9 +23,6 @@ var genericOperations = []string{
 	// Lead Transaction
 	"updateTransactionFromBrokermint", // PUT /v1.0/brokermint/transaction
 
-	// Listing
-	"getPublishedListings", // GET /v1.0/getPublishedListings: an XML feed
-
 	// Agent User, Agents V2
 	"addAgent",    // POST /v1.0/agent/profile/add
 	"addAgentTag", // POST /v1.0/agent/{agentId}/tag/add
@@ -38,14 +35,6 @@ var genericOperations = []string{
 	// Lead Routing
 	"editRule",           // PUT /v1.0/routing/rule/{type}
 	"editSupplementRule", // PUT /v1.0/routing/rule/supplement/{type}
-
-	// Intelligent Features
-	"generatePrepareInsight", // POST /v2.0/ai/prepare-insight
-	"listLeadAnalysisTasks",  // GET /v2.0/ai/lead-analysis
-	"createLeadAnalysisTask", // POST /v2.0/ai/lead-analysis
-	"generateCallSummary",    // POST /v2.0/ai/call-summary/generate
-	"getCallSummary",         // GET /v2.0/ai/call-summary
-	"generateCallScript",     // POST /v2.0/ai/call-script
 
 	// Notifications V2, Opportunity, Vendor
 	"sendAppPushTaskReminder",     // POST /v2.0/sales-agent/notification/app-push/send-task-reminder
