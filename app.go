@@ -108,6 +108,14 @@ func newApp(cfg config, logger *slog.Logger) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A config that never went through parseConfig (tests) has 0 scan pages: the default.
+	settings := tools.Settings{FindScanPages: cfg.leads.findScanPages, TimeZone: cfg.time.zone}
+	if cfg.demo {
+		// The demo world's "now" is its own (its deals close this month,
+		// its listings were listed days ago), moving on from start.
+		start := time.Now()
+		settings.Now = func() time.Time { return fakelofty.DemoNow.Add(time.Since(start)) }
+	}
 	srv, err := mcpserver.NewServer(client, mcpserver.Options{
 		Version:       buildVersion(),
 		Instructions:  instructions,
@@ -116,8 +124,7 @@ func newApp(cfg config, logger *slog.Logger) (*app, error) {
 		AllowTools:    cfg.toolsets.tools,
 		ReadOnly:      cfg.actions.readOnly,
 		ConfirmWrites: cfg.actions.confirmWrites,
-		// A config that never went through parseConfig (tests) has 0: the default.
-		Settings: tools.Settings{FindScanPages: cfg.leads.findScanPages, TimeZone: cfg.time.zone},
+		Settings:      settings,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("building the MCP server: %w", err)

@@ -1,6 +1,7 @@
 package tools
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -14,6 +15,10 @@ import (
 // subject names what the call was about ("lead 42"); notFound is the tool's
 // sentence for a 404. Both are optional.
 func ErrorText(err error, subject, notFound string) string {
+	var bad ArgumentError
+	if errors.As(err, &bad) {
+		return bad.Error()
+	}
 	le, ok := lofty.AsError(err)
 	if !ok {
 		return "The Lofty request failed: " + err.Error()
@@ -114,3 +119,10 @@ func detail(le *lofty.Error) string {
 	}
 	return d
 }
+
+// ArgumentError is arguments found wrong only once Lofty was read (a stage
+// the pipeline does not have, a custom field the team does not have); its
+// sentence starts "invalid arguments", as a schema's refusal does.
+type ArgumentError struct{ Reason string }
+
+func (e ArgumentError) Error() string { return "invalid arguments: " + e.Reason }

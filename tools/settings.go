@@ -23,6 +23,17 @@ type Settings struct {
 	// TimeZone is the person's zone (LOFTY_TIME_ZONE); nil: what Lofty's
 	// profile of the person says (PersonZone).
 	TimeZone *time.Location
+	// Now is the clock "this month" and "days on market" are judged by;
+	// nil: the real one. The demo world's clock is fixed (--demo).
+	Now func() time.Time
+}
+
+// now is the time by the settings' clock.
+func (s Settings) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
 }
 
 // Complete checks the settings and fills in the defaults.

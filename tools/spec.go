@@ -159,6 +159,9 @@ type WriteCall struct {
 	// Lookup, when not nil, reads what the question needs; call it before
 	// Ask. Its error fails the call with nothing changed.
 	Lookup func(ctx context.Context, c *lofty.Client) error
+	// LookupErrorText is the sentence of a failed Lookup: as a read's,
+	// about the call's subject, and that nothing was changed.
+	LookupErrorText func(err error) string
 	// Ask is the question put to the person, naming leads with names.
 	Ask func(names LeadNames) string
 	// Declined is the result of a write the person did not confirm.
@@ -222,6 +225,9 @@ func (s Spec[In, Out]) prepare(dec *schema.Decoder, args json.RawMessage) (*Call
 			return WriteErrorText(err, subject, notFound, w.Act, w.Check, w.Idempotent)
 		}
 		c.Write = w.bind(&in)
+		c.Write.LookupErrorText = func(err error) string {
+			return ErrorText(err, subject, notFound) + " Nothing was changed in Lofty."
+		}
 	}
 	return c, nil
 }
