@@ -19,6 +19,17 @@ const (
 	// ToolsetSalesAgentActions holds the AI sales agent's actions: mute,
 	// add to the working pool, plan tasks, a text to the user.
 	ToolsetSalesAgentActions = "sales_agent_actions"
+	// ToolsetDeals holds the transaction reads: a lead's, the team's by
+	// pipeline, stage and closing date, one in full.
+	ToolsetDeals = "deals"
+	// ToolsetDealActions holds changes to transactions: create, update.
+	ToolsetDealActions = "deal_actions"
+	// ToolsetListings holds the listing reads: search, by agent or office,
+	// published, one in full.
+	ToolsetListings = "listings"
+	// ToolsetAI holds Lofty's own AI: call scripts, insights, call
+	// summaries, lead analyses (two of which store results in Lofty).
+	ToolsetAI = "ai"
 )
 
 // Toolset is a named group of tools, selected as a whole.
@@ -40,6 +51,10 @@ func Toolsets() []Toolset {
 		{Name: ToolsetSalesAgents, Description: "Lofty AI sales agents: by lead, current user, settings, quota, working leads, mute status, plan tasks", Default: true},
 		{Name: ToolsetSalesAgentActions, Description: "changes by the AI sales agent: mute it for a lead, add leads to its working pool, create plan tasks, text you"},
 		{Name: ToolsetLeadActions, Description: "changes to a lead: add a note, assign it to team members"},
+		{Name: ToolsetDeals, Description: "transactions: a lead's, the team's by pipeline, stage and closing date, one in full", Default: true},
+		{Name: ToolsetDealActions, Description: "changes to transactions: create one, update one (stage, price, dates, address)"},
+		{Name: ToolsetListings, Description: "MLS listings: search (from a lead's wishes too), by agent or office, the published feed, one in full", Default: true},
+		{Name: ToolsetAI, Description: "Lofty's AI: call scripts and appointment insights, call summaries, lead analyses"},
 	}
 }
 

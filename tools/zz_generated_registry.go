@@ -7,9 +7,12 @@ package tools
 // (files by name, then as declared). All orders them by toolset.
 func specs() []Tool {
 	return []Tool{
+		AskLoftyAI,
+		StartLoftyAI,
 		FindLeads,
 		GetLead,
 		AssignLead,
+		SearchListings,
 		AddLeadNote,
 		GetSalesAgentByLead,
 		GetCurrentSalesAgent,
@@ -23,6 +26,8 @@ func specs() []Tool {
 		AddLeadsToSalesAgent,
 		CreateSalesAgentPlanTasks,
 		SendSMSToMe,
+		SaveTransaction,
+		ListTransactions,
 	}
 }
 

@@ -197,7 +197,9 @@ func (f *Fake) callScript(w http.ResponseWriter, r *http.Request) {
 			want = append(want, fmt.Sprintf("At least %d bedrooms", in.BedroomsMin))
 		}
 		for _, loc := range in.Locations {
-			want = append(want, "Area: "+strings.TrimSpace(loc.City+" "+loc.ZipCode))
+			if area := strings.TrimSpace(loc.City + " " + loc.ZipCode); area != "" {
+				want = append(want, "Area: "+area)
+			}
 		}
 		points = append(points, map[string]any{"title": "What " + first + " wants", "value": want})
 	}
