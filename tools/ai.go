@@ -38,7 +38,8 @@ const (
 	// status: the first after a second, then up to every five.
 	summaryPollFirst = time.Second
 	summaryPollMax   = 5 * time.Second
-	// lastReadMargin is kept before the deadline for the last read.
+	// lastReadMargin is kept before the deadline for the last read (a
+	// quarter of the call timeout when that is shorter).
 	lastReadMargin = 2 * time.Second
 )
 
@@ -65,7 +66,7 @@ func whileWaiting(ctx context.Context, what string) (stop func()) {
 			case <-ctx.Done():
 				return
 			case <-t.C:
-				lofty.ReportProgress(ctx, fmt.Sprintf("%s (%s so far)", what, lofty.HumanDuration(time.Since(start))))
+				lofty.ReportProgress(ctx, fmt.Sprintf("%s (%s so far)", what, secondsSince(start)))
 			}
 		}
 	}()
@@ -99,36 +100,33 @@ var summaryStates = map[int32]string{lofty.SummaryPending: "pending", lofty.Summ
 	lofty.SummaryFinished: "finished", lofty.SummaryFailed: "failed"}
 
 // awaitSummary reads call callID's summary and, while it is being made,
-// reads it again (fresh, reporting progress) until it is finished, failed,
-// or the next read would end past the call's deadline or maxSummaryWait.
-// fresh makes the first read skip the cache too (after asking for one).
-func awaitSummary(ctx context.Context, c *lofty.Client, callID int64, fresh bool) (lofty.CallSummary, bool, error) {
-	deadline := time.Now().Add(min(maxSummaryWait, c.CallTimeout()-lastReadMargin))
-	if d, ok := ctx.Deadline(); ok && d.Add(-lastReadMargin).Before(deadline) {
-		deadline = d.Add(-lastReadMargin)
+// reads it again (reporting progress) until it is finished, failed, or
+// the call's deadline or maxSummaryWait is near. Every
+// read skips the cache, which would hide a summary made since.
+func awaitSummary(ctx context.Context, c *lofty.Client, callID int64) (lofty.CallSummary, bool, error) {
+	margin := min(lastReadMargin, c.CallTimeout()/4)
+	deadline := time.Now().Add(min(maxSummaryWait, c.CallTimeout()-margin))
+	if d, ok := ctx.Deadline(); ok && d.Add(-margin).Before(deadline) {
+		deadline = d.Add(-margin)
 	}
-	read := ctx
-	if fresh {
-		read = lofty.Fresh(ctx)
-	}
+	read := lofty.Fresh(ctx)
 	start := time.Now()
 	wait := summaryPollFirst
 	for {
 		s, ok, err := c.CallSummary(read, callID)
-		if err != nil || !ok || *s.Status == lofty.SummaryFinished || *s.Status == lofty.SummaryFailed ||
-			time.Now().Add(wait).After(deadline) {
+		left := time.Until(deadline)
+		if err != nil || !ok || *s.Status == lofty.SummaryFinished || *s.Status == lofty.SummaryFailed || left < summaryPollFirst/2 {
 			return s, ok, err
 		}
 		lofty.ReportProgress(ctx, fmt.Sprintf("Lofty's AI is summarising the call: %s (%s so far)",
-			summaryStates[*s.Status], lofty.HumanDuration(time.Since(start))))
-		t := time.NewTimer(wait)
+			summaryStates[*s.Status], secondsSince(start)))
+		t := time.NewTimer(min(wait, left))
 		select {
 		case <-ctx.Done():
 			t.Stop()
 			return s, ok, nil
 		case <-t.C:
 		}
-		read = lofty.Fresh(ctx)
 		wait = min(wait*2, summaryPollMax)
 	}
 }
@@ -194,7 +192,7 @@ var AskLoftyAI = Spec[AskAIInput, AIAnswer]{
 		case in.AppointmentID != 0:
 			return insight(ctx, c, in.LeadID, in.AppointmentID)
 		case in.CallID != 0:
-			s, ok, err := awaitSummary(ctx, c, in.CallID, false)
+			s, ok, err := awaitSummary(ctx, c, in.CallID)
 			if err != nil {
 				return AIAnswer{}, err
 			}
@@ -295,7 +293,8 @@ const analysesPageSize = 20
 // leadAnalyses lists the lead analyses under way (of lead leadID's, when
 // not 0).
 func leadAnalyses(ctx context.Context, c *lofty.Client, leadID int64) (AIAnswer, error) {
-	res, err := c.LeadAnalyses(ctx, 1, analysesPageSize)
+	// Fresh: a status a cached answer would hide the change of.
+	res, err := c.LeadAnalyses(lofty.Fresh(ctx), 1, analysesPageSize)
 	if err != nil {
 		return AIAnswer{}, err
 	}
@@ -361,7 +360,7 @@ var StartLoftyAI = Spec[StartAIInput, AIStarted]{
 		if _, err := c.GenerateCallSummary(ctx, in.LeadID, in.CallID); err != nil {
 			return AIStarted{}, err
 		}
-		s, ok, err := awaitSummary(ctx, c, in.CallID, true)
+		s, ok, err := awaitSummary(ctx, c, in.CallID)
 		got := callSummary(in.CallID, s, ok, false)
 		out := AIStarted{State: got.State, Text: got.Text}
 		switch {
@@ -423,4 +422,9 @@ func orUnknown(s string) string {
 		return "status unknown"
 	}
 	return s
+}
+
+// secondsSince says the whole seconds since start: "5 s".
+func secondsSince(start time.Time) string {
+	return fmt.Sprintf("%d s", int(time.Since(start).Round(time.Second).Seconds()))
 }

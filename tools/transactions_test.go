@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -76,6 +78,7 @@ func (w *dealWorld) run(t *testing.T, tool tools.Tool, args string, out any) (qu
 		res = call.Write.Done(res)
 	}
 	raw, _ := json.Marshal(res)
+	reflect.ValueOf(out).Elem().SetZero() // what an earlier call left
 	if err := json.Unmarshal(raw, out); err != nil {
 		t.Fatal(err)
 	}
@@ -333,3 +336,53 @@ func TestTransactionTextIsData(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// answerBytes counts the bytes of the fake's answers to requests whose
+// path starts with prefix, from now on.
+func answerBytes(f *fakelofty.Fake, prefix string) *int {
+	n := new(int)
+	var mu sync.Mutex
+	prev := f.Observe
+	f.Observe = func(x fakelofty.Exchange) {
+		if strings.HasPrefix(x.Request.URL.Path, prefix) {
+			mu.Lock()
+			*n += len(x.Body)
+			mu.Unlock()
+		}
+		if prev != nil {
+			prev(x)
+		}
+	}
+	return n
+}
+
+// TestBytesOfClosingThisMonth measures what the model reads to answer
+// "what's closing this month?" for a team of 240 deals closing over a
+// year, against the raw pages of Lofty's answer it is made from.
+func TestBytesOfClosingThisMonth(t *testing.T) {
+	w := newDealWorld(t, "America/Chicago", lofty.Resilience{})
+	d := w.fake.Data()
+	types := []string{"Purchase", "Listing", "Lease", "Other"}
+	for i := range 240 {
+		typ := types[i%4]
+		d.Transactions = append(d.Transactions, fakelofty.Transaction{ID: int64(40000 + i), LeadID: 563172647619611 + int64(i%7),
+			Name: itoa(int64(100+i)) + " Oak Bend Dr", Type: typ, Status: []string{"Pre-contract", "Active Listing", "Application", "Open"}[i%4],
+			Price: float64(300000 + 1000*i), CommissionRate: 3, AgentID: fakelofty.DemoUserID, PropertyID: int64(50000 + i),
+			Created:       fakelofty.DemoNow.Add(-time.Duration(i) * 24 * time.Hour),
+			ExpectedClose: fakelofty.DemoNow.Add(time.Duration(i*36-60*24) * time.Hour)})
+	}
+	raw := answerBytes(w.fake, "/v2.0/transactions")
+	var list tools.TransactionList
+	if _, err := w.run(t, tools.ListTransactions, `{"closing": "this_month"}`, &list); err != nil {
+		t.Fatal(err)
+	}
+	text, _ := json.Marshal(list)
+	if len(list.Transactions) < 10 || list.NextPage != nil {
+		t.Fatalf("%d closing this month, next %v", len(list.Transactions), list.NextPage)
+	}
+	t.Logf("closing this month: %d of %d deals; the model reads %d bytes, Lofty sent %d (%.1f%%)",
+		len(list.Transactions), *list.Total, len(text), *raw, 100*float64(len(text))/float64(*raw))
+	if len(text)*4 > *raw {
+		t.Errorf("the answer is %d bytes, more than a quarter of Lofty's %d", len(text), *raw)
+	}
+}

@@ -150,15 +150,15 @@ func (f *Fake) publishedListings(w http.ResponseWriter, r *http.Request) {
 }
 
 // listingsV1 serves GET /v1.0/listing: the active and sold listings of an
-// agent (userId), the office (officeListings) or the caller's
-// (agentListings), or those named (listingId, mlsListingIds, street). The
+// agent (agentListings, of userId or else the caller), the office
+// (officeListings), or those named (listingId, mlsListingIds, street). The
 // document types listIng and soldListing as free-form objects; the fake
 // puts its ListingItems under "data" in each, with "total".
 func (f *Fake) listingsV1(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	user := queryInt(r, "userId")
-	if q.Get("agentListings") == "true" {
-		user = DemoUserID
+	if q.Get("agentListings") == "true" && user == 0 {
+		user = DemoUserID // the caller's own
 	}
 	office := q.Get("officeListings") == "true"
 	ids := strings.Split(q.Get("mlsListingIds"), ",")
