@@ -109,8 +109,11 @@ func newApp(cfg config, logger *slog.Logger) (*app, error) {
 		return nil, err
 	}
 	// A config that never went through parseConfig (tests) has 0 scan pages: the default.
-	settings := tools.Settings{FindScanPages: cfg.leads.findScanPages, TimeZone: cfg.time.zone}
+	settings := tools.Settings{FindScanPages: cfg.leads.findScanPages, TimeZone: cfg.time.zone, ListingURL: cfg.listings.urlTemplate}
 	if cfg.demo {
+		if settings.ListingURL == "" {
+			settings.ListingURL = fakelofty.DemoListingURL
+		}
 		// The demo world's "now" is its own (its deals close this month,
 		// its listings were listed days ago), moving on from start.
 		start := time.Now()

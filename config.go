@@ -53,6 +53,7 @@ type config struct {
 	toolsets   toolsetConfig
 	service    serviceConfig
 	leads      leadsConfig
+	listings   listingsConfig
 	time       timeConfig
 	actions    actionsConfig
 	oauth      oauthConfig
@@ -89,6 +90,7 @@ Environment:
   LOFTY_TOOLSETS, LOFTY_TOOLS, LOFTY_READ_ONLY, LOFTY_CONFIRM_WRITES
                          defaults for --toolsets, --tools, --read-only, --confirm-writes
   LOFTY_FIND_SCAN_PAGES  default for --find-scan-pages
+  LOFTY_LISTING_URL      default for --listing-url
   LOFTY_TIME_ZONE        default for --time-zone
   LOFTY_MCP_LOG_LEVEL    default for --log-level
   LOFTY_MCP_LOG_FORMAT   default for --log-format
@@ -112,6 +114,7 @@ func parseConfig(args []string, getenv func(string) string, help io.Writer) (con
 	cfg.resilience.addFlags(fs, getenv)
 	cfg.toolsets.addFlags(fs, getenv)
 	cfg.leads.addFlags(fs, getenv)
+	cfg.listings.addFlags(fs, getenv)
 	cfg.time.addFlags(fs, getenv)
 	cfg.actions.addFlags(fs, getenv)
 	cfg.http.addFlags(fs, getenv)
@@ -168,6 +171,9 @@ func parseConfig(args []string, getenv func(string) string, help io.Writer) (con
 		return cfg, err
 	}
 	if err := cfg.leads.validate(); err != nil {
+		return cfg, err
+	}
+	if err := cfg.listings.validate(); err != nil {
 		return cfg, err
 	}
 	if err := cfg.time.validate(); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -286,7 +287,7 @@ func searchListingsCall(ctx context.Context, c *lofty.Client, in SearchListingsI
 	out := ListingResults{Currency: Currency, Listings: []ListingRow{}, Searched: s.describe()}
 	for _, l := range res.Listing {
 		if l.ListingID != "" {
-			out.Listings = append(out.Listings, newListingRow(l, now))
+			out.Listings = append(out.Listings, newListingRow(ctx, l, now))
 		}
 	}
 	if m := res.Metadata; m != nil {
@@ -318,8 +319,9 @@ func daysSince(t lofty.Time, now time.Time) *int64 {
 	return &d
 }
 
-// newListingRow curates a listing for a list.
-func newListingRow(l lofty.Listing, now time.Time) ListingRow {
+// newListingRow curates a listing for a list; its URL is its page on the
+// team's website, when the server knows where that is (Settings.ListingURL).
+func newListingRow(ctx context.Context, l lofty.Listing, now time.Time) ListingRow {
 	zip := ""
 	if len(l.ListingZipcode) > 0 {
 		zip = l.ListingZipcode[0]
@@ -331,7 +333,8 @@ func newListingRow(l lofty.Listing, now time.Time) ListingRow {
 	return ListingRow{ListingID: l.ListingID,
 		Address: CleanLine(joinParts(l.ListingStreetName, l.ListingCity, l.ListingState+" "+zip), MaxSummaryLength),
 		Price:   price(l.Price), Beds: float64(l.Beds), Baths: float64(l.Baths), Sqft: float64(l.Sqft),
-		Type: CleanLine(typ, MaxNameLength), Status: CleanLine(l.ListingStatus, MaxNameLength), DaysOnMarket: daysSince(l.MLSListDate, now)}
+		Type: CleanLine(typ, MaxNameLength), Status: CleanLine(l.ListingStatus, MaxNameLength), DaysOnMarket: daysSince(l.MLSListDate, now),
+		URL: listingURL(settingsOf(ctx).ListingURL, l.ListingID)}
 }
 
 // listedListings answers listedBy and listingId: the caller's, an
@@ -369,7 +372,7 @@ func listedListings(ctx context.Context, c *lofty.Client, in SearchListingsInput
 		if l.ListingID == "" || in.ListingID != "" && l.ListingID != in.ListingID {
 			continue
 		}
-		row := newListingRow(l, now)
+		row := newListingRow(ctx, l, now)
 		if in.ListingID != "" {
 			row = listingDetail(l, row)
 		}
@@ -442,4 +445,12 @@ func listedBy(s string) (int64, error) {
 		return 0, fmt.Errorf("\"listedBy\" must be me, office, published or an agent's user ID, got %q", CleanLine(s, 40))
 	}
 	return id, nil
+}
+
+// listingURL is template with the listing's ID put in; "" without one.
+func listingURL(template, id string) string {
+	if template == "" || id == "" {
+		return ""
+	}
+	return strings.ReplaceAll(template, "{listingId}", url.PathEscape(id))
 }

@@ -167,3 +167,17 @@ func TestBytesOfAListingSearch(t *testing.T) {
 		t.Errorf("the answer is %d bytes, more than a third of Lofty's %d", len(text), *raw)
 	}
 }
+
+// TestListingsCarryTheirPage: with the team site's listing URL known,
+// every listing found carries its page.
+func TestListingsCarryTheirPage(t *testing.T) {
+	w := newDealWorld(t, "America/Chicago", lofty.Resilience{})
+	w.ctx = tools.WithSettings(w.ctx, tools.Settings{Now: func() time.Time { return fakelofty.DemoNow }, ListingURL: fakelofty.DemoListingURL})
+	var res tools.ListingResults
+	if _, err := w.run(t, tools.SearchListings, `{"locations": ["78751"]}`, &res); err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Listings) != 1 || res.Listings[0].URL != "https://hillcountryrealty.example.com/listing/1179625504" {
+		t.Errorf("found: %+v", res.Listings)
+	}
+}

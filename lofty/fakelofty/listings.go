@@ -113,6 +113,10 @@ func init() {
 // demoSite is the demo team's website, where its listings are published.
 const demoSite = "https://hillcountryrealty.example.com"
 
+// DemoListingURL is where the demo team's website shows a listing, with
+// {listingId} where its ID goes (what --listing-url is set to in --demo).
+const DemoListingURL = demoSite + "/listing/{listingId}"
+
 // publishedListings serves GET /v1.0/getPublishedListings: the team's
 // listings on the market (listed by a member, not sold) as an XML feed.
 // Lofty does not document the feed's vocabulary; the fake's is the common
@@ -138,10 +142,11 @@ func (f *Fake) publishedListings(w http.ResponseWriter, r *http.Request) {
 			"    <PropertyType>%s</PropertyType>\n    <Address>\n      <StreetAddress>%s</StreetAddress>\n      <City>%s</City>\n"+
 			"      <State>%s</State>\n      <Zip>%s</Zip>\n    </Address>\n    <ListPrice currency=\"USD\">%d</ListPrice>\n"+
 			"    <Bedrooms>%g</Bedrooms>\n    <Bathrooms>%g</Bathrooms>\n    <SquareFeet>%g</SquareFeet>\n"+
-			"    <ListDate>%s</ListDate>\n    <ListingURL>%s/listing/%s</ListingURL>\n    <Agent><Name>%s</Name></Agent>\n"+
+			"    <ListDate>%s</ListDate>\n    <ListingURL>%s</ListingURL>\n    <Agent><Name>%s</Name></Agent>\n"+
 			"    <Description>%s</Description>\n  </Listing>\n",
 			esc(l.ListingID), esc(l.MLSID), esc(l.Status), esc(l.Type), esc(l.Street), esc(l.City), esc(l.State), esc(l.ZipCode),
-			l.Price, l.Beds, l.Baths, l.Sqft, l.Listed.Format(time.DateOnly), demoSite, esc(l.ListingID), esc(l.AgentName), esc(l.Description))
+			l.Price, l.Beds, l.Baths, l.Sqft, l.Listed.Format(time.DateOnly), esc(strings.ReplaceAll(DemoListingURL, "{listingId}", l.ListingID)),
+			esc(l.AgentName), esc(l.Description))
 	}
 	b.WriteString("</Listings>\n")
 	w.Header().Set("Content-Type", "application/xml")
