@@ -252,7 +252,7 @@ func (c *Client) LeadAnalyses(ctx context.Context, pageNum, pageSize int) (Analy
 		}
 		_ = json.Unmarshal(data, &page)
 		out.Total = page.Total
-		items = listingItems(data) // the page's first array of objects
+		items = itemsArray(data)
 	}
 	if len(items) == 0 || items[0] != '[' {
 		out.Tasks = []AnalysisTask{}

@@ -195,7 +195,7 @@ func (c *Client) AgentListings(ctx context.Context, q AgentListingQuery) (AgentL
 		raw json.RawMessage
 		to  *[]Listing
 	}{{hub.ListIng, &out.Active}, {hub.SoldListing, &out.Sold}} {
-		items := listingItems(part.raw)
+		items := itemsArray(part.raw)
 		if items == nil {
 			continue
 		}
@@ -206,10 +206,10 @@ func (c *Client) AgentListings(ctx context.Context, q AgentListingQuery) (AgentL
 	return out, nil
 }
 
-// listingItems finds the array of listings in a listing hub payload: the
-// payload itself, or its first member that is an array of objects
-// ("data", "list", "listings", ... ), or nil.
-func listingItems(raw json.RawMessage) json.RawMessage {
+// itemsArray finds the array of items in a free-form payload (a listing
+// hub's, a page of AI tasks): the payload itself, or its first member that
+// is an array of objects ("data", "list", "listings", ...), or nil.
+func itemsArray(raw json.RawMessage) json.RawMessage {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 {
 		return nil

@@ -80,12 +80,22 @@ func (f *Fake) aiProgress(key aiJobKey) (status int32, ok bool) {
 	return 2, true
 }
 
+// maxAIJobs bounds the generations the fake remembers (demo mode serves
+// anyone); beyond it, one is forgotten and reads as finished or unasked.
+const maxAIJobs = 4096
+
 // askAI records that generation key was asked for now (again: anew).
 func (f *Fake) askAI(key aiJobKey) {
 	f.ai.mu.Lock()
 	defer f.ai.mu.Unlock()
 	if f.ai.jobs == nil {
 		f.ai.jobs = map[aiJobKey]*aiJob{}
+	}
+	for k := range f.ai.jobs {
+		if len(f.ai.jobs) < maxAIJobs {
+			break
+		}
+		delete(f.ai.jobs, k)
 	}
 	f.ai.jobs[key] = &aiJob{asked: time.Now()}
 }
