@@ -85,6 +85,9 @@ func newApp(cfg config, logger *slog.Logger) (*app, error) {
 		lcfg.BaseURL = demoBaseURL
 		lcfg.Credential = lofty.Credential{Kind: lofty.APIKey, Secret: demoAPIKey, Source: "demo mode"}
 		data := fakelofty.Demo()
+		// A person trying the demo asks about today: the world's today is
+		// moved to theirs, and its clock is the real one.
+		data.MoveTo(time.Now)
 		if cfg.oauth.enabled {
 			// The sign-in page checks pasted keys with the demo Lofty:
 			// only the demo key is accepted, so a wrong one shows the
@@ -110,14 +113,8 @@ func newApp(cfg config, logger *slog.Logger) (*app, error) {
 	}
 	// A config that never went through parseConfig (tests) has 0 scan pages: the default.
 	settings := tools.Settings{FindScanPages: cfg.leads.findScanPages, TimeZone: cfg.time.zone, ListingURL: cfg.listings.urlTemplate}
-	if cfg.demo {
-		if settings.ListingURL == "" {
-			settings.ListingURL = fakelofty.DemoListingURL
-		}
-		// The demo world's "now" is its own (its deals close this month,
-		// its listings were listed days ago), moving on from start.
-		start := time.Now()
-		settings.Now = func() time.Time { return fakelofty.DemoNow.Add(time.Since(start)) }
+	if cfg.demo && settings.ListingURL == "" {
+		settings.ListingURL = fakelofty.DemoListingURL
 	}
 	srv, err := mcpserver.NewServer(client, mcpserver.Options{
 		Version:       buildVersion(),

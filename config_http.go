@@ -4,6 +4,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -20,6 +22,8 @@ type httpConfig struct {
 	requireRequestCredentials bool
 	sessionKey                string
 	maxBodyBytes              int64
+	maxConnections            int
+	maxInflightBytes          int64
 	readHeaderTimeout         time.Duration
 	readTimeout               time.Duration
 	idleTimeout               time.Duration
@@ -27,6 +31,10 @@ type httpConfig struct {
 	maxSessions               int
 	sessionIdleTimeout        time.Duration
 	shutdownTimeout           time.Duration
+
+	// As given (flag, else environment, else default), parsed in validate so
+	// that a bad environment value is reported like a bad flag.
+	raw struct{ maxConnections, maxInflightBytes string }
 }
 
 // usageHTTPEnv documents the environment variables of `lofty-mcp http`.
@@ -35,7 +43,13 @@ const usageHTTPEnv = `  LOFTY_MCP_ADDR             default for --addr (http)
   LOFTY_MCP_ALLOWED_HOSTS    default for --allowed-hosts (http), comma-separated
   LOFTY_MCP_ALLOWED_ORIGINS  default for --allowed-origins (http), comma-separated
   LOFTY_MCP_SESSION_KEY      default for --session-key (http); preferred: flags show in ps
+  LOFTY_MCP_MAX_CONNECTIONS  default for --max-connections (http)
+  LOFTY_MCP_MAX_INFLIGHT_BYTES default for --max-inflight-bytes (http)
 `
+
+// maxMaxConnections bounds --max-connections (each connection is a file
+// descriptor and some memory).
+const maxMaxConnections = 1_000_000
 
 // transportConfig is the transport package's view of these settings.
 func (h httpConfig) transportConfig() transport.Config {
@@ -48,6 +62,8 @@ func (h httpConfig) transportConfig() transport.Config {
 		RequireRequestCredentials: h.requireRequestCredentials,
 		SessionKey:                h.sessionKey,
 		MaxBodyBytes:              h.maxBodyBytes,
+		MaxConnections:            h.maxConnections,
+		MaxInflightBytes:          h.maxInflightBytes,
 		ReadHeaderTimeout:         h.readHeaderTimeout,
 		ReadTimeout:               h.readTimeout,
 		IdleTimeout:               h.idleTimeout,
@@ -80,6 +96,13 @@ func (h *httpConfig) addFlags(fs *flag.FlagSet, getenv func(string) string) {
 		"http: secret `KEY` (at least 32 characters) that signs session ids; give replicas behind one proxy the same key so any of them accepts any session (default: random per process; prefer LOFTY_MCP_SESSION_KEY)")
 	fs.Int64Var(&h.maxBodyBytes, "max-body-bytes", transport.DefaultMaxBodyBytes,
 		"http: largest request body accepted, in bytes (413 beyond)")
+	fs.StringVar(&h.raw.maxConnections, "max-connections",
+		envOr(getenv, "LOFTY_MCP_MAX_CONNECTIONS", strconv.Itoa(transport.DefaultMaxConnections)),
+		"http: most connections open at once; beyond `N`, a new connection is answered 503 (server busy) at once, before its request is read (env LOFTY_MCP_MAX_CONNECTIONS)")
+	fs.StringVar(&h.raw.maxInflightBytes, "max-inflight-bytes",
+		envOr(getenv, "LOFTY_MCP_MAX_INFLIGHT_BYTES", strconv.Itoa(transport.DefaultMaxInflightBytes)),
+		"http: most bytes of request bodies held in memory until their calls are answered (each request counts at least 4096), at least --max-body-bytes; "+
+			"beyond `N`, a request is answered 503 (server busy) at once. A byte in flight costs about 6 of memory while its call runs (env LOFTY_MCP_MAX_INFLIGHT_BYTES)")
 	fs.DurationVar(&h.readHeaderTimeout, "read-header-timeout", transport.DefaultReadHeaderTimeout,
 		"http: time allowed to read a request's headers")
 	fs.DurationVar(&h.readTimeout, "read-timeout", transport.DefaultReadTimeout,
@@ -122,9 +145,21 @@ func (h *httpConfig) validate(getenv func(string) string) error {
 			return fmt.Errorf("%s must be a positive duration such as 10s, got %s", d.name, d.v)
 		}
 	}
+	n, err := parseBoundedInt("--max-connections", "LOFTY_MCP_MAX_CONNECTIONS", h.raw.maxConnections, 1, maxMaxConnections)
+	if err != nil {
+		return err
+	}
+	h.maxConnections = n
+	if n, err = parseBoundedInt("--max-inflight-bytes", "LOFTY_MCP_MAX_INFLIGHT_BYTES", h.raw.maxInflightBytes, 1, math.MaxInt32); err != nil {
+		return err
+	}
+	h.maxInflightBytes = int64(n)
 	switch {
 	case h.maxBodyBytes <= 0:
 		return errors.New("--max-body-bytes must be positive")
+	case h.maxInflightBytes < h.maxBodyBytes:
+		return fmt.Errorf("--max-inflight-bytes (or LOFTY_MCP_MAX_INFLIGHT_BYTES) must be at least --max-body-bytes, or a request as large as allowed could never be served: got %d and %d",
+			h.maxInflightBytes, h.maxBodyBytes)
 	case h.maxStreams <= 0:
 		return errors.New("--max-streams must be positive")
 	case h.maxSessions <= 0:

@@ -51,8 +51,15 @@ func runHTTP(ctx context.Context, a *app, stderr io.Writer) int {
 	case !a.cfg.credential.IsZero() && tc.RequireRequestCredentials:
 		a.log.Info("--require-request-credentials: the server's own Lofty credential is never used")
 	}
+	// Listening is the last start-up step that can fail: its error is a
+	// start-up error like the others, before anything says it is serving.
+	ln, err := srv.Listen()
+	if err != nil {
+		fmt.Fprintf(stderr, "lofty-mcp: %v\n", err)
+		return exitUsage
+	}
 	a.log.Info("serving MCP over HTTP", "version", buildVersion(), "demo", a.cfg.demo, "credential", a.cfg.credential)
-	if err := srv.ListenAndServe(ctx); err != nil {
+	if err := srv.Serve(ctx, ln); err != nil {
 		a.log.Error("http server stopped", "error", err)
 		return exitError
 	}

@@ -221,7 +221,7 @@ func (c *Client) CreateLeadAnalysis(ctx context.Context, leadIDs []int64) (Analy
 		t.TaskID = n // the data is the task's id itself
 		return t, nil
 	}
-	err = c.decodeBody(ctx, http.MethodPost, createLeadAnalysis.Path, createLeadAnalysis.Path, http.StatusOK, data, &t)
+	err = c.decodeBody(ctx, http.MethodPost, createLeadAnalysis.Path, createLeadAnalysis.Path, http.StatusOK, data, &t, MaxListItems)
 	return t, err
 }
 
@@ -258,7 +258,7 @@ func (c *Client) LeadAnalyses(ctx context.Context, pageNum, pageSize int) (Analy
 		out.Tasks = []AnalysisTask{}
 		return out, nil
 	}
-	err = c.decodeBody(ctx, http.MethodGet, listLeadAnalysis.Path, listLeadAnalysis.Path, http.StatusOK, items, &out.Tasks)
+	err = c.decodeBody(ctx, http.MethodGet, listLeadAnalysis.Path, listLeadAnalysis.Path, http.StatusOK, items, &out.Tasks, MaxListItems)
 	return out, err
 }
 

@@ -199,7 +199,7 @@ func (c *Client) AgentListings(ctx context.Context, q AgentListingQuery) (AgentL
 		if items == nil {
 			continue
 		}
-		if err := c.decodeBody(ctx, http.MethodGet, path, path, http.StatusOK, items, part.to); err != nil {
+		if err := c.decodeBody(ctx, http.MethodGet, path, path, http.StatusOK, items, part.to, MaxListItems); err != nil {
 			return AgentListings{}, err
 		}
 	}

@@ -25,9 +25,7 @@ const MePath = "/v1.0/me"
 // the cheapest way to check a credential: a wrong one is KindUnauthorized
 // (or KindBadRequest for a key sent as an access token).
 func (c *Client) Me(ctx context.Context) (Member, error) {
-	var out Member
-	err := c.get(ctx, MePath, MePath, nil, &out)
-	return out, err
+	return meEndpoint.Call(ctx, c, Params{}, NoBody{})
 }
 
 // identified: a member is known by its record or user id.

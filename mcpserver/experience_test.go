@@ -97,6 +97,7 @@ func TestPromptsNameOnlyServedTools(t *testing.T) {
 		"lead_briefing":      {"find_leads", "get_lead", "get_sales_agent_by_lead", "check_working_lead", "get_lead_mute_status", "list_plan_tasks_for_lead"},
 		"sales_agent_review": {"get_sales_agent_quota", "list_working_leads", "list_plan_tasks_for_lead"},
 		"take_over_lead":     {"find_leads", "get_lead", "get_lead_mute_status", "mute_sales_agent_for_lead", "add_lead_note"},
+		"plan_my_day":        {"get_my_day", "list_tasks", "find_free_times", "update_task", "create_task"},
 	}
 	for _, sel := range selections {
 		t.Run(sel.name, func(t *testing.T) {
@@ -125,7 +126,7 @@ func TestPromptsNameOnlyServedTools(t *testing.T) {
 			}
 			for _, p := range prompts.Prompts {
 				args := []string{`{}`}
-				if len(p.Arguments) > 0 {
+				if slices.ContainsFunc(p.Arguments, func(a mcp.PromptArgument) bool { return a.Name == "lead" }) {
 					args = []string{`{"lead":"Jane"}`, `{"lead":"563172647619608"}`}
 				}
 				for _, a := range args {

@@ -15,9 +15,9 @@ import (
 // subject names what the call was about ("lead 42"); notFound is the tool's
 // sentence for a 404. Both are optional.
 func ErrorText(err error, subject, notFound string) string {
-	var bad ArgumentError
-	if errors.As(err, &bad) {
-		return bad.Error()
+	var r refusal
+	if errors.As(err, &r) {
+		return string(r)
 	}
 	le, ok := lofty.AsError(err)
 	if !ok {
@@ -120,9 +120,9 @@ func detail(le *lofty.Error) string {
 	return d
 }
 
-// ArgumentError is arguments found wrong only once Lofty was read (a stage
-// the pipeline does not have, a custom field the team does not have); its
-// sentence starts "invalid arguments", as a schema's refusal does.
-type ArgumentError struct{ Reason string }
+// refusal is a call lofty-mcp refused itself, for what it read of Lofty
+// (a change to a time that would end before it starts): its text is the
+// sentence the model reads, and nothing was sent that changes Lofty.
+type refusal string
 
-func (e ArgumentError) Error() string { return "invalid arguments: " + e.Reason }
+func (r refusal) Error() string { return string(r) }

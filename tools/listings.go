@@ -274,7 +274,7 @@ func searchListingsCall(ctx context.Context, c *lofty.Client, in SearchListingsI
 	if in.Cursor != "" {
 		n, err := strconv.ParseInt(in.Cursor, 10, 64)
 		if err != nil || n < 1 {
-			return ListingResults{}, ArgumentError{"\"cursor\" is not a search's next"}
+			return ListingResults{}, invalidArguments("\"cursor\" is not a search's next")
 		}
 		page = n
 	}
@@ -283,11 +283,11 @@ func searchListingsCall(ctx context.Context, c *lofty.Client, in SearchListingsI
 	if err != nil {
 		return ListingResults{}, err
 	}
-	now := settingsOf(ctx).now()
+	at := clockNow(ctx)
 	out := ListingResults{Currency: Currency, Listings: []ListingRow{}, Searched: s.describe()}
 	for _, l := range res.Listing {
 		if l.ListingID != "" {
-			out.Listings = append(out.Listings, newListingRow(ctx, l, now))
+			out.Listings = append(out.Listings, newListingRow(ctx, l, at))
 		}
 	}
 	if m := res.Metadata; m != nil {
@@ -311,8 +311,8 @@ func price(s string) float64 {
 
 // daysSince is the whole days from t to now; nil when t is unset.
 func daysSince(t lofty.Time, now time.Time) *int64 {
-	at, ok := instant(t)
-	if !ok || at.After(now) {
+	at := instant(t)
+	if at.IsZero() || at.After(now) {
 		return nil
 	}
 	d := int64(now.Sub(at).Hours() / 24)
@@ -341,7 +341,7 @@ func newListingRow(ctx context.Context, l lofty.Listing, now time.Time) ListingR
 // agent's or the office's listings, active then sold (GET /v1.0/listing),
 // one in full, or the published feed.
 func listedListings(ctx context.Context, c *lofty.Client, in SearchListingsInput) (ListingResults, error) {
-	now := settingsOf(ctx).now()
+	at := clockNow(ctx)
 	out := ListingResults{Currency: Currency, Listings: []ListingRow{}}
 	if in.ListedBy == "published" {
 		feed, err := c.PublishedListings(ctx, lofty.FeedAllOnMarket)
@@ -349,7 +349,7 @@ func listedListings(ctx context.Context, c *lofty.Client, in SearchListingsInput
 			return out, err
 		}
 		for _, l := range feed {
-			out.Listings = append(out.Listings, feedListing(l, now))
+			out.Listings = append(out.Listings, feedListing(l, at))
 		}
 		n := int64(len(feed))
 		out.Total = &n
@@ -372,7 +372,7 @@ func listedListings(ctx context.Context, c *lofty.Client, in SearchListingsInput
 		if l.ListingID == "" || in.ListingID != "" && l.ListingID != in.ListingID {
 			continue
 		}
-		row := newListingRow(ctx, l, now)
+		row := newListingRow(ctx, l, at)
 		if in.ListingID != "" {
 			row = listingDetail(l, row)
 		}

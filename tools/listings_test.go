@@ -172,7 +172,7 @@ func TestBytesOfAListingSearch(t *testing.T) {
 // every listing found carries its page.
 func TestListingsCarryTheirPage(t *testing.T) {
 	w := newDealWorld(t, "America/Chicago", lofty.Resilience{})
-	w.ctx = tools.WithSettings(w.ctx, tools.Settings{Now: func() time.Time { return fakelofty.DemoNow }, ListingURL: fakelofty.DemoListingURL})
+	w.ctx = tools.WithSettings(w.ctx, tools.Settings{Clock: func() time.Time { return fakelofty.DemoNow }, ListingURL: fakelofty.DemoListingURL})
 	var res tools.ListingResults
 	if _, err := w.run(t, tools.SearchListings, `{"locations": ["78751"]}`, &res); err != nil {
 		t.Fatal(err)

@@ -27,17 +27,9 @@ type Settings struct {
 	// {listingId} where its ID goes (LOFTY_LISTING_URL); "": listings
 	// carry a URL only where Lofty gives one (the published feed).
 	ListingURL string
-	// Now is the clock "this month" and "days on market" are judged by;
-	// nil: the real one. The demo world's clock is fixed (--demo).
-	Now func() time.Time
-}
-
-// now is the time by the settings' clock.
-func (s Settings) now() time.Time {
-	if s.Now != nil {
-		return s.Now()
-	}
-	return time.Now()
+	// Clock is what "now" and "today" are for the tools; nil: time.Now.
+	// Tests set it to the fake world's clock.
+	Clock func() time.Time
 }
 
 // Complete checks the settings and fills in the defaults.
@@ -65,4 +57,12 @@ func settingsOf(ctx context.Context) Settings {
 		return s
 	}
 	return Settings{FindScanPages: DefaultFindScanPages}
+}
+
+// clockNow is the current time by the settings' clock.
+func clockNow(ctx context.Context) time.Time {
+	if c := settingsOf(ctx).Clock; c != nil {
+		return c()
+	}
+	return time.Now()
 }

@@ -132,9 +132,10 @@ type Call struct {
 	// what a confirmation is sealed to.
 	Args []byte
 	// Write says what the call changes; nil for a read.
-	Write *WriteCall
-	run   func(ctx context.Context, c *lofty.Client) (any, error)
-	text  func(err error) string
+	Write    *WriteCall
+	run      func(ctx context.Context, c *lofty.Client) (any, error)
+	text     func(err error) string
+	readText func(err error) string
 }
 
 // Run calls Lofty and returns the result to encode as structured content.
@@ -143,6 +144,11 @@ func (c *Call) Run(ctx context.Context, lc *lofty.Client) (any, error) { return 
 // ErrorText is the sentence a model reads for a failed Run: for a write,
 // it says whether the change may have been made.
 func (c *Call) ErrorText(err error) string { return c.text(err) }
+
+// ReadErrorText is the sentence for a failed read of the call, such as a
+// write's Lookup: what happened, about the call's subject, as a read
+// tool's error says it.
+func (c *Call) ReadErrorText(err error) string { return c.readText(err) }
 
 // WriteCall is what an adapter needs of a write call beyond Run.
 type WriteCall struct {
@@ -159,9 +165,6 @@ type WriteCall struct {
 	// Lookup, when not nil, reads what the question needs; call it before
 	// Ask. Its error fails the call with nothing changed.
 	Lookup func(ctx context.Context, c *lofty.Client) error
-	// LookupErrorText is the sentence of a failed Lookup: as a read's,
-	// about the call's subject, and that nothing was changed.
-	LookupErrorText func(err error) string
 	// Ask is the question put to the person, naming leads with names.
 	Ask func(names LeadNames) string
 	// Declined is the result of a write the person did not confirm.
@@ -220,14 +223,12 @@ func (s Spec[In, Out]) prepare(dec *schema.Decoder, args json.RawMessage) (*Call
 		},
 		text: func(err error) string { return ErrorText(err, subject, notFound) },
 	}
+	c.readText = c.text
 	if w := s.Write; w != nil {
 		c.text = func(err error) string {
 			return WriteErrorText(err, subject, notFound, w.Act, w.Check, w.Idempotent)
 		}
 		c.Write = w.bind(&in)
-		c.Write.LookupErrorText = func(err error) string {
-			return ErrorText(err, subject, notFound) + " Nothing was changed in Lofty."
-		}
 	}
 	return c, nil
 }

@@ -19,6 +19,12 @@ const (
 	// ToolsetSalesAgentActions holds the AI sales agent's actions: mute,
 	// add to the working pool, plan tasks, a text to the user.
 	ToolsetSalesAgentActions = "sales_agent_actions"
+	// ToolsetTasks holds the person's day, tasks, appointments and calendar.
+	ToolsetTasks = "tasks"
+	// ToolsetTaskActions holds changes to tasks and appointments.
+	ToolsetTaskActions = "task_actions"
+	// ToolsetDeletes holds the deletes: always confirmed, served only when named.
+	ToolsetDeletes = "deletes"
 	// ToolsetDeals holds the transaction reads: a lead's, the team's by
 	// pipeline, stage and closing date, one in full.
 	ToolsetDeals = "deals"
@@ -51,9 +57,12 @@ func Toolsets() []Toolset {
 		{Name: ToolsetSalesAgents, Description: "Lofty AI sales agents: by lead, current user, settings, quota, working leads, mute status, plan tasks", Default: true},
 		{Name: ToolsetSalesAgentActions, Description: "changes by the AI sales agent: mute it for a lead, add leads to its working pool, create plan tasks, text you"},
 		{Name: ToolsetLeadActions, Description: "changes to a lead: add a note, assign it to team members"},
-		{Name: ToolsetDeals, Description: "transactions: a lead's, the team's by pipeline, stage and closing date, one in full", Default: true},
+		{Name: ToolsetTasks, Description: "my day, tasks, appointments, calendar and free meeting times", Default: true},
+		{Name: ToolsetTaskActions, Description: "create, change, finish tasks and appointments; send a task reminder"},
+		{Name: ToolsetDeletes, Description: "deletes, each confirmed by the person; served only when named", Named: true},
+		{Name: ToolsetDeals, Description: "transactions: a lead's, the team's by pipeline, stage and closing date, one in full"},
 		{Name: ToolsetDealActions, Description: "changes to transactions: create one, update one (stage, price, dates, address)"},
-		{Name: ToolsetListings, Description: "MLS listings: search (from a lead's wishes too), by agent or office, the published feed, one in full", Default: true},
+		{Name: ToolsetListings, Description: "MLS listings: search (from a lead's wishes too), by agent or office, the published feed, one in full"},
 		{Name: ToolsetAI, Description: "Lofty's AI: call scripts and appointment insights, call summaries, lead analyses"},
 	}
 }

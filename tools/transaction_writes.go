@@ -157,7 +157,7 @@ func noonMillis(date string, zone *time.Location) int64 {
 }
 
 // pipelineStage is the stage of typ's pipeline named name (ignoring
-// case), as the pipeline spells it; an unknown name is an ArgumentError
+// case), as the pipeline spells it; an unknown name is refused (invalidArguments)
 // that lists the stages.
 func pipelineStage(ctx context.Context, c *lofty.Client, typ, name string) (string, error) {
 	pipelines, err := c.TransactionPipelines(ctx)
@@ -175,15 +175,15 @@ func pipelineStage(ctx context.Context, c *lofty.Client, typ, name string) (stri
 			}
 			names = append(names, strconv.Quote(CleanLine(s.Name, MaxNameLength)))
 		}
-		return "", ArgumentError{fmt.Sprintf("%s is not a stage of the team's %s pipeline; its stages are %s",
-			strconv.Quote(CleanLine(name, MaxNameLength)), typ, strings.Join(names, ", "))}
+		return "", invalidArguments("%s is not a stage of the team's %s pipeline; its stages are %s",
+			strconv.Quote(CleanLine(name, MaxNameLength)), typ, strings.Join(names, ", "))
 	}
-	return "", ArgumentError{fmt.Sprintf("the team has no %s pipeline", typ)}
+	return "", invalidArguments("the team has no %s pipeline", typ)
 }
 
 // customFieldValues turns "Name=Value" into Lofty's values, a select's
 // labels into its values; a name the team has no field for is an
-// ArgumentError that lists the fields.
+// refusal that lists the fields.
 func customFieldValues(in []string, fields []lofty.TransactionField) ([]lofty.TransactionFieldValue, error) {
 	var out []lofty.TransactionFieldValue
 	for _, f := range in {
@@ -195,8 +195,8 @@ func customFieldValues(in []string, fields []lofty.TransactionField) ([]lofty.Tr
 			for _, f := range fields {
 				names = append(names, strconv.Quote(CleanLine(f.Name, MaxNameLength)))
 			}
-			return nil, ArgumentError{fmt.Sprintf("the team has no transaction custom field %s; it has %s",
-				strconv.Quote(CleanLine(name, MaxNameLength)), strings.Join(names, ", "))}
+			return nil, invalidArguments("the team has no transaction custom field %s; it has %s",
+				strconv.Quote(CleanLine(name, MaxNameLength)), strings.Join(names, ", "))
 		}
 		for code, label := range fieldOptions(fields[i]) {
 			if strings.EqualFold(label, value) {
@@ -291,8 +291,8 @@ func percentIf(v float64) string {
 // dateIf is the day of t (its date where Lofty stored it, at noon in a US
 // zone, or in UTC), or "".
 func dateIf(t lofty.Time, zone *time.Location) string {
-	at, ok := instant(t)
-	if !ok {
+	at := instant(t)
+	if at.IsZero() {
 		return ""
 	}
 	return at.In(zone).Format(time.DateOnly)

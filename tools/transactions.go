@@ -98,33 +98,34 @@ func closingWindow(closing string, now time.Time, zone *time.Location) (from, un
 		from, err1 := time.ParseInLocation(time.DateOnly, a, zone)
 		last, err2 := time.ParseInLocation(time.DateOnly, b, zone)
 		if err1 != nil || err2 != nil || last.Before(from) {
-			return from, until, ArgumentError{fmt.Sprintf("\"closing\" %q is not two dates FROM..TO, TO not before FROM", closing)}
+			return from, until, invalidArguments("\"closing\" %q is not two dates FROM..TO, TO not before FROM", closing)
 		}
 		return from, last.AddDate(0, 0, 1), nil
 	}
 	m, err := time.ParseInLocation("2006-01", closing, zone)
 	if err != nil {
-		return from, until, ArgumentError{fmt.Sprintf("\"closing\" %q is not a month YYYY-MM", closing)}
+		return from, until, invalidArguments("\"closing\" %q is not a month YYYY-MM", closing)
 	}
 	return m, m.AddDate(0, 1, 0), nil
 }
 
+// invalidPrefix starts the sentence of arguments found wrong, as the
+// schema's refusals start.
+const invalidPrefix = "invalid arguments: "
+
+// invalidArguments is a refusal of arguments found wrong once Lofty was
+// read (a stage the pipeline lacks) or once the person's zone was known.
+func invalidArguments(format string, args ...any) error {
+	return refusal(invalidPrefix + fmt.Sprintf(format, args...))
+}
+
 // inZone is t (RFC 3339, as lofty.Time holds it) in zone; "" stays "".
 func inZone(t lofty.Time, zone *time.Location) string {
-	at, ok := instant(t)
-	if !ok {
+	at := instant(t)
+	if at.IsZero() {
 		return string(t)
 	}
 	return at.In(zone).Format(time.RFC3339)
-}
-
-// instant reads a lofty.Time; ok is false when it is unset.
-func instant(t lofty.Time) (time.Time, bool) {
-	if t == "" {
-		return time.Time{}, false
-	}
-	at, err := time.Parse(time.RFC3339, string(t))
-	return at, err == nil
 }
 
 // closeDate is when a transaction closes: its close date once closed,
@@ -152,8 +153,8 @@ func (f transactionFilter) matches(t lofty.TransactionFields) bool {
 	if f.stage == "" && strings.EqualFold(t.TransactionStatus, "Cancelled") {
 		return false // a cancelled deal closes in no window, unless asked for by its stage
 	}
-	at, ok := instant(closeDate(t))
-	return ok && !at.Before(f.from) && at.Before(f.until)
+	at := instant(closeDate(t))
+	return !at.IsZero() && !at.Before(f.from) && at.Before(f.until)
 }
 
 // newTransactionRow curates a transaction for a list.
@@ -181,7 +182,7 @@ var ListTransactions = Spec[ListTransactionsInput, TransactionList]{
 			return fmt.Errorf("\"closing\" must be this_week, this_month, next_month, last_month, YYYY-MM or YYYY-MM-DD..YYYY-MM-DD, got %q", in.Closing)
 		}
 		if _, _, err := closingWindow(in.Closing, time.Now(), time.UTC); in.Closing != "" && err != nil {
-			return errors.New(err.(ArgumentError).Reason)
+			return errors.New(strings.TrimPrefix(err.Error(), invalidPrefix))
 		}
 		if in.TransactionID != 0 && in.LeadID == 0 {
 			return fmt.Errorf("\"transactionId\" needs the leadId of its lead")
@@ -224,7 +225,7 @@ func listTransactions(ctx context.Context, c *lofty.Client, in ListTransactionsI
 	out := TransactionList{Currency: Currency, Transactions: []TransactionRow{}}
 	if in.Closing != "" {
 		var err error
-		if filter.from, filter.until, err = closingWindow(in.Closing, settingsOf(ctx).now(), zone.Location); err != nil {
+		if filter.from, filter.until, err = closingWindow(in.Closing, clockNow(ctx), zone.Location); err != nil {
 			return out, err
 		}
 	}

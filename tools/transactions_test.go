@@ -38,7 +38,7 @@ func newDealWorld(t *testing.T, zone string, res lofty.Resilience) *dealWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := tools.Settings{Now: func() time.Time { return fakelofty.DemoNow }}
+	s := tools.Settings{Clock: func() time.Time { return fakelofty.DemoNow }}
 	if zone != "" {
 		loc, err := time.LoadLocation(zone)
 		if err != nil {

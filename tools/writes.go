@@ -204,10 +204,6 @@ func (a Applied) String() string {
 
 // WriteApplied says, from a failed write's error, whether it was made.
 func WriteApplied(err error) Applied {
-	var bad ArgumentError
-	if errors.As(err, &bad) {
-		return AppliedNo // refused before anything was sent
-	}
 	le, ok := lofty.AsError(err)
 	switch {
 	case !ok:

@@ -9,10 +9,12 @@ func specs() []Tool {
 	return []Tool{
 		AskLoftyAI,
 		StartLoftyAI,
+		FindFreeTimes,
 		FindLeads,
 		GetLead,
 		AssignLead,
 		SearchListings,
+		GetMyDay,
 		AddLeadNote,
 		GetSalesAgentByLead,
 		GetCurrentSalesAgent,
@@ -26,6 +28,11 @@ func specs() []Tool {
 		AddLeadsToSalesAgent,
 		CreateSalesAgentPlanTasks,
 		SendSMSToMe,
+		CreateTask,
+		UpdateTask,
+		DeleteTask,
+		SendTaskReminder,
+		ListTasks,
 		SaveTransaction,
 		ListTransactions,
 	}
@@ -35,6 +42,7 @@ func specs() []Tool {
 // source order (files by name, then as declared).
 func promptSpecs() []Prompt {
 	return []Prompt{
+		PlanMyDay,
 		LeadBriefing,
 		SalesAgentReview,
 		TakeOverLead,

@@ -4,7 +4,7 @@ import "net/http"
 
 // The organization: the demo team's office and permission profiles
 // (Agent Organization). Changing offices and the company is answered
-// generically (genericOperations).
+// generically (GenericOperations).
 
 // permissionProfiles are the team's permission profiles; each member has one.
 var permissionProfiles = []struct {

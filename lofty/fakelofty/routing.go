@@ -7,7 +7,7 @@ import (
 
 // Lead routing: who new leads go to, by type (1, 2 or 4 as the document
 // enumerates them) and custom role. The rules are read from the team; the
-// two edits are answered generically (genericOperations).
+// two edits are answered generically (GenericOperations).
 
 func init() {
 	areaRoutes = append(areaRoutes, func(f *Fake, mux *router) {
