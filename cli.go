@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -19,8 +20,14 @@ import (
 
 // inProcessClient connects an initialized MCP client to a's server, so the
 // CLI commands go through the same server code path as any MCP client.
-func inProcessClient(ctx context.Context, a *app) (*client.Client, error) {
-	c, err := client.NewInProcessClientWithOptions(a.server, client.WithProtocolVersion(mcp.LATEST_LEGACY_PROTOCOL_VERSION))
+// With ask, the client can put the server's questions to the person
+// (elicitation).
+func inProcessClient(ctx context.Context, a *app, ask client.ElicitationHandler) (*client.Client, error) {
+	opts := []client.ClientOption{client.WithProtocolVersion(mcp.LATEST_LEGACY_PROTOCOL_VERSION)}
+	if ask != nil {
+		opts = append(opts, client.WithElicitationHandler(ask))
+	}
+	c, err := client.NewInProcessClientWithOptions(a.server, opts...)
 	if err != nil {
 		return nil, err
 	}
@@ -37,10 +44,33 @@ func inProcessClient(ctx context.Context, a *app) (*client.Client, error) {
 	return c, nil
 }
 
+// terminalAsker puts the server's confirmation questions to the person at
+// the terminal: the question on stderr, their answer on stdin. Only "y" or
+// "yes" confirms; anything else, or no answer (stdin closed or empty),
+// declines, so a call run by a script never confirms a change by itself.
+type terminalAsker struct {
+	in  *bufio.Reader
+	out io.Writer
+}
+
+// Elicit implements client.ElicitationHandler.
+func (t terminalAsker) Elicit(_ context.Context, req mcp.ElicitationRequest) (*mcp.ElicitationResult, error) {
+	fmt.Fprintf(t.out, "%s\n\nConfirm? [y/N] ", req.Params.Message)
+	line, _ := t.in.ReadString('\n')
+	if answer := strings.ToLower(strings.TrimSpace(line)); answer == "y" || answer == "yes" {
+		return &mcp.ElicitationResult{ElicitationResponse: mcp.ElicitationResponse{
+			Action: mcp.ElicitationResponseActionAccept, Content: map[string]any{"confirm": true}}}, nil
+	}
+	fmt.Fprintln(t.out)
+	return &mcp.ElicitationResult{ElicitationResponse: mcp.ElicitationResponse{Action: mcp.ElicitationResponseActionDecline}}, nil
+}
+
 // runCall calls one tool and prints its structured result (exit 0) or its
 // error text (exit 1). The tool's name is checked before its arguments, and
-// a refusal shows that tool's own example.
-func runCall(ctx context.Context, a *app, args []string, stdout, stderr io.Writer) int {
+// a refusal shows that tool's own example. A tool the person must confirm
+// (administration, deletes) asks at the terminal: whoever types the
+// command is the person, and the question shows what it would change.
+func runCall(ctx context.Context, a *app, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	name, rawArgs := args[0], "{}"
 	if len(args) == 2 {
 		rawArgs = args[1]
@@ -54,7 +84,11 @@ func runCall(ctx context.Context, a *app, args []string, stdout, stderr io.Write
 			name, name, exampleOf(name))
 		return exitUsage
 	}
-	c, err := inProcessClient(ctx, a)
+	var ask client.ElicitationHandler
+	if t, ok := toolNamed(name); ok && t.Info().Effect.MustConfirm {
+		ask = terminalAsker{in: bufio.NewReader(stdin), out: stderr}
+	}
+	c, err := inProcessClient(ctx, a, ask)
 	if err != nil {
 		fmt.Fprintf(stderr, "lofty-mcp: %v\n", err)
 		return exitError
@@ -112,10 +146,14 @@ func notServed(name string, served []string) string {
 	}
 	info := t.Info()
 	how := "add --toolsets " + info.Toolset
+	if info.AlsoToolset != "" {
+		how += "," + info.AlsoToolset
+	}
 	if info.Effect.Writes {
 		how += " (and leave out --read-only)"
 	}
-	return fmt.Sprintf("%s is not served: it is in the toolset %s, which this configuration does not serve; %s", name, info.Toolset, how)
+	return fmt.Sprintf("%s is not served: it is in the toolset %s, which this configuration does not serve; %s", name,
+		info.ToolsetNames(), how)
 }
 
 // servedTools names the tools a's server serves, sorted.

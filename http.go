@@ -66,6 +66,10 @@ func runHTTP(ctx context.Context, a *app, stderr io.Writer) int {
 	return exitOK
 }
 
+// demoSignInNote is what the sign-in page of --demo --oauth says first.
+const demoSignInNote = "This is lofty-mcp's demo, with its built-in sample data. Paste the demo API key, " +
+	demoAPIKey + ", or use Sign in with Lofty, which goes to the demo Lofty's own page."
+
 // demoAuthorizePath is where --demo --oauth serves the demo Lofty's vendor
 // authorization page ("Sign in with Lofty" sends the browser there).
 const demoAuthorizePath = "/demo/lofty/authorize"
@@ -113,6 +117,7 @@ func (a *app) newOAuthServer() (*oauth.Server, map[string]http.Handler, error) {
 			HTTPClient: a.demoFake.Client(),
 		}
 		handlers = map[string]http.Handler{"GET " + demoAuthorizePath: http.HandlerFunc(a.demoFake.ServeVendorAuth)}
+		cfg.SignInNote = demoSignInNote
 	}
 	srv, err := oauth.New(cfg)
 	if err != nil {

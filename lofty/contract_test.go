@@ -598,7 +598,8 @@ func (d *openAPI) compare(path string, typ reflect.Type, s *oaSchema, out *[]str
 				bad("Go %s cannot hold every %s; use int64", typ, describe)
 			}
 		default:
-			if typ != numberType {
+			// lofty.Time reads epoch seconds and milliseconds too.
+			if typ != numberType && typ != loftyTime {
 				bad("Go %s for schema %s", typ, describe)
 			}
 		}

@@ -533,15 +533,16 @@ func TestSelectToolsets(t *testing.T) {
 		}
 		return strings.Join(out, ",")
 	}
-	var every []tools.Tool // "all": every toolset but those that must be named
+	// "all" serves every toolset but those that must be named.
+	var inAll []tools.Tool
 	for _, t := range tools.All() {
 		for _, ts := range tools.Toolsets() {
 			if ts.Name == t.Info().Toolset && !ts.Named {
-				every = append(every, t)
+				inAll = append(inAll, t)
 			}
 		}
 	}
-	all := names(every)
+	all := names(inAll)
 	var defaults []tools.Tool
 	for _, t := range tools.All() {
 		for _, ts := range tools.Toolsets() {
@@ -577,7 +578,7 @@ func TestSelectToolsets(t *testing.T) {
 		{[]string{"sales_agents"}, nil, inToolset("sales_agents"), ""},
 		{nil, []string{"get_sales_agent_by_lead", "find_leads"}, "find_leads,get_sales_agent_by_lead", ""},
 		{[]string{"leads"}, []string{"get_lead"}, "get_lead", ""},
-		{[]string{"contacts"}, nil, "", `unknown toolset "contacts"; valid toolsets: leads, sales_agents, sales_agent_actions, lead_actions, `},
+		{[]string{"contacts"}, nil, "", `unknown toolset "contacts"; valid toolsets: leads, sales_agents, sales_agent_actions, lead_actions,`},
 		{nil, []string{"find_lead"}, "", `unknown tool "find_lead"; valid tools: find_leads, get_lead,`},
 		{[]string{"leads"}, []string{"check_working_lead"}, "", "check_working_lead (toolset sales_agents), outside the selected toolsets (leads)"},
 	}
@@ -599,8 +600,8 @@ func TestSelectToolsets(t *testing.T) {
 		for _, t := range tools.All() {
 			writes = writes || (t.Info().Toolset == ts.Name && t.Info().Effect.Writes)
 		}
-		// Reads may be left off by default too: the default toolsets' budget
-		// holds what a person asks most, not every read.
+		// Not every read toolset can be on by default (the default
+		// tools/list has a budget), but no toolset that writes is.
 		if (ts.Default && writes) || ts.Description == "" {
 			t.Errorf("toolset %+v: want described, and off by default when it has tools that write", ts)
 		}
@@ -625,7 +626,11 @@ func TestSelectToolsets(t *testing.T) {
 // TestToolSpecsAreComplete: every tool taking a lead ID tells the model
 // where lead IDs come from.
 func TestToolSpecsAreComplete(t *testing.T) {
-	h := newLK(t, mcpserver.Options{Toolsets: everyToolset()})
+	var every []string
+	for _, ts := range tools.Toolsets() {
+		every = append(every, ts.Name)
+	}
+	h := newLK(t, mcpserver.Options{Toolsets: every})
 	list, err := h.client.ListTools(context.Background(), mcp.ListToolsRequest{})
 	if err != nil {
 		t.Fatal(err)
@@ -670,13 +675,4 @@ func TestFindLeadsNeverMoreThanLimit(t *testing.T) {
 		t.Errorf("%d leads, want the first 10", len(r.Leads))
 	}
 	mustContain(t, r.Note, "30 more matches", "limit 10")
-}
-
-// everyToolset names every toolset, those that must be named too.
-func everyToolset() []string {
-	var out []string
-	for _, ts := range tools.Toolsets() {
-		out = append(out, ts.Name)
-	}
-	return out
 }

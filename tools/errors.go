@@ -126,3 +126,14 @@ func detail(le *lofty.Error) string {
 type refusal string
 
 func (r refusal) Error() string { return string(r) }
+
+// Refuse makes a refusal of a call's arguments, for what lofty-mcp read of
+// Lofty (a name Lofty would not know, something already there): its
+// sentence is the model's to read, and nothing is sent.
+func Refuse(format string, args ...any) error { return refusal(fmt.Sprintf(format, args...)) }
+
+// IsRefusal reports whether err is a refusal of lofty-mcp's own.
+func IsRefusal(err error) bool {
+	var r refusal
+	return errors.As(err, &r)
+}

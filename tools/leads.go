@@ -567,10 +567,10 @@ var AssignLead = Spec[AssignLeadInput, AssignResult]{
 	Name:     "assign_lead",
 	Title:    "Assign lead",
 	Toolset:  ToolsetLeadActions,
-	Upstream: []string{"POST " + lofty.LeadAssignmentTemplate},
+	Upstream: []string{"GET /v1.0/members", "POST " + lofty.LeadAssignmentTemplate},
 	Example:  `{"leadId": 563172647619609, "assignees": [{"role": "Agent", "assignee": "maria.garcia@example.com"}]}`,
-	Description: "Give a lead to team members by role (Agent, Assistant, Lender), each named by their Lofty account email. " +
-		"Replaces who held the role. Needs the leadId (find_leads finds it).",
+	Description: "Give a lead to team members by role (Agent, Assistant, Lender), each named by their Lofty account email " +
+		"(get_team_members). Replaces who held the role. Needs the leadId (find_leads).",
 	Check: func(in AssignLeadInput) error {
 		seen := map[string]bool{}
 		for _, a := range in.Assignees {
@@ -598,6 +598,15 @@ var AssignLead = Spec[AssignLeadInput, AssignResult]{
 		Idempotent:  true,
 		Act:         "assign this lead",
 		Leads:       func(in AssignLeadInput) []int64 { return []int64{in.LeadID} },
+		// An email that is not a team member's is refused with those that
+		// are, before the person is asked.
+		Lookup: func(ctx context.Context, c *lofty.Client, in *AssignLeadInput) error {
+			emails := make([]string, len(in.Assignees))
+			for i, a := range in.Assignees {
+				emails[i] = a.Assignee
+			}
+			return CheckAccounts(ctx, c, emails)
+		},
 		Ask: func(in AssignLeadInput, leads LeadNames) string {
 			return "Assign this lead: " + describeAssignees(in.Assignees) + "? This replaces whoever holds " +
 				pluralRole(len(in.Assignees)) + " now.\n\nLead: " + leads.One(in.LeadID)

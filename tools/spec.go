@@ -44,6 +44,11 @@ type Spec[In, Out any] struct {
 	Description string
 	// Toolset groups tools for selection; it must name a toolset of Toolsets.
 	Toolset string
+	// AlsoToolset, when set, names a second toolset the tool belongs to: it
+	// is served only when both are selected. A tool has one toolset it is
+	// listed and counted under; this is for a tool that needs two opt-ins,
+	// such as a delete of administration (deletes, and admin).
+	AlsoToolset string
 	// Upstream are the Lofty operations the tool calls, as the OpenAPI
 	// document names them ("GET /v1.0/leads/{leadId}"), for docs, help and
 	// the coverage table; a test checks each against the document.
@@ -82,9 +87,19 @@ type Info struct {
 	Title       string
 	Description string
 	Toolset     string
+	AlsoToolset string // "" or a second toolset that must be selected too
 	Upstream    []string
 	Example     string // JSON arguments; never empty ({} at least)
 	Effect      Effect
+}
+
+// ToolsetNames names the toolsets that serve the tool: "deletes" or
+// "deletes and admin".
+func (i Info) ToolsetNames() string {
+	if i.AlsoToolset == "" {
+		return i.Toolset
+	}
+	return i.Toolset + " and " + i.AlsoToolset
 }
 
 // Effect is what a tool does to the data in Lofty, as its annotations say.
@@ -97,6 +112,9 @@ type Effect struct {
 	// Idempotent: calling it again with the same arguments changes nothing
 	// more (idempotentHint); only for writes.
 	Idempotent bool
+	// MustConfirm: the person confirms every call, whatever the server's
+	// confirmation mode (Write.MustConfirm); only for writes.
+	MustConfirm bool
 }
 
 // Info implements Tool.
@@ -105,10 +123,11 @@ func (s Spec[In, Out]) Info() Info {
 	if example == "" {
 		example = "{}"
 	}
-	info := Info{Name: s.Name, Title: s.Title, Description: s.Description, Toolset: s.Toolset,
+	info := Info{Name: s.Name, Title: s.Title, Description: s.Description, Toolset: s.Toolset, AlsoToolset: s.AlsoToolset,
 		Upstream: s.Upstream, Example: example}
 	if s.Write != nil {
-		info.Effect = Effect{Writes: true, Destructive: s.Write.Destructive, Idempotent: s.Write.Idempotent}
+		info.Effect = Effect{Writes: true, Destructive: s.Write.Destructive, Idempotent: s.Write.Idempotent,
+			MustConfirm: s.Write.MustConfirm}
 	}
 	return info
 }
@@ -135,7 +154,7 @@ type Call struct {
 	Write    *WriteCall
 	run      func(ctx context.Context, c *lofty.Client) (any, error)
 	text     func(err error) string
-	readText func(err error) string
+	readText func(err error) string // as a read's failure says it
 }
 
 // Run calls Lofty and returns the result to encode as structured content.
@@ -149,6 +168,16 @@ func (c *Call) ErrorText(err error) string { return c.text(err) }
 // write's Lookup: what happened, about the call's subject, as a read
 // tool's error says it.
 func (c *Call) ReadErrorText(err error) string { return c.readText(err) }
+
+// LookupErrorText is the sentence a model reads when a write's Lookup
+// failed: a refusal of its arguments, or the read's error as a read says
+// it; either way nothing was sent, so nothing was changed.
+func (c *Call) LookupErrorText(err error) string {
+	if IsRefusal(err) {
+		return err.Error() + " Nothing was changed in Lofty."
+	}
+	return c.readText(err) + " Nothing was changed in Lofty."
+}
 
 // WriteCall is what an adapter needs of a write call beyond Run.
 type WriteCall struct {
@@ -221,9 +250,9 @@ func (s Spec[In, Out]) prepare(dec *schema.Decoder, args json.RawMessage) (*Call
 		run: func(ctx context.Context, lc *lofty.Client) (any, error) {
 			return s.Call(ctx, lc, in) // in as Lookup left it
 		},
-		text: func(err error) string { return ErrorText(err, subject, notFound) },
+		text:     func(err error) string { return ErrorText(err, subject, notFound) },
+		readText: func(err error) string { return ErrorText(err, subject, notFound) },
 	}
-	c.readText = c.text
 	if w := s.Write; w != nil {
 		c.text = func(err error) string {
 			return WriteErrorText(err, subject, notFound, w.Act, w.Check, w.Idempotent)

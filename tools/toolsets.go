@@ -23,7 +23,16 @@ const (
 	ToolsetTasks = "tasks"
 	// ToolsetTaskActions holds changes to tasks and appointments.
 	ToolsetTaskActions = "task_actions"
-	// ToolsetDeletes holds the deletes: always confirmed, served only when named.
+	// ToolsetTeam holds the reads of the team: members, the names Lofty
+	// expects (tags, custom fields, stages, ponds), routing, the
+	// organisation.
+	ToolsetTeam = "team"
+	// ToolsetAdmin holds administration: routing, offices and company,
+	// agents, custom fields, webhooks, AI sales agent settings, Brokermint
+	// syncs. It must be named, and the person confirms every call.
+	ToolsetAdmin = "admin"
+	// ToolsetDeletes holds deletes. It must be named, and the person
+	// confirms every call.
 	ToolsetDeletes = "deletes"
 	// ToolsetDeals holds the transaction reads: a lead's, the team's by
 	// pipeline, stage and closing date, one in full.
@@ -59,7 +68,9 @@ func Toolsets() []Toolset {
 		{Name: ToolsetLeadActions, Description: "changes to a lead: add a note, assign it to team members"},
 		{Name: ToolsetTasks, Description: "my day, tasks, appointments, calendar and free meeting times", Default: true},
 		{Name: ToolsetTaskActions, Description: "create, change, finish tasks and appointments; send a task reminder"},
-		{Name: ToolsetDeletes, Description: "deletes, each confirmed by the person; served only when named", Named: true},
+		{Name: ToolsetTeam, Description: "the team: members and their account emails, tags, custom fields, stages, ponds, lead routing, offices, permission profiles, vendors, webhooks"},
+		{Name: ToolsetAdmin, Description: "administration, each call confirmed by the person: lead routing, offices and company, agents, custom fields, webhooks, AI sales agent settings, Brokermint syncs", Named: true},
+		{Name: ToolsetDeletes, Description: "deletes, each call confirmed by the person (deleting a webhook is administration: it also needs admin)", Named: true},
 		{Name: ToolsetDeals, Description: "transactions: a lead's, the team's by pipeline, stage and closing date, one in full"},
 		{Name: ToolsetDealActions, Description: "changes to transactions: create one, update one (stage, price, dates, address)"},
 		{Name: ToolsetListings, Description: "MLS listings: search (from a lead's wishes too), by agent or office, the published feed, one in full"},
@@ -97,8 +108,10 @@ const AllToolsets = "all"
 
 // Select returns the tools to serve: those of the named toolsets (nil or
 // empty: the default toolsets; "all": every toolset), restricted to the
-// allow-list of tool names when it is not empty. Unknown names, and a
-// selection that leaves no tool, are errors that list the valid names.
+// allow-list of tool names when it is not empty. A tool in a second
+// toolset too (Spec.AlsoToolset) is served only when both are selected.
+// Unknown names, and a selection that leaves no tool, are errors that list
+// the valid names.
 func Select(toolsets, allow []string) ([]Tool, error) {
 	known := map[string]bool{}
 	var names []string
@@ -132,6 +145,9 @@ func Select(toolsets, allow []string) ([]Tool, error) {
 	}
 
 	allow = cleanNames(allow)
+	served := func(info Info) bool {
+		return chosen[info.Toolset] && (info.AlsoToolset == "" || chosen[info.AlsoToolset])
+	}
 	toolNames := map[string]Info{}
 	var allNames []string
 	for _, t := range All() {
@@ -145,8 +161,8 @@ func Select(toolsets, allow []string) ([]Tool, error) {
 		switch {
 		case !ok:
 			unknown = append(unknown, name)
-		case !chosen[info.Toolset]:
-			outside = append(outside, fmt.Sprintf("%s (toolset %s)", name, info.Toolset))
+		case !served(info):
+			outside = append(outside, fmt.Sprintf("%s (toolset %s)", name, info.ToolsetNames()))
 		}
 	}
 	if len(unknown) > 0 {
@@ -160,11 +176,20 @@ func Select(toolsets, allow []string) ([]Tool, error) {
 	var out []Tool
 	for _, t := range All() {
 		info := t.Info()
-		if chosen[info.Toolset] && (len(allow) == 0 || slices.Contains(allow, info.Name)) {
+		if served(info) && (len(allow) == 0 || slices.Contains(allow, info.Name)) {
 			out = append(out, t)
 		}
 	}
 	if len(out) == 0 {
+		var needs []string
+		for _, t := range All() {
+			if info := t.Info(); chosen[info.Toolset] && !served(info) {
+				needs = append(needs, fmt.Sprintf("%s needs the toolset %s too", info.Name, info.AlsoToolset))
+			}
+		}
+		if len(needs) > 0 {
+			return nil, fmt.Errorf("the selection serves no tools: %s", strings.Join(needs, "; "))
+		}
 		return nil, fmt.Errorf("the selection serves no tools; valid toolsets: %s", strings.Join(names, ", "))
 	}
 	return out, nil

@@ -7,6 +7,14 @@ package tools
 // (files by name, then as declared). All orders them by toolset.
 func specs() []Tool {
 	return []Tool{
+		UpdateLeadRouting,
+		UpdateSalesAgentSettings,
+		UpdateOrganization,
+		ManageAgent,
+		AddCustomField,
+		CreateWebhook,
+		DeleteWebhook,
+		SyncBrokermint,
 		AskLoftyAI,
 		StartLoftyAI,
 		FindFreeTimes,
@@ -33,6 +41,9 @@ func specs() []Tool {
 		DeleteTask,
 		SendTaskReminder,
 		ListTasks,
+		GetTeamMembers,
+		GetTeamLists,
+		GetLeadRouting,
 		SaveTransaction,
 		ListTransactions,
 	}
@@ -46,5 +57,7 @@ func promptSpecs() []Prompt {
 		LeadBriefing,
 		SalesAgentReview,
 		TakeOverLead,
+		HandOffLead,
+		PipelineReview,
 	}
 }

@@ -52,6 +52,11 @@ type Data struct {
 	TransactionFields []Field        // transactions.go: transaction custom fields
 	Listings          []Listing      // listings.go
 	Webhooks          []Webhook      // webhooks.go
+	Routing           Routing        // routing.go: rules and default rules by type
+	Offices           []Office       // org.go: the company's offices
+	Company           Company        // org.go
+	Vendors           []Vendor       // org.go: the vendor directory
+	AgentTags         []string       // team.go: tags an agent can carry
 	CallSummaries     []CallSummary  // ai.go: AI summaries of recorded calls
 	AnalysisTasks     []AnalysisTask // ai.go: lead-analysis tasks
 
@@ -145,6 +150,7 @@ type Location struct {
 // Attribute is one of a lead's custom attributes (CustomAttribute).
 type Attribute struct {
 	Name, Type, Value string
+	Params            string // a team field's select options, as JSON: {"option":["a","b"]}
 }
 
 // Property is one of Lofty's LeadProperty objects: a property, or (Mail)

@@ -53,6 +53,14 @@
 //     beyond its maxLength is cut, as Lofty cuts a note's content.
 //   - ListingQueryRequest's filterConditions values are typed as objects;
 //     its description, which the fake follows, shows strings and arrays.
+//   - RoutingStrategy's memberWeights is one {memberId, weight} object,
+//     which cannot hold a round robin's members: the fake sends and takes
+//     a map of member id to weight.
+//   - The Brokermint syncs act only on what Lofty's UI linked to
+//     Brokermint; in the demo world every lead (by email) and every
+//     transaction is linked.
+//   - An office is read back only in its members' records ("group"), as
+//     Lofty has no read of one office.
 //   - listIng and soldListing (GET /v1.0/listing) are free-form objects in
 //     the document; the fake puts its ListingItems under "data".
 //   - The published-listings feed (GET /v1.0/getPublishedListings) is XML

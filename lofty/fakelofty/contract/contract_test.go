@@ -38,6 +38,10 @@ var proseRequired = map[string]map[string]any{
 	"PUT /v2.0/tasks/{taskId}":              {"content": "Call Jane about the inspection"},
 }
 
+// bodyIDs are the world's ids of body fields named "id", by operation:
+// the routing rule, the office and the transaction an edit names.
+var bodyIDs = map[string]string{"editRule": "601", "updateOffice": "201", "updateTransactionFromBrokermint": "10001"}
+
 // communicationIDs are the ids of a call, a text and an email.
 var communicationIDs = map[string]string{"call": "820001", "text": "830001", "email": "840001"}
 
@@ -84,6 +88,9 @@ func validRequest(t *testing.T, base string, op *fakelofty.Operation) *http.Requ
 					obj[p.Name] = x
 				}
 			}
+		}
+		if obj, ok := v.(map[string]any); ok && bodyIDs[op.ID] != "" {
+			obj["id"], _ = strconv.ParseInt(bodyIDs[op.ID], 10, 64)
 		}
 		b, err := json.Marshal(v)
 		if err != nil {
