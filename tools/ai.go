@@ -10,11 +10,12 @@ import (
 	"github.com/lofty-mcp/lofty-mcp/lofty"
 )
 
-// Lofty's own AI, in two tools: ask_lofty_ai reads ("give me a call
-// script for her", "prepare me for the showing", "what did he say on the
-// call?", "which analyses are running?"), start_lofty_ai asks for what
-// Lofty makes and keeps ("summarise my last call with him", "analyse
-// these leads"): Lofty stores the result, so it is a write.
+// Lofty's own AI, read in one tool: ask_lofty_ai ("give me a call script
+// for her", "prepare me for the showing", "what did he say on the call?",
+// "which analyses are running?"). What Lofty makes and keeps (a call
+// summary asked for, a lead analysis started) would be a write of its own;
+// those two operations are left out (see Uncovered) to keep the context
+// every tool costs within its budget.
 // What the AI writes draws on the lead's own words (their texts, what they
 // said on a call), so it is untrusted text: cleaned, bounded, in fields of
 // its own.
@@ -22,10 +23,10 @@ import (
 // Generation takes time. A call script or an insight is written while the
 // request waits (the lofty client lets it take until --call-timeout), and
 // the caller hears every few seconds that it is still being written. A
-// call summary is made after it is asked for: the tool reads its status
-// until it is finished or the wait would pass the call's deadline (or
-// maxSummaryWait), then answers with what it has — a pending summary's
-// call ID and how to fetch it later — rather than block.
+// call summary being made (asked for in Lofty) is read until it is
+// finished or the wait would pass the call's deadline (or maxSummaryWait);
+// then the tool answers with what it has — a pending summary's call ID and
+// how to fetch it later — rather than block.
 
 // Waits of the AI tools.
 const (
@@ -134,13 +135,13 @@ func awaitSummary(ctx context.Context, c *lofty.Client, callID int64) (lofty.Cal
 // AskAIInput is what the model sends to ask_lofty_ai.
 type AskAIInput struct {
 	LeadID        int64 `json:"leadId,omitempty" jsonschema:"minimum=1,description=Lead ID"`
-	TaskID        int64 `json:"taskId,omitempty" jsonschema:"minimum=1,description=The lead's task to call about"`
-	AppointmentID int64 `json:"appointmentId,omitempty" jsonschema:"minimum=1,description=The lead's appointment"`
-	CallID        int64 `json:"callId,omitempty" jsonschema:"minimum=1,description=A recorded call"`
-	Transcript    bool  `json:"transcript,omitempty" jsonschema:"description=With callId: the transcript too"`
+	TaskID        int64 `json:"taskId,omitempty" jsonschema:"minimum=1,description=Task"`
+	AppointmentID int64 `json:"appointmentId,omitempty" jsonschema:"minimum=1,description=Appointment ID"`
+	CallID        int64 `json:"callId,omitempty" jsonschema:"minimum=1,description=Call ID"`
 }
 
-// Section is a heading and its points.
+// Section is a heading and its points; an answer gives them as one list
+// of points ("Objectives: ask about ...").
 type Section struct {
 	Title  string   `json:"title,omitempty"`
 	Points []string `json:"points"`
@@ -150,12 +151,13 @@ type Section struct {
 // headed points (untrusted text, cleaned), a summary's state, or the lead
 // analyses under way.
 type AIAnswer struct {
-	Kind       string    `json:"kind" jsonschema:"enum=script,enum=insight,enum=summary,enum=analyses"`
-	State      string    `json:"state,omitempty" jsonschema:"description=A summary's: finished\\, pending\\, processing\\, failed\\, none"`
-	Text       string    `json:"text,omitempty"`
-	Sections   []Section `json:"sections,omitempty"`
-	Transcript string    `json:"transcript,omitempty"`
-	Note       string    `json:"note,omitempty"`
+	State  string   `json:"state,omitempty"`
+	Text   string   `json:"text,omitempty"`
+	Points []string `json:"points,omitempty"`
+	Note   string   `json:"note,omitempty"`
+
+	// Sections are the points by heading, as they are gathered.
+	Sections []Section `json:"-"`
 }
 
 // AskLoftyAI reads what Lofty's AI has to say.
@@ -166,8 +168,8 @@ var AskLoftyAI = Spec[AskAIInput, AIAnswer]{
 	Upstream: []string{"POST /v2.0/ai/call-script", "POST /v2.0/ai/prepare-insight", "GET /v2.0/ai/call-summary",
 		"GET /v2.0/ai/lead-analysis", "GET " + lofty.MePath},
 	Example: `{"leadId": 563172647619608, "taskId": 860001}`,
-	Description: "Lofty's AI: a call script (leadId from find_leads, taskId), an appointment insight (leadId, appointmentId), " +
-		"a recorded call's summary (callId); else lead analyses under way (leadId's). Can take a minute.",
+	Description: "Lofty's AI: call script (leadId from find_leads, taskId), appointment insight (appointmentId), call " +
+		"summary (callId), else analyses running.",
 	Check: func(in AskAIInput) error {
 		n := 0
 		for _, set := range []bool{in.TaskID != 0, in.AppointmentID != 0, in.CallID != 0} {
@@ -180,25 +182,17 @@ var AskLoftyAI = Spec[AskAIInput, AIAnswer]{
 			return fmt.Errorf("give one of taskId, appointmentId or callId")
 		case (in.TaskID != 0 || in.AppointmentID != 0) && in.LeadID == 0:
 			return fmt.Errorf("a call script or an insight needs the leadId too")
-		case in.Transcript && in.CallID == 0:
-			return fmt.Errorf("\"transcript\" goes with callId")
 		}
 		return nil
 	},
 	Call: func(ctx context.Context, c *lofty.Client, in AskAIInput) (AIAnswer, error) {
-		switch {
-		case in.TaskID != 0:
-			return callScript(ctx, c, in.LeadID, in.TaskID)
-		case in.AppointmentID != 0:
-			return insight(ctx, c, in.LeadID, in.AppointmentID)
-		case in.CallID != 0:
-			s, ok, err := awaitSummary(ctx, c, in.CallID)
-			if err != nil {
-				return AIAnswer{}, err
+		out, err := askAI(ctx, c, in)
+		for _, s := range out.Sections {
+			for _, p := range s.Points {
+				out.Points = append(out.Points, strings.TrimPrefix(s.Title+": ", ": ")+p)
 			}
-			return callSummary(in.CallID, s, ok, in.Transcript), nil
 		}
-		return leadAnalyses(ctx, c, in.LeadID)
+		return out, err
 	},
 	Subject: func(in AskAIInput) string {
 		switch {
@@ -211,6 +205,23 @@ var AskLoftyAI = Spec[AskAIInput, AIAnswer]{
 	},
 }
 
+// askAI answers ask_lofty_ai, its points by heading.
+func askAI(ctx context.Context, c *lofty.Client, in AskAIInput) (AIAnswer, error) {
+	switch {
+	case in.TaskID != 0:
+		return callScript(ctx, c, in.LeadID, in.TaskID)
+	case in.AppointmentID != 0:
+		return insight(ctx, c, in.LeadID, in.AppointmentID)
+	case in.CallID != 0:
+		s, ok, err := awaitSummary(ctx, c, in.CallID)
+		if err != nil {
+			return AIAnswer{}, err
+		}
+		return callSummary(in.CallID, s, ok), nil
+	}
+	return leadAnalyses(ctx, c, in.LeadID)
+}
+
 func callScript(ctx context.Context, c *lofty.Client, leadID, taskID int64) (AIAnswer, error) {
 	stop := whileWaiting(ctx, "Lofty's AI is writing the call script")
 	s, err := c.CallScript(ctx, leadID, taskID)
@@ -218,7 +229,7 @@ func callScript(ctx context.Context, c *lofty.Client, leadID, taskID int64) (AIA
 	if err != nil {
 		return AIAnswer{}, err
 	}
-	out := AIAnswer{Kind: "script", Text: CleanText(s.Context, maxAIContext)}
+	out := AIAnswer{Text: CleanText(s.Context, maxAIContext)}
 	if objectives := cleanPoints(s.ObjectiveSuggestion); len(objectives) > 0 {
 		out.Sections = append(out.Sections, Section{Title: "Objectives", Points: objectives})
 	}
@@ -234,7 +245,7 @@ func insight(ctx context.Context, c *lofty.Client, leadID, appointmentID int64) 
 		return AIAnswer{}, err
 	}
 	text := lofty.ReadAIText(data)
-	out := AIAnswer{Kind: "insight", Text: CleanText(text.Text, maxAIContext), Sections: sections(text.Sections)}
+	out := AIAnswer{Text: CleanText(text.Text, maxAIContext), Sections: sections(text.Sections)}
 	switch {
 	case text.TaskID != 0:
 		out.State = "processing"
@@ -246,10 +257,10 @@ func insight(ctx context.Context, c *lofty.Client, leadID, appointmentID int64) 
 }
 
 // callSummary curates a summary read (ok: Lofty has one).
-func callSummary(callID int64, s lofty.CallSummary, ok, transcript bool) AIAnswer {
-	out := AIAnswer{Kind: "summary", State: "none"}
+func callSummary(callID int64, s lofty.CallSummary, ok bool) AIAnswer {
+	out := AIAnswer{State: "none"}
 	if !ok {
-		out.Note = fmt.Sprintf("Call %d has no AI summary: start_lofty_ai with its callId and leadId makes one.", callID)
+		out.Note = fmt.Sprintf("Call %d has no AI summary; Lofty makes one when asked to in Lofty.", callID)
 		return out
 	}
 	out.State = summaryStates[*s.Status]
@@ -281,9 +292,6 @@ func callSummary(callID int64, s lofty.CallSummary, ok, transcript bool) AIAnswe
 	if len(keywords) > 0 {
 		out.Sections = append(out.Sections, Section{Title: "Keywords", Points: keywords})
 	}
-	if transcript {
-		out.Transcript = CleanText(s.Text, MaxBodyLength)
-	}
 	return out
 }
 
@@ -300,7 +308,7 @@ func leadAnalyses(ctx context.Context, c *lofty.Client, leadID int64) (AIAnswer,
 	}
 	zone := PersonZone(ctx, c).Location
 	// Each task is a point of our own words: its id, status, size, start.
-	under := Section{Title: "Under way", Points: []string{}}
+	under := Section{Points: []string{}}
 	for _, t := range res.Tasks {
 		if t.Key() == 0 || leadID != 0 && !slices.Contains(t.LeadIDs, leadID) {
 			continue
@@ -311,110 +319,11 @@ func leadAnalyses(ctx context.Context, c *lofty.Client, leadID int64) (AIAnswer,
 		}
 		under.Points = append(under.Points, p)
 	}
-	out := AIAnswer{Kind: "analyses", Sections: []Section{under}, Note: "Finished analyses leave this list; their results are in Lofty."}
+	out := AIAnswer{Sections: []Section{under}, Note: "Finished analyses leave this list; their results are in Lofty."}
 	if res.Total != nil && *res.Total > int64(len(res.Tasks)) {
 		out.Note = fmt.Sprintf("%d analyses under way; the newest %d were looked at. ", *res.Total, len(res.Tasks)) + out.Note
 	}
 	return out, nil
-}
-
-// StartAIInput is what the model sends to start_lofty_ai.
-type StartAIInput struct {
-	LeadID  int64   `json:"leadId,omitempty" jsonschema:"minimum=1,description=The call's lead"`
-	CallID  int64   `json:"callId,omitempty" jsonschema:"minimum=1,description=Summarise this call"`
-	LeadIDs []int64 `json:"leadIds,omitempty" jsonschema:"maxItems=100,uniqueItems=true,minimum=1,description=Analyse these leads"`
-}
-
-// AIStarted is start_lofty_ai's answer.
-type AIStarted struct {
-	Outcome
-	State  string `json:"state,omitempty"`
-	Text   string `json:"text,omitempty" jsonschema:"description=The summary"`
-	TaskID int64  `json:"taskId,omitempty" jsonschema:"description=The analysis'"`
-	Note   string `json:"note,omitempty"`
-}
-
-// StartLoftyAI has Lofty's AI summarise a call or analyse leads.
-var StartLoftyAI = Spec[StartAIInput, AIStarted]{
-	Name:     "start_lofty_ai",
-	Title:    "Start Lofty's AI",
-	Toolset:  ToolsetAI,
-	Upstream: []string{"POST /v2.0/ai/call-summary/generate", "GET /v2.0/ai/call-summary", "POST /v2.0/ai/lead-analysis"},
-	Example:  `{"leadId": 563172647619608, "callId": 820002}`,
-	Description: "Have Lofty's AI summarise a recorded call (callId, leadId; waits a while) or analyse leads (leadIds, in the " +
-		"background; find_leads gives them). Lofty keeps the results; ask_lofty_ai reads them.",
-	Check: func(in StartAIInput) error {
-		switch {
-		case (in.CallID != 0) == (len(in.LeadIDs) > 0):
-			return fmt.Errorf("give callId with its leadId (a call summary), or leadIds (an analysis)")
-		case in.CallID != 0 && in.LeadID == 0:
-			return fmt.Errorf("a call summary needs the call's leadId too")
-		}
-		return nil
-	},
-	Call: func(ctx context.Context, c *lofty.Client, in StartAIInput) (AIStarted, error) {
-		if len(in.LeadIDs) > 0 {
-			t, err := c.CreateLeadAnalysis(ctx, in.LeadIDs)
-			return AIStarted{TaskID: t.Key(), State: CleanLine(t.Status, 40)}, err
-		}
-		if _, err := c.GenerateCallSummary(ctx, in.LeadID, in.CallID); err != nil {
-			return AIStarted{}, err
-		}
-		s, ok, err := awaitSummary(ctx, c, in.CallID)
-		got := callSummary(in.CallID, s, ok, false)
-		out := AIStarted{State: got.State, Text: got.Text}
-		switch {
-		case err != nil:
-			out.State = "pending"
-			out.Note = "Lofty took the request; reading the summary failed: " + ErrorText(err, "", "")
-		case !ok:
-			out.State = "pending"
-		}
-		if out.State != "finished" && out.State != "failed" {
-			out.Note = strings.TrimSpace(out.Note + fmt.Sprintf(" Lofty's AI is still making it: ask_lofty_ai with callId %d fetches it, in a minute.", in.CallID))
-		} else if got.Note != "" {
-			out.Note = got.Note
-		}
-		return out, nil
-	},
-	Subject: func(in StartAIInput) string {
-		if in.CallID != 0 {
-			return fmt.Sprintf("call %d of lead %d", in.CallID, in.LeadID)
-		}
-		return leadsSubject(in.LeadIDs)
-	},
-	Write: &Write[StartAIInput, AIStarted]{
-		Act: "start Lofty's AI on this",
-		Leads: func(in StartAIInput) []int64 {
-			if in.CallID != 0 {
-				return []int64{in.LeadID}
-			}
-			return in.LeadIDs
-		},
-		Ask: func(in StartAIInput, leads LeadNames) string {
-			if in.CallID != 0 {
-				return fmt.Sprintf("Have Lofty's AI transcribe and summarise call %d? Lofty stores the summary and transcript "+
-					"with the call; it can take a minute.\n\nLead: %s", in.CallID, leads.One(in.LeadID))
-			}
-			return "Start a Lofty AI analysis of " + leadCount(len(in.LeadIDs)) + "? Lofty runs it in the background " +
-				"and shows the results in Lofty; each request starts another.\n\nLeads: " + leads.List(in.LeadIDs)
-		},
-		Done: func(in StartAIInput, out AIStarted, leads LeadNames) string {
-			if in.CallID == 0 {
-				s := "Lofty started an AI analysis of " + leads.List(in.LeadIDs)
-				if out.TaskID != 0 {
-					s += fmt.Sprintf(" (task %d)", out.TaskID)
-				}
-				return s + "; ask_lofty_ai shows it until it finishes."
-			}
-			if out.State == "finished" {
-				return fmt.Sprintf("Lofty's AI summarised call %d of %s.", in.CallID, leads.One(in.LeadID))
-			}
-			return fmt.Sprintf("Lofty's AI is summarising call %d of %s (%s); ask_lofty_ai with the callId fetches it.",
-				in.CallID, leads.One(in.LeadID), out.State)
-		},
-		Check: "ask_lofty_ai shows the call's summary, or the analyses under way.",
-	},
 }
 
 func orUnknown(s string) string {

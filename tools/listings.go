@@ -30,16 +30,14 @@ const (
 
 // SearchListingsInput is what the model sends to search_listings.
 type SearchListingsInput struct {
-	LeadID        int64    `json:"leadId,omitempty" jsonschema:"minimum=1,description=For what this lead wants; the rest overrides"`
-	Locations     []string `json:"locations,omitempty" jsonschema:"maxItems=20,description=Cities or ZIP codes"`
-	PriceMin      int64    `json:"priceMin,omitempty" jsonschema:"minimum=0,description=USD"`
-	PriceMax      int64    `json:"priceMax,omitempty" jsonschema:"minimum=0,description=USD"`
-	BedsMin       int64    `json:"bedsMin,omitempty" jsonschema:"minimum=0,description=Bedrooms"`
-	BathsMin      float64  `json:"bathsMin,omitempty" jsonschema:"description=Bathrooms"`
-	PropertyTypes []string `json:"propertyTypes,omitempty" jsonschema:"maxItems=10,description=e.g. Condo\\, Townhouse"`
-	Sold          bool     `json:"sold,omitempty" jsonschema:"description=Sold instead of active"`
-	ListedBy      string   `json:"listedBy,omitempty" jsonschema:"description=Not a search: me\\, office\\, published or an agent's user ID"`
-	ListingID     string   `json:"listingId,omitempty" jsonschema:"description=Not a search: one in full"`
+	LeadID        int64    `json:"leadId,omitempty" jsonschema:"minimum=1,description=Their wishes"`
+	Locations     []string `json:"locations,omitempty" jsonschema:"description=Cities or ZIPs"`
+	PriceMin      int64    `json:"priceMin,omitempty" jsonschema:"description=USD"`
+	PriceMax      int64    `json:"priceMax,omitempty" jsonschema:"description=USD"`
+	BedsMin       int64    `json:"bedsMin,omitempty" jsonschema:"description=Beds"`
+	PropertyTypes []string `json:"propertyTypes,omitempty" jsonschema:"description=Condo etc."`
+	ListedBy      string   `json:"listedBy,omitempty" jsonschema:"description=Not a search"`
+	ListingID     string   `json:"listingId,omitempty" jsonschema:"description=One in full"`
 	Cursor        string   `json:"cursor,omitempty" jsonschema:"description=A next"`
 }
 
@@ -58,10 +56,9 @@ type ListingRow struct {
 	Status       string  `json:"status,omitempty"`
 	DaysOnMarket *int64  `json:"daysOnMarket,omitempty"`
 	URL          string  `json:"url,omitempty"`
-	Facts        string  `json:"facts,omitempty" jsonschema:"description=Built\\, fees\\, parking"`
+	Facts        string  `json:"facts,omitempty"`
 	Description  string  `json:"description,omitempty"`
 	Agent        string  `json:"agent,omitempty"`
-	OpenHouse    string  `json:"openHouse,omitempty"`
 }
 
 // ListingResults is search_listings' answer.
@@ -69,7 +66,7 @@ type ListingResults struct {
 	Currency string       `json:"currency"`
 	Listings []ListingRow `json:"listings"`
 	Total    *int64       `json:"total,omitempty"`
-	Next     string       `json:"next,omitempty" jsonschema:"description=More: pass as cursor"`
+	Next     string       `json:"next,omitempty"`
 	Searched string       `json:"searched,omitempty"`
 }
 
@@ -81,14 +78,16 @@ var SearchListings = Spec[SearchListingsInput, ListingResults]{
 	Toolset:  ToolsetListings,
 	Upstream: []string{"POST /v2.0/listings/search", "GET " + lofty.LeadTemplate, "GET /v1.0/listing", "GET /v1.0/getPublishedListings"},
 	Example:  `{"leadId": 563172647619608}`,
-	Description: "Search MLS listings by area, price, beds, baths, type, or for what a lead wants (leadId, from find_leads); " +
-		"or list mine, an agent's, the office's, the published (listedBy); or one in full.",
+	Description: "MLS listings by area, price, beds, type or a lead's wishes (find_leads); or listedBy me, office, " +
+		"published, a userId.",
 	Check: func(in SearchListingsInput) error {
 		switch {
-		case in.BathsMin < 0:
-			return fmt.Errorf("\"bathsMin\" must be 0 or more")
+		case in.BedsMin < 0 || in.PriceMin < 0 || in.PriceMax < 0:
+			return fmt.Errorf("prices and beds are 0 or more")
 		case in.ListingID != "" && in.ListedBy != "":
 			return fmt.Errorf("give listingId or listedBy, not both")
+		case len(in.Locations) > 20 || len(in.PropertyTypes) > 10:
+			return fmt.Errorf("at most 20 locations and 10 property types")
 		case utf8.RuneCountInString(in.ListingID) > 40 || utf8.RuneCountInString(in.Cursor) > 500:
 			return fmt.Errorf("\"listingId\" is at most 40 characters, \"cursor\" at most 500")
 		}
@@ -184,9 +183,6 @@ func (s *listingSearch) override(in SearchListingsInput) {
 	set(&s.priceMin, in.PriceMin)
 	set(&s.priceMax, in.PriceMax)
 	set(&s.bedsMin, in.BedsMin)
-	if in.BathsMin > 0 {
-		s.bathsMin = in.BathsMin
-	}
 	if len(in.PropertyTypes) > 0 {
 		s.types = in.PropertyTypes
 	}
@@ -278,7 +274,7 @@ func searchListingsCall(ctx context.Context, c *lofty.Client, in SearchListingsI
 		}
 		page = n
 	}
-	q := lofty.ListingQuery{SoldFlag: in.Sold, FilterConditions: s.conditions(), PageNum: int32(page), PageSize: int32(limit)}
+	q := lofty.ListingQuery{FilterConditions: s.conditions(), PageNum: int32(page), PageSize: int32(limit)}
 	res, err := c.SearchListings(ctx, q)
 	if err != nil {
 		return ListingResults{}, err
@@ -394,7 +390,7 @@ func listingDetail(l lofty.Listing, d ListingRow) ListingRow {
 	if l.BuiltYear > 0 {
 		facts = append(facts, fmt.Sprintf("Built %d.", l.BuiltYear))
 	}
-	d.Agent, d.OpenHouse = CleanLine(joinParts(l.AgentName, l.AgentOrgName), MaxNameLength*2), CleanLine(l.OpenHouseSchedules, MaxNameLength)
+	d.Agent = CleanLine(joinParts(l.AgentName, l.AgentOrgName), MaxNameLength*2)
 	switch {
 	case l.HoaFee > 0:
 		facts = append(facts, strings.TrimSpace("HOA "+amount(float64(l.HoaFee))+" "+CleanLine(l.HoaFeeFrequency, MaxNameLength))+".")
@@ -403,6 +399,9 @@ func listingDetail(l lofty.Listing, d ListingRow) ListingRow {
 	}
 	if l.GarageParkingSpaces > 0 {
 		facts = append(facts, fmt.Sprintf("Parking for %g.", float64(l.GarageParkingSpaces)))
+	}
+	if open := CleanLine(l.OpenHouseSchedules, MaxNameLength); open != "" {
+		facts = append(facts, "Open house: "+open+".")
 	}
 	d.Facts = strings.Join(facts, " ")
 	d.Description = CleanText(l.DetailsDescribe, MaxBodyLength/4)

@@ -43,7 +43,7 @@ const (
 	// published, one in full.
 	ToolsetListings = "listings"
 	// ToolsetAI holds Lofty's own AI: call scripts, insights, call
-	// summaries, lead analyses (two of which store results in Lofty).
+	// summaries, lead analyses under way.
 	ToolsetAI = "ai"
 )
 

@@ -24,21 +24,20 @@ import (
 
 // DealChange is what save_transaction sets.
 type DealChange struct {
-	Name           string   `json:"name,omitempty" jsonschema:"maxLength=200,description=Usually the address"`
-	Stage          string   `json:"stage,omitempty" jsonschema:"description=Stage name"`
+	Name           string   `json:"name,omitempty" jsonschema:"maxLength=200,description=Name"`
+	Stage          string   `json:"stage,omitempty" jsonschema:"description=Stage"`
 	Price          *float64 `json:"price,omitempty" jsonschema:"description=USD"`
 	CommissionRate *float64 `json:"commissionRate,omitempty" jsonschema:"description=Percent"`
 	ExpectedClose  string   `json:"expectedClose,omitempty" jsonschema:"description=YYYY-MM-DD"`
-	Closed         string   `json:"closed,omitempty" jsonschema:"description=Closed on YYYY-MM-DD"`
 	Address        string   `json:"address,omitempty" jsonschema:"description=Street[ #unit]\\, City\\, ST ZIP"`
 	Fields         []string `json:"fields,omitempty" jsonschema:"maxItems=20,description=Custom: Name=Value"`
 
 	// Filled by the lookup before the person is asked.
-	expectedMs, closedMs int64
-	fieldValues          []lofty.TransactionFieldValue
-	address              *lofty.PropertyAddress // the whole address to send
-	before               lofty.Transaction      // an update's transaction as it is
-	beforeAddress        string
+	expectedMs    int64
+	fieldValues   []lofty.TransactionFieldValue
+	address       *lofty.PropertyAddress // the whole address to send
+	before        lofty.Transaction      // an update's transaction as it is
+	beforeAddress string
 }
 
 // addressForm is an address on one line: street (with an optional
@@ -70,12 +69,9 @@ func (d DealChange) check() error {
 	if strings.ContainsAny(d.Name, "<>") {
 		return fmt.Errorf("\"name\" must not contain < or >, which Lofty refuses")
 	}
-	for _, v := range []struct{ name, value string }{{"expectedClose", d.ExpectedClose}, {"closed", d.Closed}} {
-		if v.value == "" {
-			continue
-		}
-		if _, err := time.Parse(time.DateOnly, v.value); err != nil || !dateForm.MatchString(v.value) {
-			return fmt.Errorf("%q must be a date YYYY-MM-DD, got %q", v.name, v.value)
+	if v := d.ExpectedClose; v != "" {
+		if _, err := time.Parse(time.DateOnly, v); err != nil || !dateForm.MatchString(v) {
+			return fmt.Errorf("\"expectedClose\" must be a date YYYY-MM-DD, got %q", v)
 		}
 	}
 	if utf8.RuneCountInString(d.Stage) > 100 || utf8.RuneCountInString(d.Address) > 300 {
@@ -114,9 +110,8 @@ func (d *DealChange) lookup(ctx context.Context, c *lofty.Client, leadID, transa
 		}
 		d.Stage = stage
 	}
-	if d.ExpectedClose != "" || d.Closed != "" {
-		zone := PersonZone(ctx, c).Location
-		d.expectedMs, d.closedMs = noonMillis(d.ExpectedClose, zone), noonMillis(d.Closed, zone)
+	if d.ExpectedClose != "" {
+		d.expectedMs = noonMillis(d.ExpectedClose, PersonZone(ctx, c).Location)
 	}
 	if len(d.Fields) > 0 {
 		fields, err := c.TransactionFields(ctx)
@@ -211,7 +206,7 @@ func customFieldValues(in []string, fields []lofty.TransactionField) ([]lofty.Tr
 // wire is the change as Lofty's request.
 func (d DealChange) wire(name, typ string) lofty.TransactionChange {
 	return lofty.TransactionChange{TransactionName: name, TransactionType: typ, TransactionStatus: d.Stage,
-		HomePrice: d.Price, CommissionRate: d.CommissionRate, ExpectedCloseDate: d.expectedMs, CloseDate: d.closedMs,
+		HomePrice: d.Price, CommissionRate: d.CommissionRate, ExpectedCloseDate: d.expectedMs,
 		CustomFields: d.fieldValues}
 }
 
@@ -254,9 +249,6 @@ func (d DealChange) changes(update bool) []string {
 	}
 	if d.ExpectedClose != "" {
 		add("expected close", dateIf(b.ExpectedCloseDate, zone), d.ExpectedClose)
-	}
-	if d.Closed != "" {
-		add("closed", dateIf(b.CloseDate, zone), d.Closed)
 	}
 	for _, f := range d.Fields {
 		out = append(out, "custom field "+Quote(f, MaxSummaryLength))
@@ -309,7 +301,7 @@ type TransactionResult struct {
 // SaveTransactionInput is what the model sends to save_transaction.
 type SaveTransactionInput struct {
 	LeadID        int64  `json:"leadId" jsonschema:"minimum=1,description=Lead ID"`
-	TransactionID int64  `json:"transactionId,omitempty" jsonschema:"minimum=1,description=To change; none: create"`
+	TransactionID int64  `json:"transactionId,omitempty" jsonschema:"minimum=1,description=None: create"`
 	Type          string `json:"type,omitempty" jsonschema:"enum=Purchase,enum=Listing,enum=Lease,enum=Other,description=Pipeline"`
 	DealChange
 }
@@ -326,9 +318,8 @@ var SaveTransaction = Spec[SaveTransactionInput, TransactionResult]{
 		"POST /v1.0/leads/{leadId}/transaction/property/address", "GET /v1.0/leads/{leadId}/transaction/{transactionId}",
 		"GET /v1.0/leads/{leadId}/transaction/{transactionId}/property/address", "GET /v2.0/transactions/pipelines",
 		"GET /v1.0/transaction/customfields", "GET " + lofty.MePath},
-	Example: `{"leadId": 563172647619608, "transactionId": 10001, "stage": "Under Contract", "price": 590000}`,
-	Description: "Create a deal on a lead (find_leads gives leadIds; each call adds one) or change one (transactionId): " +
-		"stage, price, commission, dates, address, custom fields. Only what is given changes.",
+	Example:     `{"leadId": 563172647619608, "transactionId": 10001, "stage": "Under Contract", "price": 590000}`,
+	Description: "Create a transaction on a lead (find_leads; each call adds one), or change what is given of one.",
 	Check: func(in SaveTransactionInput) error {
 		d := in.DealChange
 		switch {
@@ -444,7 +435,7 @@ var SaveTransaction = Spec[SaveTransactionInput, TransactionResult]{
 // fieldsChanged reports whether the update sets more than the address.
 func (d DealChange) fieldsChanged() bool {
 	return d.Name != "" || d.Stage != "" || d.Price != nil || d.CommissionRate != nil || d.ExpectedClose != "" ||
-		d.Closed != "" || len(d.Fields) > 0
+		len(d.Fields) > 0
 }
 
 // changed names what the change sets, for a summary without values.
@@ -454,7 +445,7 @@ func (d DealChange) changed() []string {
 		set  bool
 		what string
 	}{{d.Name != "", "name"}, {d.Stage != "", "stage"}, {d.Price != nil, "price"}, {d.CommissionRate != nil, "commission"},
-		{d.ExpectedClose != "", "expected close"}, {d.Closed != "", "close date"}, {len(d.Fields) > 0, "custom fields"},
+		{d.ExpectedClose != "", "expected close"}, {len(d.Fields) > 0, "custom fields"},
 		{d.address != nil, "address"}} {
 		if c.set {
 			out = append(out, c.what)

@@ -35,18 +35,20 @@ const (
 
 // ListTransactionsInput is what the model sends to list_transactions.
 type ListTransactionsInput struct {
-	LeadID        int64  `json:"leadId,omitempty" jsonschema:"minimum=1,description=Only this lead's"`
-	TransactionID int64  `json:"transactionId,omitempty" jsonschema:"minimum=1,description=One in full (with leadId)"`
+	LeadID        int64  `json:"leadId,omitempty" jsonschema:"minimum=1,description=Lead ID"`
+	TransactionID int64  `json:"transactionId,omitempty" jsonschema:"minimum=1,description=In full (with leadId)"`
 	Type          string `json:"type,omitempty" jsonschema:"enum=Purchase,enum=Listing,enum=Lease,enum=Other,description=Pipeline"`
-	Stage         string `json:"stage,omitempty" jsonschema:"description=Stage name"`
-	Closing       string `json:"closing,omitempty" jsonschema:"description=this_week\\, this_month\\, next_month\\, last_month\\, YYYY-MM\\, FROM..TO dates"`
-	Key           string `json:"key,omitempty" jsonschema:"description=Name\\, address or lead"`
-	Page          int64  `json:"page,omitempty" jsonschema:"minimum=0,description=A nextPage"`
+	Stage         string `json:"stage,omitempty" jsonschema:"description=Stage"`
+	Closing       string `json:"closing,omitempty" jsonschema:"description=this_week\\, this_month\\, next_month\\, last_month\\, YYYY-MM\\, FROM..TO"`
+	Page          int64  `json:"page,omitempty" jsonschema:"description=A nextPage"`
 }
 
 // TransactionRow is one transaction. Lead is the lead's name (their own
 // text, cleaned); times are RFC 3339 in the person's zone. The fields
-// after Agent are given for one transaction asked for in full.
+// after Agent are given for one transaction asked for in full: Details
+// holds its dates (by Lofty's names: "contract"), commission lines
+// ("commission 1") and custom fields (by their names), in one map to keep
+// the schema small.
 type TransactionRow struct {
 	TransactionID int64   `json:"transactionId"`
 	LeadID        int64   `json:"leadId,omitempty"`
@@ -55,21 +57,18 @@ type TransactionRow struct {
 	Type          string  `json:"type,omitempty"`
 	Stage         string  `json:"stage,omitempty"`
 	Price         float64 `json:"price,omitempty"`
-	Closes        string  `json:"closes,omitempty" jsonschema:"description=Closed\\, or expected to close"`
+	Closes        string  `json:"closes,omitempty"`
 	Agent         string  `json:"agent,omitempty"`
 
-	Money       map[string]float64 `json:"money,omitempty" jsonschema:"description=commissionRate (percent)\\, gci\\, teamRevenue\\, agentRevenue"`
-	Dates       map[string]string  `json:"dates,omitempty"`
-	Commissions []string           `json:"commissions,omitempty"`
-	Address     string             `json:"address,omitempty"`
-	Fields      map[string]string  `json:"fields,omitempty" jsonschema:"description=Custom fields"`
+	Money   map[string]float64 `json:"money,omitempty"`
+	Address string             `json:"address,omitempty"`
+	Details map[string]string  `json:"details,omitempty"`
 }
 
 // TransactionList is list_transactions' answer.
 type TransactionList struct {
 	Currency     string           `json:"currency"`
 	Transactions []TransactionRow `json:"transactions"`
-	Total        *int64           `json:"total,omitempty" jsonschema:"description=Before our filters"`
 	NextPage     *int64           `json:"nextPage,omitempty"`
 	Note         string           `json:"note,omitempty"`
 }
@@ -174,10 +173,12 @@ var ListTransactions = Spec[ListTransactionsInput, TransactionList]{
 	Upstream: []string{"GET /v2.0/transactions", "GET /v1.0/leads/{leadId}/transactions", "GET " + lofty.MePath,
 		"GET /v1.0/leads/{leadId}/transaction/{transactionId}", "GET /v1.0/leads/{leadId}/transaction/{transactionId}/property/address",
 		"GET /v1.0/transaction/customfields"},
-	Example: `{"closing": "this_month"}`,
-	Description: "Deals of the team or a lead (find_leads gives leadIds) by pipeline, stage, closing window (\"closing this " +
-		"month\"), key; soonest first. Or one in full.",
+	Example:     `{"closing": "this_month"}`,
+	Description: "Transactions of the team or a lead (find_leads) by pipeline, stage, closing window; soonest closing first.",
 	Check: func(in ListTransactionsInput) error {
+		if in.Page < 0 {
+			return fmt.Errorf("\"page\" is a nextPage, 0 or more")
+		}
 		if in.Closing != "" && !closingForms.MatchString(in.Closing) {
 			return fmt.Errorf("\"closing\" must be this_week, this_month, next_month, last_month, YYYY-MM or YYYY-MM-DD..YYYY-MM-DD, got %q", in.Closing)
 		}
@@ -235,12 +236,8 @@ func listTransactions(ctx context.Context, c *lofty.Client, in ListTransactionsI
 		if err != nil {
 			return out, err
 		}
-		n := int64(len(all))
-		out.Total = &n
-		key := strings.ToLower(strings.TrimSpace(in.Key))
 		for _, t := range all {
-			if filter.matches(t.TransactionFields) && (in.Type == "" || t.TransactionType == in.Type) &&
-				(key == "" || strings.Contains(strings.ToLower(t.TransactionName), key)) {
+			if filter.matches(t.TransactionFields) && (in.Type == "" || t.TransactionType == in.Type) {
 				out.Transactions = append(out.Transactions, newTransactionRow(t.TransactionFields, in.LeadID, "", zone.Location))
 			}
 		}
@@ -263,7 +260,7 @@ func searchTeamTransactions(ctx context.Context, c *lofty.Client, in ListTransac
 		ctx, cancel = context.WithTimeout(ctx, c.CallTimeout())
 		defer cancel()
 	}
-	q := lofty.TransactionQuery{Key: strings.TrimSpace(in.Key), Type: in.Type, PageNum: int(in.Page), PageSize: transactionPageSize}
+	q := lofty.TransactionQuery{Type: in.Type, PageNum: int(in.Page), PageSize: transactionPageSize}
 	scanned, pages := 0, 0
 	var stopped error
 	more := false
@@ -282,7 +279,6 @@ func searchTeamTransactions(ctx context.Context, c *lofty.Client, in ListTransac
 			break
 		}
 		pages++
-		out.Total = page.TotalCount
 		for _, t := range page.PageData {
 			if filter.matches(t.TransactionFields) {
 				out.Transactions = append(out.Transactions, newTransactionRow(t.TransactionFields, t.LeadID, t.AgentName, zone))
@@ -372,21 +368,20 @@ func getTransaction(ctx context.Context, c *lofty.Client, leadID, transactionID 
 			row.Money[name] = float64(v)
 		}
 	}
+	row.Details = map[string]string{}
 	for name, at := range transactionDates(t.TransactionFields) {
 		if at != "" {
-			if row.Dates == nil {
-				row.Dates = map[string]string{}
-			}
-			row.Dates[name] = inZone(at, zone)
+			row.Details[name] = inZone(at, zone)
 		}
 	}
-	if cs := t.Commissions; cs != nil {
+	if cs, n := t.Commissions, 0; cs != nil {
 		for _, part := range []struct {
 			name  string
 			lines []lofty.Commission
 		}{{"pre-split", cs.PreSplit}, {"split", cs.Split}, {"post-split", cs.PostSplit}} {
 			for _, l := range part.lines {
-				row.Commissions = append(row.Commissions, commissionText(part.name, l))
+				row.Details["commission "+strconv.Itoa(n+1)] = commissionText(part.name, l)
+				n++
 			}
 		}
 	}
@@ -409,9 +404,16 @@ func getTransaction(ctx context.Context, c *lofty.Client, leadID, transactionID 
 	}
 	statuses := RunSources(ctx, c, sources)
 	row.Address = addressText(addr)
-	row.Fields = fieldValues(t.CustomFields, fields)
-	one := int64(1)
-	return TransactionList{Currency: Currency, Transactions: []TransactionRow{row}, Total: &one, Note: sourcesMissing(statuses)}, nil
+	for name, v := range fieldValues(t.CustomFields, fields) {
+		if _, taken := row.Details[name]; taken {
+			name = "custom: " + name
+		}
+		row.Details[name] = v
+	}
+	if len(row.Details) == 0 {
+		row.Details = nil
+	}
+	return TransactionList{Currency: Currency, Transactions: []TransactionRow{row}, Note: sourcesMissing(statuses)}, nil
 }
 
 // sourcesMissing says which parts of an answer are missing and that

@@ -242,8 +242,8 @@ func TestOneTransactionInFull(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := list.Transactions[0]
-	if r.Money["gci"] != 18125 || r.Money["commissionRate"] != 2.5 || r.Dates["contract"] != "2026-02-23T12:00:00-06:00" ||
-		r.Address != "4410 Duval St, Austin, TX 78751" || r.Fields["Closing Agent"] != "Austin Title" || r.Fields["Earnest Money"] != "7500" {
+	if r.Money["gci"] != 18125 || r.Money["commissionRate"] != 2.5 || r.Details["contract"] != "2026-02-23T12:00:00-06:00" ||
+		r.Address != "4410 Duval St, Austin, TX 78751" || r.Details["Closing Agent"] != "Austin Title" || r.Details["Earnest Money"] != "7500" {
 		t.Errorf("transaction 10002: %+v", r)
 	}
 	if _, err := w.run(t, tools.ListTransactions, `{"leadId": 563172647619608, "transactionId": 10002}`, &list); lofty.KindOf(err) != lofty.KindNotFound {
@@ -278,7 +278,7 @@ func TestSaveTransactionCreatesAndChanges(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := list.Transactions[0]
-	if r.Closes != "2026-04-30T12:00:00-05:00" || r.Address != "1503 Kinney Ave #2, Austin, TX 78704" || r.Fields["Closing Agent"] != "Title One" {
+	if r.Closes != "2026-04-30T12:00:00-05:00" || r.Address != "1503 Kinney Ave #2, Austin, TX 78704" || r.Details["Closing Agent"] != "Title One" {
 		t.Errorf("as created: %+v", r)
 	}
 
@@ -381,7 +381,7 @@ func TestBytesOfClosingThisMonth(t *testing.T) {
 		t.Fatalf("%d closing this month, next %v", len(list.Transactions), list.NextPage)
 	}
 	t.Logf("closing this month: %d of %d deals; the model reads %d bytes, Lofty sent %d (%.1f%%)",
-		len(list.Transactions), *list.Total, len(text), *raw, 100*float64(len(text))/float64(*raw))
+		len(list.Transactions), len(d.Transactions), len(text), *raw, 100*float64(len(text))/float64(*raw))
 	if len(text)*4 > *raw {
 		t.Errorf("the answer is %d bytes, more than a quarter of Lofty's %d", len(text), *raw)
 	}

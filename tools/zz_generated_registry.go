@@ -16,7 +16,6 @@ func specs() []Tool {
 		DeleteWebhook,
 		SyncBrokermint,
 		AskLoftyAI,
-		StartLoftyAI,
 		FindFreeTimes,
 		FindLeads,
 		GetLead,
