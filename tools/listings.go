@@ -42,9 +42,9 @@ type SearchListingsInput struct {
 }
 
 // ListingRow is one listing: where, how much, how big, how long on the
-// market; for a listing asked for in full, also the building's facts, its
-// description (the listing agent's text, cleaned and bounded, in a field
-// of its own), the listing agent and the next open house.
+// market; for a listing asked for in full, also the building's facts and
+// next open house, its description (the listing agent's text, cleaned and
+// bounded, in a field of its own) and the listing agent.
 type ListingRow struct {
 	ListingID    string  `json:"listingId"`
 	Address      string  `json:"address,omitempty"`
