@@ -154,3 +154,30 @@ func TestListingSearchIsServedReadOnly(t *testing.T) {
 		t.Errorf("search under --read-only: %+v", res)
 	}
 }
+
+// TestDealsListingsAIShareOfToolsList holds the share of the every-toolset
+// tools/list that the deals, deal_actions, listings and ai toolsets were
+// given: the 45,000 bytes are shared by every area.
+func TestDealsListingsAIShareOfToolsList(t *testing.T) {
+	const share = 5000
+	ours := map[string]bool{tools.ToolsetDeals: true, tools.ToolsetDealActions: true, tools.ToolsetListings: true, tools.ToolsetAI: true}
+	var rest []tools.Tool
+	for _, tl := range tools.All() {
+		if !ours[tl.Info().Toolset] {
+			rest = append(rest, tl)
+		}
+	}
+	all, err := mcpserver.ToolsListResult(tools.All())
+	if err != nil {
+		t.Fatal(err)
+	}
+	without, err := mcpserver.ToolsListResult(rest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := len(all) - len(without)
+	t.Logf("deals, deal_actions, listings, ai: %d bytes of the every-toolset tools/list (share %d)", n, share)
+	if n > share {
+		t.Errorf("deals, deal_actions, listings and ai take %d bytes of tools/list, over their share of %d", n, share)
+	}
+}
