@@ -115,6 +115,11 @@ func newApp(cfg config, logger *slog.Logger) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
+	settings := tools.Settings{FindScanPages: cfg.leads.findScanPages, TimeZone: cfg.time.zone, ListingURL: cfg.listings.urlTemplate,
+		QuietHours: cfg.messages.quietHours, RepeatWindow: cfg.messages.repeatWindow}
+	if cfg.demo && settings.ListingURL == "" {
+		settings.ListingURL = fakelofty.DemoListingURL
+	}
 	opts := mcpserver.Options{
 		Version:       buildVersion(),
 		Instructions:  instructions,
@@ -123,9 +128,9 @@ func newApp(cfg config, logger *slog.Logger) (*app, error) {
 		AllowTools:    cfg.toolsets.tools,
 		ReadOnly:      cfg.actions.readOnly,
 		ConfirmWrites: cfg.actions.confirmWrites,
-		// A config that never went through parseConfig (tests) has 0: the default.
-		Settings: tools.Settings{FindScanPages: cfg.leads.findScanPages, TimeZone: cfg.time.zone,
-			QuietHours: cfg.messages.quietHours, RepeatWindow: cfg.messages.repeatWindow},
+		// A config that never went through parseConfig (tests) has 0 scan
+		// pages: the default.
+		Settings: settings,
 		// Over HTTP each request sees the tools its URL, headers and
 		// sign-in allow.
 		ToolsPerRequest: cfg.command == "http",

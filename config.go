@@ -55,6 +55,7 @@ type config struct {
 	toolsets   toolsetConfig
 	service    serviceConfig
 	leads      leadsConfig
+	listings   listingsConfig
 	time       timeConfig
 	messages   messagesConfig
 	actions    actionsConfig
@@ -101,6 +102,7 @@ Environment:
   LOFTY_TOOLSETS, LOFTY_TOOLS, LOFTY_READ_ONLY, LOFTY_CONFIRM_WRITES
                          defaults for --toolsets, --tools, --read-only, --confirm-writes
   LOFTY_FIND_SCAN_PAGES  default for --find-scan-pages
+  LOFTY_LISTING_URL      default for --listing-url
   LOFTY_TIME_ZONE        default for --time-zone
   LOFTY_QUIET_HOURS, LOFTY_MESSAGE_DEDUP_WINDOW
                          defaults for --quiet-hours, --message-dedup-window
@@ -188,6 +190,9 @@ func parseConfig(args []string, getenv func(string) string, help io.Writer) (con
 	if err := cfg.leads.validate(); err != nil {
 		return cfg, err
 	}
+	if err := cfg.listings.validate(); err != nil {
+		return cfg, err
+	}
 	if err := cfg.time.validate(); err != nil {
 		return cfg, err
 	}
@@ -268,6 +273,7 @@ func (cfg *config) flagSet(getenv func(string) string) *flag.FlagSet {
 	cfg.resilience.addFlags(fs, getenv)
 	cfg.toolsets.addFlags(fs, getenv)
 	cfg.leads.addFlags(fs, getenv)
+	cfg.listings.addFlags(fs, getenv)
 	cfg.time.addFlags(fs, getenv)
 	cfg.messages.addFlags(fs, getenv)
 	cfg.actions.addFlags(fs, getenv)

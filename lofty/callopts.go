@@ -7,7 +7,7 @@ import (
 )
 
 // Per-call options carried by the context: a read answered from the cache
-// alone, and the HTTP status of a call's answer, for callers that report it
+// alone, a read that skips it, and the HTTP status of a call's answer, for callers that report it
 // (the audit line of a write).
 
 type cacheOnlyKey struct{}
@@ -42,6 +42,21 @@ func (c *Client) cachedOnly(r *call) (*result, error) {
 		}
 	}
 	return nil, &Error{Kind: KindUnknown, Method: r.method, Path: r.path, Message: ErrNotCached.Error(), Err: ErrNotCached, NotSent: true}
+}
+
+type freshKey struct{}
+
+// Fresh returns a context whose reads skip the cache: each asks Lofty (or
+// joins the identical read already in flight), and its answer refreshes
+// the cache. It is for a read that waits for something to change, such as
+// an AI generation's status, which a cached answer would hide.
+func Fresh(ctx context.Context) context.Context {
+	return context.WithValue(ctx, freshKey{}, true)
+}
+
+func isFresh(ctx context.Context) bool {
+	v, _ := ctx.Value(freshKey{}).(bool)
+	return v
 }
 
 type statusKey struct{}

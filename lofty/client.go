@@ -209,6 +209,10 @@ type request struct {
 	// idempotent marks a POST that replaces what it sets (an assignment):
 	// sent twice, it does no more than once, so it is retried as a PUT is.
 	idempotent bool
+	// slow: an attempt may last until the call's deadline (Operation.Slow).
+	slow bool
+	// xml: the answer is an XML document (XML), not JSON.
+	xml bool
 	// listMax, when positive, is the most items the answer's own lists
 	// keep; otherwise the request's page size decides (see decode.go).
 	listMax int
@@ -240,6 +244,10 @@ func (c *Client) send(ctx context.Context, rq request, out any) error {
 		return err
 	}
 	if out == nil {
+		return nil
+	}
+	if x, ok := out.(*XML); ok {
+		*x = bytes.Clone(res.body)
 		return nil
 	}
 	return c.decode(ctx, r, res, out)
@@ -321,7 +329,11 @@ func (c *Client) exchange(ctx context.Context, r *call, limit time.Duration, n i
 		return attempt{err: &Error{Kind: KindUnknown, Method: r.method, Path: r.path, Err: err, NotSent: true}}
 	}
 	req.Header.Set("Authorization", r.cred.authorization())
-	req.Header.Set("Accept", "application/json")
+	if r.xml {
+		req.Header.Set("Accept", "application/xml")
+	} else {
+		req.Header.Set("Accept", "application/json")
+	}
 	// Every method: Lofty answers some GETs 415, and every DELETE 400,
 	// without it.
 	req.Header.Set("Content-Type", "application/json")
@@ -394,9 +406,12 @@ func (c *Client) exchange(ctx context.Context, r *call, limit time.Duration, n i
 		if len(r.cred.Secret) >= minFragment {
 			body = redactBytes(trimmed, r.cred)
 		}
-		if !json.Valid(body) {
+		switch {
+		case r.xml && body[0] != '<':
+			a.err = badResponse(resp.StatusCode, r.path, "response is not the XML Lofty documents")
+		case !r.xml && !json.Valid(body):
 			a.err = badResponse(resp.StatusCode, r.path, notLoftyJSON)
-		} else {
+		default:
 			a.body = body
 		}
 	}

@@ -128,7 +128,7 @@ func (c *Client) join(ctx context.Context, r *call, w waiter) (*flight, uint64, 
 	g := &c.flights
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if c.cache != nil {
+	if c.cache != nil && !isFresh(ctx) {
 		// A flight may have filled the cache since the caller looked.
 		if res, err, ok := c.cache.get(r.credKey, r.key, time.Now()); ok {
 			c.stats.cacheHits.Add(1) // the caller's first look (in load) was not counted

@@ -51,6 +51,10 @@ func TestEveryEndpointMatchesTheDocument(t *testing.T) {
 			}
 			resp := op.success()
 			switch {
+			case e.Response == reflect.TypeFor[lofty.XML]():
+				if resp != nil || !op.answersXML() {
+					t.Errorf("%s decodes XML, but the document's answer is not XML", e)
+				}
 			case resp == nil && e.Response != reflect.TypeFor[lofty.NoBody]():
 				t.Errorf("%s decodes a %s, but the document gives no JSON answer", e, e.Response)
 			case resp != nil:
@@ -92,6 +96,18 @@ func (op *oaOperation) success() *oaSchema {
 		}
 	}
 	return nil
+}
+
+// answersXML reports whether the first documented 2xx answer is XML.
+func (op *oaOperation) answersXML() bool {
+	for _, status := range []string{"200", "201", "202", "204"} {
+		for ct := range op.Responses[status].Content {
+			if strings.Contains(ct, "xml") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // hasField reports whether t (or what it points to) has a JSON field name.

@@ -20,6 +20,11 @@ type Operation struct {
 	// Idempotent marks a POST that replaces what it sets (an assignment):
 	// it is retried as a PUT is, never cached.
 	Idempotent bool
+	// Slow marks an operation whose answer Lofty works on while the
+	// request waits (an AI generation): one attempt may take whatever is
+	// left of the call's deadline (--call-timeout) rather than a request's
+	// usual --timeout, which would cut it short every time.
+	Slow bool
 }
 
 // String is the operation as docs name it: "GET /v1.0/leads/{leadId}".
@@ -47,13 +52,21 @@ type Params struct {
 func (e Endpoint[Req, Resp]) Call(ctx context.Context, c *Client, p Params, body Req) (Resp, error) {
 	var out Resp
 	rq := request{method: e.Method, template: e.Path, path: fillPath(e.Path, p.Path), query: p.Query, read: e.Read,
-		idempotent: e.Idempotent}
+		idempotent: e.Idempotent, slow: e.Slow}
 	if _, none := any(body).(NoBody); !none {
 		rq.body = body
+	}
+	if _, isXML := any(&out).(*XML); isXML {
+		rq.xml = true
 	}
 	err := c.send(ctx, rq, &out)
 	return out, err
 }
+
+// XML is an answer Lofty sends as an XML document rather than JSON (the
+// published-listings feed), as it was sent. An endpoint answering XML asks
+// for application/xml, and an answer that is not XML fails as unreadable.
+type XML []byte
 
 // fillPath puts values into template's {parameters}, in order, each
 // escaped as one path segment. A missing value leaves its placeholder,
@@ -121,6 +134,13 @@ func postRead[Req, Resp any](path string) Endpoint[Req, Resp] {
 // PUT is.
 func postIdempotent[Req, Resp any](path string) Endpoint[Req, Resp] {
 	return register[Req, Resp](Operation{Method: http.MethodPost, Path: path, Idempotent: true})
+}
+
+// postGenerate declares a POST that only reads but may take long: an AI
+// generation that stores nothing in Lofty. It is cached, coalesced and
+// retried as a read, and one attempt may last until the call's deadline.
+func postGenerate[Req, Resp any](path string) Endpoint[Req, Resp] {
+	return register[Req, Resp](Operation{Method: http.MethodPost, Path: path, Read: true, Slow: true})
 }
 
 // put declares a PUT endpoint taking Req and answering Resp.

@@ -210,7 +210,7 @@ func (c *Client) load(ctx context.Context, r *call) (*result, error) {
 		}
 		return nil, err
 	}
-	if c.cache != nil {
+	if c.cache != nil && !isFresh(ctx) {
 		if res, err, ok := c.cache.get(r.credKey, r.key, start); ok {
 			c.stats.cacheHits.Add(1)
 			if err != nil {
@@ -268,7 +268,10 @@ func (c *Client) fetch(f *flight, r *call) (*result, *Error) {
 		if err := c.turn(f, r); err != nil {
 			return fail(err)
 		}
-		limit := min(c.timeout, time.Until(f.deadline()))
+		limit := time.Until(f.deadline())
+		if !r.slow {
+			limit = min(c.timeout, limit)
+		}
 		if limit <= 0 {
 			c.release()
 			e := deadlineError(r.path, "no time left before the deadline")

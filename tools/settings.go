@@ -23,6 +23,10 @@ type Settings struct {
 	// TimeZone is the person's zone (LOFTY_TIME_ZONE); nil: what Lofty's
 	// profile of the person says (PersonZone).
 	TimeZone *time.Location
+	// ListingURL is a listing's page on the team's website, with
+	// {listingId} where its ID goes (LOFTY_LISTING_URL); "": listings
+	// carry a URL only where Lofty gives one (the published feed).
+	ListingURL string
 	// Clock is what "now" and "today" are for the tools; nil: time.Now.
 	// Tests set it to the fake world's clock.
 	Clock func() time.Time

@@ -38,6 +38,17 @@ const (
 	// ToolsetMessages holds texts and emails to leads: served only when
 	// named.
 	ToolsetMessages = "messages"
+	// ToolsetDeals holds the transaction reads: a lead's, the team's by
+	// pipeline, stage and closing date, one in full.
+	ToolsetDeals = "deals"
+	// ToolsetDealActions holds changes to transactions: create, update.
+	ToolsetDealActions = "deal_actions"
+	// ToolsetListings holds the listing reads: search, by agent or office,
+	// published, one in full.
+	ToolsetListings = "listings"
+	// ToolsetAI holds Lofty's own AI: call scripts, insights, call
+	// summaries, lead analyses under way.
+	ToolsetAI = "ai"
 )
 
 // Toolset is a named group of tools, selected as a whole.
@@ -65,6 +76,10 @@ func Toolsets() []Toolset {
 		{Name: ToolsetAdmin, Description: "administration, each call confirmed by the person: lead routing, offices and company, agents, custom fields, webhooks, AI sales agent settings, Brokermint syncs", Named: true},
 		{Name: ToolsetDeletes, Description: "deletes, each call confirmed by the person (deleting a webhook is administration: it also needs admin)", Named: true},
 		{Name: ToolsetMessages, Description: "text and email leads, each message approved by the person as sent; served only when named", Named: true},
+		{Name: ToolsetDeals, Description: "transactions: a lead's, the team's by pipeline, stage and closing date, one in full"},
+		{Name: ToolsetDealActions, Description: "changes to transactions: create one, update one (stage, price, dates, address)"},
+		{Name: ToolsetListings, Description: "MLS listings: search (from a lead's wishes too), by agent or office, the published feed, one in full"},
+		{Name: ToolsetAI, Description: "Lofty's AI: call scripts and appointment insights, call summaries, lead analyses"},
 	}
 }
 

@@ -15,10 +15,12 @@ func specs() []Tool {
 		CreateWebhook,
 		DeleteWebhook,
 		SyncBrokermint,
+		AskLoftyAI,
 		FindFreeTimes,
 		FindLeads,
 		GetLead,
 		AssignLead,
+		SearchListings,
 		SendMessageToLead,
 		SendOpportunityAlert,
 		GetMyDay,
@@ -43,6 +45,8 @@ func specs() []Tool {
 		GetTeamMembers,
 		GetTeamLists,
 		GetLeadRouting,
+		SaveTransaction,
+		ListTransactions,
 	}
 }
 

@@ -35,28 +35,30 @@ type Data struct {
 	// The demo world beyond leads; each area's file says what its field
 	// holds and serves it. Ids agree across areas: a call's LeadID is a
 	// lead's ID, a task's AssignedUserID a member's UserID.
-	Tags              []string      // features.go: the team's lead tags
-	CustomFields      []Attribute   // features.go: the team's lead custom fields
-	Stages            []Stage       // features.go: the lead pipeline's stages
-	Ponds             []Pond        // features.go
-	Notes             []Note        // notes.go
-	Calls             []Call        // communications.go
-	Texts             []Text        // communications.go
-	Emails            []Email       // communications.go
-	Logs              []ManualLog   // logs.go: calls, emails and texts logged by hand
-	Activities        []Activity    // activities.go: website activity (V1)
-	SystemLogs        []SystemLog   // activities.go
-	Tasks             []Task        // tasks.go
-	Appointments      []Appointment // tasks.go
-	Transactions      []Transaction // transactions.go
-	TransactionFields []Field       // transactions.go: transaction custom fields
-	Listings          []Listing     // listings.go
-	Webhooks          []Webhook     // webhooks.go
-	Routing           Routing       // routing.go: rules and default rules by type
-	Offices           []Office      // org.go: the company's offices
-	Company           Company       // org.go
-	Vendors           []Vendor      // org.go: the vendor directory
-	AgentTags         []string      // team.go: tags an agent can carry
+	Tags              []string       // features.go: the team's lead tags
+	CustomFields      []Attribute    // features.go: the team's lead custom fields
+	Stages            []Stage        // features.go: the lead pipeline's stages
+	Ponds             []Pond         // features.go
+	Notes             []Note         // notes.go
+	Calls             []Call         // communications.go
+	Texts             []Text         // communications.go
+	Emails            []Email        // communications.go
+	Logs              []ManualLog    // logs.go: calls, emails and texts logged by hand
+	Activities        []Activity     // activities.go: website activity (V1)
+	SystemLogs        []SystemLog    // activities.go
+	Tasks             []Task         // tasks.go
+	Appointments      []Appointment  // tasks.go
+	Transactions      []Transaction  // transactions.go
+	TransactionFields []Field        // transactions.go: transaction custom fields
+	Listings          []Listing      // listings.go
+	Webhooks          []Webhook      // webhooks.go
+	Routing           Routing        // routing.go: rules and default rules by type
+	Offices           []Office       // org.go: the company's offices
+	Company           Company        // org.go
+	Vendors           []Vendor       // org.go: the vendor directory
+	AgentTags         []string       // team.go: tags an agent can carry
+	CallSummaries     []CallSummary  // ai.go: AI summaries of recorded calls
+	AnalysisTasks     []AnalysisTask // ai.go: lead-analysis tasks
 
 	// Clock is the world's clock: "now" for overdue flags, the calendar's
 	// "later than now" checks and free slots. nil: DemoNow (see MoveTo).

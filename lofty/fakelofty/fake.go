@@ -12,7 +12,7 @@
 // The world is Data: the leads (data.go) and one field per Lofty area,
 // each area in a file of its own (team.go, features.go, notes.go,
 // communications.go, logs.go, activities.go, tasks.go, calendar.go,
-// transactions.go, listings.go, webhooks.go, routing.go, org.go,
+// transactions.go, listings.go, ai.go, webhooks.go, routing.go, org.go,
 // leadwrites.go) holding its types, its part of Demo (an areaSeeds entry)
 // and its handlers (an areaRoutes entry). To give an operation a
 // world-backed answer: add the data to the area's type and seed, register
@@ -63,6 +63,14 @@
 //     Lofty has no read of one office.
 //   - listIng and soldListing (GET /v1.0/listing) are free-form objects in
 //     the document; the fake puts its ListingItems under "data".
+//   - The published-listings feed (GET /v1.0/getPublishedListings) is XML
+//     whose vocabulary the document does not give; the fake uses the one
+//     common to listing syndication feeds (listings.go).
+//   - The data of the AI answers (ApiCommonResponse) is free-form in the
+//     document: an insight is {"insight": text, "keyFacts": [...], ...}, a
+//     lead-analysis task {"taskId", "status", "leadIds", ...}, a page of
+//     them {"total", "list": [...]} (ai.go). Generations take
+//     Fake.AIDelay, and one asked for afterwards reads as pending first.
 package fakelofty
 
 import (
@@ -73,6 +81,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"time"
 )
 
 // Request is what the fake recorded of one request.
@@ -95,6 +104,11 @@ type Fake struct {
 	// PERMISSION_DENIED, 404: 20007 RESOURCE_NOT_EXIST), so --demo shows
 	// what a real error looks like. Set it before serving.
 	CodedErrors bool
+
+	// AIDelay is how long Lofty's AI takes to make something: a call
+	// script or an insight is answered after it, a call summary or a lead
+	// analysis is finished once it has passed (ai.go). Set it before serving.
+	AIDelay time.Duration
 
 	// NoRecord turns request recording off (demo mode: a long-running
 	// server must not keep every request, nor a caller's credential).
@@ -124,6 +138,7 @@ type Fake struct {
 	oauth oauthState // vendor OAuth (oauth.go)
 	live  liveState  // behaving as the live API was recorded (live.go)
 	views viewState  // each credential's writes (actions.go)
+	ai    aiState    // what the AI is making (ai.go)
 
 	mux    *http.ServeMux              // the Lofty endpoints, after the credential check
 	served map[string]http.HandlerFunc // world-backed handlers, by operation pattern

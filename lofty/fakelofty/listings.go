@@ -2,6 +2,7 @@ package fakelofty
 
 import (
 	"encoding/json"
+	"encoding/xml"
 	"fmt"
 	"net/http"
 	"slices"
@@ -105,19 +106,64 @@ func init() {
 	areaRoutes = append(areaRoutes, func(f *Fake, mux *router) {
 		mux.HandleFunc("GET /v1.0/listing", f.listingsV1)
 		mux.HandleFunc("POST /v2.0/listings/search", f.searchListings)
+		mux.HandleFunc("GET /v1.0/getPublishedListings", f.publishedListings)
 	})
 }
 
+// demoSite is the demo team's website, where its listings are published.
+const demoSite = "https://hillcountryrealty.example.com"
+
+// DemoListingURL is where the demo team's website shows a listing, with
+// {listingId} where its ID goes (what --listing-url is set to in --demo).
+const DemoListingURL = demoSite + "/listing/{listingId}"
+
+// publishedListings serves GET /v1.0/getPublishedListings: the team's
+// listings on the market (listed by a member, not sold) as an XML feed.
+// Lofty does not document the feed's vocabulary; the fake's is the common
+// one of listing syndication feeds (Listing elements with ListingID,
+// Status, an Address, ListPrice, Bedrooms, Bathrooms, SquareFeet,
+// ListDate, ListingURL). LuxVT carries listings of $1M or more, AptCom
+// rentals (the demo team has none of either).
+func (f *Fake) publishedListings(w http.ResponseWriter, r *http.Request) {
+	feed := r.URL.Query().Get("type")
+	var b strings.Builder
+	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
+	fmt.Fprintf(&b, "<Listings feed=%q team=%q>\n", feed, demoCompany)
+	esc := func(s string) string {
+		var e strings.Builder
+		_ = xml.EscapeText(&e, []byte(s))
+		return e.String()
+	}
+	for _, l := range f.dataFor(r).Listings {
+		if l.AgentID == 0 || l.sold() || (feed == "LuxVT" && l.Price < 1000000) || feed == "AptCom" {
+			continue
+		}
+		fmt.Fprintf(&b, "  <Listing>\n    <ListingID>%s</ListingID>\n    <MlsId>%s</MlsId>\n    <Status>%s</Status>\n"+
+			"    <PropertyType>%s</PropertyType>\n    <Address>\n      <StreetAddress>%s</StreetAddress>\n      <City>%s</City>\n"+
+			"      <State>%s</State>\n      <Zip>%s</Zip>\n    </Address>\n    <ListPrice currency=\"USD\">%d</ListPrice>\n"+
+			"    <Bedrooms>%g</Bedrooms>\n    <Bathrooms>%g</Bathrooms>\n    <SquareFeet>%g</SquareFeet>\n"+
+			"    <ListDate>%s</ListDate>\n    <ListingURL>%s</ListingURL>\n    <Agent><Name>%s</Name></Agent>\n"+
+			"    <Description>%s</Description>\n  </Listing>\n",
+			esc(l.ListingID), esc(l.MLSID), esc(l.Status), esc(l.Type), esc(l.Street), esc(l.City), esc(l.State), esc(l.ZipCode),
+			l.Price, l.Beds, l.Baths, l.Sqft, l.Listed.Format(time.DateOnly), esc(strings.ReplaceAll(DemoListingURL, "{listingId}", l.ListingID)),
+			esc(l.AgentName), esc(l.Description))
+	}
+	b.WriteString("</Listings>\n")
+	w.Header().Set("Content-Type", "application/xml")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write([]byte(b.String()))
+}
+
 // listingsV1 serves GET /v1.0/listing: the active and sold listings of an
-// agent (userId), the office (officeListings) or the caller's
-// (agentListings), or those named (listingId, mlsListingIds, street). The
+// agent (agentListings, of userId or else the caller), the office
+// (officeListings), or those named (listingId, mlsListingIds, street). The
 // document types listIng and soldListing as free-form objects; the fake
 // puts its ListingItems under "data" in each, with "total".
 func (f *Fake) listingsV1(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	user := queryInt(r, "userId")
-	if q.Get("agentListings") == "true" {
-		user = DemoUserID
+	if q.Get("agentListings") == "true" && user == 0 {
+		user = DemoUserID // the caller's own
 	}
 	office := q.Get("officeListings") == "true"
 	ids := strings.Split(q.Get("mlsListingIds"), ",")

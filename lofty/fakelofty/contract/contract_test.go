@@ -123,6 +123,9 @@ func requiredValue(idx int32, name string) any {
 			return v
 		}
 	}
+	if one := strings.TrimSuffix(name, "s"); s.Type == fakelofty.TypeArray && worldIDs[one] != "" {
+		return []any{requiredValue(s.Items, one)} // "leadIds": world ids, as "leadId" names them
+	}
 	if s.Example != "" && s.Type != fakelofty.TypeObject {
 		return json.RawMessage(s.Example)
 	}
