@@ -102,9 +102,12 @@ async function runChecks(label, makeTransport) {
     for (const [name, [destructive, idempotent]] of Object.entries(WRITE_TOOLS)) {
       const tool = tools.find((x) => x.name === name);
       assert.ok(tool, `${name} is not listed`);
-      assert.equal(tool.annotations?.readOnlyHint, false, `${name}: readOnlyHint`);
-      assert.equal(tool.annotations?.destructiveHint, destructive, `${name}: destructiveHint`);
-      assert.equal(tool.annotations?.idempotentHint, idempotent, `${name}: idempotentHint`);
+      // A hint equal to MCP's default (readOnly false, destructive true,
+      // idempotent false) is left out: read each as a client does.
+      const a = tool.annotations ?? {};
+      assert.equal(a.readOnlyHint ?? false, false, `${name}: readOnlyHint`);
+      assert.equal(a.destructiveHint ?? true, destructive, `${name}: destructiveHint`);
+      assert.equal(a.idempotentHint ?? false, idempotent, `${name}: idempotentHint`);
     }
     return `${tools.length} tools`;
   });

@@ -11,21 +11,21 @@ import (
 // Lofty leaves out stay absent (pointers and omitempty), so a missing value is
 // never reported as a zero.
 type SalesAgent struct {
-	ID                   *int64 `json:"id,omitempty" jsonschema:"description=Sales Agent ID"`
+	ID                   *int64 `json:"id,omitempty"`
 	UserID               *int64 `json:"userId,omitempty" jsonschema:"description=Owner user ID"`
 	AgentName            string `json:"agentName,omitempty" jsonschema:"description=Human agent's name"`
 	AgentHeadURL         string `json:"agentHeadUrl,omitempty"`
-	AssistantName        string `json:"assistantName,omitempty" jsonschema:"description=AI assistant's name"`
+	AssistantName        string `json:"assistantName,omitempty"`
 	AssistantHeadURL     string `json:"assistantHeadUrl,omitempty"`
-	VirtualNumber        string `json:"virtualNumber,omitempty" jsonschema:"description=Assistant's virtual phone number"`
-	VirtualNumberCountry string `json:"virtualNumberCountry,omitempty" jsonschema:"description=Virtual number country (e.g. US)"`
+	VirtualNumber        string `json:"virtualNumber,omitempty"`
+	VirtualNumberCountry string `json:"virtualNumberCountry,omitempty"`
 	FollowUpRole         string `json:"followUpRole,omitempty" jsonschema:"description=buyer_agent\\, listing_agent\\, ..."`
 	AgentExperience      string `json:"agentExperience,omitempty"`
-	Email                string `json:"email,omitempty" jsonschema:"description=Assistant's email"`
+	Email                string `json:"email,omitempty"`
 	Status               string `json:"status,omitempty" jsonschema:"description=ACTIVE\\, INACTIVE\\, ..."`
 	CreatedAt            Time   `json:"createdAt,omitempty"`
 	UpdatedAt            Time   `json:"updatedAt,omitempty"`
-	HasQuotaSeat         *bool  `json:"hasQuotaSeat,omitempty" jsonschema:"description=Has a valid quota seat"`
+	HasQuotaSeat         *bool  `json:"hasQuotaSeat,omitempty"`
 	BorrowLevel          string `json:"borrowLevel,omitempty" jsonschema:"description=If borrowed: SELF\\, GROUP or TEAM"`
 	BorrowID             *int64 `json:"borrowId,omitempty" jsonschema:"description=User or office borrowed from"`
 }

@@ -44,11 +44,11 @@ func (c *Client) CurrentSalesAgent(ctx context.Context) (SalesAgent, error) {
 // current user's AI sales agent may work, and how many it works.
 type SalesAgentQuota struct {
 	TotalQuota        *int64   `json:"totalQuota,omitempty" jsonschema:"description=Leads the AI may work"`
-	UsedQuota         *int32   `json:"usedQuota,omitempty" jsonschema:"description=Leads it works"`
-	RemainingQuota    *int64   `json:"remainingQuota,omitempty" jsonschema:"description=Leads left"`
-	HasQuotaAvailable *bool    `json:"hasQuotaAvailable,omitempty" jsonschema:"description=Quota left"`
-	UsagePercentage   *float64 `json:"usagePercentage,omitempty" jsonschema:"description=Percent used"`
-	IsBorrowed        *bool    `json:"isBorrowed,omitempty" jsonschema:"description=Borrowed"`
+	UsedQuota         *int32   `json:"usedQuota,omitempty"`
+	RemainingQuota    *int64   `json:"remainingQuota,omitempty"`
+	HasQuotaAvailable *bool    `json:"hasQuotaAvailable,omitempty"`
+	UsagePercentage   *float64 `json:"usagePercentage,omitempty"`
+	IsBorrowed        *bool    `json:"isBorrowed,omitempty"`
 	BorrowLevel       string   `json:"borrowLevel,omitempty" jsonschema:"description=SELF\\, GROUP or TEAM"`
 	BorrowedFrom      *int64   `json:"borrowedFrom,omitempty" jsonschema:"description=Borrowed from (user or office ID)"`
 }
@@ -205,14 +205,14 @@ func (c *Client) LeadMuteStatus(ctx context.Context, leadID int64) (bool, error)
 // PlanTask is Lofty's PlanTaskResponseV2: a task of the AI sales agent's
 // follow-up plan for a lead.
 type PlanTask struct {
-	ID         *int64 `json:"id,omitempty" jsonschema:"description=Task ID"`
-	Content    string `json:"content,omitempty" jsonschema:"description=Task"`
+	ID         *int64 `json:"id,omitempty"`
+	Content    string `json:"content,omitempty"`
 	TaskType   string `json:"taskType,omitempty" jsonschema:"description=CALL\\, EMAIL\\, TEXT\\, ..."`
 	Status     string `json:"status,omitempty" jsonschema:"description=PENDING\\, FINISHED or OVERDUE"`
-	DueAt      Time   `json:"dueAt,omitempty" jsonschema:"description=Due (RFC 3339)"`
-	CreatedAt  Time   `json:"createdAt,omitempty" jsonschema:"description=Created (RFC 3339)"`
-	AssignedTo *int64 `json:"assignedTo,omitempty" jsonschema:"description=Assigned user ID"`
-	CreatorID  *int64 `json:"creatorId,omitempty" jsonschema:"description=Creator user ID"`
+	DueAt      Time   `json:"dueAt,omitempty"`
+	CreatedAt  Time   `json:"createdAt,omitempty"`
+	AssignedTo *int64 `json:"assignedTo,omitempty"`
+	CreatorID  *int64 `json:"creatorId,omitempty"`
 }
 
 // PlanTasksForLead returns the AI plan tasks of lead leadID

@@ -487,11 +487,26 @@ func TestReadOnlyAndDefaultsServeNoWrite(t *testing.T) {
 		t.Errorf("the action toolsets list %d tools, want %d", len(all), len(writes))
 	}
 	for n, want := range writes {
+		// Each hint as a client reads it: absent is MCP's default
+		// (readOnly false, destructive true, idempotent false), and a hint
+		// equal to its default is left out.
 		a := all[n].Annotations
-		if !isFalse(a.ReadOnlyHint) || !isTrue(a.DestructiveHint) != !want[0] || !isTrue(a.IdempotentHint) != !want[1] ||
-			a.DestructiveHint == nil || a.IdempotentHint == nil {
-			t.Errorf("%s: readOnly %v destructive %v idempotent %v; want false %v %v", n,
-				deref(a.ReadOnlyHint), deref(a.DestructiveHint), deref(a.IdempotentHint), want[0], want[1])
+		readOnly, destructive, idempotent := false, true, false
+		if a.ReadOnlyHint != nil {
+			readOnly = *a.ReadOnlyHint
+		}
+		if a.DestructiveHint != nil {
+			destructive = *a.DestructiveHint
+		}
+		if a.IdempotentHint != nil {
+			idempotent = *a.IdempotentHint
+		}
+		if readOnly || destructive != want[0] || idempotent != want[1] {
+			t.Errorf("%s: readOnly %v destructive %v idempotent %v; want false %v %v", n, readOnly, destructive, idempotent, want[0], want[1])
+		}
+		if a.ReadOnlyHint != nil || isTrue(a.DestructiveHint) || isFalse(a.IdempotentHint) {
+			t.Errorf("%s: a hint equal to MCP's default is listed: readOnly %v destructive %v idempotent %v", n,
+				deref(a.ReadOnlyHint), deref(a.DestructiveHint), deref(a.IdempotentHint))
 		}
 	}
 	h := newWK(t, mcpserver.Options{Toolsets: []string{"all"}})

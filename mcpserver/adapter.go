@@ -49,18 +49,25 @@ type toolEnv struct {
 	outputs *schema.Outputs
 }
 
-// annotations are the MCP annotations of a tool with effect e, the hints
-// that mean something and differ from MCP's defaults, since every byte of
-// tools/list is paid for in every conversation: readOnlyHint always;
-// destructiveHint and idempotentHint only for writes (MCP: "meaningful only
-// when readOnlyHint == false"); no openWorldHint (every tool reaches Lofty,
-// and true is the default); the title is the tool's own (Tool.Title, which
-// MCP prefers to annotations.title).
+// annotations are the MCP annotations of a tool with effect e: only the
+// hints that differ from MCP's defaults (readOnlyHint false,
+// destructiveHint true, idempotentHint false, openWorldHint true), since
+// every byte of tools/list is paid for in every conversation and a client
+// reads an absent hint as its default. So a read says readOnlyHint true; a
+// write says destructiveHint false when it only adds, idempotentHint true
+// when repeating it changes nothing more; a write that may remove or
+// overwrite and is not idempotent carries no hint at all. The title is the
+// tool's own (Tool.Title, which MCP prefers to annotations.title).
 func annotations(e tools.Effect) mcp.ToolAnnotation {
-	a := mcp.ToolAnnotation{ReadOnlyHint: mcp.ToBoolPtr(!e.Writes)}
-	if e.Writes {
-		a.DestructiveHint = mcp.ToBoolPtr(e.Destructive)
-		a.IdempotentHint = mcp.ToBoolPtr(e.Idempotent)
+	if !e.Writes {
+		return mcp.ToolAnnotation{ReadOnlyHint: mcp.ToBoolPtr(true)}
+	}
+	var a mcp.ToolAnnotation
+	if !e.Destructive {
+		a.DestructiveHint = mcp.ToBoolPtr(false)
+	}
+	if e.Idempotent {
+		a.IdempotentHint = mcp.ToBoolPtr(true)
 	}
 	return a
 }

@@ -373,11 +373,14 @@ func checkAnswerShapes(t *testing.T, h *lk, info tools.Info, mode fakeMode) {
 		return replay(f, r)
 	}
 	var first any
+	var firstMu sync.Mutex // a tool may read several sources at once
 	h.setScript(func(w http.ResponseWriter, r *http.Request) bool {
 		rec := replay(pristine, r)
+		firstMu.Lock()
 		if first == nil && rec.Code == http.StatusOK && json.Valid(rec.Body.Bytes()) {
 			first = decodeNumbers(t, rec.Body.Bytes())
 		}
+		firstMu.Unlock()
 		copyAnswer(w, rec)
 		return true
 	})

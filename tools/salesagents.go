@@ -222,16 +222,16 @@ var ListPlanTasksForLead = Spec[ListPlanTasksInput, PlanTasks]{
 // for in every conversation); lead types and days are named.
 type SalesAgentSettings struct {
 	AssistantName    string   `json:"assistantName,omitempty"`
-	VirtualNumber    string   `json:"virtualNumber,omitempty" jsonschema:"description=Phone number"`
+	VirtualNumber    string   `json:"virtualNumber,omitempty"`
 	CallTransferType string   `json:"callTransferType,omitempty" jsonschema:"description=Disabled or ToAssignedAgent"`
 	TextChannel      *bool    `json:"textChannel,omitempty"`
 	EmailChannel     *bool    `json:"emailChannel,omitempty"`
-	WebsiteChannel   *bool    `json:"websiteChannel,omitempty" jsonschema:"description=Website chat"`
+	WebsiteChannel   *bool    `json:"websiteChannel,omitempty"`
 	ActiveHours      string   `json:"activeHours,omitempty" jsonschema:"description=e.g. 8-20"`
 	ActiveDays       []string `json:"activeDays,omitempty"`
 	LeadTypes        []string `json:"leadTypes,omitempty"`
-	NewLeadEnable    *bool    `json:"newLeadEnable,omitempty" jsonschema:"description=New leads"`
-	VisitorsEnable   *bool    `json:"visitorsEnable,omitempty" jsonschema:"description=Visitors"`
+	NewLeadEnable    *bool    `json:"newLeadEnable,omitempty"`
+	VisitorsEnable   *bool    `json:"visitorsEnable,omitempty"`
 	FollowUpRole     string   `json:"followUpRole,omitempty" jsonschema:"description=AI or Agent"`
 }
 

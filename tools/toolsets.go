@@ -75,11 +75,11 @@ func Toolsets() []Toolset {
 		{Name: ToolsetTeam, Description: "the team: members and their account emails, tags, custom fields, stages, ponds, lead routing, offices, permission profiles, vendors, webhooks"},
 		{Name: ToolsetAdmin, Description: "administration, each call confirmed by the person: lead routing, offices and company, agents, custom fields, webhooks, AI sales agent settings, Brokermint syncs", Named: true},
 		{Name: ToolsetDeletes, Description: "deletes, each call confirmed by the person (deleting a webhook is administration: it also needs admin)", Named: true},
-		{Name: ToolsetMessages, Description: "text and email leads, each message approved by the person as sent; served only when named", Named: true},
 		{Name: ToolsetDeals, Description: "transactions: a lead's, the team's by pipeline, stage and closing date, one in full"},
 		{Name: ToolsetDealActions, Description: "changes to transactions: create one, update one (stage, price, dates, address)"},
 		{Name: ToolsetListings, Description: "MLS listings: search (from a lead's wishes too), by agent or office, the published feed, one in full"},
 		{Name: ToolsetAI, Description: "Lofty's AI: call scripts and appointment insights, call summaries, lead analyses"},
+		{Name: ToolsetMessages, Description: "text and email leads, each message approved by the person as sent; served only when named", Named: true},
 	}
 }
 
