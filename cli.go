@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -19,8 +20,9 @@ import (
 
 // inProcessClient connects an initialized MCP client to a's server, so the
 // CLI commands go through the same server code path as any MCP client.
-func inProcessClient(ctx context.Context, a *app) (*client.Client, error) {
-	c, err := client.NewInProcessClientWithOptions(a.server, client.WithProtocolVersion(mcp.LATEST_LEGACY_PROTOCOL_VERSION))
+func inProcessClient(ctx context.Context, a *app, opts ...client.ClientOption) (*client.Client, error) {
+	opts = append([]client.ClientOption{client.WithProtocolVersion(mcp.LATEST_LEGACY_PROTOCOL_VERSION)}, opts...)
+	c, err := client.NewInProcessClientWithOptions(a.server, opts...)
 	if err != nil {
 		return nil, err
 	}
@@ -39,8 +41,11 @@ func inProcessClient(ctx context.Context, a *app) (*client.Client, error) {
 
 // runCall calls one tool and prints its structured result (exit 0) or its
 // error text (exit 1). The tool's name is checked before its arguments, and
-// a refusal shows that tool's own example.
-func runCall(ctx context.Context, a *app, args []string, stdout, stderr io.Writer) int {
+// a refusal shows that tool's own example. A tool whose every call the
+// person must confirm (a delete) puts its question to the person on the
+// terminal: stderr, and a line of stdin ("y" confirms; anything else, or
+// nothing, declines).
+func runCall(ctx context.Context, a *app, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	name, rawArgs := args[0], "{}"
 	if len(args) == 2 {
 		rawArgs = args[1]
@@ -54,7 +59,11 @@ func runCall(ctx context.Context, a *app, args []string, stdout, stderr io.Write
 			name, name, exampleOf(name))
 		return exitUsage
 	}
-	c, err := inProcessClient(ctx, a)
+	var opts []client.ClientOption
+	if t, ok := toolNamed(name); ok && t.Info().Effect.MustConfirm {
+		opts = append(opts, client.WithElicitationHandler(terminalPerson{in: stdin, out: stderr}))
+	}
+	c, err := inProcessClient(ctx, a, opts...)
 	if err != nil {
 		fmt.Fprintf(stderr, "lofty-mcp: %v\n", err)
 		return exitError
@@ -83,6 +92,29 @@ func runCall(ctx context.Context, a *app, args []string, stdout, stderr io.Write
 	}
 	fmt.Fprintln(stdout, text)
 	return exitOK
+}
+
+// terminalPerson puts a confirmation question to the person at the
+// terminal: the question on out, their answer a line of in.
+type terminalPerson struct {
+	in  io.Reader
+	out io.Writer
+}
+
+// Elicit implements client.ElicitationHandler.
+func (p terminalPerson) Elicit(_ context.Context, req mcp.ElicitationRequest) (*mcp.ElicitationResult, error) {
+	fmt.Fprintf(p.out, "%s\n\nConfirm? [y/N] ", req.Params.Message)
+	answer := ""
+	if p.in != nil {
+		line, _ := bufio.NewReader(p.in).ReadString('\n')
+		answer = strings.ToLower(strings.TrimSpace(line))
+	}
+	fmt.Fprintln(p.out)
+	if answer == "y" || answer == "yes" {
+		return &mcp.ElicitationResult{ElicitationResponse: mcp.ElicitationResponse{Action: mcp.ElicitationResponseActionAccept,
+			Content: map[string]any{"confirm": true}}}, nil
+	}
+	return &mcp.ElicitationResult{ElicitationResponse: mcp.ElicitationResponse{Action: mcp.ElicitationResponseActionDecline}}, nil
 }
 
 // toolNamed returns the tool lofty-mcp has under name, served or not.

@@ -94,6 +94,10 @@ func effectHelp(info tools.Info) string {
 	default:
 		s += " (each call changes it again: never repeat one that may have gone through)"
 	}
+	if info.Effect.MustConfirm {
+		return s + ". The person confirms every call through their client, whatever --confirm-writes says; a client " +
+			"that cannot ask is refused (here, `call` asks on the terminal). --read-only removes it."
+	}
 	return s + ". The person is asked to confirm each call when the client can ask (--confirm-writes); " +
 		"--read-only removes it."
 }

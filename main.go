@@ -112,7 +112,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 		return exitOK
 	case "call":
-		return runCall(ctx, a, cfg.commandArgs, stdout, stderr)
+		return runCall(ctx, a, cfg.commandArgs, stdin, stdout, stderr)
 	case "tools":
 		return runTools(ctx, a, cfg.jsonOutput, stdout, stderr)
 	case "http":

@@ -155,7 +155,7 @@ func write(ctx context.Context, env *toolEnv, req mcp.CallToolRequest, info tool
 		if err := w.Lookup(ctx, env.lofty); err != nil {
 			audit{tool: info.Name, how: "not asked", start: start, leads: w.Leads, outcome: "failed",
 				kind: lofty.KindOf(err).String(), applied: "no"}.log(ctx, env.log)
-			return mcp.NewToolResultError(tools.ErrorText(err, "", "") + " Nothing was changed in Lofty."), nil
+			return mcp.NewToolResultError(call.LookupErrorText(err)), nil
 		}
 	}
 	names := tools.NewLeadNames(ctx, env.lofty)

@@ -29,6 +29,7 @@ package tools
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/lofty-mcp/lofty-mcp/lofty"
@@ -97,6 +98,9 @@ type Effect struct {
 	// Idempotent: calling it again with the same arguments changes nothing
 	// more (idempotentHint); only for writes.
 	Idempotent bool
+	// MustConfirm: the person confirms every call, whatever the server's
+	// confirmation mode (Write.MustConfirm); only for writes.
+	MustConfirm bool
 }
 
 // Info implements Tool.
@@ -108,7 +112,8 @@ func (s Spec[In, Out]) Info() Info {
 	info := Info{Name: s.Name, Title: s.Title, Description: s.Description, Toolset: s.Toolset,
 		Upstream: s.Upstream, Example: example}
 	if s.Write != nil {
-		info.Effect = Effect{Writes: true, Destructive: s.Write.Destructive, Idempotent: s.Write.Idempotent}
+		info.Effect = Effect{Writes: true, Destructive: s.Write.Destructive, Idempotent: s.Write.Idempotent,
+			MustConfirm: s.Write.MustConfirm}
 	}
 	return info
 }
@@ -135,6 +140,8 @@ type Call struct {
 	Write *WriteCall
 	run   func(ctx context.Context, c *lofty.Client) (any, error)
 	text  func(err error) string
+	// read is the sentence of a failure before anything was sent.
+	read func(err error) string
 }
 
 // Run calls Lofty and returns the result to encode as structured content.
@@ -143,6 +150,17 @@ func (c *Call) Run(ctx context.Context, lc *lofty.Client) (any, error) { return 
 // ErrorText is the sentence a model reads for a failed Run: for a write,
 // it says whether the change may have been made.
 func (c *Call) ErrorText(err error) string { return c.text(err) }
+
+// LookupErrorText is the sentence a model reads when a write's Lookup
+// failed: nothing was sent, so it is the read's sentence (or the Lookup's
+// Refusal) and that nothing changed.
+func (c *Call) LookupErrorText(err error) string {
+	var r Refusal
+	if errors.As(err, &r) {
+		return string(r) + " Nothing was changed in Lofty."
+	}
+	return c.read(err) + " Nothing was changed in Lofty."
+}
 
 // WriteCall is what an adapter needs of a write call beyond Run.
 type WriteCall struct {
@@ -216,6 +234,7 @@ func (s Spec[In, Out]) prepare(dec *schema.Decoder, args json.RawMessage) (*Call
 			return s.Call(ctx, lc, in) // in as Lookup left it
 		},
 		text: func(err error) string { return ErrorText(err, subject, notFound) },
+		read: func(err error) string { return ErrorText(err, subject, notFound) },
 	}
 	if w := s.Write; w != nil {
 		c.text = func(err error) string {
