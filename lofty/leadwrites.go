@@ -26,18 +26,22 @@ type NewLead struct {
 }
 
 // LeadEdit is the part of Lofty's EditLeadRequest lofty-mcp sends: only
-// the fields set change. Emails and Phones replace the lead's lists.
+// the fields set change. Emails and Phones replace the lead's lists, as
+// Inquiry replaces what the lead is looking for; Property is merged with
+// the lead's property at the same address, as SetLeadProperty does.
 type LeadEdit struct {
-	FirstName      string   `json:"firstName,omitempty"`
-	LastName       string   `json:"lastName,omitempty"`
-	Emails         []string `json:"emails,omitempty"`
-	Phones         []string `json:"phones,omitempty"`
-	LeadTypes      []int32  `json:"leadTypes,omitempty"`
-	AssignedUserID int64    `json:"assignedUserId,omitempty"`
-	Stage          string   `json:"stage,omitempty"`
-	Source         string   `json:"source,omitempty"`
-	TagsAdd        []string `json:"tagsAdd,omitempty"`
-	TagsRemove     []string `json:"tagsRemove,omitempty"`
+	FirstName      string           `json:"firstName,omitempty"`
+	LastName       string           `json:"lastName,omitempty"`
+	Emails         []string         `json:"emails,omitempty"`
+	Phones         []string         `json:"phones,omitempty"`
+	LeadTypes      []int32          `json:"leadTypes,omitempty"`
+	AssignedUserID int64            `json:"assignedUserId,omitempty"`
+	Stage          string           `json:"stage,omitempty"`
+	Source         string           `json:"source,omitempty"`
+	TagsAdd        []string         `json:"tagsAdd,omitempty"`
+	TagsRemove     []string         `json:"tagsRemove,omitempty"`
+	Inquiry        *InquiryRequest  `json:"inquiry,omitempty"`
+	Property       *PropertyRequest `json:"property,omitempty"`
 }
 
 // InquiryRequest is Lofty's LeadInquiry as sent: what the lead is looking
