@@ -552,12 +552,12 @@ func TestSelectToolsets(t *testing.T) {
 	}{
 		{nil, nil, def, ""},
 		{[]string{"all"}, nil, all, ""},
-		{[]string{"leads", "sales_agents"}, nil, def, ""},
+		{[]string{"leads", "sales_agents", "communications"}, nil, def, ""},
 		{[]string{" Leads "}, nil, inToolset("leads"), ""},
 		{[]string{"sales_agents"}, nil, inToolset("sales_agents"), ""},
 		{nil, []string{"get_sales_agent_by_lead", "find_leads"}, "find_leads,get_sales_agent_by_lead", ""},
 		{[]string{"leads"}, []string{"get_lead"}, "get_lead", ""},
-		{[]string{"contacts"}, nil, "", `unknown toolset "contacts"; valid toolsets: leads, sales_agents, sales_agent_actions, lead_actions (or "all"`},
+		{[]string{"contacts"}, nil, "", `unknown toolset "contacts"; valid toolsets: leads, sales_agents, sales_agent_actions, lead_actions, communications (or "all"`},
 		{nil, []string{"find_lead"}, "", `unknown tool "find_lead"; valid tools: find_leads, get_lead,`},
 		{[]string{"leads"}, []string{"check_working_lead"}, "", "check_working_lead (toolset sales_agents), outside the selected toolsets (leads)"},
 	}

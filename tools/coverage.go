@@ -11,4 +11,6 @@ var Uncovered = map[string]string{
 	"PUT /v1.0/tasks/{taskId}":    "superseded by Tasks V2 (`PUT /v2.0/tasks/{taskId}`)",
 	"DELETE /v1.0/tasks/{taskId}": "superseded by Tasks V2 (`DELETE /v2.0/tasks/{taskId}`)",
 	"GET /v1.0/users/{userId}":    "deprecated by Lofty; members are read by account (`GET /v1.0/members/{account}`)",
+	"GET /v1.0/communication/call/v2": "a lead's call events with only time, direction and number; get_lead_timeline reads the " +
+		"whole call records (`GET /v1.0/calls`, or `GET /v1.0/communication/call` without manage permission)",
 }

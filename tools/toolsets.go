@@ -19,6 +19,9 @@ const (
 	// ToolsetSalesAgentActions holds the AI sales agent's actions: mute,
 	// add to the working pool, plan tasks, a text to the user.
 	ToolsetSalesAgentActions = "sales_agent_actions"
+	// ToolsetCommunications holds reads of calls, texts and emails across
+	// leads: what a team member sent and received.
+	ToolsetCommunications = "communications"
 )
 
 // Toolset is a named group of tools, selected as a whole.
@@ -40,6 +43,7 @@ func Toolsets() []Toolset {
 		{Name: ToolsetSalesAgents, Description: "Lofty AI sales agents: by lead, current user, settings, quota, working leads, mute status, plan tasks", Default: true},
 		{Name: ToolsetSalesAgentActions, Description: "changes by the AI sales agent: mute it for a lead, add leads to its working pool, create plan tasks, text you"},
 		{Name: ToolsetLeadActions, Description: "changes to a lead: add a note, assign it to team members"},
+		{Name: ToolsetCommunications, Description: "calls, texts and emails across leads: what a team member had with leads, by time", Default: true},
 	}
 }
 

@@ -7,6 +7,7 @@ package tools
 // (files by name, then as declared). All orders them by toolset.
 func specs() []Tool {
 	return []Tool{
+		ListAgentCommunications,
 		FindLeads,
 		GetLead,
 		AssignLead,
@@ -23,6 +24,8 @@ func specs() []Tool {
 		AddLeadsToSalesAgent,
 		CreateSalesAgentPlanTasks,
 		SendSMSToMe,
+		GetLeadTimeline,
+		GetTimelineEntry,
 	}
 }
 
