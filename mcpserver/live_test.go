@@ -323,7 +323,7 @@ func TestLiveArtifactsFound(t *testing.T) {
 // application/json (the live fake answers 415 without it).
 func TestLiveResultsAreClean(t *testing.T) {
 	fake := liveFake(0)
-	h := liveLK(t, fake, lofty.Resilience{}, mcpserver.Options{Toolsets: []string{tools.AllToolsets}})
+	h := liveLK(t, fake, lofty.Resilience{}, mcpserver.Options{Toolsets: everyToolset()})
 	leadIDs := visibleIDs(fake, func(*fakelofty.Lead) bool { return true })
 	calls := 0
 	for _, tool := range tools.All() {

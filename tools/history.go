@@ -284,6 +284,15 @@ func checkWindow(since, until string) error {
 	return nil
 }
 
+// leadNamed names lead id in a question by the name a Lookup read (l),
+// quoted, or as leads names it.
+func leadNamed(leads LeadNames, id int64, l lofty.Lead) string {
+	if name := CleanLine(l.FirstName+" "+l.LastName, MaxNameLength); name != "" && l.LeadID == id {
+		return Quote(name, MaxNameLength) + " (lead " + strconv.FormatInt(id, 10) + ")"
+	}
+	return leads.One(id)
+}
+
 // noSuchLead is the sentence of a 404 about lead id.
 func noSuchLead(id int64) string {
 	return fmt.Sprintf("Lofty has no lead %d that these credentials can see. To find a lead's ID, call find_leads.", id)

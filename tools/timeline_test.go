@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -16,6 +17,9 @@ import (
 )
 
 const jane = fakelofty.DemoLeadWithAgent
+
+// questions are the questions call put to the person, by call.
+var questions sync.Map
 
 // cached is a client's resilience without a rate limit (tests call often)
 // but with the cache that saves a read of the person's profile per call.
@@ -62,6 +66,9 @@ func call[In, Out any](t *testing.T, h *history, ctx context.Context, spec tools
 			var zero Out
 			return zero, err, c
 		}
+	}
+	if c.Write != nil { // the question, as the person would see it: before the write
+		questions.Store(c, c.Write.Ask(tools.NewLeadNames(ctx, h.c)))
 	}
 	out, err := c.Run(ctx, h.c)
 	o, _ := out.(Out)

@@ -22,6 +22,9 @@ const (
 	// ToolsetCommunications holds reads of calls, texts and emails across
 	// leads: what a team member sent and received.
 	ToolsetCommunications = "communications"
+	// ToolsetDeletes holds the tools that delete (delete_<what>): served
+	// only when named, each call confirmed by the person.
+	ToolsetDeletes = "deletes"
 )
 
 // Toolset is a named group of tools, selected as a whole.
@@ -42,8 +45,9 @@ func Toolsets() []Toolset {
 		{Name: ToolsetLeads, Description: "find leads by name, email or phone; read a lead", Default: true},
 		{Name: ToolsetSalesAgents, Description: "Lofty AI sales agents: by lead, current user, settings, quota, working leads, mute status, plan tasks", Default: true},
 		{Name: ToolsetSalesAgentActions, Description: "changes by the AI sales agent: mute it for a lead, add leads to its working pool, create plan tasks, text you"},
-		{Name: ToolsetLeadActions, Description: "changes to a lead: add a note, assign it to team members"},
+		{Name: ToolsetLeadActions, Description: "changes to leads: create, update, log a contact, notes, inquiry, property, assign; preview routing"},
 		{Name: ToolsetCommunications, Description: "calls, texts and emails across leads: what a team member had with leads, by time", Default: true},
+		{Name: ToolsetDeletes, Description: "deletes (a note, a logged contact, a lead), each confirmed by the person; never in all", Named: true},
 	}
 }
 

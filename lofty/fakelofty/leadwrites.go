@@ -140,15 +140,19 @@ func init() {
 // unless assignedUserId says otherwise, in stage New Lead unless stage
 // says otherwise, with a first note when content is given.
 func (f *Fake) addLead(w http.ResponseWriter, r *http.Request) {
-	var body leadFields
+	var body leadBody
 	_ = json.NewDecoder(r.Body).Decode(&body)
 	if body.FirstName == nil || blank(*body.FirstName) {
 		invalidParameter(w)
 		return
 	}
+	if body.Property != nil && body.Property.blank() {
+		writeText(w, http.StatusBadRequest, "PROPERTY_ADDRESS_EMPTY: give a city, state, zip code or street address")
+		return
+	}
 	d := f.dataFor(r)
 	l := &Lead{Stage: "New Lead", StageID: d.stageID("New Lead"), Source: "API", AssignedUserID: DemoUserID, AssignedUser: "John Doe"}
-	if msg := body.apply(d, l); msg != "" {
+	if msg := body.applyAll(d, l); msg != "" {
 		writeText(w, http.StatusBadRequest, "INVALID_PARAMETER: "+msg)
 		return
 	}
@@ -163,6 +167,29 @@ func (f *Fake) addLead(w http.ResponseWriter, r *http.Request) {
 		}
 	})
 	writeJSON(w, http.StatusOK, map[string]any{"leadId": l.ID})
+}
+
+// leadBody is a LeadRequest or EditLeadRequest: the lead's fields, what it
+// wants (which replaces its inquiry) and a home (merged as POST
+// /v1.0/leads/{leadId}/property merges it).
+type leadBody struct {
+	leadFields
+	Inquiry  *inquiryBody  `json:"inquiry"`
+	Property *propertyBody `json:"property"`
+}
+
+// applyAll writes the body into l, or says what it refuses.
+func (b *leadBody) applyAll(d *Data, l *Lead) string {
+	if msg := b.apply(d, l); msg != "" {
+		return msg
+	}
+	if b.Inquiry != nil {
+		l.Inquiry = b.Inquiry.inquiry()
+	}
+	if b.Property != nil {
+		b.Property.applyTo(l)
+	}
+	return ""
 }
 
 // changeLead applies change to the caller's copy of lead id, answering
@@ -187,13 +214,7 @@ func (f *Fake) editLead(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	var body struct {
-		leadFields
-		// The inquiry replaces the lead's; the property is merged as POST
-		// /v1.0/leads/{leadId}/property merges it.
-		Inquiry  *inquiryBody  `json:"inquiry"`
-		Property *propertyBody `json:"property"`
-	}
+	var body leadBody
 	_ = json.NewDecoder(r.Body).Decode(&body)
 	if body.FirstName != nil && blank(*body.FirstName) {
 		invalidParameter(w)
@@ -203,25 +224,13 @@ func (f *Fake) editLead(w http.ResponseWriter, r *http.Request) {
 		writeText(w, http.StatusBadRequest, "PROPERTY_ADDRESS_EMPTY: give a city, state, zip code or street address")
 		return
 	}
-	apply := func(d *Data, l *Lead) string {
-		if msg := body.apply(d, l); msg != "" {
-			return msg
-		}
-		if body.Inquiry != nil {
-			l.Inquiry = body.Inquiry.inquiry()
-		}
-		if body.Property != nil {
-			body.Property.applyTo(l)
-		}
-		return ""
-	}
 	// Check first, on a copy, so that a refused edit changes nothing.
 	probe := *l
-	if msg := apply(f.dataFor(r), &probe); msg != "" {
+	if msg := body.applyAll(f.dataFor(r), &probe); msg != "" {
 		writeText(w, http.StatusBadRequest, "INVALID_PARAMETER: "+msg)
 		return
 	}
-	if f.changeLead(w, r, l.ID, apply) {
+	if f.changeLead(w, r, l.ID, body.applyAll) {
 		writeJSON(w, http.StatusOK, map[string]any{"leadId": l.ID})
 	}
 }
