@@ -207,7 +207,13 @@ func enableActions(s Served, names ...string) string {
 	if len(sets) > 1 {
 		out += "s"
 	}
-	out += fmt.Sprintf(" (start it with --toolsets leads,sales_agents,%s, or LOFTY_TOOLSETS)", strings.Join(sets, ","))
+	var defaults []string
+	for _, ts := range Toolsets() {
+		if ts.Default {
+			defaults = append(defaults, ts.Name)
+		}
+	}
+	out += fmt.Sprintf(" (start it with --toolsets %s,%s, or LOFTY_TOOLSETS)", strings.Join(defaults, ","), strings.Join(sets, ","))
 	if s.ReadOnly() {
 		out += " and without --read-only (LOFTY_READ_ONLY), which it runs with now"
 	}
