@@ -12,7 +12,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/lofty-mcp/lofty-mcp/lofty"
@@ -251,14 +250,10 @@ func leadTimeline(ctx context.Context, c *lofty.Client, in TimelineInput) (Timel
 			return errs[i]
 		}})
 	}
-	var lead lofty.Lead
-	var leadMu sync.Mutex
+	var lead lofty.Lead // read before RunSources returns
 	if !leadKnown {
-		sources = append(sources, Source{Name: "lead", Fetch: func(ctx context.Context) error {
-			l, err := c.Lead(ctx, in.LeadID)
-			leadMu.Lock()
-			lead = l
-			leadMu.Unlock()
+		sources = append(sources, Source{Name: "lead", Fetch: func(ctx context.Context) (err error) {
+			lead, err = c.Lead(ctx, in.LeadID)
 			return err
 		}})
 	}
@@ -330,8 +325,38 @@ func leadTimeline(ctx context.Context, c *lofty.Client, in TimelineInput) (Timel
 		out.Entries = append(out.Entries, e.TimelineEntry)
 	}
 
-	// Where the next page starts.
-	next := timelineCursor{Lead: in.LeadID, Kinds: cur.Kinds, Since: cur.Since, Before: cur.Before, Pos: map[string]int64{}}
+	out.NextCursor = nextTimelinePage(cur, kinds, statuses, pages, given, q, seen)
+	var missing []SourceStatus
+	for _, s := range statuses {
+		if s.Status != SourceDone {
+			missing = append(missing, s)
+		}
+	}
+	if n := SourcesNote(missing, "kinds"); n != "" {
+		if in.Cursor == "" && (in.Since != "" || in.Until != "") {
+			n = strings.TrimSuffix(n, ".") + ", with the same since and until."
+		}
+		notes = append(notes, n)
+	}
+	if timeless > 0 {
+		notes = append(notes, fmt.Sprintf("%d %s without a time Lofty sent %s left out.", timeless,
+			plural(timeless, "entry", "entries"), plural(timeless, "was", "were")))
+	}
+	if len(out.Entries) == 0 && out.NextCursor != "" {
+		notes = append(notes, "This page has no entries, but some sources have older ones to read: call again with nextCursor.")
+	}
+	out.Note = strings.Join(notes, " ")
+	return out, nil
+}
+
+// nextTimelinePage is the cursor of the page after the one that gave
+// given, or "" when no source read has anything left: the boundary (the
+// time of the last entry given, and the entries given at that time), each
+// paged source's position past what it sent that is given or newer, and
+// the sources done. A source not read keeps its position.
+func nextTimelinePage(cur timelineCursor, kinds []string, statuses []SourceStatus, pages []tlPage, given []tlEntry,
+	q tlQuery, seen map[string]bool) string {
+	next := timelineCursor{Lead: cur.Lead, Kinds: cur.Kinds, Since: cur.Since, Before: cur.Before, Pos: map[string]int64{}}
 	nextSeen := seen // nothing given: the boundary stays, and what was given at it
 	if len(given) > 0 {
 		nextSeen = map[string]bool{}
@@ -352,8 +377,11 @@ func leadTimeline(ctx context.Context, c *lofty.Client, in TimelineInput) (Timel
 	}
 	more := false
 	for i, k := range kinds {
-		if statuses[i].Status != SourceDone {
-			continue // not read: its position stays, and it is not done
+		if statuses[i].Status != SourceDone { // not read: its position stays, and it is not done
+			if pos := cur.Pos[k]; pos > 0 {
+				next.Pos[k] = pos
+			}
+			continue
 		}
 		p := pages[i]
 		left := slices.ContainsFunc(p.entries, func(e tlEntry) bool { return inWindow(e, q, seen) && !taken[e.key] })
@@ -376,37 +404,17 @@ func leadTimeline(ctx context.Context, c *lofty.Client, in TimelineInput) (Timel
 		}
 	}
 	next.Done = append(next.Done, cur.Done...)
-	var missing []SourceStatus
-	for _, s := range statuses {
-		if s.Status != SourceDone {
-			missing = append(missing, s)
-		}
+	if !more {
+		return ""
 	}
-	if more {
-		if next.Before == 0 {
-			next.Before = noBoundary // nothing given yet: no bound
-		}
-		for k := range nextSeen {
-			next.Seen = append(next.Seen, k)
-		}
-		slices.Sort(next.Seen)
-		out.NextCursor = next.encode()
+	if next.Before == 0 {
+		next.Before = noBoundary // nothing given yet: no bound
 	}
-	if n := SourcesNote(missing, "kinds"); n != "" {
-		if in.Cursor == "" && (in.Since != "" || in.Until != "") {
-			n = strings.TrimSuffix(n, ".") + ", with the same since and until."
-		}
-		notes = append(notes, n)
+	for k := range nextSeen {
+		next.Seen = append(next.Seen, k)
 	}
-	if timeless > 0 {
-		notes = append(notes, fmt.Sprintf("%d %s without a time Lofty sent %s left out.", timeless,
-			plural(timeless, "entry", "entries"), plural(timeless, "was", "were")))
-	}
-	if len(out.Entries) == 0 && out.NextCursor != "" {
-		notes = append(notes, "This page has no entries, but some sources have older ones to read: call again with nextCursor.")
-	}
-	out.Note = strings.Join(notes, " ")
-	return out, nil
+	slices.Sort(next.Seen)
+	return next.encode()
 }
 
 // noBoundary is a cursor's boundary before anything was given: later than
