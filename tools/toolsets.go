@@ -42,7 +42,7 @@ type Toolset struct {
 // toolset (Spec.Toolset); this table is the one hand-kept list, of toolsets.
 func Toolsets() []Toolset {
 	return []Toolset{
-		{Name: ToolsetLeads, Description: "find leads by name, email or phone; read a lead", Default: true},
+		{Name: ToolsetLeads, Description: "find leads by name, email or phone; read a lead and its whole history", Default: true},
 		{Name: ToolsetSalesAgents, Description: "Lofty AI sales agents: by lead, current user, settings, quota, working leads, mute status, plan tasks", Default: true},
 		{Name: ToolsetSalesAgentActions, Description: "changes by the AI sales agent: mute it for a lead, add leads to its working pool, create plan tasks, text you"},
 		{Name: ToolsetLeadActions, Description: "changes to leads: create, update, log a contact, notes, inquiry, property, assign; preview routing"},
