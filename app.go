@@ -85,6 +85,9 @@ func newApp(cfg config, logger *slog.Logger) (*app, error) {
 		lcfg.BaseURL = demoBaseURL
 		lcfg.Credential = lofty.Credential{Kind: lofty.APIKey, Secret: demoAPIKey, Source: "demo mode"}
 		data := fakelofty.Demo()
+		// A person trying the demo asks about today: the world's today is
+		// moved to theirs, and its clock is the real one.
+		data.MoveTo(time.Now)
 		if cfg.oauth.enabled {
 			// The sign-in page checks pasted keys with the demo Lofty:
 			// only the demo key is accepted, so a wrong one shows the

@@ -20,8 +20,13 @@ import (
 
 // inProcessClient connects an initialized MCP client to a's server, so the
 // CLI commands go through the same server code path as any MCP client.
-func inProcessClient(ctx context.Context, a *app, opts ...client.ClientOption) (*client.Client, error) {
-	opts = append([]client.ClientOption{client.WithProtocolVersion(mcp.LATEST_LEGACY_PROTOCOL_VERSION)}, opts...)
+// With ask, the client can put the server's questions to the person
+// (elicitation).
+func inProcessClient(ctx context.Context, a *app, ask client.ElicitationHandler) (*client.Client, error) {
+	opts := []client.ClientOption{client.WithProtocolVersion(mcp.LATEST_LEGACY_PROTOCOL_VERSION)}
+	if ask != nil {
+		opts = append(opts, client.WithElicitationHandler(ask))
+	}
 	c, err := client.NewInProcessClientWithOptions(a.server, opts...)
 	if err != nil {
 		return nil, err
@@ -39,12 +44,32 @@ func inProcessClient(ctx context.Context, a *app, opts ...client.ClientOption) (
 	return c, nil
 }
 
+// terminalAsker puts the server's confirmation questions to the person at
+// the terminal: the question on stderr, their answer on stdin. Only "y" or
+// "yes" confirms; anything else, or no answer (stdin closed or empty),
+// declines, so a call run by a script never confirms a change by itself.
+type terminalAsker struct {
+	in  *bufio.Reader
+	out io.Writer
+}
+
+// Elicit implements client.ElicitationHandler.
+func (t terminalAsker) Elicit(_ context.Context, req mcp.ElicitationRequest) (*mcp.ElicitationResult, error) {
+	fmt.Fprintf(t.out, "%s\n\nConfirm? [y/N] ", req.Params.Message)
+	line, _ := t.in.ReadString('\n')
+	if answer := strings.ToLower(strings.TrimSpace(line)); answer == "y" || answer == "yes" {
+		return &mcp.ElicitationResult{ElicitationResponse: mcp.ElicitationResponse{
+			Action: mcp.ElicitationResponseActionAccept, Content: map[string]any{"confirm": true}}}, nil
+	}
+	fmt.Fprintln(t.out)
+	return &mcp.ElicitationResult{ElicitationResponse: mcp.ElicitationResponse{Action: mcp.ElicitationResponseActionDecline}}, nil
+}
+
 // runCall calls one tool and prints its structured result (exit 0) or its
 // error text (exit 1). The tool's name is checked before its arguments, and
-// a refusal shows that tool's own example. A tool whose every call the
-// person must confirm (a delete) puts its question to the person on the
-// terminal: stderr, and a line of stdin ("y" confirms; anything else, or
-// nothing, declines).
+// a refusal shows that tool's own example. A tool the person must confirm
+// (administration, deletes) asks at the terminal: whoever types the
+// command is the person, and the question shows what it would change.
 func runCall(ctx context.Context, a *app, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	name, rawArgs := args[0], "{}"
 	if len(args) == 2 {
@@ -59,11 +84,11 @@ func runCall(ctx context.Context, a *app, args []string, stdin io.Reader, stdout
 			name, name, exampleOf(name))
 		return exitUsage
 	}
-	var opts []client.ClientOption
+	var ask client.ElicitationHandler
 	if t, ok := toolNamed(name); ok && t.Info().Effect.MustConfirm {
-		opts = append(opts, client.WithElicitationHandler(terminalPerson{in: stdin, out: stderr}))
+		ask = terminalAsker{in: bufio.NewReader(stdin), out: stderr}
 	}
-	c, err := inProcessClient(ctx, a, opts...)
+	c, err := inProcessClient(ctx, a, ask)
 	if err != nil {
 		fmt.Fprintf(stderr, "lofty-mcp: %v\n", err)
 		return exitError
@@ -94,29 +119,6 @@ func runCall(ctx context.Context, a *app, args []string, stdin io.Reader, stdout
 	return exitOK
 }
 
-// terminalPerson puts a confirmation question to the person at the
-// terminal: the question on out, their answer a line of in.
-type terminalPerson struct {
-	in  io.Reader
-	out io.Writer
-}
-
-// Elicit implements client.ElicitationHandler.
-func (p terminalPerson) Elicit(_ context.Context, req mcp.ElicitationRequest) (*mcp.ElicitationResult, error) {
-	fmt.Fprintf(p.out, "%s\n\nConfirm? [y/N] ", req.Params.Message)
-	answer := ""
-	if p.in != nil {
-		line, _ := bufio.NewReader(p.in).ReadString('\n')
-		answer = strings.ToLower(strings.TrimSpace(line))
-	}
-	fmt.Fprintln(p.out)
-	if answer == "y" || answer == "yes" {
-		return &mcp.ElicitationResult{ElicitationResponse: mcp.ElicitationResponse{Action: mcp.ElicitationResponseActionAccept,
-			Content: map[string]any{"confirm": true}}}, nil
-	}
-	return &mcp.ElicitationResult{ElicitationResponse: mcp.ElicitationResponse{Action: mcp.ElicitationResponseActionDecline}}, nil
-}
-
 // toolNamed returns the tool lofty-mcp has under name, served or not.
 func toolNamed(name string) (tools.Tool, bool) {
 	for _, t := range tools.All() {
@@ -144,10 +146,14 @@ func notServed(name string, served []string) string {
 	}
 	info := t.Info()
 	how := "add --toolsets " + info.Toolset
+	if info.AlsoToolset != "" {
+		how += "," + info.AlsoToolset
+	}
 	if info.Effect.Writes {
 		how += " (and leave out --read-only)"
 	}
-	return fmt.Sprintf("%s is not served: it is in the toolset %s, which this configuration does not serve; %s", name, info.Toolset, how)
+	return fmt.Sprintf("%s is not served: it is in the toolset %s, which this configuration does not serve; %s", name,
+		info.ToolsetNames(), how)
 }
 
 // servedTools names the tools a's server serves, sorted.

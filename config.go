@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"regexp"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"time"
 
@@ -56,6 +58,12 @@ type config struct {
 	time       timeConfig
 	actions    actionsConfig
 	oauth      oauthConfig
+
+	raw struct{ logLevel string } // as given, parsed in parseConfig
+
+	// ignoredEnv names the settings of `lofty-mcp http` found in the
+	// environment of another command, which ignores them (and says so).
+	ignoredEnv []string
 }
 
 var errHelp = errors.New("help requested")
@@ -92,35 +100,36 @@ Environment:
   LOFTY_TIME_ZONE        default for --time-zone
   LOFTY_MCP_LOG_LEVEL    default for --log-level
   LOFTY_MCP_LOG_FORMAT   default for --log-format
-` + usageHTTPEnv + usageServiceEnv + usageOAuthEnv
+  LOFTY_MCP_CPUPROFILE   write a pprof CPU profile of the whole run to this file (for benchmarking)
+` + usageHTTPEnv + usageServiceEnv + usageOAuthEnv + `
+The flags and variables marked http apply to lofty-mcp http only: such a flag given to another
+command is refused; such a variable in another command's environment is ignored, with a warning.
+
+Exit status:
+  0  the command succeeded, or the server stopped on SIGINT or SIGTERM
+  1  a tool call failed (call), or the server stopped on an error
+  2  bad flags, arguments or settings, or the server could not be set up (the message says which);
+     also a crash (a Go panic, its stack trace on stderr)
+`
+
+// httpOnlyEnv are the environment variables only `lofty-mcp http` reads:
+// those --help lists with the http settings.
+var httpOnlyEnv = regexp.MustCompile(`\bLOFTY_[A-Z0-9_]+`).FindAllString(usageHTTPEnv+usageServiceEnv+usageOAuthEnv, -1)
+
+// httpOnly reports whether flag f applies to `lofty-mcp http` only, as its
+// usage says first ("http: …", "http --oauth: …").
+func httpOnly(f *flag.Flag) bool {
+	return strings.HasPrefix(f.Usage, "http: ") || strings.HasPrefix(f.Usage, "http --oauth: ")
+}
 
 // parseConfig reads flags (anywhere on the command line) and environment.
 // --help (or the help command) prints the usage to help and returns errHelp.
 func parseConfig(args []string, getenv func(string) string, help io.Writer) (config, error) {
 	var cfg config
-	fs := flag.NewFlagSet("lofty-mcp", flag.ContinueOnError)
-	// Errors are returned, not printed with the whole usage: run prints
-	// them on one line with a pointer to --help.
-	fs.SetOutput(io.Discard)
-	logLevel := fs.String("log-level", envOr(getenv, "LOFTY_MCP_LOG_LEVEL", "info"), "log level: debug, info, warn or error (logs go to stderr)")
-	fs.StringVar(&cfg.logFormat, "log-format", envOr(getenv, "LOFTY_MCP_LOG_FORMAT", "text"), "log format: text or json")
-	fs.BoolVar(&cfg.demo, "demo", false, "use built-in demo data instead of Lofty; no credentials needed")
-	fs.BoolVar(&cfg.showVersion, "version", false, "print the version and exit")
-	fs.BoolVar(&cfg.jsonOutput, "json", false, "with tools: print the full tools/list result as JSON")
-	fs.IntVar(&cfg.maxMessageBytes, "max-message-bytes", transport.DefaultMaxMessageBytes,
-		"stdio: largest JSON-RPC message (one line) read, in bytes; a larger one is answered with an error and skipped")
-	cfg.resilience.addFlags(fs, getenv)
-	cfg.toolsets.addFlags(fs, getenv)
-	cfg.leads.addFlags(fs, getenv)
-	cfg.time.addFlags(fs, getenv)
-	cfg.actions.addFlags(fs, getenv)
-	cfg.http.addFlags(fs, getenv)
-	cfg.service.addFlags(fs, getenv)
-	cfg.oauth.addFlags(fs, getenv)
+	fs := cfg.flagSet(getenv)
 	printUsage := func() {
-		fs.SetOutput(help)
 		fmt.Fprint(help, usageHead)
-		fs.PrintDefaults()
+		printFlags(help, fs)
 		fmt.Fprint(help, usageEnv)
 	}
 
@@ -148,8 +157,11 @@ func parseConfig(args []string, getenv func(string) string, help io.Writer) (con
 	if err := cfg.checkCommand(); err != nil {
 		return cfg, err
 	}
+	if err := cfg.checkHTTPOnly(fs, getenv); err != nil {
+		return cfg, err
+	}
 
-	if cfg.logLevel, err = parseLevel(*logLevel); err != nil {
+	if cfg.logLevel, err = parseLevel(cfg.raw.logLevel); err != nil {
 		return cfg, err
 	}
 	if cfg.logFormat != "text" && cfg.logFormat != "json" {
@@ -176,14 +188,18 @@ func parseConfig(args []string, getenv func(string) string, help io.Writer) (con
 	if err := cfg.actions.validate(); err != nil {
 		return cfg, err
 	}
-	if err := cfg.http.validate(getenv); err != nil {
-		return cfg, err
-	}
-	if err := cfg.service.validate(getenv); err != nil {
-		return cfg, err
-	}
-	if err := cfg.oauth.validate(getenv, cfg.command, cfg.demo, cfg.service.redis != nil); err != nil {
-		return cfg, err
+	// Another command ignores the settings of lofty-mcp http
+	// (checkHTTPOnly), so they are checked only for it.
+	if cfg.command == "http" {
+		if err := cfg.http.validate(getenv); err != nil {
+			return cfg, err
+		}
+		if err := cfg.service.validate(getenv); err != nil {
+			return cfg, err
+		}
+		if err := cfg.oauth.validate(getenv, cfg.command, cfg.demo, cfg.service.redis != nil); err != nil {
+			return cfg, err
+		}
 	}
 	return cfg, nil
 }
@@ -210,6 +226,114 @@ func (cfg *config) checkCommand() error {
 		return fmt.Errorf("unknown command %q; expected one of: call, tools, http, help [TOOL] (or none, to serve over stdio)", cfg.command)
 	}
 	return nil
+}
+
+// flagSet registers every flag, each writing into cfg, with its default from
+// the environment where it has one.
+func (cfg *config) flagSet(getenv func(string) string) *flag.FlagSet {
+	fs := flag.NewFlagSet("lofty-mcp", flag.ContinueOnError)
+	// Errors are returned, not printed with the whole usage: run prints
+	// them on one line with a pointer to --help.
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&cfg.raw.logLevel, "log-level", envOr(getenv, "LOFTY_MCP_LOG_LEVEL", "info"), "log `LEVEL`: debug, info, warn or error (logs go to stderr)")
+	fs.StringVar(&cfg.logFormat, "log-format", envOr(getenv, "LOFTY_MCP_LOG_FORMAT", "text"), "log `FORMAT`: text or json")
+	fs.BoolVar(&cfg.demo, "demo", false, "use built-in demo data instead of Lofty; no credentials needed")
+	fs.BoolVar(&cfg.showVersion, "version", false, "print the version and exit")
+	fs.BoolVar(&cfg.jsonOutput, "json", false, "with tools: print the full tools/list result as JSON")
+	fs.IntVar(&cfg.maxMessageBytes, "max-message-bytes", transport.DefaultMaxMessageBytes,
+		"stdio: largest JSON-RPC message (one line) read, in `BYTES`; a larger one is answered with an error and skipped")
+	cfg.resilience.addFlags(fs, getenv)
+	cfg.toolsets.addFlags(fs, getenv)
+	cfg.leads.addFlags(fs, getenv)
+	cfg.time.addFlags(fs, getenv)
+	cfg.actions.addFlags(fs, getenv)
+	cfg.http.addFlags(fs, getenv)
+	cfg.service.addFlags(fs, getenv)
+	cfg.oauth.addFlags(fs, getenv)
+	return fs
+}
+
+// checkHTTPOnly refuses the flags that apply to `lofty-mcp http` only when
+// another command is run, rather than ignore them; their environment
+// variables are only noted in ignoredEnv, since one environment (a shared
+// env file, the container image's) often serves several commands.
+func (cfg *config) checkHTTPOnly(fs *flag.FlagSet, getenv func(string) string) error {
+	if cfg.command == "http" || cfg.showVersion {
+		return nil
+	}
+	var given []string
+	fs.Visit(func(f *flag.Flag) {
+		if httpOnly(f) {
+			given = append(given, "--"+f.Name)
+		}
+	})
+	for _, name := range httpOnlyEnv {
+		if strings.TrimSpace(getenv(name)) != "" && !slices.Contains(cfg.ignoredEnv, name) {
+			cfg.ignoredEnv = append(cfg.ignoredEnv, name)
+		}
+	}
+	if len(given) == 0 {
+		return nil
+	}
+	verb, them := "applies", "it"
+	if len(given) > 1 {
+		verb, them = "apply", "them"
+	}
+	return fmt.Errorf("%s %s to lofty-mcp http only, not to %s: leave %s out, or serve over HTTP with lofty-mcp http",
+		strings.Join(given, ", "), verb, cfg.commandName(), them)
+}
+
+// commandName names the command for a person: "lofty-mcp call", "lofty-mcp
+// tools", or serving over stdio.
+func (cfg *config) commandName() string {
+	if cfg.command == "" {
+		return "lofty-mcp without a command (serving MCP over stdio)"
+	}
+	return "lofty-mcp " + cfg.command
+}
+
+// printFlags prints every flag as the README's settings table names it,
+// --name LABEL, its usage below, and its default unless that is the zero
+// value (as flag.PrintDefaults, which writes -name).
+func printFlags(w io.Writer, fs *flag.FlagSet) {
+	fs.VisitAll(func(f *flag.Flag) {
+		label, usage := flag.UnquoteUsage(f)
+		head := "  --" + f.Name
+		if label != "" {
+			head += " " + label
+		}
+		fmt.Fprintf(w, "%s\n        %s", head, strings.ReplaceAll(usage, "\n", "\n        "))
+		if d := flagDefault(f); d != "" {
+			fmt.Fprintf(w, " (default %s)", d)
+		}
+		fmt.Fprintln(w)
+	})
+}
+
+// flagDefault is f's default as the README writes it ("2m", not "2m0s"),
+// or "" when it is the zero value.
+func flagDefault(f *flag.Flag) string {
+	switch f.DefValue {
+	case "", "false", "0", "0s":
+		return ""
+	}
+	// A duration flag's default, not its value (the command line may have
+	// set it before --help).
+	if g, ok := f.Value.(flag.Getter); ok {
+		if _, ok := g.Get().(time.Duration); ok {
+			if d, err := time.ParseDuration(f.DefValue); err == nil {
+				s := d.String()
+				if t, ok := strings.CutSuffix(s, "m0s"); ok {
+					s = t + "m"
+				}
+				if t, ok := strings.CutSuffix(s, "h0m"); ok {
+					s = t + "h"
+				}
+				return s
+			}
+		}
+	}
+	return f.DefValue
 }
 
 // readLoftyEnv reads the Lofty connection settings: base URL, timeout and

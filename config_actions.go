@@ -29,7 +29,7 @@ func (a *actionsConfig) addFlags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.BoolFunc("read-only", "serve no tool that changes data in Lofty, whatever --toolsets and --tools select (env LOFTY_READ_ONLY=1)",
 		func(v string) error { a.raw.readOnly = v; return nil })
 	fs.StringVar(&a.raw.confirmWrites, "confirm-writes", envOr(getenv, "LOFTY_CONFIRM_WRITES", string(mcpserver.ConfirmAuto)),
-		"when the person confirms a change to Lofty: auto (asks through the MCP client when it can, else relies on the client's own approval), "+
+		"when the person confirms a change to Lofty, `MODE`: auto (asks through the MCP client when it can, else relies on the client's own approval), "+
 			"always (refuses changes the client cannot ask about), or never (env LOFTY_CONFIRM_WRITES)")
 }
 

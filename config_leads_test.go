@@ -75,7 +75,7 @@ func TestFindScanPagesReachesTheServer(t *testing.T) {
 		}
 		var out, errOut bytes.Buffer
 		before := fake.RequestCount()
-		if code := runCall(context.Background(), a, []string{"find_leads", `{"key":"Jane"}`}, nil, &out, &errOut); code != 0 {
+		if code := runCall(context.Background(), a, []string{"find_leads", `{"key":"Jane"}`}, strings.NewReader(""), &out, &errOut); code != 0 {
 			t.Fatalf("exit %d: %s", code, errOut.String())
 		}
 		a.lofty.Close()

@@ -70,7 +70,7 @@ func (o *oauthConfig) addFlags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&o.publicURL, "public-url", envOr(getenv, "LOFTY_MCP_PUBLIC_URL", ""),
 		"http --oauth: the `URL` clients reach this server at, scheme and host only (https://mcp.example.com; http only on loopback); the MCP endpoint is URL/mcp")
 	fs.StringVar(&o.raw.stateDir, "state-dir", envOr(getenv, "LOFTY_MCP_STATE_DIR", ""),
-		"http --oauth: `DIR` where sign-ins are kept (oauth.db, and secret.key without LOFTY_MCP_SECRET_KEY) (default $XDG_STATE_HOME/lofty-mcp, else ~/.local/state/lofty-mcp)")
+		"http --oauth: `DIR` where sign-ins are kept (oauth.db, and secret.key without LOFTY_MCP_SECRET_KEY) (default $XDG_STATE_HOME/lofty-mcp, else ~/.local/state/lofty-mcp; on Windows %LOCALAPPDATA%\\lofty-mcp; with --demo, its demo subdirectory)")
 	o.raw.trustedProxies = splitList(getenv("LOFTY_MCP_TRUSTED_PROXIES"))
 	fs.Var(&listFlag{list: &o.raw.trustedProxies}, "trusted-proxies",
 		"http --oauth: comma-separated IP addresses or CIDR `PREFIXES` of the proxies in front of this server (10.0.0.0/8,192.168.1.10); "+

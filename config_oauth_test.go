@@ -58,7 +58,7 @@ func TestOAuthFlagsAndEnvironment(t *testing.T) {
 			want{enabled: true, publicURL: "http://127.0.0.1:8080", stateDir: "/tmp/x", ttl: time.Hour}, ""},
 		{"flag off beats environment", []string{"http", "--oauth=false"}, env("LOFTY_MCP_OAUTH", "1"), want{}, ""},
 		{"not checked for stdio", nil, env("LOFTY_MCP_OAUTH", "1"), want{}, ""},
-		{"not checked for call", []string{"call", "find_leads", "--oauth"}, env(), want{}, ""},
+		{"refused for call", []string{"call", "find_leads", "--oauth"}, env(), want{}, "--oauth applies to lofty-mcp http only"},
 
 		{"no public URL", []string{"http", "--oauth"}, env(), want{}, "--public-url (or LOFTY_MCP_PUBLIC_URL) is required with --oauth"},
 		{"http public URL", []string{"http", "--oauth", "--public-url", "http://mcp.example.com"}, env(), want{},

@@ -66,7 +66,7 @@ func (r *resilienceConfig) addFlags(fs *flag.FlagSet, getenv func(string) string
 		"give a call to Lofty at most `DURATION`, waits and retries included, unless its client sets less (env LOFTY_CALL_TIMEOUT)")
 	fs.StringVar(&r.raw.maxWait, "max-wait",
 		envOr(getenv, "LOFTY_MAX_WAIT", lofty.DefaultMaxWait.String()),
-		"longest single wait a call makes (rate limit, Retry-After, backoff, a free connection); a longer one answers at once with when to retry; 0: only --call-timeout bounds waits (env LOFTY_MAX_WAIT)")
+		"make no single wait longer than `DURATION` (rate limit, Retry-After, backoff, a free connection): a longer one answers at once with when to retry; 0: only --call-timeout bounds waits (env LOFTY_MAX_WAIT)")
 }
 
 // validate parses and bounds the resilience settings.

@@ -187,7 +187,7 @@ func TestResilienceConfigReachesTheServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(a.lofty.Close)
-	cl, err := inProcessClient(context.Background(), a)
+	cl, err := inProcessClient(context.Background(), a, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,14 +18,18 @@ type toolsetConfig struct {
 
 // addFlags registers --toolsets and --tools, with environment defaults.
 func (ts *toolsetConfig) addFlags(fs *flag.FlagSet, getenv func(string) string) {
-	var names []string
+	var names, defaults []string
 	for _, ts := range tools.Toolsets() {
 		names = append(names, ts.Name)
+		if ts.Default {
+			defaults = append(defaults, ts.Name)
+		}
 	}
 	fs.StringVar(&ts.toolsetsFlag, "toolsets", getenv("LOFTY_TOOLSETS"),
-		"comma-separated toolsets to serve: "+strings.Join(names, ", ")+", or all; default: the default toolsets (env LOFTY_TOOLSETS)")
+		"serve these `TOOLSETS`, comma-separated: "+strings.Join(names, ", ")+", or all; when not set, the default toolsets "+
+			strings.Join(defaults, ",")+" (env LOFTY_TOOLSETS)")
 	fs.StringVar(&ts.toolsFlag, "tools", getenv("LOFTY_TOOLS"),
-		"comma-separated tool names: serve only these, within the selected toolsets (env LOFTY_TOOLS)")
+		"serve only these `TOOLS`, comma-separated tool names, within the selected toolsets (env LOFTY_TOOLS)")
 }
 
 // validate checks the selection against the tools that exist.

@@ -51,6 +51,9 @@ func runHelpTool(name string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(&b, "  %s\n", op)
 	}
 	fmt.Fprintf(&b, "\nToolset: %s (%s).\n", info.Toolset, servedWhen(ts))
+	if info.AlsoToolset != "" {
+		fmt.Fprintf(&b, "It is served only when the toolset %s is named too.\n", info.AlsoToolset)
+	}
 	b.WriteString(effectHelp(info) + "\n")
 	fmt.Fprintf(&b, "\nTry it on the demo data:\n  %s\n", helpExample(info, ts))
 	_, _ = io.WriteString(stdout, b.String())
@@ -95,8 +98,8 @@ func effectHelp(info tools.Info) string {
 		s += " (each call changes it again: never repeat one that may have gone through)"
 	}
 	if info.Effect.MustConfirm {
-		return s + ". The person confirms every call through their client, whatever --confirm-writes says; a client " +
-			"that cannot ask is refused (here, `call` asks on the terminal). --read-only removes it."
+		return s + ". The person confirms every call, whatever --confirm-writes says (at the terminal for " +
+			"lofty-mcp call); a client that cannot ask is refused. --read-only removes it."
 	}
 	return s + ". The person is asked to confirm each call when the client can ask (--confirm-writes); " +
 		"--read-only removes it."
@@ -108,6 +111,9 @@ func helpExample(info tools.Info, ts tools.Toolset) string {
 	cmd := "lofty-mcp --demo"
 	if !ts.Default {
 		cmd += " --toolsets " + info.Toolset
+		if info.AlsoToolset != "" {
+			cmd += "," + info.AlsoToolset
+		}
 	}
 	return cmd + " call " + info.Name + " '" + info.Example + "'"
 }

@@ -51,13 +51,24 @@ func runHTTP(ctx context.Context, a *app, stderr io.Writer) int {
 	case !a.cfg.credential.IsZero() && tc.RequireRequestCredentials:
 		a.log.Info("--require-request-credentials: the server's own Lofty credential is never used")
 	}
+	// Listening is the last start-up step that can fail: its error is a
+	// start-up error like the others, before anything says it is serving.
+	ln, err := srv.Listen()
+	if err != nil {
+		fmt.Fprintf(stderr, "lofty-mcp: %v\n", err)
+		return exitUsage
+	}
 	a.log.Info("serving MCP over HTTP", "version", buildVersion(), "demo", a.cfg.demo, "credential", a.cfg.credential)
-	if err := srv.ListenAndServe(ctx); err != nil {
+	if err := srv.Serve(ctx, ln); err != nil {
 		a.log.Error("http server stopped", "error", err)
 		return exitError
 	}
 	return exitOK
 }
+
+// demoSignInNote is what the sign-in page of --demo --oauth says first.
+const demoSignInNote = "This is lofty-mcp's demo, with its built-in sample data. Paste the demo API key, " +
+	demoAPIKey + ", or use Sign in with Lofty, which goes to the demo Lofty's own page."
 
 // demoAuthorizePath is where --demo --oauth serves the demo Lofty's vendor
 // authorization page ("Sign in with Lofty" sends the browser there).
@@ -106,6 +117,7 @@ func (a *app) newOAuthServer() (*oauth.Server, map[string]http.Handler, error) {
 			HTTPClient: a.demoFake.Client(),
 		}
 		handlers = map[string]http.Handler{"GET " + demoAuthorizePath: http.HandlerFunc(a.demoFake.ServeVendorAuth)}
+		cfg.SignInNote = demoSignInNote
 	}
 	srv, err := oauth.New(cfg)
 	if err != nil {

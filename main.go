@@ -19,6 +19,7 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"runtime/pprof"
+	"strings"
 	"syscall"
 
 	"golang.org/x/term"
@@ -55,7 +56,8 @@ func startCPUProfile(path string) (stop func()) {
 	}
 }
 
-// Exit codes.
+// Exit codes, each documented in --help (usageEnv) and the README; a test
+// checks that both name every one.
 const (
 	exitOK    = 0
 	exitError = 1 // a tool call failed, or the server stopped on an error
@@ -80,6 +82,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runHelpTool(cfg.commandArgs[0], stdout, stderr)
 	}
 	logger := newLogger(stderr, cfg.logLevel, cfg.logFormat)
+	if len(cfg.ignoredEnv) > 0 {
+		logger.Warn("ignoring settings that apply to lofty-mcp http only", "env", strings.Join(cfg.ignoredEnv, ","))
+	}
 
 	// Building the server allocates a few MB at once: a garbage collection
 	// in the middle of it would only delay the first answer (2 ms of a cold

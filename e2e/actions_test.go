@@ -179,22 +179,6 @@ func requestsBy(f *fakelofty.Fake, key string) []fakelofty.Request {
 	return out
 }
 
-// inAll is how many tools --toolsets all serves: those of every toolset
-// but the ones that must be named.
-func inAll() int {
-	named := map[string]bool{}
-	for _, ts := range tools.Toolsets() {
-		named[ts.Name] = ts.Named
-	}
-	n := 0
-	for _, tl := range tools.All() {
-		if !named[tl.Info().Toolset] {
-			n++
-		}
-	}
-	return n
-}
-
 var writeTools = []string{"mute_sales_agent_for_lead", "add_leads_to_sales_agent", "create_sales_agent_plan_tasks",
 	"send_sms_to_me", "add_lead_note", "assign_lead"}
 
@@ -213,10 +197,23 @@ func TestActionsE2E(t *testing.T) {
 			note := fmt.Sprintf("NOTE-SECRET-%d pre-approved, divorce pending", i)
 			sms := fmt.Sprintf("SMS-SECRET-%d call Jane back", i)
 			person := &e2ePerson{action: mcp.ElicitationResponseActionAccept}
-			s := startActions(t, tr, base, key, []string{"--toolsets", "all", "--log-level", "debug"},
+			// Eleven requests in the minute (assign_lead reads the team's
+			// accounts first): more than a personal key's default ten.
+			s := startActions(t, tr, base, key, []string{"--toolsets", "all", "--log-level", "debug", "--rate-limit", "20"},
 				client.WithElicitationHandler(person))
-			if listed, want := s.listed(t), inAll(); len(listed) != want {
-				t.Errorf("--toolsets all lists %d tools, want %d: %v", len(listed), want, listed)
+			all, err := tools.Select([]string{tools.AllToolsets}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			listed := s.listed(t)
+			if len(listed) != len(all) {
+				t.Errorf("--toolsets all lists %d tools, want every tool of every toolset but those that must be named (%d): %v",
+					len(listed), len(all), listed)
+			}
+			for _, named := range []string{"update_lead_routing", "manage_agent", "create_webhook", "delete_webhook"} {
+				if slices.Contains(listed, named) {
+					t.Errorf("--toolsets all lists %s, of a toolset that must be named", named)
+				}
 			}
 
 			s.ok(t, "get_sales_agent_settings", `{}`)
@@ -245,6 +242,9 @@ func TestActionsE2E(t *testing.T) {
 					t.Errorf("%s: result %s lacks %s", tc.tool, txt, tc.result)
 				}
 				reqs := requestsBy(fake.Fake, key)[before:]
+				if tc.tool == "assign_lead" && len(reqs) > 0 && reqs[0].Method == "GET" && reqs[0].Path == "/v1.0/members" {
+					reqs = reqs[1:] // the team's accounts, checked first
+				}
 				if len(reqs) != 1 || reqs[0].Method != tc.method || reqs[0].Path != tc.path || reqs[0].Body != tc.body {
 					t.Errorf("%s: Lofty got %+v\nwant one %s %s %q", tc.tool, reqs, tc.method, tc.path, tc.body)
 				}

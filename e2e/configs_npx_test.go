@@ -147,7 +147,7 @@ func TestServerJSONNpmPackage(t *testing.T) {
 
 var (
 	envName     = regexp.MustCompile(`\bLOFTY_[A-Z0-9_]+\b`)
-	flagLine    = regexp.MustCompile(`^  -([a-z0-9-]+)`)
+	flagLine    = regexp.MustCompile(`^  --([a-z0-9-]+)`)
 	usageEnv    = regexp.MustCompile(`\(env (LOFTY_[A-Z0-9_]+)\)`)
 	usageDflt   = regexp.MustCompile(`\(default "?([^")]*)"?\)\s*$`)
 	envDefault  = regexp.MustCompile(`^  (LOFTY_[A-Z0-9_]+)\s.*\(default ([^)]*)\)`)
@@ -176,7 +176,7 @@ func helpEnvironment(t *testing.T) (names []string, defaults map[string]string) 
 			flag = m[1]
 			continue
 		}
-		if flag == "" || !strings.HasPrefix(line, "    \t") {
+		if flag == "" || !strings.HasPrefix(line, "        ") {
 			continue
 		}
 		d := usageDflt.FindStringSubmatch(line)
@@ -187,7 +187,8 @@ func helpEnvironment(t *testing.T) (names []string, defaults map[string]string) 
 			defaults[e[1]] = d[1]
 		}
 	}
-	seen := map[string]bool{}
+	// A developer's profiling switch, not a setting a registry user configures.
+	seen := map[string]bool{"LOFTY_MCP_CPUPROFILE": true}
 	for _, line := range strings.Split(envPart, "\n") {
 		found := envName.FindAllString(line, -1)
 		if strings.Contains(line, "(http)") {

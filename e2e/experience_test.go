@@ -384,7 +384,7 @@ func TestCompletionAndPrompts(t *testing.T) {
 		for _, p := range list.Prompts {
 			names = append(names, p.Name)
 		}
-		if !slices.Equal(names, []string{"lead_briefing", "sales_agent_review", "take_over_lead"}) {
+		if !slices.Equal(names, []string{"hand_off_lead", "lead_briefing", "pipeline_review", "plan_my_day", "sales_agent_review", "take_over_lead"}) {
 			t.Errorf("prompts %v", names)
 		}
 		get := mcp.GetPromptRequest{}

@@ -239,21 +239,30 @@ func TestStdioLongLineRefusedStreamGoesOn(t *testing.T) {
 
 // ---- item 7: duplicate ids on stdio ----
 
-// TestStdioDuplicateIDsAllAnswered: three calls in flight with ids 7, 7 and
-// 7.0, then stdin closed: each is answered (two with id 7, one with 7.0),
-// none as a Lofty outage, and the process exits 0 only after the last.
-func TestStdioDuplicateIDsAllAnswered(t *testing.T) {
+// TestStdioDuplicateIDsInFlightRefused: three calls with ids 7, 7 and 7.0,
+// the first still waiting on Lofty when the second arrives: the second is
+// refused at once with -32600 and never reaches Lofty (two calls with one
+// id would both act: two notes for one add_lead_note); 7.0 is another id.
+// After stdin closes, 7 and 7.0 are answered, none as a Lofty outage, and
+// the process exits 0 only after the last.
+func TestStdioDuplicateIDsInFlightRefused(t *testing.T) {
 	leads := []int64{fakelofty.DemoLeadWithAgent, fakelofty.DemoLeadBeyond53Bits, fakelofty.DemoLeadMaxInt64}
 	fake := newGatedFake(leads...)
 	base := fake.Start(t)
 	t.Cleanup(fake.openAll)
 	p := startStdio(t, stdioEnv("LOFTY_BASE_URL="+base, "LOFTY_API_KEY="+stdioSecret, "LOFTY_CACHE_TTL=0"))
 	out := readStdout(p)
-	p.send(t, initializeLine, initializedLine,
-		callLead("7", fakelofty.DemoLeadWithAgent),
-		callLead("7", fakelofty.DemoLeadBeyond53Bits),
-		callLead("7.0", fakelofty.DemoLeadMaxInt64))
-	testutil.WaitFor(t, "three Lofty requests", stdioExitWait, func() bool { return fake.arrived() == 3 })
+	p.send(t, initializeLine, initializedLine, callLead("7", fakelofty.DemoLeadWithAgent))
+	testutil.WaitFor(t, "the first Lofty request", stdioExitWait, func() bool { return fake.arrived() == 1 })
+	p.send(t, callLead("7", fakelofty.DemoLeadBeyond53Bits), callLead("7.0", fakelofty.DemoLeadMaxInt64))
+	l := out.next(t, stdioExitWait)
+	if rawID(l) == "1" { // the initialize answer
+		l = out.next(t, stdioExitWait)
+	}
+	if !bytes.HasPrefix(l, []byte(`{"jsonrpc":"2.0","id":7,"error":{"code":-32600`)) {
+		t.Fatalf("the duplicate 7 was answered %s; want error -32600 at once", l)
+	}
+	testutil.WaitFor(t, "the 7.0 Lofty request", stdioExitWait, func() bool { return fake.arrived() == 2 })
 	_ = p.stdin.Close()
 	for _, lead := range leads { // finish one at a time
 		time.Sleep(200 * time.Millisecond)
@@ -263,16 +272,19 @@ func TestStdioDuplicateIDsAllAnswered(t *testing.T) {
 	if code := p.wait(t); code != 0 {
 		t.Fatalf("exit %d\n%s", code, p.stderr.String())
 	}
+	if n := fake.arrived(); n != 2 {
+		t.Fatalf("%d Lofty requests, want 2: the duplicate must not run", n)
+	}
 	ids := map[string]int{}
 	for _, l := range lines {
 		id := rawID(l)
 		ids[id]++
-		if id != "1" && (bytes.Contains(l, []byte("unavailable")) || bytes.Contains(l, []byte("cancel"))) {
-			t.Errorf("a call was reported as an outage or cancelled: %s", l)
+		if bytes.Contains(l, []byte("unavailable")) || bytes.Contains(l, []byte("cancel")) || !bytes.Contains(l, []byte(`"result"`)) {
+			t.Errorf("a call was not answered with its result: %s", l)
 		}
 	}
-	if ids["7"] != 2 || ids["7.0"] != 1 {
-		t.Fatalf("answers by id %v, want two with id 7 and one with id 7.0; stdout:\n%s", ids, bytes.Join(lines, []byte("\n")))
+	if ids["7"] != 1 || ids["7.0"] != 1 {
+		t.Fatalf("answers by id %v, want one each for 7 and 7.0; stdout:\n%s", ids, bytes.Join(lines, []byte("\n")))
 	}
 }
 

@@ -510,7 +510,11 @@ func TestOAuthDemoE2E(t *testing.T) {
 	p := startHTTPE2E(t, bin, env, "--demo", "--oauth", "--public-url", base, "--addr", addr)
 	var secrets []string
 	c := discoverAndRegister(t, base, &secrets)
-	wrong := c.post(c.signInPage(), "api_key", "api_key", "not-the-demo-key")
+	page := c.signInPage()
+	if want := "Paste the demo API key, " + demoAPIKey + ", or"; !strings.Contains(page.body, want) {
+		t.Errorf("the demo's sign-in page does not say %q", want)
+	}
+	wrong := c.post(page, "api_key", "api_key", "not-the-demo-key")
 	if wrong.status != http.StatusBadRequest || !strings.Contains(wrong.body, "Lofty did not accept this API key") {
 		t.Fatalf("a key other than the demo key: HTTP %d", wrong.status)
 	}

@@ -547,9 +547,10 @@ func TestStdioDemoInstructions(t *testing.T) {
 // runCLI runs the binary to completion and returns its exit code and output.
 func runCLI(t *testing.T, env []string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
+	bin := stdioBin(t) // built (once) before the clock starts
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, stdioBin(t), args...)
+	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Env = env
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
@@ -577,7 +578,10 @@ func TestCLICall(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("exit %d, stderr %s", code, stderr)
 		}
-		want, _ := json.Marshal(fakelofty.Demo().Leads[fakelofty.DemoLeadWithAgent].SalesAgent)
+		// --demo moves the demo world to today: so does the agent expected.
+		demo := fakelofty.Demo()
+		demo.MoveTo(time.Now)
+		want, _ := json.Marshal(demo.Leads[fakelofty.DemoLeadWithAgent].SalesAgent)
 		if !sameJSON(t, []byte(out), want) {
 			t.Errorf("stdout\n%s\nwant the demo agent\n%s", out, want)
 		}

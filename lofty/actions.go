@@ -65,16 +65,14 @@ func (s *SalesAgentSettings) identified() bool { return s.ID != nil }
 // SalesAgentSettings returns the current user's AI sales agent settings
 // (GET /v2.0/sales-agent/settings).
 func (c *Client) SalesAgentSettings(ctx context.Context) (SalesAgentSettings, error) {
-	var out SalesAgentSettings
-	err := c.get(ctx, SalesAgentSettingsPath, SalesAgentSettingsPath, nil, &out)
-	return out, err
+	return salesAgentSettings.Call(ctx, c, Params{}, NoBody{})
 }
 
 // Message is Lofty's MessageResponse: the result message of a write, and
 // the "success" flag Lofty documents on some (the mute's) answers.
 type Message struct {
 	Message string `json:"message,omitempty"`
-	Success *bool  `json:"success,omitempty"`
+	Success *bool  `json:"success,omitempty" lofty:"prose"` // the mute's text documents it; its schema does not
 }
 
 // done turns an answer that says the write did not succeed into a
@@ -91,12 +89,11 @@ func (m Message) done(method, path string) error {
 // /v2.0/sales-agents/working-lead/{leadId}/mute): it stops messaging the
 // lead. Lofty offers no way to undo it.
 func (c *Client) MuteSalesAgentForLead(ctx context.Context, leadID int64) (Message, error) {
-	var out Message
-	path := fillLeadID(MuteWorkingLeadTemplate, leadID)
-	if err := c.send(ctx, request{method: http.MethodPut, template: MuteWorkingLeadTemplate, path: path}, &out); err != nil {
+	out, err := muteWorkingLead.Call(ctx, c, Params{Path: []string{strconv.FormatInt(leadID, 10)}}, NoBody{})
+	if err != nil {
 		return out, err
 	}
-	return out, out.done(http.MethodPut, path)
+	return out, out.done(http.MethodPut, fillLeadID(MuteWorkingLeadTemplate, leadID))
 }
 
 // BatchResult is what a batch write reports: the leads it succeeded and
@@ -160,12 +157,9 @@ func (l batchLists) ids(names []string) ([]int64, bool) {
 		if len(raw) == 0 {
 			continue
 		}
-		var items []json.RawMessage
-		if json.Unmarshal(raw, &items) != nil {
-			continue
-		}
+		// Item by item, and no more than a batch could name.
 		ids := []int64{}
-		for _, item := range items {
+		if _, err := eachElement(trimSpace(raw), func(_ int, item []byte) bool {
 			var obj struct {
 				LeadID json.RawMessage `json:"leadId"`
 			}
@@ -175,6 +169,9 @@ func (l batchLists) ids(names []string) ([]int64, bool) {
 			if n, err := strconv.ParseInt(scalarText(item), 10, 64); err == nil {
 				ids = append(ids, n)
 			}
+			return len(ids) < MaxListItems
+		}); err != nil {
+			continue
 		}
 		return ids, true
 	}
@@ -184,25 +181,18 @@ func (l batchLists) ids(names []string) ([]int64, bool) {
 // AddLeadsToSalesAgent adds up to 100 leads to the AI sales agent's working
 // pool, optionally creating plan tasks for each (POST /v2.0/working-leads/add).
 func (c *Client) AddLeadsToSalesAgent(ctx context.Context, leadIDs []int64, createPlanTask bool) (BatchResult, error) {
-	body := struct {
-		LeadIDs        []int64 `json:"leadIds"`
-		CreatePlanTask bool    `json:"createPlanTask"`
-	}{leadIDs, createPlanTask}
-	return c.batch(ctx, AddWorkingLeadsPath, body)
+	raw, err := addWorkingLeadsEndpoint.Call(ctx, c, Params{}, addLeadsBody{leadIDs, createPlanTask})
+	if err != nil {
+		return BatchResult{}, err
+	}
+	return readBatch(raw), nil
 }
 
 // CreatePlanTasks creates AI plan tasks for up to 100 leads already in the
 // working pool (POST /v2.0/plan-tasks/create).
 func (c *Client) CreatePlanTasks(ctx context.Context, leadIDs []int64) (BatchResult, error) {
-	body := struct {
-		LeadIDs []int64 `json:"leadIds"`
-	}{leadIDs}
-	return c.batch(ctx, CreatePlanTasksPath, body)
-}
-
-func (c *Client) batch(ctx context.Context, path string, body any) (BatchResult, error) {
-	var raw json.RawMessage
-	if err := c.send(ctx, request{method: http.MethodPost, template: path, path: path, body: body}, &raw); err != nil {
+	raw, err := createPlanTasksEndpoint.Call(ctx, c, Params{}, leadIDsBody{leadIDs})
+	if err != nil {
 		return BatchResult{}, err
 	}
 	return readBatch(raw), nil
@@ -211,11 +201,8 @@ func (c *Client) batch(ctx context.Context, path string, body any) (BatchResult,
 // SendSMSToAgent texts content to the current user's own phone from the AI
 // sales agent's virtual number (POST /v2.0/sales-agent/ai-number/send-sms-to-agent).
 func (c *Client) SendSMSToAgent(ctx context.Context, content string) (Message, error) {
-	var out Message
-	body := struct {
-		Content string `json:"content"`
-	}{content}
-	if err := c.send(ctx, request{method: http.MethodPost, template: SendSMSToAgentPath, path: SendSMSToAgentPath, body: body}, &out); err != nil {
+	out, err := sendSMSToAgentEndpoint.Call(ctx, c, Params{}, smsBody{content})
+	if err != nil {
 		return out, err
 	}
 	return out, out.done(http.MethodPost, SendSMSToAgentPath)
@@ -231,14 +218,7 @@ func (n *NoteID) identified() bool { return n.NoteID != 0 }
 // AddLeadNote adds a note to lead leadID (POST /v1.0/notes); isPin is
 // always sent, as Lofty requires.
 func (c *Client) AddLeadNote(ctx context.Context, leadID int64, content string, pin bool) (NoteID, error) {
-	body := struct {
-		LeadID  int64  `json:"leadId"`
-		Content string `json:"content"`
-		IsPin   bool   `json:"isPin"`
-	}{leadID, content, pin}
-	var out NoteID
-	err := c.send(ctx, request{method: http.MethodPost, template: NotesPath, path: NotesPath, body: body}, &out)
-	return out, err
+	return addNoteEndpoint.Call(ctx, c, Params{}, addNoteBody{leadID, content, pin})
 }
 
 // Assignee is Lofty's LeadAssigineeRequest: a role and the account (email)
@@ -256,10 +236,7 @@ type LeadIDAnswer struct {
 // AssignLead assigns lead leadID to team members by role (POST
 // /v1.0/leads/{leadId}/assignment); it replaces who held those roles.
 func (c *Client) AssignLead(ctx context.Context, leadID int64, assignees []Assignee) (LeadIDAnswer, error) {
-	var out LeadIDAnswer
 	// An assignment replaces who holds the roles: sending it twice does no
-	// more than once, so it is retried as a PUT is.
-	err := c.send(ctx, request{method: http.MethodPost, template: LeadAssignmentTemplate,
-		path: fillLeadID(LeadAssignmentTemplate, leadID), body: assignees, idempotent: true}, &out)
-	return out, err
+	// more than once, so it is retried as a PUT is (postIdempotent).
+	return assignLeadEndpoint.Call(ctx, c, Params{Path: []string{strconv.FormatInt(leadID, 10)}}, assignees)
 }

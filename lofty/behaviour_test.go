@@ -511,3 +511,42 @@ func TestWriteAnsweredSuccessFalse(t *testing.T) {
 		t.Errorf("success: true: %v", err)
 	}
 }
+
+// A credential Lofty echoes in a successful answer never reaches the
+// result, however encoded, and the answer is still read.
+func TestSecretEchoedInASuccessIsRedacted(t *testing.T) {
+	secret := "lk_Live_7Qm2xR9vKp4Ts8Wz"
+	echo := func(w http.ResponseWriter, r *http.Request) {
+		auth := r.Header.Get("Authorization")
+		body := fmt.Sprintf(`{"id":12345,"agentName":%q,"assistantName":"%s","email":"%s@x.com"}`,
+			auth, strings.ToUpper(secret[:12]), url.QueryEscape(secret))
+		if strings.HasPrefix(r.URL.Path, lofty.LeadsPath) {
+			body = fmt.Sprintf(`{"leads":[{"leadId":1,"firstName":%q}]}`, auth)
+		}
+		reply(200, "application/json", body)(w, r)
+	}
+	_, base := scriptedFake(t, echo)
+	c := newClient(t, base, lofty.Config{Credential: lofty.Credential{Kind: lofty.APIKey, Secret: secret},
+		Resilience: lofty.Resilience{CacheTTL: time.Minute}})
+	for range 2 { // from Lofty, then from the cache
+		a, err := c.SalesAgentByLead(context.Background(), leadID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		list, err := c.FindLeads(context.Background(), lofty.LeadQuery{Limit: 10})
+		if err != nil || len(list.Leads) != 1 {
+			t.Fatalf("%+v, %v", list, err)
+		}
+		for _, text := range []string{a.AgentName, a.AssistantName, a.Email, list.Leads[0].FirstName} {
+			lower := strings.ToLower(text)
+			for i := 0; i+8 <= len(secret); i++ {
+				if strings.Contains(lower, strings.ToLower(secret[i:i+8])) {
+					t.Fatalf("%q holds %q of the secret", text, secret[i:i+8])
+				}
+			}
+		}
+		if *a.ID != 12345 || !strings.HasPrefix(a.AgentName, "token ") {
+			t.Errorf("the rest of the answer was lost: %+v", a)
+		}
+	}
+}

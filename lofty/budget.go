@@ -35,7 +35,12 @@ func (c *Client) Available(ctx context.Context) (n int, known bool) {
 		return 0, false
 	}
 	limit, fixed := c.rateLimit(cred)
-	return local.budgetOf(cred.key()).available(limit, fixed, time.Now()), true
+	now := time.Now()
+	b, _ := local.budgetOf(cred.key(), now)
+	if b == nil {
+		return 0, true // every budget is held: none for this credential yet
+	}
+	return b.available(limit, fixed, now), true
 }
 
 // available is how many requests may go at now without waiting.

@@ -21,6 +21,7 @@ import (
 	"io/fs"
 	"os"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -525,6 +526,9 @@ type jsonField struct {
 	name     string
 	typ      reflect.Type
 	asString bool // the ",string" option
+	// prose: a field Lofty documents in an operation's text but not in its
+	// schema (tag lofty:"prose"); the schema checks pass it by.
+	prose bool
 }
 
 // jsonFields returns typ's fields as encoding/json encodes them: exported,
@@ -554,7 +558,8 @@ func jsonFields(typ reflect.Type) []jsonField {
 		if name == "" {
 			name = f.Name
 		}
-		out = append(out, jsonField{name: name, typ: ft, asString: strings.Contains(","+opts+",", ",string,")})
+		out = append(out, jsonField{name: name, typ: ft, asString: strings.Contains(","+opts+",", ",string,"),
+			prose: f.Tag.Get("lofty") == "prose"})
 	}
 	return out
 }
@@ -584,14 +589,17 @@ func (d *openAPI) compare(path string, typ reflect.Type, s *oaSchema, out *[]str
 	}
 	switch want {
 	case "integer":
-		switch typ.Kind() {
-		case reflect.Int64, reflect.Uint64:
-		case reflect.Int, reflect.Int32, reflect.Uint32, reflect.Int16, reflect.Int8, reflect.Uint16, reflect.Uint8, reflect.Uint:
+		switch {
+		case typ == reflect.TypeFor[lofty.Time]():
+			// A time sent as epoch seconds or milliseconds: Time reads both.
+		case typ.Kind() == reflect.Int64, typ.Kind() == reflect.Uint64:
+		case slices.Contains([]reflect.Kind{reflect.Int, reflect.Int32, reflect.Uint32, reflect.Int16, reflect.Int8, reflect.Uint16, reflect.Uint8, reflect.Uint}, typ.Kind()):
 			if s.Format == "int64" || s.Format == "" {
 				bad("Go %s cannot hold every %s; use int64", typ, describe)
 			}
 		default:
-			if typ != numberType {
+			// lofty.Time reads epoch seconds and milliseconds too.
+			if typ != numberType && typ != loftyTime {
 				bad("Go %s for schema %s", typ, describe)
 			}
 		}
@@ -646,6 +654,9 @@ func (d *openAPI) compare(path string, typ reflect.Type, s *oaSchema, out *[]str
 			for _, f := range jsonFields(typ) {
 				p, ok := s.Properties[f.name]
 				fpath := path + "." + f.name
+				if f.prose && !ok {
+					continue
+				}
 				if !ok {
 					*out = append(*out, fmt.Sprintf("%s: struct field is not a property of the schema (properties: %s)", fpath, propertyNames(s)))
 					continue

@@ -52,7 +52,7 @@ func TestBaseURLPasswordRedacted(t *testing.T) {
 	if s := c.String(); strings.Contains(s, "hunter2") {
 		t.Errorf("String() = %q reveals the base URL's password", s)
 	}
-	// Every form, parsable or not, with or without a scheme (issue 18, item 5).
+	// Every form, parsable or not, with or without a scheme.
 	for _, raw := range []string{
 		"ftp://user:hunter2@api.example.com",
 		"user:hunter2@127.0.0.1",

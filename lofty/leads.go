@@ -156,27 +156,32 @@ func (v *AttributeValue) UnmarshalJSON(b []byte) error {
 }
 
 // textItems joins a JSON array of scalars as "a, b"; ok is false for
-// anything else.
+// anything else. Items are read one by one from b, never copied as a whole.
 func textItems(b []byte) (string, bool) {
-	var items []json.RawMessage
-	if json.Unmarshal(b, &items) != nil {
-		return "", false
-	}
-	var out []string
-	for _, it := range items {
+	var out strings.Builder
+	ok := true
+	_, err := eachElement(b, func(_ int, it []byte) bool {
 		var s string
 		switch {
 		case json.Unmarshal(it, &s) == nil:
 		case len(it) > 0 && it[0] != '{' && it[0] != '[':
 			s = string(it)
 		default:
-			return "", false
+			ok = false
+			return false
 		}
 		if s = strings.TrimSpace(s); s != "" {
-			out = append(out, s)
+			if out.Len() > 0 {
+				out.WriteString(", ")
+			}
+			out.WriteString(s)
 		}
+		return true
+	})
+	if err != nil || !ok {
+		return "", false
 	}
-	return strings.Join(out, ", "), true
+	return out.String(), true
 }
 
 // LeadTag is the part of Lofty's UserLeadTagVo lofty-mcp reads.
@@ -208,6 +213,9 @@ type LeadListMetadata struct {
 // paging information as "_metadata"; its OpenAPI document names the property
 // "get_metadata" (a generator artifact). Both are read; use Meta.
 type LeadList struct {
+	// Truncation says when Lofty sent more leads than a page holds: only
+	// the first page's worth are kept (see FindLeads).
+	Truncation
 	Metadata    *LeadListMetadata `json:"_metadata,omitempty"`
 	DocMetadata *LeadListMetadata `json:"get_metadata,omitempty"`
 	Leads       []Lead            `json:"leads"`
@@ -234,6 +242,8 @@ type LeadQuery struct {
 	Limit          int    // page size, 1–100 (Lofty's default when 0)
 	Offset         int64  // start index
 	ScrollID       string // cursor from a previous page's metadata
+	Sort           string // AssignTime, CreateTime, ... (Lofty's default when "")
+	Desc           bool   // with Sort: descending
 }
 
 func (q LeadQuery) values() url.Values {
@@ -257,13 +267,27 @@ func (q LeadQuery) values() url.Values {
 		v.Set("offset", strconv.FormatInt(q.Offset, 10))
 	}
 	set("scrollId", q.ScrollID)
+	if q.Sort != "" {
+		v.Set("sort", q.Sort)
+		v.Set("desc", strconv.FormatBool(q.Desc))
+	}
 	return v
 }
 
-// FindLeads returns one page of the leads matching q (GET /v1.0/leads).
+// MaxLeadsPage is the largest page of leads Lofty documents (its limit
+// range is 1-100).
+const MaxLeadsPage = 100
+
+// FindLeads returns one page of the leads matching q (GET /v1.0/leads), as
+// Lofty sent it but never more than a page Lofty may send: MaxLeadsPage
+// leads (or q.Limit, if larger). Lofty has been seen to send 25 leads
+// whatever limit says, and its scrollId goes on after all of them, so the
+// leads beyond q.Limit are kept for the caller to use or name; the list's
+// Truncation says when Lofty sent more than are kept.
 func (c *Client) FindLeads(ctx context.Context, q LeadQuery) (LeadList, error) {
 	var out LeadList
-	err := c.get(ctx, LeadsPath, LeadsPath, q.values(), &out)
+	err := c.send(ctx, request{method: http.MethodGet, template: leadsEndpoint.Path, path: leadsEndpoint.Path, query: q.values(),
+		listMax: max(q.Limit, MaxLeadsPage)}, &out)
 	return out, err
 }
 
@@ -282,7 +306,7 @@ func (l *Lead) identified() bool { return l.LeadID != 0 }
 func (c *Client) Lead(ctx context.Context, leadID int64) (Lead, error) {
 	path := LeadPath(leadID)
 	var raw json.RawMessage
-	if err := c.get(ctx, LeadTemplate, path, nil, &raw); err != nil {
+	if err := c.get(ctx, leadEndpoint.Path, path, nil, &raw); err != nil {
 		return Lead{}, err
 	}
 	var body struct {
@@ -292,6 +316,6 @@ func (c *Client) Lead(ctx context.Context, leadID int64) (Lead, error) {
 		raw = body.Lead
 	}
 	var out Lead
-	err := c.decodeBody(ctx, http.MethodGet, LeadTemplate, path, http.StatusOK, raw, &out)
+	err := c.decodeBody(ctx, http.MethodGet, LeadTemplate, path, http.StatusOK, raw, &out, MaxListItems)
 	return out, err
 }

@@ -32,6 +32,7 @@ const (
 	waitNone  waitReason = iota
 	waitLocal            // the credential's requests-a-minute limit
 	waitLofty            // Lofty said: none left until its window resets, or retry after
+	waitFull             // every budget remembered is under a hold: none for a new credential
 )
 
 // limiter keeps each credential's request budget, by credential key.
@@ -81,8 +82,12 @@ func readBudget(h http.Header, status int, hint time.Duration, now time.Time) bu
 	return b
 }
 
-// maxBudgets bounds how many credentials' budgets are remembered; the least
-// recently used is forgotten first.
+// maxBudgets bounds how many credentials' budgets are remembered. When it
+// is reached, the least recently used budget that holds nothing is
+// forgotten first, else the least recently used one that only counts
+// requests; a budget under a hold from Lofty never is (forgetting it would
+// send requests Lofty refuses into its hold), so while every budget is
+// held a new credential waits for the first hold to end.
 const maxBudgets = 1024
 
 // localLimiter is the in-process limiter.
@@ -97,27 +102,99 @@ func newLocalLimiter() *localLimiter {
 	return l
 }
 
-func (l *localLimiter) budgetOf(credKey string) *credBudget {
+// budgetOf returns credKey's budget, making one if need be; nil when none
+// can be made before wait (see maxBudgets).
+func (l *localLimiter) budgetOf(credKey string, now time.Time) (*credBudget, time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if b, ok := l.lru.Get(credKey); ok {
-		return b
+		return b, 0
+	}
+	if l.lru.Len() >= maxBudgets {
+		if wait := l.evictLocked(now); wait > 0 {
+			return nil, wait
+		}
 	}
 	b := &credBudget{}
 	l.lru.Add(credKey, b)
-	return b
+	return b, 0
+}
+
+// evictLocked forgets one budget to make room (see maxBudgets), or says
+// how long until the first hold ends when every budget is held.
+func (l *localLimiter) evictLocked(now time.Time) time.Duration {
+	victim, victimState := "", budgetHeld
+	var soonest time.Duration
+	for _, k := range l.lru.Keys() { // least recently used first
+		b, _ := l.lru.Peek(k)
+		st, until := b.state(now)
+		if st < victimState {
+			victim, victimState = k, st
+			if st == budgetIdle {
+				break
+			}
+		}
+		if st == budgetHeld && (soonest == 0 || until.Sub(now) < soonest) {
+			soonest = until.Sub(now)
+		}
+	}
+	if victim == "" {
+		return max(soonest, time.Millisecond)
+	}
+	l.lru.Remove(victim)
+	return 0
 }
 
 func (l *localLimiter) take(credKey string, limit int, fixed bool, now time.Time) (time.Duration, waitReason) {
-	return l.budgetOf(credKey).take(limit, fixed, now)
+	b, wait := l.budgetOf(credKey, now)
+	if b == nil {
+		return wait, waitFull
+	}
+	return b.take(limit, fixed, now)
 }
 
 func (l *localLimiter) held(credKey string, now time.Time) (time.Duration, waitReason) {
-	return l.budgetOf(credKey).held(now)
+	if b, _ := l.budgetOf(credKey, now); b != nil {
+		return b.held(now)
+	}
+	return 0, waitNone // not remembered: nothing known to hold it
 }
 
 func (l *localLimiter) observe(credKey string, b budget) {
-	l.budgetOf(credKey).observe(b)
+	if cb, _ := l.budgetOf(credKey, time.Now()); cb != nil {
+		cb.observe(b)
+	}
+}
+
+// charge notes a request Redis let go at now (see credBudget.charge).
+func (l *localLimiter) charge(credKey string, now time.Time) {
+	if b, _ := l.budgetOf(credKey, now); b != nil {
+		b.charge(now)
+	}
+}
+
+// budgetState is how much a budget still matters (see maxBudgets).
+type budgetState int
+
+const (
+	budgetIdle    budgetState = iota // nothing the minute or Lofty still holds against it
+	budgetCounted                    // requests in the last minute, or Lofty's count for its window
+	budgetHeld                       // Lofty holds its requests: 429 Retry-After, or none left until reset
+)
+
+// state says how much b matters at now and, when held, until when.
+func (b *credBudget) state(now time.Time) (budgetState, time.Time) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	switch {
+	case b.holdUntil.After(now):
+		return budgetHeld, b.holdUntil
+	case b.resetAt.After(now) && b.remaining <= 0:
+		return budgetHeld, b.resetAt
+	case b.resetAt.After(now) || (len(b.sent) > 0 && b.sent[len(b.sent)-1].After(now.Add(-rateWindow))):
+		return budgetCounted, time.Time{}
+	}
+	return budgetIdle, time.Time{}
 }
 
 // credBudget is one credential's budget.
@@ -151,19 +228,38 @@ func (b *credBudget) take(limit int, fixed bool, now time.Time) (time.Duration, 
 	if !fixed && b.learned > 0 {
 		limit = b.learned
 	}
+	b.forget(now)
+	if len(b.sent) >= limit {
+		return b.sent[len(b.sent)-limit].Add(rateWindow).Sub(now), waitLocal
+	}
+	b.spend(now)
+	return 0, waitNone
+}
+
+// forget drops the requests sent before the window that ends at now.
+func (b *credBudget) forget(now time.Time) {
 	cut := 0
 	for cut < len(b.sent) && !b.sent[cut].After(now.Add(-rateWindow)) {
 		cut++
 	}
 	b.sent = b.sent[cut:]
-	if len(b.sent) >= limit {
-		return b.sent[len(b.sent)-limit].Add(rateWindow).Sub(now), waitLocal
-	}
+}
+
+// spend notes a request sent at now.
+func (b *credBudget) spend(now time.Time) {
 	b.sent = append(b.sent, now)
 	if b.resetAt.After(now) {
 		b.remaining--
 	}
-	return 0, waitNone
+}
+
+// charge notes a request that another keeper of the budget (Redis) let go
+// at now, so that this budget, should it take over, knows it was spent.
+func (b *credBudget) charge(now time.Time) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.forget(now)
+	b.spend(now)
 }
 
 func (b *credBudget) observe(o budget) {

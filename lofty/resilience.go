@@ -374,8 +374,11 @@ func (c *Client) waitBudget(f *flight, r *call) *Error {
 		if !c.fits(f, wait) {
 			c.stats.rateLimitRejects.Add(1)
 			msg := "Lofty reported no requests left until its rate-limit window resets"
-			if why == waitLocal {
+			switch why {
+			case waitLocal:
 				msg = c.rateLimitText(r.cred, limit, fixed)
+			case waitFull:
+				msg = fmt.Sprintf("lofty-mcp keeps Lofty's holds on the %d credentials it tracks and can track no other until one ends", maxBudgets)
 			}
 			return &Error{Kind: KindRateLimited, Method: r.method, Path: r.path, Message: msg, RetryAfter: wait, NotSent: true}
 		}

@@ -1,12 +1,15 @@
 package lofty
 
 import (
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 )
 
 func TestBackoffIsFullJitterCappedExponential(t *testing.T) {
@@ -138,5 +141,105 @@ func TestCallKeysSeparateCredentials(t *testing.T) {
 		if strings.Contains(key, "s1") {
 			t.Error("a key holds the secret")
 		}
+	}
+}
+
+// A huge Retry-After or X-RateLimit-Reset is a long hold, never an
+// overflow into a short wait: it is capped at MaxHold.
+func TestHugeWaitsAreLongHolds(t *testing.T) {
+	now := time.Unix(1_800_000_000, 0)
+	for _, tc := range []struct {
+		header, value string
+		want          time.Duration
+	}{
+		{"Retry-After", "18446744074", MaxHold},
+		{"Retry-After", "99999999999999999999999", MaxHold},
+		{"Retry-After", "9223372036", MaxHold},
+		{"Retry-After", "3599", 3599 * time.Second},
+		{"Retry-After", "Fri, 31 Dec 9999 23:59:59 GMT", MaxHold},
+		{"Retry-After", "-5", 0},
+		{"X-RateLimit-Reset", "9223372036854775807", MaxHold},
+		{"X-RateLimit-Reset", "99999999999999999999", MaxHold},
+		{"X-RateLimit-Reset", "999999999", MaxHold},
+	} {
+		h := http.Header{}
+		h.Set(tc.header, tc.value)
+		if got := retryAfter(h, http.StatusTooManyRequests, now); got != tc.want {
+			t.Errorf("%s: %s gave a wait of %v, want %v", tc.header, tc.value, got, tc.want)
+		}
+		if b := readBudget(h, http.StatusTooManyRequests, retryAfter(h, 429, now), now); b.holdUntil.After(now.Add(MaxHold)) {
+			t.Errorf("%s: %s held until %v, past %v", tc.header, tc.value, b.holdUntil, now.Add(MaxHold))
+		}
+	}
+}
+
+// Writes Redis did not record are remembered per credential, boundedly:
+// past maxPending credentials, no credential's entries are read from
+// Redis until the oldest possible stale entry has expired.
+func TestUnrecordedWritesAreBounded(t *testing.T) {
+	rdb := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", MaxRetries: -1, DialTimeout: 50 * time.Millisecond})
+	defer rdb.Close()
+	var st counters
+	s := newSharedState(Shared{Redis: rdb, Retry: time.Hour}, slog.New(slog.DiscardHandler), &st)
+	c := &sharedCache{s: s, local: newLocalCache(16, 1<<20), keep: time.Minute}
+	now := time.Now()
+	c.invalidate("cred-a", now)
+	if !c.bypass("cred-a", now) || c.bypass("cred-b", now) {
+		t.Fatal("a credential whose write Redis did not record must bypass it; another must not")
+	}
+	if c.bypass("cred-a", now.Add(time.Minute)) {
+		t.Error("still bypassing once every entry from before the write has expired")
+	}
+	for i := range maxPending + 1 {
+		c.invalidate("cred-"+strconv.Itoa(i), now)
+	}
+	if len(c.pending) > maxPending || !c.bypass("cred-other", now) {
+		t.Errorf("%d pending, bypassing another credential %v; want at most %d, and everything bypassed",
+			len(c.pending), c.bypass("cred-other", now), maxPending)
+	}
+	if c.bypass("cred-other", now.Add(time.Minute)) {
+		t.Error("everything still bypassed after keep")
+	}
+}
+
+// With every budget remembered, an idle one is forgotten first, then one
+// that only counts requests; a held one never is, and while all are held
+// a new credential waits for the first hold to end, saying so.
+func TestBudgetsUnderAHoldAreKept(t *testing.T) {
+	now := time.Now()
+	l := newLocalLimiter()
+	hold := func(k string, d time.Duration) { l.observe(k, budget{remaining: -1, holdUntil: now.Add(d)}) }
+	for i := range maxBudgets - 2 {
+		hold("held-"+strconv.Itoa(i), time.Minute+time.Duration(i)*time.Second)
+	}
+	if w, _ := l.take("counted", 10, true, now); w != 0 {
+		t.Fatal(w)
+	}
+	l.budgetOf("idle", now.Add(-2*time.Minute)) // remembered, nothing in it
+	if w, _ := l.take("new-1", 10, true, now); w != 0 {
+		t.Fatalf("new-1 waits %v with an idle budget to forget", w)
+	}
+	if _, ok := l.lru.Peek("idle"); ok {
+		t.Error("the idle budget was kept, another forgotten")
+	}
+	if w, _ := l.take("new-2", 10, true, now); w != 0 {
+		t.Fatalf("new-2 waits %v with a counting budget to forget", w)
+	}
+	if _, ok := l.lru.Peek("counted"); ok {
+		t.Error("the counting budget was kept while a held one went")
+	}
+	hold("new-1", time.Hour)
+	hold("new-2", time.Hour)
+	w, why := l.take("new-3", 10, true, now)
+	if why != waitFull || w != time.Minute {
+		t.Errorf("every budget held: new-3 waits %v (%v), want %v for the first hold to end", w, why, time.Minute)
+	}
+	for i := range maxBudgets - 2 {
+		if d, _ := l.held("held-"+strconv.Itoa(i), now); d <= 0 {
+			t.Fatalf("held-%d was forgotten", i)
+		}
+	}
+	if w, _ := l.take("new-3", 10, true, now.Add(time.Minute)); w != 0 {
+		t.Errorf("new-3 still waits %v once the first hold ended", w)
 	}
 }

@@ -713,3 +713,83 @@ func TestUpstreamRequestsFor1000Calls(t *testing.T) {
 		}
 	}
 }
+
+// Retry-After: 18446744074 (2^64 ns in seconds) once overflowed into a
+// wait of 0.3 s: it is a long hold, and the credential's next call is held
+// too rather than sent.
+func TestHugeRetryAfterHolds(t *testing.T) {
+	f, base := resFake(t)
+	f.Script(faults.TooManyRequests("Retry-After", "18446744074"))
+	c := resClient(t, base, func(cfg *lofty.Config) { cfg.Resilience.RateLimit = 600 })
+	for i := range 2 {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		_, err := c.SalesAgentByLead(ctx, resLead)
+		cancel()
+		le := resErr(t, err)
+		if le.Kind != lofty.KindRateLimited || le.RetryAfter < lofty.MaxHold-time.Minute || le.RetryAfter > lofty.MaxHold {
+			t.Errorf("call %d: %v (retry after %v), want a rate limit of about %v", i+1, err, le.RetryAfter, lofty.MaxHold)
+		}
+	}
+	if n := f.RequestCount(); n != 1 {
+		t.Errorf("fake saw %d requests, want 1: the hold keeps the rest back", n)
+	}
+}
+
+// Calls with many other credentials cannot make the client forget Lofty's
+// hold on one: 1,100 distinct keys once evicted the hold from the budgets
+// remembered, and the held credential's requests went out again.
+func TestAHoldIsNeverForgotten(t *testing.T) {
+	f, base := resFake(t)
+	f.Script(faults.RetryAfter(50))
+	c := resClient(t, base, func(cfg *lofty.Config) { cfg.Resilience.RateLimit = 600 })
+	held := func(when string) {
+		t.Helper()
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		_, err := c.SalesAgentByLead(ctx, resLead)
+		if le := resErr(t, err); le.Kind != lofty.KindRateLimited || le.RetryAfter < 40*time.Second {
+			t.Fatalf("%s: %v (retry after %v), want held by Lofty's 50 s", when, err, le.RetryAfter)
+		}
+	}
+	held("at the 429")
+	sent := f.RequestCount()
+	for i := range 1100 {
+		ctx := lofty.WithCredential(context.Background(), lofty.Credential{Kind: lofty.APIKey, Secret: fmt.Sprintf("lk_other_key_%06d", i)})
+		_, _ = c.SalesAgentByLead(ctx, resLead)
+	}
+	if n := f.RequestCount(); n != sent+1100 {
+		t.Fatalf("%d requests for 1,100 other credentials, want 1,100", n-sent)
+	}
+	held("after 1,100 other credentials")
+	if n := f.RequestCount(); n != sent+1100 {
+		t.Errorf("the held credential's request went out")
+	}
+}
+
+// While Lofty holds every credential the client remembers, a new one is
+// refused at once with a sentence that says why and when to retry.
+func TestNewCredentialWaitsWhileEveryBudgetIsHeld(t *testing.T) {
+	f, base := resFake(t)
+	f.Script(faults.Repeat(1024, faults.RetryAfter(50))...)
+	c := resClient(t, base, func(cfg *lofty.Config) { cfg.Resilience.RateLimit = 600; cfg.Resilience.MaxRetries = 0 })
+	call := func(i int) error {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		ctx = lofty.WithCredential(ctx, lofty.Credential{Kind: lofty.APIKey, Secret: fmt.Sprintf("lk_held_key_%06d", i)})
+		_, err := c.SalesAgentByLead(ctx, resLead)
+		return err
+	}
+	for i := range 1024 {
+		if err := call(i); lofty.KindOf(err) != lofty.KindRateLimited {
+			t.Fatalf("credential %d: %v, want Lofty's 429", i, err)
+		}
+	}
+	err := call(1024)
+	le := resErr(t, err)
+	if le.Kind != lofty.KindRateLimited || !le.NotSent || le.RetryAfter < 40*time.Second || !strings.Contains(le.Message, "1024 credentials") {
+		t.Errorf("a new credential: %v (retry after %v, not sent %v)", err, le.RetryAfter, le.NotSent)
+	}
+	if n := f.RequestCount(); n != 1024 {
+		t.Errorf("%d requests, want 1024: the new credential's must not go out", n)
+	}
+}

@@ -37,10 +37,8 @@ const SalesAgentPath = "/v2.0/sales-agents/by-lead"
 // (GET /v2.0/sales-agents/by-lead?leadId=…). A lead without one is a
 // KindNotFound error.
 func (c *Client) SalesAgentByLead(ctx context.Context, leadID int64) (SalesAgent, error) {
-	var out SalesAgent
 	q := url.Values{"leadId": []string{strconv.FormatInt(leadID, 10)}}
-	err := c.get(ctx, SalesAgentPath, SalesAgentPath, q, &out)
-	return out, err
+	return salesAgentByLead.Call(ctx, c, Params{Query: q}, NoBody{})
 }
 
 // identified: a sales agent is known by its id.

@@ -37,9 +37,7 @@ func fillLeadID(template string, leadID int64) string {
 // CurrentSalesAgent returns the AI sales agent of the user whose credential
 // is used (GET /v2.0/sales-agents/current).
 func (c *Client) CurrentSalesAgent(ctx context.Context) (SalesAgent, error) {
-	var out SalesAgent
-	err := c.get(ctx, CurrentSalesAgentPath, CurrentSalesAgentPath, nil, &out)
-	return out, err
+	return currentSalesAgent.Call(ctx, c, Params{}, NoBody{})
 }
 
 // SalesAgentQuota is Lofty's SalesAgentQuotaResponseV2: how many leads the
@@ -58,9 +56,7 @@ type SalesAgentQuota struct {
 // SalesAgentQuota returns the current user's AI quota
 // (GET /v2.0/sales-agents/quota).
 func (c *Client) SalesAgentQuota(ctx context.Context) (SalesAgentQuota, error) {
-	var out SalesAgentQuota
-	err := c.get(ctx, SalesAgentQuotaPath, SalesAgentQuotaPath, nil, &out)
-	return out, err
+	return salesAgentQuota.Call(ctx, c, Params{}, NoBody{})
 }
 
 // WorkingLead is Lofty's WorkingLeadV2: a lead in the AI sales agent's
@@ -91,7 +87,7 @@ type WorkingLeadCheck struct {
 func (c *Client) CheckWorkingLead(ctx context.Context, leadID int64) (WorkingLeadCheck, error) {
 	path := WorkingLeadPath(leadID)
 	var raw json.RawMessage
-	if err := c.get(ctx, WorkingLeadTemplate, path, nil, &raw); err != nil {
+	if err := c.get(ctx, workingLeadEndpoint.Path, path, nil, &raw); err != nil {
 		return WorkingLeadCheck{}, err
 	}
 	check, ok := workingLeadCheck(raw, true)
@@ -142,6 +138,9 @@ type PaginationMetadata struct {
 
 // WorkingLeadList is Lofty's WorkingLeadListResponseV2.
 type WorkingLeadList struct {
+	// Truncation says when Lofty sent more working leads than were asked
+	// for (beyond ListMargin).
+	Truncation
 	WorkingLeads []WorkingLead      `json:"workingLeads"`
 	Metadata     PaginationMetadata `json:"metadata"`
 }
@@ -175,9 +174,7 @@ func (c *Client) WorkingLeads(ctx context.Context, q WorkingLeadQuery) (WorkingL
 	if q.Desc != nil {
 		v.Set("desc", strconv.FormatBool(*q.Desc))
 	}
-	var out WorkingLeadList
-	err := c.get(ctx, WorkingLeadsPath, WorkingLeadsPath, v, &out)
-	return out, err
+	return workingLeadsEndpoint.Call(ctx, c, Params{Query: v}, NoBody{})
 }
 
 // LeadMuteStatus reports whether the AI assistant is muted for lead leadID
@@ -191,7 +188,7 @@ func (c *Client) LeadMuteStatus(ctx context.Context, leadID int64) (bool, error)
 		} `json:"data"`
 	}
 	q := url.Values{"leadId": []string{strconv.FormatInt(leadID, 10)}}
-	if err := c.get(ctx, LeadMuteStatusPath, LeadMuteStatusPath, q, &body); err != nil {
+	if err := c.get(ctx, leadMuteStatusEndpoint.Path, leadMuteStatusEndpoint.Path, q, &body); err != nil {
 		return false, err
 	}
 	if body.Data != nil {
@@ -219,9 +216,9 @@ type PlanTask struct {
 }
 
 // PlanTasksForLead returns the AI plan tasks of lead leadID
-// (GET /v2.0/plan-tasks/lead/{leadId}).
+// (GET /v2.0/plan-tasks/lead/{leadId}): the first MaxListItems of them,
+// should Lofty send more (a bare list cannot say that it was cut; the
+// decoder logs it at debug level).
 func (c *Client) PlanTasksForLead(ctx context.Context, leadID int64) ([]PlanTask, error) {
-	var out []PlanTask
-	err := c.get(ctx, PlanTasksTemplate, PlanTasksPath(leadID), nil, &out)
-	return out, err
+	return planTasksEndpoint.Call(ctx, c, Params{Path: []string{strconv.FormatInt(leadID, 10)}}, NoBody{})
 }

@@ -190,7 +190,13 @@ func (l *sharedLimiter) take(credKey string, limit int, fixed bool, now time.Tim
 	if !ok || len(out) != 2 {
 		return l.local.take(credKey, limit, fixed, now)
 	}
-	return time.Duration(out[0]) * time.Millisecond, waitReason(out[1])
+	wait := time.Duration(out[0]) * time.Millisecond
+	if wait <= 0 {
+		// The fallback must know what was sent while Redis kept the
+		// budget, or an outage would start it with a full minute's worth.
+		l.local.charge(credKey, now)
+	}
+	return wait, waitReason(out[1])
 }
 
 func (l *sharedLimiter) held(credKey string, now time.Time) (time.Duration, waitReason) {
@@ -231,12 +237,101 @@ func (l *sharedLimiter) observe(credKey string, b budget) {
 }
 
 // sharedCache keeps answers in Redis, falling back to local.
+//
+// A write's invalidation is a marker in Redis (the credential's last write
+// time). When Redis does not record it — it is down, or refuses writes
+// (out of memory under noeviction) while still serving reads — the
+// answers it holds from before the write must not be read: the credential
+// is then pending, and its entries are read from and written to the
+// replica's own cache only, until the marker is recorded (tried again at
+// each use of the credential) or until every entry from before the write
+// has expired (keep after it). Other replicas cannot be told while Redis
+// refuses: they may serve what they read before for the rest of its TTL.
 type sharedCache struct {
 	s     *sharedState
 	local *localCache
 	// keep is how long a credential's write time is remembered: longer
 	// than any read begun before it can still be stored.
 	keep time.Duration
+
+	mu sync.Mutex
+	// pending is, by credential, the time of its latest write whose
+	// marker Redis has not recorded.
+	pending map[string]time.Time
+	// allUntil: more credentials were pending than maxPending; until then,
+	// no credential's entries are read from Redis.
+	allUntil time.Time
+}
+
+// maxPending bounds how many credentials' unrecorded writes are kept.
+const maxPending = 4096
+
+// markScript records a credential's write time in KEYS[1] unless a later
+// one is there (ARGV: the time in ms, how long to keep it in ms).
+var markScript = redis.NewScript(`
+local cur = tonumber(redis.call('GET', KEYS[1])) or 0
+if tonumber(ARGV[1]) > cur then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+end
+return 0
+`)
+
+// mark records in Redis that credKey wrote at t.
+func (c *sharedCache) mark(credKey string, t time.Time) bool {
+	return c.s.op(func(ctx context.Context) error {
+		return markScript.Run(ctx, c.s.Redis, []string{c.s.key(credKey, "write")}, t.UnixMilli(), c.keep.Milliseconds()).Err()
+	})
+}
+
+// bypass reports whether credKey's entries must not come from Redis at now,
+// first trying again to record a write Redis did not.
+func (c *sharedCache) bypass(credKey string, now time.Time) bool {
+	c.mu.Lock()
+	if now.Before(c.allUntil) {
+		c.mu.Unlock()
+		return true
+	}
+	t, ok := c.pending[credKey]
+	if ok && !now.Before(t.Add(c.keep)) {
+		delete(c.pending, credKey) // every entry from before the write has expired
+		ok = false
+	}
+	c.mu.Unlock()
+	if !ok {
+		return false
+	}
+	if !c.mark(credKey, t) {
+		return true
+	}
+	c.mu.Lock()
+	if c.pending[credKey].Equal(t) { // no later write failed meanwhile
+		delete(c.pending, credKey)
+	}
+	c.mu.Unlock()
+	return false
+}
+
+// deferWrite notes that Redis did not record credKey's write at t.
+func (c *sharedCache) deferWrite(credKey string, t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.pending == nil {
+		c.pending = map[string]time.Time{}
+	}
+	if _, ok := c.pending[credKey]; !ok && len(c.pending) >= maxPending {
+		for k, w := range c.pending {
+			if !t.Before(w.Add(c.keep)) {
+				delete(c.pending, k)
+			}
+		}
+		if len(c.pending) >= maxPending {
+			c.allUntil = t.Add(c.keep)
+			return
+		}
+	}
+	if t.After(c.pending[credKey]) {
+		c.pending[credKey] = t
+	}
 }
 
 // cachedAnswer is a cache entry as Redis holds it.
@@ -259,6 +354,9 @@ type cachedFail struct {
 }
 
 func (c *sharedCache) get(credKey, key string, now time.Time) (*result, *Error, bool) {
+	if c.bypass(credKey, now) {
+		return c.local.get(credKey, key, now)
+	}
 	var vals []any
 	ok := c.s.op(func(ctx context.Context) error {
 		var err error
@@ -305,7 +403,7 @@ func (c *sharedCache) put(credKey, key string, res *result, err *Error, fetched,
 	if jerr != nil || ttl <= 0 {
 		return
 	}
-	if !c.s.op(func(ctx context.Context) error {
+	if c.bypass(credKey, time.Now()) || !c.s.op(func(ctx context.Context) error {
 		return c.s.Redis.Set(ctx, c.s.key(credKey, "c:"+key), raw, ttl).Err()
 	}) {
 		c.local.put(credKey, key, res, err, fetched, expires)
@@ -314,7 +412,13 @@ func (c *sharedCache) put(credKey, key string, res *result, err *Error, fetched,
 
 func (c *sharedCache) invalidate(credKey string, now time.Time) {
 	c.local.invalidate(credKey, now) // what was cached locally during an outage
-	c.s.op(func(ctx context.Context) error {
-		return c.s.Redis.Set(ctx, c.s.key(credKey, "write"), now.UnixMilli(), c.keep).Err()
-	})
+	if !c.mark(credKey, now) {
+		c.deferWrite(credKey, now)
+		return
+	}
+	c.mu.Lock()
+	if t, ok := c.pending[credKey]; ok && !t.After(now) { // recorded by this later mark
+		delete(c.pending, credKey)
+	}
+	c.mu.Unlock()
 }

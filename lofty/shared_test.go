@@ -178,3 +178,73 @@ func TestRedisOutage(t *testing.T) {
 		t.Errorf("after the outage: %v, hits %d -> %d; want a shared hit", err, hits, cs[1].Stats().CacheHits)
 	}
 }
+
+// What was sent while Redis answered still counts when it stops: the
+// replica's own limiter takes over with the minute's spent budget, not a
+// full one (20 requests in a second at a limit of 10).
+func TestRedisOutageKeepsTheLimitSpent(t *testing.T) {
+	rs := testutil.StartRedis(t)
+	f, base := resFake(t)
+	c := replicas(t, 1, base, rs, nil, func(cfg *lofty.Config) { cfg.Resilience.RateLimit = 10 })[0]
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	call := func(lead int64) error { _, err := c.SalesAgentByLead(ctx, lead); return err }
+	for i := range 10 {
+		if err := call(30_000 + int64(i)); lofty.KindOf(err) == lofty.KindRateLimited {
+			t.Fatalf("call %d held back while Redis answers: %v", i+1, err)
+		}
+	}
+	rs.Stop()
+	for i := range 10 {
+		if err := call(40_000 + int64(i)); lofty.KindOf(err) != lofty.KindRateLimited {
+			t.Errorf("call %d after Redis stopped: %v, want held back by the limit", i+11, err)
+		}
+	}
+	if n := f.RequestCount(); n != 10 {
+		t.Errorf("%d requests reached Lofty within the minute, want 10", n)
+	}
+}
+
+// Redis that refuses writes (out of memory under noeviction) still serves
+// reads: a write whose invalidation it refused must not leave the old
+// answer readable from it. The replica stops reading the credential's
+// entries from Redis until the invalidation goes through, which it tries
+// again; then every replica sees it.
+func TestRefusedInvalidationStopsTheSharedCache(t *testing.T) {
+	rs := testutil.StartRedis(t)
+	_, base := muteFake(t)
+	admin := redis.NewClient(&redis.Options{Addr: rs.Addr})
+	t.Cleanup(func() { admin.Close() })
+	cs := replicas(t, 2, base, rs, nil, func(cfg *lofty.Config) { cfg.Resilience.CacheTTL = time.Minute })
+	ctx := context.Background()
+	if m, err := cs[0].LeadMuteStatus(ctx, resLead); err != nil || m {
+		t.Fatalf("before: %v %v", m, err)
+	}
+	if err := admin.ConfigSet(ctx, "maxmemory-policy", "noeviction").Err(); err != nil {
+		t.Fatal(err)
+	}
+	if err := admin.ConfigSet(ctx, "maxmemory", "1").Err(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cs[0].MuteSalesAgentForLead(ctx, resLead); err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		time.Sleep(150 * time.Millisecond) // past Shared.Retry: Redis is asked again
+		if m, err := cs[0].LeadMuteStatus(ctx, resLead); err != nil || !m {
+			t.Fatalf("after the mute, Redis refusing writes: muted %v, %v; want true", m, err)
+		}
+	}
+	if err := admin.ConfigSet(ctx, "maxmemory", "0").Err(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(150 * time.Millisecond)
+	if m, err := cs[0].LeadMuteStatus(ctx, resLead); err != nil || !m {
+		t.Fatalf("Redis taking writes again: muted %v, %v; want true", m, err)
+	}
+	// The invalidation went through: the other replica no longer reads the
+	// entry cached before the mute.
+	if m, err := cs[1].LeadMuteStatus(ctx, resLead); err != nil || !m {
+		t.Errorf("the other replica: muted %v, %v; want true", m, err)
+	}
+}

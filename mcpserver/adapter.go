@@ -153,8 +153,12 @@ func write(ctx context.Context, env *toolEnv, req mcp.CallToolRequest, info tool
 	w := call.Write
 	if w.Lookup != nil {
 		if err := w.Lookup(ctx, env.lofty); err != nil {
-			audit{tool: info.Name, how: "not asked", start: start, leads: w.Leads, outcome: "failed",
-				kind: lofty.KindOf(err).String(), applied: "no"}.log(ctx, env.log)
+			a := audit{tool: info.Name, how: "not asked", start: start, leads: w.Leads, outcome: "failed",
+				kind: lofty.KindOf(err).String(), applied: "no"}
+			if tools.IsRefusal(err) {
+				a.outcome, a.kind = "refused", ""
+			}
+			a.log(ctx, env.log)
 			return mcp.NewToolResultError(call.LookupErrorText(err)), nil
 		}
 	}

@@ -26,6 +26,20 @@ import (
 //     cached briefly per credential and never wait long: a completion
 //     answers within completionTimeout, with nothing rather than late.
 //   - An enum argument of a prompt completes from its enum.
+//   - A team name (a prompt argument tagged complete:"member", "tag" or
+//     "stage") completes from the team's lists: account emails (what
+//     assign_lead takes; typing part of a name finds them too), lead tags,
+//     the pipeline's stages. Each list is read once per credential and
+//     kept for teamNamesTTL, without waiting for the rate limit
+//     (lofty.NoWait): a list Lofty cannot give at once offers nothing.
+//
+// MCP completes only prompt and resource arguments, never a tool's. For a
+// tool's arguments "complete" means two things here: the team toolset's
+// tools list the names Lofty expects (get_team_members, get_team_lists,
+// get_lead_routing), and a write refuses, before anything is sent, a name
+// Lofty would not know, naming those it would (assign_lead with an email
+// that is no team member's, update_lead_routing with a member routing
+// cannot assign, manage_agent with a role that is no permission profile).
 
 const (
 	// maxCompletions is how many values a completion offers.
@@ -40,6 +54,11 @@ const (
 	// completionTimeout bounds a completion's search, waits included: a
 	// rate-limit wait longer than that answers at once, with no values.
 	completionTimeout = 2 * time.Second
+	// teamNamesTTL is how long a team list is reused: members, tags and
+	// stages change seldom, and a person types many characters.
+	teamNamesTTL = 5 * time.Minute
+	// maxTeamNameLists bounds the team lists remembered (three a credential).
+	maxTeamNameLists = 3000
 )
 
 // completer answers completion/complete for the resource template and the
@@ -51,7 +70,14 @@ type completer struct {
 	template bool                                       // the resource template is served
 	prompts  map[string]map[string]tools.PromptArgument // prompt -> argument name -> argument
 	searches *lru.Cache[string, search]
+	team     *lru.Cache[string, teamNames] // credential and kind -> the team's names
 	now      func() time.Time
+}
+
+// teamNames is a remembered team list, until when.
+type teamNames struct {
+	names   []tools.TeamName
+	expires time.Time
 }
 
 // search is a remembered lead search: the IDs it offered, until when.
@@ -63,8 +89,9 @@ type search struct {
 
 func newCompleter(c *lofty.Client, recent *recentLeads, log *slog.Logger) *completer {
 	searches, _ := lru.New[string, search](maxCompletionSearches)
+	team, _ := lru.New[string, teamNames](maxTeamNameLists)
 	return &completer{lofty: c, recent: recent, log: log, prompts: map[string]map[string]tools.PromptArgument{},
-		searches: searches, now: time.Now}
+		searches: searches, team: team, now: time.Now}
 }
 
 // CompleteResourceArgument implements server.ResourceCompletionProvider.
@@ -83,6 +110,8 @@ func (cp *completer) CompletePromptArgument(ctx context.Context, prompt string, 
 		return &mcp.Completion{Values: []string{}}, nil
 	case a.Lead:
 		return cp.leads(ctx, arg.Value), nil
+	case a.Names != "":
+		return cp.teamNames(ctx, a.Names, arg.Value), nil
 	case len(a.Enum) > 0:
 		return enumCompletion(a.Enum, arg.Value), nil
 	}
@@ -155,4 +184,49 @@ func (cp *completer) search(ctx context.Context, credKey, typed string) ([]strin
 	total := len(leads)
 	cp.searches.Add(key, search{ids: ids, total: total, expires: now.Add(completionSearchTTL)})
 	return ids, total
+}
+
+// teamNames completes a team name of kind from what the person typed:
+// those whose text starts with it first, then those that contain it,
+// ignoring case, in the team's order.
+func (cp *completer) teamNames(ctx context.Context, kind, typed string) *mcp.Completion {
+	credKey := cp.lofty.CredentialKey(ctx)
+	if credKey == "" {
+		return &mcp.Completion{Values: []string{}}
+	}
+	key := credKey + "\x00" + kind
+	now := cp.now()
+	list, ok := cp.team.Get(key)
+	if !ok || !now.Before(list.expires) {
+		ctx, cancel := context.WithTimeout(lofty.NoWait(ctx), completionTimeout)
+		defer cancel()
+		names, err := tools.TeamNames(ctx, cp.lofty, kind)
+		if err != nil {
+			cp.log.LogAttrs(ctx, slog.LevelDebug, "completion of team names failed", slog.String("names", kind),
+				slog.String("kind", lofty.KindOf(err).String()))
+			return &mcp.Completion{Values: []string{}}
+		}
+		list = teamNames{names: names, expires: now.Add(teamNamesTTL)}
+		cp.team.Add(key, list)
+	}
+	typed = strings.ToLower(strings.TrimSpace(typed))
+	var first, then []string
+	for _, n := range list.names {
+		match := strings.ToLower(n.Match)
+		switch {
+		case strings.HasPrefix(strings.ToLower(n.Value), typed) || strings.HasPrefix(match, typed):
+			first = append(first, n.Value)
+		case strings.Contains(match, typed):
+			then = append(then, n.Value)
+		}
+	}
+	all := append(first, then...)
+	values := all
+	if len(values) > maxCompletions {
+		values = values[:maxCompletions]
+	}
+	if values == nil {
+		values = []string{}
+	}
+	return &mcp.Completion{Values: values, Total: len(all), HasMore: len(all) > len(values)}
 }

@@ -97,6 +97,14 @@ func TestPromptsNameOnlyServedTools(t *testing.T) {
 		"lead_briefing":      {"find_leads", "get_lead", "get_lead_timeline", "get_sales_agent_by_lead", "check_working_lead", "get_lead_mute_status", "list_plan_tasks_for_lead"},
 		"sales_agent_review": {"get_sales_agent_quota", "list_working_leads", "list_plan_tasks_for_lead"},
 		"take_over_lead":     {"find_leads", "get_lead", "get_lead_mute_status", "mute_sales_agent_for_lead", "add_lead_note"},
+		"plan_my_day":        {"get_my_day", "list_tasks", "find_free_times", "update_task", "create_task"},
+		"hand_off_lead":      {"find_leads", "get_lead", "get_team_members", "assign_lead"},
+		"pipeline_review":    {"get_team_lists", "find_leads"},
+	}
+	promptArgs := map[string][]string{
+		"hand_off_lead": {`{"lead":"Jane","to":"maria.garcia@example.com"}`,
+			`{"lead":"563172647619608","to":"maria.garcia@example.com","role":"Lender"}`},
+		"pipeline_review": {`{"stage":"Active"}`, `{"stage":"Active","agent":"john.doe@example.com","tag":"Buyer"}`},
 	}
 	for _, sel := range selections {
 		t.Run(sel.name, func(t *testing.T) {
@@ -125,7 +133,10 @@ func TestPromptsNameOnlyServedTools(t *testing.T) {
 			}
 			for _, p := range prompts.Prompts {
 				args := []string{`{}`}
-				if len(p.Arguments) > 0 {
+				switch {
+				case promptArgs[p.Name] != nil:
+					args = promptArgs[p.Name]
+				case slices.ContainsFunc(p.Arguments, func(a mcp.PromptArgument) bool { return a.Name == "lead" }):
 					args = []string{`{"lead":"Jane"}`, `{"lead":"563172647619608"}`}
 				}
 				for _, a := range args {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -67,15 +68,6 @@ var (
 func newLK(t *testing.T, opts mcpserver.Options, copts ...client.ClientOption) *lk {
 	t.Helper()
 	return newLKMode(t, documented, opts, copts...)
-}
-
-// everyToolset names every toolset, those "all" leaves out included.
-func everyToolset() []string {
-	var names []string
-	for _, ts := range tools.Toolsets() {
-		names = append(names, ts.Name)
-	}
-	return names
 }
 
 // newLKMode is newLK on a fake behaving as mode says.
@@ -315,16 +307,21 @@ func TestFindLeadsPagesThroughEverything(t *testing.T) {
 			for ; pages < 40; pages++ {
 				var r tools.FindLeadsResult
 				h.ok(t, "find_leads", args, &r)
-				for _, l := range r.Leads {
-					if seen[l.LeadID] {
-						t.Errorf("lead %d listed twice", l.LeadID)
+				if len(r.Leads) > 3 {
+					t.Errorf("%d leads, more than limit 3", len(r.Leads))
+				}
+				// Live, Lofty sends 25 leads whatever limit says: the
+				// rest are named by ID, so paging loses none.
+				for _, id := range append(ids(r.Leads), r.LeftOut...) {
+					if seen[id] {
+						t.Errorf("lead %d listed twice", id)
 					}
-					seen[l.LeadID] = true
+					seen[id] = true
 				}
 				if r.NextOffset != nil {
 					t.Errorf("nextOffset %d offered; Lofty pages by scrollId", *r.NextOffset)
 				}
-				if r.Scanned != nil || r.LoftyFiltered != nil || r.Note != "" {
+				if r.Scanned != nil || r.LoftyFiltered != nil || (r.Note != "") != (len(r.LeftOut) > 0) {
 					t.Errorf("no filters, yet scanned %v loftyFiltered %v note %q", r.Scanned, r.LoftyFiltered, r.Note)
 				}
 				if r.ScrollID == "" {
@@ -536,7 +533,8 @@ func TestSelectToolsets(t *testing.T) {
 		}
 		return strings.Join(out, ",")
 	}
-	var inAll []tools.Tool // "all" leaves out the toolsets that must be named
+	// "all" serves every toolset but those that must be named.
+	var inAll []tools.Tool
 	for _, t := range tools.All() {
 		for _, ts := range tools.Toolsets() {
 			if ts.Name == t.Info().Toolset && !ts.Named {
@@ -554,6 +552,12 @@ func TestSelectToolsets(t *testing.T) {
 		}
 	}
 	def := names(defaults)
+	var defaultSets []string
+	for _, ts := range tools.Toolsets() {
+		if ts.Default {
+			defaultSets = append(defaultSets, ts.Name)
+		}
+	}
 	inToolset := func(toolset string) string {
 		var out []tools.Tool
 		for _, t := range tools.All() {
@@ -569,12 +573,12 @@ func TestSelectToolsets(t *testing.T) {
 	}{
 		{nil, nil, def, ""},
 		{[]string{"all"}, nil, all, ""},
-		{[]string{"leads", "sales_agents", "communications"}, nil, def, ""},
+		{defaultSets, nil, def, ""},
 		{[]string{" Leads "}, nil, inToolset("leads"), ""},
 		{[]string{"sales_agents"}, nil, inToolset("sales_agents"), ""},
 		{nil, []string{"get_sales_agent_by_lead", "find_leads"}, "find_leads,get_sales_agent_by_lead", ""},
 		{[]string{"leads"}, []string{"get_lead"}, "get_lead", ""},
-		{[]string{"contacts"}, nil, "", `unknown toolset "contacts"; valid toolsets: leads, sales_agents, sales_agent_actions, lead_actions, communications, deletes (or "all"`},
+		{[]string{"contacts"}, nil, "", `unknown toolset "contacts"; valid toolsets: leads, sales_agents, sales_agent_actions, lead_actions,`},
 		{nil, []string{"find_lead"}, "", `unknown tool "find_lead"; valid tools: find_leads, get_lead,`},
 		{[]string{"leads"}, []string{"check_working_lead"}, "", "check_working_lead (toolset sales_agents), outside the selected toolsets (leads)"},
 	}
@@ -596,8 +600,10 @@ func TestSelectToolsets(t *testing.T) {
 		for _, t := range tools.All() {
 			writes = writes || (t.Info().Toolset == ts.Name && t.Info().Effect.Writes)
 		}
-		if ts.Default == writes || ts.Description == "" {
-			t.Errorf("toolset %+v: want described, and on by default unless it has tools that write", ts)
+		// Not every read toolset can be on by default (the default
+		// tools/list has a budget), but no toolset that writes is.
+		if (ts.Default && writes) || ts.Description == "" {
+			t.Errorf("toolset %+v: want described, and off by default when it has tools that write", ts)
 		}
 	}
 
@@ -620,7 +626,11 @@ func TestSelectToolsets(t *testing.T) {
 // TestToolSpecsAreComplete: every tool taking a lead ID tells the model
 // where lead IDs come from.
 func TestToolSpecsAreComplete(t *testing.T) {
-	h := newLK(t, mcpserver.Options{Toolsets: everyToolset()})
+	var every []string
+	for _, ts := range tools.Toolsets() {
+		every = append(every, ts.Name)
+	}
+	h := newLK(t, mcpserver.Options{Toolsets: every})
 	list, err := h.client.ListTools(context.Background(), mcp.ListToolsRequest{})
 	if err != nil {
 		t.Fatal(err)
@@ -648,4 +658,30 @@ func TestFindLeadsDropsLeadsWithoutID(t *testing.T) {
 	if len(r.Leads) != 1 || r.Leads[0].LeadID != 5 {
 		t.Errorf("leads %+v, want only lead 5", r.Leads)
 	}
+}
+
+// TestFindLeadsNeverMoreThanLimit: Lofty may send more leads than asked for;
+// the result holds at most limit, and its note says how many were left out.
+func TestFindLeadsNeverMoreThanLimit(t *testing.T) {
+	h := newLK(t, mcpserver.Options{})
+	var leads []string
+	for i := 1; i <= 40; i++ {
+		leads = append(leads, fmt.Sprintf(`{"leadId":%d,"firstName":"Lead%d"}`, i, i))
+	}
+	h.answer("/v1.0/leads", 200, `{"_metadata":{"total":40,"offset":0},"leads":[`+strings.Join(leads, ",")+`]}`)
+	var r tools.FindLeadsResult
+	h.ok(t, "find_leads", `{"limit": 10}`, &r)
+	if len(r.Leads) != 10 || r.Leads[9].LeadID != 10 {
+		t.Errorf("%d leads, want the first 10", len(r.Leads))
+	}
+	mustContain(t, r.Note, "30 more matches", "limit 10")
+}
+
+// everyToolset names every toolset, those that must be named too.
+func everyToolset() []string {
+	var out []string
+	for _, ts := range tools.Toolsets() {
+		out = append(out, ts.Name)
+	}
+	return out
 }

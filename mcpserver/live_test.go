@@ -126,7 +126,9 @@ func TestFindLeadsLiveStopsAtAPageOfMatches(t *testing.T) {
 	fake := liveFake(0)
 	h := liveLK(t, fake, lofty.Resilience{}, mcpserver.Options{})
 	want := visibleIDs(fake, func(l *fakelofty.Lead) bool { return l.AssignedUserID == fakelofty.LiveOtherUserID })
-	args := `{"assignedUserId":` + strconv.FormatInt(fakelofty.LiveOtherUserID, 10) + `}`
+	// The first two pages Lofty sends (25 leads each) hold 16 matches in
+	// this data: the first call gives 10 and names the other 6 by ID.
+	args := `{"assignedUserId":` + strconv.FormatInt(fakelofty.LiveOtherUserID, 10) + `,"limit":10}`
 	var got []int64
 	var calls []tools.FindLeadsResult
 	for range 5 {
@@ -139,15 +141,16 @@ func TestFindLeadsLiveStopsAtAPageOfMatches(t *testing.T) {
 			}
 		}
 		got = append(got, ids(r.Leads)...)
+		got = append(got, r.LeftOut...)
 		if r.ScrollID == "" {
 			break
 		}
-		args = `{"assignedUserId":` + strconv.FormatInt(fakelofty.LiveOtherUserID, 10) + `,"scrollId":"` + r.ScrollID + `"}`
+		args = `{"assignedUserId":` + strconv.FormatInt(fakelofty.LiveOtherUserID, 10) + `,"limit":10,"scrollId":"` + r.ScrollID + `"}`
 	}
 	if !slices.Equal(got, want) {
 		t.Fatalf("paged %v, want %v", got, want)
 	}
-	if len(calls) != 2 || len(calls[0].Leads) < tools.DefaultFindLeadsLimit || *calls[0].Scanned != 2*fakelofty.LiveLeadPageCap {
+	if len(calls) != 2 || len(calls[0].Leads) != 10 || len(calls[0].LeftOut) != 6 || *calls[0].Scanned != 2*fakelofty.LiveLeadPageCap {
 		t.Errorf("first call: %d leads of %d scanned, then %d calls; want a page's worth from 2 pages, then one more call",
 			len(calls[0].Leads), *calls[0].Scanned, len(calls))
 	}
@@ -323,7 +326,7 @@ func TestLiveArtifactsFound(t *testing.T) {
 // application/json (the live fake answers 415 without it).
 func TestLiveResultsAreClean(t *testing.T) {
 	fake := liveFake(0)
-	h := liveLK(t, fake, lofty.Resilience{}, mcpserver.Options{Toolsets: everyToolset()})
+	h := liveLK(t, fake, lofty.Resilience{}, mcpserver.Options{Tools: tools.All()})
 	leadIDs := visibleIDs(fake, func(*fakelofty.Lead) bool { return true })
 	calls := 0
 	for _, tool := range tools.All() {

@@ -40,9 +40,14 @@ import (
 //     goes too, by separate goroutines.
 //
 // So a call that reported progress waits, before it answers, until its
-// notifications have left the queue and a moment more (awaitForwarded):
-// the last one is then neither dropped nor overtaken, short of a forwarder
-// stalled for longer than that moment.
+// notifications are written. On a request with a stream of its own (the
+// stateless 2026-07-28 protocol over Streamable HTTP), the transport counts
+// them as it writes them (jsonrpc.WithProgressWritten), and the call waits
+// for exactly that count (awaitWritten): deterministic. Where notifications
+// share a session's queue with other streams (2025-11-25 sessions, legacy
+// SSE), it waits until they have left the queue and a moment more
+// (awaitForwarded): the last one is then neither dropped nor overtaken,
+// short of a forwarder stalled for longer than that moment.
 //
 // The client's token is passed back exactly as it sent it: the transports
 // keep its JSON text (internal/jsonrpc.WithProgressToken), since mcp-go
@@ -55,7 +60,8 @@ type progressReporter struct {
 	token any // json.RawMessage as the client sent it, or mcp-go's value
 
 	mu     sync.Mutex
-	count  int
+	count  int // reported
+	queued int // of those, taken by mcp-go (not dropped)
 	closed bool
 }
 
@@ -101,11 +107,14 @@ func (p *progressReporter) report(msg string) {
 		return
 	}
 	p.count++
-	_ = p.srv.SendNotificationToClient(p.ctx, string(mcp.MethodNotificationProgress), map[string]any{
+	err := p.srv.SendNotificationToClient(p.ctx, string(mcp.MethodNotificationProgress), map[string]any{
 		"progressToken": p.token,
 		"progress":      p.count,
 		"message":       msg,
 	})
+	if err == nil {
+		p.queued++
+	}
 }
 
 // close ends the reporting: later reports are dropped. When the call
@@ -114,17 +123,35 @@ func (p *progressReporter) report(msg string) {
 func (p *progressReporter) close() {
 	p.mu.Lock()
 	p.closed = true
-	sent := p.count > 0
+	sent, queued := p.count > 0, p.queued
 	p.mu.Unlock()
-	if sent {
-		awaitForwarded(p.ctx)
+	if !sent {
+		return
+	}
+	if written, ok := jsonrpc.ProgressWrittenFrom(p.ctx); ok {
+		awaitWritten(p.ctx, written, queued)
+		return
+	}
+	awaitForwarded(p.ctx)
+}
+
+// awaitWritten returns once the transport has written n progress
+// notifications of the call (a request with a stream of its own:
+// jsonrpc.WithProgressWritten), so that its answer, written after, follows
+// them all. The bound only guards against a transport that stopped
+// writing (a gone client); it is not what orders the stream.
+func awaitWritten(ctx context.Context, written *jsonrpc.ProgressWritten, n int) {
+	deadline := time.Now().Add(writtenWait)
+	for written.Count() < n && time.Now().Before(deadline) && ctx.Err() == nil {
+		time.Sleep(100 * time.Microsecond)
 	}
 }
 
-// Bounds of awaitForwarded.
+// Bounds of awaitForwarded and awaitWritten.
 const (
 	forwardWait  = 200 * time.Millisecond
 	forwardGrace = 10 * time.Millisecond
+	writtenWait  = 2 * time.Second
 )
 
 // awaitForwarded returns once the notifications queued on the session of

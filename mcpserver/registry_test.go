@@ -102,6 +102,13 @@ func everyTool(t *testing.T, mode fakeMode) {
 			upstream := upstreamPatterns(t, info.Upstream)
 
 			t.Run("example", func(t *testing.T) {
+				h := h
+				if info.Effect.Writes {
+					// A write's example changes its fake (a delete leaves
+					// nothing to delete again): the other subtests get
+					// the world as it was.
+					h = newLKMode(t, mode, mcpserver.Options{Tools: []tools.Tool{tool}}, copts...)
+				}
 				before := len(h.fake.Requests())
 				asked := person.count()
 				txt := h.ok(t, info.Name, info.Example, nil)
@@ -141,10 +148,6 @@ func everyTool(t *testing.T, mode fakeMode) {
 			})
 
 			if info.Effect.Writes {
-				// The example changed the fake's data, and some changes (a
-				// delete) cannot be made twice: what follows starts from
-				// the demo data again.
-				h = newLKMode(t, mode, mcpserver.Options{Tools: []tools.Tool{tool}}, copts...)
 				t.Run("both protocols", func(t *testing.T) {
 					for _, p := range lkProtocols {
 						person := &personAnswers{action: mcp.ElicitationResponseActionAccept}
@@ -156,6 +159,10 @@ func everyTool(t *testing.T, mode fakeMode) {
 					}
 				})
 				t.Run("declined", func(t *testing.T) {
+					// On the demo world as it was: the example, once made,
+					// may be nothing to change or gone (a delete).
+					person := &personAnswers{}
+					h := newLKMode(t, mode, mcpserver.Options{Tools: []tools.Tool{tool}}, client.WithElicitationHandler(person))
 					for _, action := range []mcp.ElicitationResponseAction{mcp.ElicitationResponseActionDecline, mcp.ElicitationResponseActionCancel} {
 						person.set(action)
 						before := writeRequests(h.fake.Requests())
@@ -169,7 +176,6 @@ func everyTool(t *testing.T, mode fakeMode) {
 							t.Errorf("%s: %d write requests reached Lofty", action, n)
 						}
 					}
-					person.set(mcp.ElicitationResponseActionAccept)
 				})
 			}
 
@@ -204,7 +210,12 @@ func everyTool(t *testing.T, mode fakeMode) {
 			}
 			for _, ec := range errorCases {
 				t.Run(fmt.Sprintf("HTTP %d", ec.status), func(t *testing.T) {
-					h.setScript(func(w http.ResponseWriter, _ *http.Request) bool {
+					var mu sync.Mutex
+					wrote := false // a write reached the failing Lofty, not only a write's reads
+					h.setScript(func(w http.ResponseWriter, r *http.Request) bool {
+						mu.Lock()
+						wrote = wrote || r.Method != http.MethodGet
+						mu.Unlock()
 						for i := 0; i+1 < len(ec.headers); i += 2 {
 							w.Header().Set(ec.headers[i], ec.headers[i+1])
 						}
@@ -216,14 +227,18 @@ func everyTool(t *testing.T, mode fakeMode) {
 						return true
 					})
 					defer h.setScript(nil)
-					before := writeRequests(h.fake.Requests())
 					msg := h.fails(t, info.Name, info.Example)
 					want := ec.want
-					if info.Effect.Writes {
-						// A write whose Lookup failed sent nothing: the read's sentence.
-						sent := writeRequests(h.fake.Requests()) > before
-						want = writeErrorPattern(ec.status, ec.want, sent)
+					mu.Lock()
+					switch {
+					case info.Effect.Writes && wrote:
+						want = writeErrorPattern(ec.status, ec.want)
+					case info.Effect.Writes:
+						// The read a write makes first (Write.Lookup) failed:
+						// said as a read says it, and nothing was sent.
+						want = regexp.MustCompile(strings.TrimSuffix(ec.want.String(), "$") + ` Nothing was changed in Lofty\.$`)
 					}
+					mu.Unlock()
 					if !want.MatchString(msg) || strings.HasPrefix(msg, "Lofty found nothing.") {
 						t.Errorf("error text %q\nwant it to match %s", msg, want)
 					}
@@ -239,10 +254,9 @@ func everyTool(t *testing.T, mode fakeMode) {
 
 // writeErrorPattern is what a write says for Lofty's answer status: a
 // refusal (4xx) as a read says it, then that nothing was changed; a 5xx,
-// that the change may have been made and what to do — unless no write was
-// sent (the read before it failed), when it is a refusal's sentence too.
-func writeErrorPattern(status int, read *regexp.Regexp, sent bool) *regexp.Regexp {
-	if status < 500 || !sent {
+// that the change may have been made and what to do.
+func writeErrorPattern(status int, read *regexp.Regexp) *regexp.Regexp {
+	if status < 500 {
 		return regexp.MustCompile(strings.TrimSuffix(read.String(), "$") + ` Nothing was changed in Lofty\.$`)
 	}
 	return regexp.MustCompile(`^Lofty did not confirm that it did \S.*: it answered with an error\. \(HTTP 500: Internal server error\.\) ` +
@@ -346,17 +360,26 @@ func writeRequests(reqs []fakelofty.Request) int {
 // sentence is about Lofty's 200 answer (could not be read, or means not
 // found). The answer as sent must succeed.
 func checkAnswerShapes(t *testing.T, h *lk, info tools.Info, mode fakeMode) {
-	// Each request is answered as the demo data answers it, by a fake of
-	// its own: a write replayed (a delete) changes nothing the next
-	// request sees.
-	pristine := func() *fakelofty.Fake { return mode.new() }
+	// Every call is answered by a pristine demo world: a write's example,
+	// made once, may be nothing to change or gone when made again. A write
+	// gets a world of its own for each shape.
+	pristine := mode.new()
+	// Each write is answered by a world of its own, so that what it
+	// changes (a delete) is there again for the next shape.
+	replay := func(f *fakelofty.Fake, r *http.Request) *httptest.ResponseRecorder {
+		if r.Method != http.MethodGet {
+			f = mode.new()
+		}
+		return replay(f, r)
+	}
 	var first any
 	h.setScript(func(w http.ResponseWriter, r *http.Request) bool {
-		rec := replay(pristine(), r)
-		if first == nil && rec.Code == http.StatusOK && rec.Body.Len() > 0 {
+		rec := replay(pristine, r)
+		if first == nil && rec.Code == http.StatusOK && json.Valid(rec.Body.Bytes()) {
 			first = decodeNumbers(t, rec.Body.Bytes())
 		}
-		return false // the fake answers as usual
+		copyAnswer(w, rec)
+		return true
 	})
 	h.ok(t, info.Name, info.Example, nil)
 	h.setScript(nil)
@@ -367,13 +390,13 @@ func checkAnswerShapes(t *testing.T, h *lk, info tools.Info, mode fakeMode) {
 	shapes := answerShapes(first)
 	succeeded := 0
 	for _, sh := range shapes {
+		if info.Effect.Writes {
+			pristine = mode.new()
+		}
 		h.setScript(func(w http.ResponseWriter, r *http.Request) bool {
-			rec := replay(pristine(), r)
-			if rec.Code != http.StatusOK {
-				return false
-			}
-			if rec.Body.Len() == 0 { // an answer without a body has no shape to vary
-				w.WriteHeader(http.StatusOK)
+			rec := replay(pristine, r)
+			if rec.Code != http.StatusOK || !json.Valid(rec.Body.Bytes()) {
+				copyAnswer(w, rec) // an error, or a write's empty answer: as sent
 				return true
 			}
 			body, err := json.Marshal(sh.mutate(decodeNumbers(t, rec.Body.Bytes())))
@@ -389,7 +412,7 @@ func checkAnswerShapes(t *testing.T, h *lk, info tools.Info, mode fakeMode) {
 		if res.IsError {
 			// Refused: a typed error's sentence about this answer, never the
 			// generic one, never Go syntax.
-			msg := h.fails(t, info.Name, info.Example)
+			msg := lkText(t, res)
 			if sh.name == "as sent" || strings.HasPrefix(msg, "The Lofty request failed") || !strings.Contains(msg, "HTTP 200") {
 				t.Errorf("answer %s: error %q", sh.name, msg)
 			}
@@ -399,6 +422,15 @@ func checkAnswerShapes(t *testing.T, h *lk, info tools.Info, mode fakeMode) {
 	}
 	h.setScript(nil)
 	t.Logf("%d answer shapes: %d conforming results, %d refused", len(shapes), succeeded, len(shapes)-succeeded)
+}
+
+// copyAnswer writes rec's answer to w.
+func copyAnswer(w http.ResponseWriter, rec *httptest.ResponseRecorder) {
+	for k, v := range rec.Header() {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(rec.Code)
+	_, _ = w.Write(rec.Body.Bytes())
 }
 
 // replay has f answer a copy of r, leaving r's body for the next reader.

@@ -224,8 +224,11 @@ func TestFaultMatrix(t *testing.T) {
 					t.Errorf("result %q contains %q", text, w)
 				}
 			}
-			if elapsed > maxTime+200*time.Millisecond {
-				t.Errorf("took %v, want at most %v", elapsed, maxTime)
+			// Not a speed target: what must not happen is waiting for what
+			// the case says not to wait for (an answer an hour away, a
+			// Retry-After of 120 s); the slack absorbs a loaded machine.
+			if elapsed > maxTime+3*time.Second {
+				t.Errorf("took %v, want well under what it must not wait for (at most %v)", elapsed, maxTime)
 			}
 			if elapsed < tc.minTime {
 				t.Errorf("took %v, want at least %v", elapsed, tc.minTime)

@@ -166,6 +166,9 @@ func NewServer(c *lofty.Client, o Options) (*server.MCPServer, error) {
 		server.WithRecovery(),
 		server.WithInstructions(o.Instructions),
 		server.WithCompletions(),
+		// logging/setLevel is answered (a client may set a level); lofty-mcp
+		// logs to stderr and sends no log notifications of its own.
+		server.WithLogging(),
 		server.WithResourceCompletionProvider(complete),
 		server.WithPromptCompletionProvider(complete),
 	}

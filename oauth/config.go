@@ -82,6 +82,10 @@ type Config struct {
 	// tokens are refreshed; then the person signs in again.
 	GrantTTL time.Duration
 
+	// SignInNote, when set, is shown on the sign-in page, above the ways to
+	// sign in (the demo names its API key there).
+	SignInNote string
+
 	// Logger receives client ids, grant ids and outcomes, never a secret.
 	// Nil: discard.
 	Logger *slog.Logger

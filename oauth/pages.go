@@ -69,6 +69,9 @@ const signInUnverified = `<p class="note">The app named itself; {{ServerHost}} h
 const signInMessage = `<p class="error" role="alert" id="message">{{Message}}</p>
 `
 
+const signInNote = `<p class="note" id="note">{{Note}}</p>
+`
+
 const signInLofty = `<form method="post" action="{{Action}}">
 <input type="hidden" name="request" value="{{RequestID}}">
 <input type="hidden" name="csrf" value="{{CSRF}}">
@@ -134,6 +137,9 @@ func signInPage(v signInView) string {
 	if v.Message != "" {
 		page += signInMessage
 	}
+	if v.Note != "" {
+		page += signInNote
+	}
 	if v.LoftyEnabled {
 		page += signInLofty
 	}
@@ -145,7 +151,7 @@ func signInPage(v signInView) string {
 	return render(page, map[string]string{
 		"Title": "Sign in to Lofty — lofty-mcp", "Nonce": v.Nonce,
 		"ClientName": v.ClientName, "ServerHost": v.ServerHost, "RedirectHost": v.RedirectHost,
-		"Message": v.Message, "Action": v.Action, "RequestID": v.RequestID, "CSRF": v.CSRF, "KeyButton": keyButton,
+		"Message": v.Message, "Note": v.Note, "Action": v.Action, "RequestID": v.RequestID, "CSRF": v.CSRF, "KeyButton": keyButton,
 	})
 }
 
@@ -157,6 +163,7 @@ type signInView struct {
 	ServerHost   string
 	RedirectHost string
 	Message      string
+	Note         string
 	LoftyEnabled bool
 	Action       string
 	RequestID    string
@@ -203,6 +210,7 @@ func (s *Server) renderSignIn(w http.ResponseWriter, status int, v signInView, r
 	v.Nonce = newNonce()
 	v.Action = SignInPath
 	v.LoftyEnabled = s.cfg.Lofty.oauthEnabled()
+	v.Note = s.cfg.SignInNote
 	v.ServerHost = hostOf(s.issuer)
 	targets := []string{origin(redirectURI)}
 	if v.LoftyEnabled {

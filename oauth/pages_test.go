@@ -10,20 +10,20 @@ import (
 func TestPagesEscapeEveryValue(t *testing.T) {
 	hostile := `"><script>alert(1)</script><a href='x'>&amp;`
 	page := signInPage(signInView{Nonce: hostile, ClientName: hostile, ServerHost: hostile, RedirectHost: hostile,
-		Message: hostile, Action: hostile, RequestID: hostile, CSRF: hostile, Unverified: true, LoftyEnabled: true})
+		Message: hostile, Note: hostile, Action: hostile, RequestID: hostile, CSRF: hostile, Unverified: true, LoftyEnabled: true})
 	if strings.Contains(page, "<script>") || strings.Contains(page, `"><`) || strings.Contains(page, "'x'") {
 		t.Fatalf("a value reached the page unescaped:\n%s", page)
 	}
-	if n := strings.Count(page, "&lt;script&gt;"); n < 9 {
-		t.Errorf("%d escaped copies of the value, want one per placeholder (9 or more)", n)
+	if n := strings.Count(page, "&lt;script&gt;"); n < 10 {
+		t.Errorf("%d escaped copies of the value, want one per placeholder (10 or more)", n)
 	}
-	for _, want := range []string{`id="lofty"`, `class="secondary"`, `class="note">The app named itself`, `id="message"`} {
+	for _, want := range []string{`id="lofty"`, `class="secondary"`, `class="note">The app named itself`, `id="message"`, `id="note"`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the page lacks %q", want)
 		}
 	}
 	plain := signInPage(signInView{ClientName: "App"})
-	for _, absent := range []string{`id="lofty"`, `id="message"`, "named itself"} {
+	for _, absent := range []string{`id="lofty"`, `id="message"`, `id="note"`, "named itself"} {
 		if strings.Contains(plain, absent) {
 			t.Errorf("a page without that section has %q", absent)
 		}

@@ -18,8 +18,8 @@ import (
 	"go.uber.org/goleak"
 )
 
-// testStore checks the Store contract; a second implementation (Redis,
-// issue 13) runs the same function.
+// testStore checks the Store contract; the second implementation (Redis)
+// runs the same function.
 func testStore(t *testing.T, open func(t *testing.T, now func() time.Time) Store) {
 	ctx := context.Background()
 	clk := newClock()

@@ -71,10 +71,10 @@ var ListAgentCommunications = Spec[AgentCommsInput, AgentComms]{
 
 func agentCommunications(ctx context.Context, c *lofty.Client, in AgentCommsInput) (AgentComms, error) {
 	zone := newClock(ctx, c)
-	since, _ := parseWhen(in.Since, zone.Location)
-	until := time.Now()
-	if in.Until != "" {
-		until, _ = parseWhen(in.Until, zone.Location)
+	from, to, _ := parseSpan("since", in.Since, "until", in.Until) // Check has read them
+	since, until := from.start(zone.Location), time.Now()
+	if !to.isZero() {
+		until = to.end(zone.Location)
 	}
 	out := AgentComms{Items: []AgentComm{}}
 	var notes []string

@@ -1,6 +1,7 @@
 package tools
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -14,6 +15,10 @@ import (
 // subject names what the call was about ("lead 42"); notFound is the tool's
 // sentence for a 404. Both are optional.
 func ErrorText(err error, subject, notFound string) string {
+	var r refusal
+	if errors.As(err, &r) {
+		return string(r)
+	}
 	le, ok := lofty.AsError(err)
 	if !ok {
 		return "The Lofty request failed: " + err.Error()
@@ -113,4 +118,22 @@ func detail(le *lofty.Error) string {
 		d += le.Message
 	}
 	return d
+}
+
+// refusal is a call lofty-mcp refused itself, for what it read of Lofty
+// (a change to a time that would end before it starts): its text is the
+// sentence the model reads, and nothing was sent that changes Lofty.
+type refusal string
+
+func (r refusal) Error() string { return string(r) }
+
+// Refuse makes a refusal of a call's arguments, for what lofty-mcp read of
+// Lofty (a name Lofty would not know, something already there): its
+// sentence is the model's to read, and nothing is sent.
+func Refuse(format string, args ...any) error { return refusal(fmt.Sprintf(format, args...)) }
+
+// IsRefusal reports whether err is a refusal of lofty-mcp's own.
+func IsRefusal(err error) bool {
+	var r refusal
+	return errors.As(err, &r)
 }

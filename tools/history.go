@@ -250,38 +250,11 @@ func siteSummary(typ string) string {
 	return "website activity"
 }
 
-// parseWhen reads a time argument: RFC 3339, or a date (YYYY-MM-DD), the
-// start of that day in loc.
-func parseWhen(s string, loc *time.Location) (time.Time, error) {
-	s = strings.TrimSpace(s)
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, nil
-	}
-	if t, err := time.ParseInLocation(time.DateOnly, s, loc); err == nil {
-		return t, nil
-	}
-	return time.Time{}, fmt.Errorf("%q is neither an RFC 3339 time (2026-03-01T09:00:00-06:00) nor a date (2026-03-01)", CleanLine(s, 40))
-}
-
 // checkWindow checks since and until arguments (either may be ""): each
-// readable, and since before until.
+// readable, and until not before since.
 func checkWindow(since, until string) error {
-	var from, to time.Time
-	var err error
-	if since != "" {
-		if from, err = parseWhen(since, time.UTC); err != nil {
-			return fmt.Errorf("\"since\": %w", err)
-		}
-	}
-	if until != "" {
-		if to, err = parseWhen(until, time.UTC); err != nil {
-			return fmt.Errorf("\"until\": %w", err)
-		}
-	}
-	if since != "" && until != "" && !from.Before(to) {
-		return fmt.Errorf("\"since\" must be before \"until\"")
-	}
-	return nil
+	_, _, err := parseSpan("since", since, "until", until)
+	return err
 }
 
 // leadNamed names lead id in a question by the name a Lookup read (l),

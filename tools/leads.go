@@ -8,6 +8,9 @@ import (
 	"github.com/lofty-mcp/lofty-mcp/lofty"
 )
 
+// maxLeftOut bounds the matches beyond limit that find_leads names by ID.
+const maxLeftOut = 100
+
 // DefaultFindLeadsLimit is find_leads' page size when the model sends none.
 const DefaultFindLeadsLimit = 10
 
@@ -53,7 +56,9 @@ type FindLeadsResult struct {
 	LoftyFiltered *bool  `json:"loftyFiltered,omitempty" jsonschema:"description=false: Lofty ignored the filters"`
 	ScrollID      string `json:"scrollId,omitempty" jsonschema:"description=Next page: pass it back"`
 	NextOffset    *int64 `json:"nextOffset,omitempty" jsonschema:"description=Next page: pass as offset"`
-	Note          string `json:"note,omitempty"`
+	// LeftOut are matches beyond limit on the pages looked at.
+	LeftOut []int64 `json:"leftOutLeadIds,omitempty" jsonschema:"description=More matches on these pages"`
+	Note    string  `json:"note,omitempty"`
 }
 
 // FindLeads searches leads by name, email, phone, stage or assigned user.
@@ -265,6 +270,18 @@ func findLeads(ctx context.Context, c *lofty.Client, in FindLeadsInput, maxPages
 		q = *next
 	}
 
+	// Never more than limit leads: Lofty may send more than asked for (it
+	// has been seen to send its own page size), and a result is read whole.
+	// The matches beyond it are named by ID only (at most maxLeftOut), since
+	// the next page's cursor goes on after them.
+	cut := 0
+	if len(out.Leads) > int(limit) {
+		cut = len(out.Leads) - int(limit)
+		for _, l := range out.Leads[limit:min(len(out.Leads), int(limit)+maxLeftOut)] {
+			out.LeftOut = append(out.LeftOut, l.LeadID)
+		}
+		out.Leads = out.Leads[:limit]
+	}
 	if !unfiltered {
 		out.Total = meta.Total
 	}
@@ -281,6 +298,11 @@ func findLeads(ctx context.Context, c *lofty.Client, in FindLeadsInput, maxPages
 		}
 	}
 	out.Note = findLeadsNote(unfiltered, offsetIgnored, scanned, pages, len(out.Leads), next != nil, stopped)
+	if cut > 0 {
+		out.Note = strings.TrimSpace(out.Note + fmt.Sprintf(" %d more %s on the pages looked at %s left out to keep to limit %d: "+
+			"leftOutLeadIds names them (get_lead reads one); the next page's cursor goes on after them.",
+			cut, plural(cut, "match", "matches"), plural(cut, "was", "were"), limit))
+	}
 	return out, nil
 }
 
@@ -545,10 +567,10 @@ var AssignLead = Spec[AssignLeadInput, AssignResult]{
 	Name:     "assign_lead",
 	Title:    "Assign lead",
 	Toolset:  ToolsetLeadActions,
-	Upstream: []string{"POST " + lofty.LeadAssignmentTemplate},
+	Upstream: []string{"GET /v1.0/members", "POST " + lofty.LeadAssignmentTemplate},
 	Example:  `{"leadId": 563172647619609, "assignees": [{"role": "Agent", "assignee": "maria.garcia@example.com"}]}`,
-	Description: "Give a lead to team members by role (Agent, Assistant, Lender), each named by their Lofty account email. " +
-		"Replaces who held the role. Needs the leadId (find_leads finds it).",
+	Description: "Give a lead to team members by role (Agent, Assistant, Lender), each named by their Lofty account email " +
+		"(get_team_members). Replaces who held the role. Needs the leadId (find_leads).",
 	Check: func(in AssignLeadInput) error {
 		seen := map[string]bool{}
 		for _, a := range in.Assignees {
@@ -576,6 +598,15 @@ var AssignLead = Spec[AssignLeadInput, AssignResult]{
 		Idempotent:  true,
 		Act:         "assign this lead",
 		Leads:       func(in AssignLeadInput) []int64 { return []int64{in.LeadID} },
+		// An email that is not a team member's is refused with those that
+		// are, before the person is asked.
+		Lookup: func(ctx context.Context, c *lofty.Client, in *AssignLeadInput) error {
+			emails := make([]string, len(in.Assignees))
+			for i, a := range in.Assignees {
+				emails[i] = a.Assignee
+			}
+			return CheckAccounts(ctx, c, emails)
+		},
 		Ask: func(in AssignLeadInput, leads LeadNames) string {
 			return "Assign this lead: " + describeAssignees(in.Assignees) + "? This replaces whoever holds " +
 				pluralRole(len(in.Assignees)) + " now.\n\nLead: " + leads.One(in.LeadID)

@@ -451,9 +451,9 @@ func lookupSaveLead(ctx context.Context, c *lofty.Client, in *SaveLeadInput) (er
 		return err
 	}
 	if len(existing) > 0 && !in.AllowDuplicate {
-		return Refusal(fmt.Sprintf("Lofty already has %s with this email or phone (%s), so no lead was created. "+
+		return Refuse("Lofty already has %s with this email or phone (%s), so no lead was created. "+
 			"Tell the person; get_lead shows %s. To change it, call again with its leadId; to create another lead "+
-			"anyway, with allowDuplicate true.", plural(len(existing), "a lead", "leads"), LeadNames{}.List(existing), them(len(existing))))
+			"anyway, with allowDuplicate true.", plural(len(existing), "a lead", "leads"), LeadNames{}.List(existing), them(len(existing)))
 	}
 	in.Existing = existing
 	if in.AssignedUserID == 0 && len(in.Emails) > 0 {

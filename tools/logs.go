@@ -89,8 +89,8 @@ var AddContactLog = Spec[AddContactLogInput, ContactLogResult]{
 					return nil
 				}
 			}
-			return Refusal(fmt.Sprintf("Lofty needs the number called to log a call, and lead %d has no phone number on record: "+
-				"give \"phone\".", in.LeadID))
+			return Refuse("Lofty needs the number called to log a call, and lead %d has no phone number on record: "+
+				"give \"phone\".", in.LeadID)
 		},
 		Ask: func(in AddContactLogInput, leads LeadNames) string {
 			s := "Log this " + in.Channel + " on the lead's timeline? It only records it: nothing is sent to the lead."

@@ -16,7 +16,9 @@ import (
 // Args is a struct of string fields, one per argument, described with
 // jsonschema tags as a tool's input is (description, enum; required unless
 // omitempty); a field tagged `complete:"lead"` is a lead, completed as
-// completion/complete completes lead IDs (completion.go). A package-level
+// completion/complete completes lead IDs, and one tagged `complete:"member"`,
+// `complete:"tag"` or `complete:"stage"` completes from the team's account
+// emails, tags or lead stages (completion.go). A package-level
 // PromptSpec value is all a prompt needs: `go generate ./...` registers it
 // (zz_generated_registry.go) and writes its README row, and the tests get
 // it with every toolset selection.
@@ -57,6 +59,9 @@ type PromptArgument struct {
 	Required    bool
 	Enum        []string // the values it takes; nil: any text
 	Lead        bool     // a lead: a name, email, phone number or lead ID
+	// Names is the kind of team name it takes (NamesMember, NamesTag,
+	// NamesStage), completed from the team's lists; "" for none.
+	Names string
 }
 
 // argument is a prompt argument as Render reads it.
@@ -126,9 +131,17 @@ func promptArguments[Args any]() ([]argument, error) {
 		if !ok {
 			return nil, fmt.Errorf("prompt argument %q has no field", name)
 		}
-		lead := t.Field(i).Tag.Get("complete") == "lead"
-		out = append(out, argument{PromptArgument: PromptArgument{Name: name, Description: p.Description,
-			Required: slices.Contains(s.Required, name), Enum: p.Enum, Lead: lead}, field: i})
+		complete := t.Field(i).Tag.Get("complete")
+		a := argument{PromptArgument: PromptArgument{Name: name, Description: p.Description,
+			Required: slices.Contains(s.Required, name), Enum: p.Enum, Lead: complete == "lead"}, field: i}
+		switch complete {
+		case "", "lead":
+		case NamesMember, NamesTag, NamesStage:
+			a.Names = complete
+		default:
+			return nil, fmt.Errorf("prompt argument %q: complete:%q is not lead, %s, %s or %s", name, complete, NamesMember, NamesTag, NamesStage)
+		}
+		out = append(out, a)
 	}
 	return out, nil
 }

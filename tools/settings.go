@@ -23,6 +23,9 @@ type Settings struct {
 	// TimeZone is the person's zone (LOFTY_TIME_ZONE); nil: what Lofty's
 	// profile of the person says (PersonZone).
 	TimeZone *time.Location
+	// Clock is what "now" and "today" are for the tools; nil: time.Now.
+	// Tests set it to the fake world's clock.
+	Clock func() time.Time
 }
 
 // Complete checks the settings and fills in the defaults.
@@ -50,4 +53,12 @@ func settingsOf(ctx context.Context) Settings {
 		return s
 	}
 	return Settings{FindScanPages: DefaultFindScanPages}
+}
+
+// clockNow is the current time by the settings' clock.
+func clockNow(ctx context.Context) time.Time {
+	if c := settingsOf(ctx).Clock; c != nil {
+		return c()
+	}
+	return time.Now()
 }

@@ -2,6 +2,7 @@ package tools
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -69,9 +70,12 @@ func RunSources(ctx context.Context, c *lofty.Client, sources []Source) []Source
 		available -= cost
 		wg.Go(func() {
 			err := s.Fetch(ctx)
+			var cut *CutShort
 			switch {
 			case err == nil:
 				out[i].Status = SourceDone
+			case errors.As(err, &cut):
+				out[i].Status, out[i].Reason = SourceCut, cut.Reason
 			case lofty.KindOf(err) == lofty.KindRateLimited || ctx.Err() != nil:
 				out[i].Status = SourceCut
 				out[i].Reason = "stopped by " + cutReason(ctx, err)
@@ -84,6 +88,13 @@ func RunSources(ctx context.Context, c *lofty.Client, sources []Source) []Source
 	wg.Wait()
 	return out
 }
+
+// CutShort is what a Fetch returns when it read part of its source: what
+// it read stands, and its status is cut, for Reason ("read for 3 of 12
+// working leads: ...").
+type CutShort struct{ Reason string }
+
+func (c *CutShort) Error() string { return "cut short: " + c.Reason }
 
 // cutReason says what stopped a source.
 func cutReason(ctx context.Context, err error) string {

@@ -29,7 +29,6 @@ package tools
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 
 	"github.com/lofty-mcp/lofty-mcp/lofty"
@@ -45,6 +44,11 @@ type Spec[In, Out any] struct {
 	Description string
 	// Toolset groups tools for selection; it must name a toolset of Toolsets.
 	Toolset string
+	// AlsoToolset, when set, names a second toolset the tool belongs to: it
+	// is served only when both are selected. A tool has one toolset it is
+	// listed and counted under; this is for a tool that needs two opt-ins,
+	// such as a delete of administration (deletes, and admin).
+	AlsoToolset string
 	// Upstream are the Lofty operations the tool calls, as the OpenAPI
 	// document names them ("GET /v1.0/leads/{leadId}"), for docs, help and
 	// the coverage table; a test checks each against the document.
@@ -83,9 +87,19 @@ type Info struct {
 	Title       string
 	Description string
 	Toolset     string
+	AlsoToolset string // "" or a second toolset that must be selected too
 	Upstream    []string
 	Example     string // JSON arguments; never empty ({} at least)
 	Effect      Effect
+}
+
+// ToolsetNames names the toolsets that serve the tool: "deletes" or
+// "deletes and admin".
+func (i Info) ToolsetNames() string {
+	if i.AlsoToolset == "" {
+		return i.Toolset
+	}
+	return i.Toolset + " and " + i.AlsoToolset
 }
 
 // Effect is what a tool does to the data in Lofty, as its annotations say.
@@ -109,7 +123,7 @@ func (s Spec[In, Out]) Info() Info {
 	if example == "" {
 		example = "{}"
 	}
-	info := Info{Name: s.Name, Title: s.Title, Description: s.Description, Toolset: s.Toolset,
+	info := Info{Name: s.Name, Title: s.Title, Description: s.Description, Toolset: s.Toolset, AlsoToolset: s.AlsoToolset,
 		Upstream: s.Upstream, Example: example}
 	if s.Write != nil {
 		info.Effect = Effect{Writes: true, Destructive: s.Write.Destructive, Idempotent: s.Write.Idempotent,
@@ -137,11 +151,10 @@ type Call struct {
 	// what a confirmation is sealed to.
 	Args []byte
 	// Write says what the call changes; nil for a read.
-	Write *WriteCall
-	run   func(ctx context.Context, c *lofty.Client) (any, error)
-	text  func(err error) string
-	// read is the sentence of a failure before anything was sent.
-	read func(err error) string
+	Write    *WriteCall
+	run      func(ctx context.Context, c *lofty.Client) (any, error)
+	text     func(err error) string
+	readText func(err error) string // as a read's failure says it
 }
 
 // Run calls Lofty and returns the result to encode as structured content.
@@ -151,15 +164,19 @@ func (c *Call) Run(ctx context.Context, lc *lofty.Client) (any, error) { return 
 // it says whether the change may have been made.
 func (c *Call) ErrorText(err error) string { return c.text(err) }
 
+// ReadErrorText is the sentence for a failed read of the call, such as a
+// write's Lookup: what happened, about the call's subject, as a read
+// tool's error says it.
+func (c *Call) ReadErrorText(err error) string { return c.readText(err) }
+
 // LookupErrorText is the sentence a model reads when a write's Lookup
-// failed: nothing was sent, so it is the read's sentence (or the Lookup's
-// Refusal) and that nothing changed.
+// failed: a refusal of its arguments, or the read's error as a read says
+// it; either way nothing was sent, so nothing was changed.
 func (c *Call) LookupErrorText(err error) string {
-	var r Refusal
-	if errors.As(err, &r) {
-		return string(r) + " Nothing was changed in Lofty."
+	if IsRefusal(err) {
+		return err.Error() + " Nothing was changed in Lofty."
 	}
-	return c.read(err) + " Nothing was changed in Lofty."
+	return c.readText(err) + " Nothing was changed in Lofty."
 }
 
 // WriteCall is what an adapter needs of a write call beyond Run.
@@ -233,8 +250,8 @@ func (s Spec[In, Out]) prepare(dec *schema.Decoder, args json.RawMessage) (*Call
 		run: func(ctx context.Context, lc *lofty.Client) (any, error) {
 			return s.Call(ctx, lc, in) // in as Lookup left it
 		},
-		text: func(err error) string { return ErrorText(err, subject, notFound) },
-		read: func(err error) string { return ErrorText(err, subject, notFound) },
+		text:     func(err error) string { return ErrorText(err, subject, notFound) },
+		readText: func(err error) string { return ErrorText(err, subject, notFound) },
 	}
 	if w := s.Write; w != nil {
 		c.text = func(err error) string {

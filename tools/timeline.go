@@ -210,13 +210,13 @@ func leadTimeline(ctx context.Context, c *lofty.Client, in TimelineInput) (Timel
 		if len(cur.Kinds) == 0 {
 			cur.Kinds = TimelineKinds
 		}
-		if in.Since != "" {
-			t, _ := parseWhen(in.Since, zone.Location)
-			cur.Since = t.UnixMilli()
+		since, until, _ := parseSpan("since", in.Since, "until", in.Until) // Check has read them
+		if !since.isZero() {
+			cur.Since = since.start(zone.Location).UnixMilli()
 		}
-		if in.Until != "" {
-			t, _ := parseWhen(in.Until, zone.Location)
-			cur.Before = t.UnixMilli() - 1 // until is exclusive; the boundary is not
+		if !until.isZero() {
+			// until is exclusive (a date's end is the midnight after it)
+			cur.Before = until.end(zone.Location).UnixMilli() - 1
 		}
 	}
 	q := tlQuery{lead: in.LeadID, zone: zone, page: limit}

@@ -16,8 +16,6 @@ import (
 	"github.com/lofty-mcp/lofty-mcp/tools"
 )
 
-const jane = fakelofty.DemoLeadWithAgent
-
 // questions are the questions call put to the person, by call.
 var questions sync.Map
 

@@ -20,10 +20,22 @@ const (
 	// add to the working pool, plan tasks, a text to the user.
 	ToolsetSalesAgentActions = "sales_agent_actions"
 	// ToolsetCommunications holds reads of calls, texts and emails across
-	// leads: what a team member sent and received.
+	// leads: what a team member had with leads.
 	ToolsetCommunications = "communications"
-	// ToolsetDeletes holds the tools that delete (delete_<what>): served
-	// only when named, each call confirmed by the person.
+	// ToolsetTasks holds the person's day, tasks, appointments and calendar.
+	ToolsetTasks = "tasks"
+	// ToolsetTaskActions holds changes to tasks and appointments.
+	ToolsetTaskActions = "task_actions"
+	// ToolsetTeam holds the reads of the team: members, the names Lofty
+	// expects (tags, custom fields, stages, ponds), routing, the
+	// organisation.
+	ToolsetTeam = "team"
+	// ToolsetAdmin holds administration: routing, offices and company,
+	// agents, custom fields, webhooks, AI sales agent settings, Brokermint
+	// syncs. It must be named, and the person confirms every call.
+	ToolsetAdmin = "admin"
+	// ToolsetDeletes holds deletes (delete_<what>). It must be named, and
+	// the person confirms every call.
 	ToolsetDeletes = "deletes"
 )
 
@@ -46,8 +58,12 @@ func Toolsets() []Toolset {
 		{Name: ToolsetSalesAgents, Description: "Lofty AI sales agents: by lead, current user, settings, quota, working leads, mute status, plan tasks", Default: true},
 		{Name: ToolsetSalesAgentActions, Description: "changes by the AI sales agent: mute it for a lead, add leads to its working pool, create plan tasks, text you"},
 		{Name: ToolsetLeadActions, Description: "changes to leads: create, update, log a contact, notes, inquiry, property, assign; preview routing"},
-		{Name: ToolsetCommunications, Description: "calls, texts and emails across leads: what a team member had with leads, by time", Default: true},
-		{Name: ToolsetDeletes, Description: "deletes (a note, a logged contact, a lead), each confirmed by the person; never in all", Named: true},
+		{Name: ToolsetCommunications, Description: "calls, texts and emails across leads: what a team member had with leads, by time"},
+		{Name: ToolsetTasks, Description: "my day, tasks, appointments, calendar and free meeting times", Default: true},
+		{Name: ToolsetTaskActions, Description: "create, change, finish tasks and appointments; send a task reminder"},
+		{Name: ToolsetTeam, Description: "the team: members and their account emails, tags, custom fields, stages, ponds, lead routing, offices, permission profiles, vendors, webhooks"},
+		{Name: ToolsetAdmin, Description: "administration, each call confirmed by the person: lead routing, offices and company, agents, custom fields, webhooks, AI sales agent settings, Brokermint syncs", Named: true},
+		{Name: ToolsetDeletes, Description: "deletes (a note, a logged contact, a lead, a task, ...), each call confirmed by the person (deleting a webhook is administration: it also needs admin)", Named: true},
 	}
 }
 
@@ -81,8 +97,10 @@ const AllToolsets = "all"
 
 // Select returns the tools to serve: those of the named toolsets (nil or
 // empty: the default toolsets; "all": every toolset), restricted to the
-// allow-list of tool names when it is not empty. Unknown names, and a
-// selection that leaves no tool, are errors that list the valid names.
+// allow-list of tool names when it is not empty. A tool in a second
+// toolset too (Spec.AlsoToolset) is served only when both are selected.
+// Unknown names, and a selection that leaves no tool, are errors that list
+// the valid names.
 func Select(toolsets, allow []string) ([]Tool, error) {
 	known := map[string]bool{}
 	var names []string
@@ -116,6 +134,9 @@ func Select(toolsets, allow []string) ([]Tool, error) {
 	}
 
 	allow = cleanNames(allow)
+	served := func(info Info) bool {
+		return chosen[info.Toolset] && (info.AlsoToolset == "" || chosen[info.AlsoToolset])
+	}
 	toolNames := map[string]Info{}
 	var allNames []string
 	for _, t := range All() {
@@ -129,8 +150,8 @@ func Select(toolsets, allow []string) ([]Tool, error) {
 		switch {
 		case !ok:
 			unknown = append(unknown, name)
-		case !chosen[info.Toolset]:
-			outside = append(outside, fmt.Sprintf("%s (toolset %s)", name, info.Toolset))
+		case !served(info):
+			outside = append(outside, fmt.Sprintf("%s (toolset %s)", name, info.ToolsetNames()))
 		}
 	}
 	if len(unknown) > 0 {
@@ -144,11 +165,20 @@ func Select(toolsets, allow []string) ([]Tool, error) {
 	var out []Tool
 	for _, t := range All() {
 		info := t.Info()
-		if chosen[info.Toolset] && (len(allow) == 0 || slices.Contains(allow, info.Name)) {
+		if served(info) && (len(allow) == 0 || slices.Contains(allow, info.Name)) {
 			out = append(out, t)
 		}
 	}
 	if len(out) == 0 {
+		var needs []string
+		for _, t := range All() {
+			if info := t.Info(); chosen[info.Toolset] && !served(info) {
+				needs = append(needs, fmt.Sprintf("%s needs the toolset %s too", info.Name, info.AlsoToolset))
+			}
+		}
+		if len(needs) > 0 {
+			return nil, fmt.Errorf("the selection serves no tools: %s", strings.Join(needs, "; "))
+		}
 		return nil, fmt.Errorf("the selection serves no tools; valid toolsets: %s", strings.Join(names, ", "))
 	}
 	return out, nil

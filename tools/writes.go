@@ -43,8 +43,7 @@ type Write[In, Out any] struct {
 	// Lookup, when set, reads what the question needs before the person is
 	// asked (the current settings a change replaces, the lead's channels),
 	// filling fields of in that the model does not send (json:"-"); Ask and
-	// Call see them. Its error fails the call with nothing changed: a Lofty
-	// error is said as the tool's read would say it, a Refusal as it is.
+	// Call see them. Its error fails the call with nothing changed.
 	Lookup func(ctx context.Context, c *lofty.Client, in *In) error
 	// Check tells the model how to see whether a write whose outcome is
 	// unknown was made ("get_lead_mute_status shows it"); "" when no tool can.
@@ -110,13 +109,6 @@ func (w *Write[In, Out]) bind(in *In) *WriteCall {
 	}
 	return wc
 }
-
-// Refusal is a Lookup's reason not to make a change at all (a lead that
-// already exists): the sentence the model reads, in lofty-mcp's words,
-// naming leads by ID only.
-type Refusal string
-
-func (r Refusal) Error() string { return string(r) }
 
 // Outcome starts every write tool's result: whether the change was made,
 // and what happened in words. A declined write's result has only these.

@@ -26,7 +26,17 @@ func PersonZone(ctx context.Context, c *lofty.Client) Zone {
 	if loc := settingsOf(ctx).TimeZone; loc != nil {
 		return Zone{loc, "LOFTY_TIME_ZONE"}
 	}
-	if me, err := c.Me(ctx); err == nil {
+	me, err := c.Me(ctx)
+	return memberZone(ctx, me, err)
+}
+
+// memberZone is the person's zone given Lofty's profile of them (me, or
+// the error reading it).
+func memberZone(ctx context.Context, me lofty.Member, err error) Zone {
+	if loc := settingsOf(ctx).TimeZone; loc != nil {
+		return Zone{loc, "LOFTY_TIME_ZONE"}
+	}
+	if err == nil {
 		if loc, err := LoadZone(me.TimeZoneID); err == nil {
 			return Zone{loc, "Lofty profile"}
 		}

@@ -7,6 +7,15 @@ package tools
 // (files by name, then as declared). All orders them by toolset.
 func specs() []Tool {
 	return []Tool{
+		UpdateLeadRouting,
+		UpdateSalesAgentSettings,
+		UpdateOrganization,
+		ManageAgent,
+		AddCustomField,
+		CreateWebhook,
+		DeleteWebhook,
+		SyncBrokermint,
+		FindFreeTimes,
 		ListAgentCommunications,
 		FindLeads,
 		GetLead,
@@ -16,6 +25,7 @@ func specs() []Tool {
 		DeleteLead,
 		AddContactLog,
 		DeleteContactLog,
+		GetMyDay,
 		AddLeadNote,
 		UpdateNote,
 		DeleteNote,
@@ -31,6 +41,14 @@ func specs() []Tool {
 		AddLeadsToSalesAgent,
 		CreateSalesAgentPlanTasks,
 		SendSMSToMe,
+		CreateTask,
+		UpdateTask,
+		DeleteTask,
+		SendTaskReminder,
+		ListTasks,
+		GetTeamMembers,
+		GetTeamLists,
+		GetLeadRouting,
 		GetLeadTimeline,
 		GetTimelineEntry,
 	}
@@ -40,8 +58,11 @@ func specs() []Tool {
 // source order (files by name, then as declared).
 func promptSpecs() []Prompt {
 	return []Prompt{
+		PlanMyDay,
 		LeadBriefing,
 		SalesAgentReview,
 		TakeOverLead,
+		HandOffLead,
+		PipelineReview,
 	}
 }

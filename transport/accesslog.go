@@ -2,8 +2,11 @@ package transport
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -14,6 +17,7 @@ type requestInfo struct {
 	rpc      string // JSON-RPC method of a POSTed message
 	bodyRead bool   // the whole body has been read (by bodyLimit)
 	body     []byte // a POST body, read whole (by bodyLimit)
+	hold     *bodyHold
 	msg      *rpcMessage
 }
 
@@ -60,8 +64,8 @@ func (s *statusRecorder) Flush() {
 func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
 // accessLog logs one line per request: method, path, status, duration,
-// response bytes, session id and JSON-RPC method. Never headers, queries or
-// bodies. Health checks log at debug level.
+// response bytes, session (by sessionLogID) and JSON-RPC method. Never
+// headers, queries or bodies. Health checks log at debug level.
 func accessLog(log *slog.Logger) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -91,7 +95,7 @@ func accessLog(log *slog.Logger) func(http.Handler) http.Handler {
 				slog.String("remote", r.RemoteAddr),
 			}
 			if ri.session != "" {
-				attrs = append(attrs, slog.String("session", ri.session))
+				attrs = append(attrs, slog.String("session", sessionLogID(ri.session)))
 			}
 			if ri.rpc != "" {
 				attrs = append(attrs, slog.String("rpc", ri.rpc))
@@ -99,4 +103,48 @@ func accessLog(log *slog.Logger) func(http.Handler) http.Handler {
 			log.LogAttrs(r.Context(), level, "http request", attrs...)
 		})
 	}
+}
+
+// sessionLogID names a session in logs: the first 16 hex digits of the
+// SHA-256 of its id. The id itself is what a client shows to act in the
+// session, so it is never logged; the hash still lets lines of one session
+// be found together (and a person holding an id find its lines).
+func sessionLogID(id string) string {
+	sum := sha256.Sum256([]byte(id))
+	return hex.EncodeToString(sum[:8])
+}
+
+// sessionHashingHandler is the log handler given to mcp-go: it replaces the
+// session ids mcp-go logs ("session", "sessionID") by their sessionLogID.
+type sessionHashingHandler struct{ slog.Handler }
+
+func (h sessionHashingHandler) Handle(ctx context.Context, rec slog.Record) error {
+	out := slog.NewRecord(rec.Time, rec.Level, rec.Message, rec.PC)
+	rec.Attrs(func(a slog.Attr) bool {
+		out.AddAttrs(hashSessionAttr(a))
+		return true
+	})
+	return h.Handler.Handle(ctx, out)
+}
+
+func (h sessionHashingHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
+	hashed := make([]slog.Attr, len(attrs))
+	for i, a := range attrs {
+		hashed[i] = hashSessionAttr(a)
+	}
+	return sessionHashingHandler{h.Handler.WithAttrs(hashed)}
+}
+
+func (h sessionHashingHandler) WithGroup(name string) slog.Handler {
+	return sessionHashingHandler{h.Handler.WithGroup(name)}
+}
+
+func hashSessionAttr(a slog.Attr) slog.Attr {
+	switch strings.ToLower(a.Key) {
+	case "session", "sessionid", "session_id":
+		if v := a.Value.Resolve(); v.Kind() == slog.KindString && v.String() != "" {
+			return slog.String(a.Key, sessionLogID(v.String()))
+		}
+	}
+	return a
 }

@@ -35,9 +35,52 @@ func bearerAuth(token string) func(http.Handler) http.Handler {
 				refuse(w, r, http.StatusUnauthorized, "invalid_token", "the bearer token is not valid for this server")
 				return
 			}
-			next.ServeHTTP(w, r)
+			next.ServeHTTP(w, withPrincipal(r, principalStaticToken))
 		})
 	}
+}
+
+// principalKey carries, in a request's context, who the request
+// authenticated as: principalStaticToken, or principalGrant + the grant's
+// id for a person signed in with --oauth. Without authentication there is
+// none ("").
+type principalKey struct{}
+
+const (
+	principalStaticToken = "static-token"
+	principalGrant       = "grant:"
+)
+
+func withPrincipal(r *http.Request, p string) *http.Request {
+	return r.WithContext(context.WithValue(r.Context(), principalKey{}, p))
+}
+
+func principalOf(r *http.Request) string {
+	p, _ := r.Context().Value(principalKey{}).(string)
+	return p
+}
+
+// signedIn reports whether r authenticated with an OAuth access token: it
+// carries the signed-in person's credential, so --require-request-credentials
+// (which asks the static token's requests for an X-Lofty-* header) is met.
+func signedIn(r *http.Request) bool { return strings.HasPrefix(principalOf(r), principalGrant) }
+
+// sessionOwner is whom a session opened by r belongs to, and whom a request
+// naming a session must be: the signed-in person's grant; otherwise the
+// static token (or no authentication), which everyone holding it shares,
+// together with the Lofty credential the request brings, which says whom it
+// acts for. The credential enters as a hash, and the owner only ever enters
+// an HMAC (sessionIDs.mac): it is never stored or logged.
+func sessionOwner(r *http.Request) string {
+	p := principalOf(r)
+	if strings.HasPrefix(p, principalGrant) {
+		return p
+	}
+	if cred, ok, err := requestCredential(r.Header); ok && err == nil {
+		sum := sha256.Sum256([]byte(cred.Source + "\x00" + cred.Secret))
+		return p + "\x00lofty:" + string(sum[:])
+	}
+	return p
 }
 
 // errConflictingCredentials: a request carried both credential headers.

@@ -31,13 +31,43 @@ func writeError(w http.ResponseWriter, status int, code, msg string) {
 // that declares Content-Length: 1000 and sends one byte would hold the
 // connection, and the refusal, for as long as it likes.
 func refuse(w http.ResponseWriter, r *http.Request, status int, code, msg string) {
+	closeUnread(w, r)
+	writeError(w, status, code, msg)
+}
+
+// closeUnread makes a refusal close the connection when the request's body
+// has not been read whole (see refuse).
+func closeUnread(w http.ResponseWriter, r *http.Request) {
 	if r.ContentLength != 0 && !infoOf(r).bodyRead {
 		w.Header().Set("Connection", "close")
 		// Any further read of the body (net/http's, after this handler)
 		// fails at once.
 		_ = http.NewResponseController(w).SetReadDeadline(time.Now())
 	}
-	writeError(w, status, code, msg)
+}
+
+// busyRetryAfter is the Retry-After, in seconds, of a refusal at a limit.
+const busyRetryAfter = "5"
+
+// busyBody is the answer to a request refused because the server is at a
+// limit: a JSON-RPC error (its id null: the request was not read) saying
+// the server is busy and why, which MCP clients show as it is.
+func busyBody(why string) []byte {
+	return append(jsonrpc.ErrorResponse(nil, &jsonrpc.Error{Code: jsonrpc.CodeServerBusy,
+		Message: "the server is busy: " + why + "; retry in a few seconds"}), '\n')
+}
+
+// refuseBusy answers 503 with busyBody at once, and closes the connection
+// when the body has not been read whole (see refuse).
+func refuseBusy(w http.ResponseWriter, r *http.Request, why string) {
+	closeUnread(w, r)
+	h := w.Header()
+	h.Del("Content-Length")
+	h.Set("Content-Type", "application/json")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Retry-After", busyRetryAfter)
+	w.WriteHeader(http.StatusServiceUnavailable)
+	_, _ = w.Write(busyBody(why))
 }
 
 // writeRPCError answers a POSTed message that is not valid JSON-RPC with

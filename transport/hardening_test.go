@@ -25,27 +25,39 @@ import (
 func TestSessionIDsSigned(t *testing.T) {
 	key := []byte(strings.Repeat("k", 32))
 	a, b, other := newSessionIDs(key, 10), newSessionIDs(key, 10), newSessionIDs([]byte(strings.Repeat("z", 32)), 10)
-	id := a.Generate()
+	const alice, bob = "grant:alice", "grant:bob"
+	id := a.generate(alice)
 	if checkSessionIDSyntax(id) != "" || !strings.HasPrefix(id, sessionIDPrefix) {
 		t.Fatalf("id %q is not a valid session id", id)
 	}
-	if !a.signed(id) || !b.signed(id) || other.signed(id) {
+	if !a.signed(id, alice) || !b.signed(id, alice) || other.signed(id, alice) {
 		t.Fatal("a replica with the same key must accept the id, one with another key must not")
 	}
+	if a.signed(id, bob) || a.signed(id, "") {
+		t.Fatal("an id is good for its owner only")
+	}
+	aliceIDs := ownedSessions{a, alice}
 	for _, forged := range []string{"", "mcp-session-", sessionIDPrefix + "abc", id + "x", strings.Replace(id, "-", "_", -1),
 		id[:len(id)-1] + "a", id[:len(sessionIDPrefix)+3] + "b" + id[len(sessionIDPrefix)+4:], strings.ToUpper(id)[:12] + id[12:] + "="} {
-		if forged != id && a.signed(forged) {
+		if forged != id && a.signed(forged, alice) {
 			t.Errorf("forged id %q accepted", forged)
 		}
-		if _, err := a.Validate(forged); forged != id && err == nil {
+		if _, err := aliceIDs.Validate(forged); forged != id && err == nil {
 			t.Errorf("Validate(%q) accepted", forged)
 		}
 	}
-	if ended, err := b.Validate(id); err != nil || ended {
+	if ended, err := (ownedSessions{b, alice}).Validate(id); err != nil || ended {
 		t.Fatalf("Validate on a replica = %v, %v", ended, err)
 	}
-	_, _ = a.Terminate(id)
-	if ended, _ := a.Validate(id); !ended {
+	if _, err := (ownedSessions{a, bob}).Validate(id); err == nil {
+		t.Fatal("Validate accepted another owner's id")
+	}
+	_, _ = (ownedSessions{a, bob}).Terminate(id)
+	if a.ended(id) {
+		t.Fatal("another owner ended the session")
+	}
+	_, _ = aliceIDs.Terminate(id)
+	if ended, _ := aliceIDs.Validate(id); !ended {
 		t.Fatal("an ended session is not reported ended")
 	}
 	// Counting: only settled successes count; the cap holds reservations too.
@@ -54,7 +66,7 @@ func TestSessionIDsSigned(t *testing.T) {
 		t.Fatal("reservations beyond the cap")
 	}
 	s.settle("")
-	s.settle(s.Generate())
+	s.settle(s.generate(""))
 	if s.count() != 1 || !s.reserve() {
 		t.Fatalf("count %d after one failed and one good initialize", s.count())
 	}
@@ -232,11 +244,15 @@ func TestEventRewriterPieces(t *testing.T) {
 	for _, size := range []int{1, 3, 17, 1000} {
 		call := tr.Start("scope", &m, nil)
 		in := progress + "event: message\r\ndata: {\"jsonrpc\":\"2.0\",\"id\":" + string(call.InternalID()) + ",\"result\":{}}\r\n\r\n"
-		x := eventRewriter{t: tr, scope: "scope"}
+		x := eventRewriter{t: tr, scope: "scope", progress: &jsonrpc.ProgressWritten{}}
 		var out bytes.Buffer
 		for i := 0; i < len(in); i += size {
 			if _, err := x.write(&out, []byte(in[i:min(i+size, len(in))])); err != nil {
 				t.Fatal(err)
+			}
+			// The progress event is counted once it is handed on whole.
+			if n := x.progress.Count(); (out.Len() >= len(progress)) != (n == 1) || n > 1 {
+				t.Fatalf("pieces of %d: %d progress counted with %d bytes out", size, n, out.Len())
 			}
 		}
 		if out.String() != want {

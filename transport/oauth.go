@@ -1,7 +1,6 @@
 package transport
 
 import (
-	"context"
 	"crypto/sha256"
 	"crypto/subtle"
 	"net/http"
@@ -29,7 +28,7 @@ func oauthAuth(o *oauth.Server, staticToken string) func(http.Handler) http.Hand
 				if scheme, got, ok := strings.Cut(r.Header.Get("Authorization"), " "); ok && strings.EqualFold(scheme, "Bearer") {
 					sum := sha256.Sum256([]byte(strings.TrimSpace(got)))
 					if subtle.ConstantTimeCompare(sum[:], static[:]) == 1 {
-						next.ServeHTTP(w, r)
+						next.ServeHTTP(w, withPrincipal(r, principalStaticToken))
 						return
 					}
 				}
@@ -40,8 +39,8 @@ func oauthAuth(o *oauth.Server, staticToken string) func(http.Handler) http.Hand
 				if cred, err = grant.Credential(r.Context()); err == nil {
 					r.Header.Del(HeaderLoftyAPIKey)
 					r.Header.Del(HeaderLoftyAccessToken)
-					ctx := context.WithValue(lofty.WithCredential(r.Context(), cred), signedInKey{}, true)
-					next.ServeHTTP(w, r.WithContext(ctx))
+					r = r.WithContext(lofty.WithCredential(r.Context(), cred))
+					next.ServeHTTP(w, withPrincipal(r, principalGrant+grant.ID()))
 					return
 				}
 			}
@@ -51,10 +50,3 @@ func oauthAuth(o *oauth.Server, staticToken string) func(http.Handler) http.Hand
 		})
 	}
 }
-
-// signedInKey marks a request authenticated with an OAuth access token: it
-// carries the signed-in person's credential, so --require-request-credentials
-// (which asks the static token's requests for an X-Lofty-* header) is met.
-type signedInKey struct{}
-
-func signedIn(r *http.Request) bool { return r.Context().Value(signedInKey{}) != nil }

@@ -22,7 +22,9 @@ import (
 //   - Mcp-Session-Id, when sent, is 1 to 255 visible ASCII characters, as
 //     the specification requires of session ids (400 otherwise);
 //   - DELETE names the session it ends (400 without Mcp-Session-Id);
-//   - GET, which opens a stream, accepts text/event-stream (406 otherwise).
+//   - GET, which opens a session's stream, names the session (400 without
+//     Mcp-Session-Id, on the session-era protocol) and accepts
+//     text/event-stream (406 otherwise).
 func protocolHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if v := r.Header.Values(mcp.HeaderProtocolVersion); len(v) > 0 {
@@ -52,6 +54,16 @@ func protocolHeaders(next http.Handler) http.Handler {
 				return
 			}
 		case http.MethodGet:
+			// A GET opens the event stream of a session. Without one, it is
+			// a browser or a person trying the URL: mcp-go would open a
+			// stream that never ends and looks hung.
+			if len(ids) == 0 && !mcp.IsModernProtocol(r.Header.Get(mcp.HeaderProtocolVersion)) {
+				refuse(w, r, http.StatusBadRequest, "missing_session_id",
+					"GET "+r.URL.Path+" opens the event stream of an MCP session and names none: an MCP client first POSTs an initialize request to "+
+						r.URL.Path+" (Content-Type: application/json), then sends the "+server.HeaderKeySessionID+" header its answer carried. "+
+						"This is an MCP endpoint for MCP clients, not a web page")
+				return
+			}
 			if !acceptsEventStream(r.Header.Values("Accept")) {
 				refuse(w, r, http.StatusNotAcceptable, "not_acceptable",
 					"GET "+r.URL.Path+" opens a server-sent event stream: send Accept: text/event-stream")

@@ -70,8 +70,10 @@ func withBody(ctx context.Context, r *http.Request, body []byte) *http.Request {
 // and its answer (a JSON body, or an event of a stream) is given the
 // client's id back, byte for byte. A notifications/cancelled is matched
 // here, within the client's session, by exact id; the request it names is
-// cancelled and gets no answer. A message of the 2025-11-25 protocol other
-// than initialize must name its session (400 otherwise; mcp-go would say 404).
+// cancelled and gets no answer. A request whose id is already in flight in
+// its session is refused (400, -32600) and runs nothing. A message of the
+// 2025-11-25 protocol other than initialize must name its session (400
+// otherwise; mcp-go would say 404).
 func streamableRPC(t *jsonrpc.Tracker) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -112,8 +114,24 @@ func streamableRPC(t *jsonrpc.Tracker) func(http.Handler) http.Handler {
 			case jsonrpc.Request:
 				ctx, cancel := context.WithCancel(jsonrpc.WithProgressToken(r.Context(), &msg.Message))
 				defer cancel()
-				call := t.Start(scope, &msg.Message, cancel)
-				rw := &responseRewriter{ResponseWriter: w, x: eventRewriter{t: t, scope: scope}, call: call}
+				var call *jsonrpc.Call
+				if msg.modern || session == "" {
+					// No session (stateless requests, initialize): the
+					// requests of unrelated clients, whose ids may agree.
+					call = t.Start(scope, &msg.Message, cancel)
+				} else if call, _ = t.StartUnique(scope, &msg.Message, cancel); call == nil {
+					writeRPCError(w, http.StatusBadRequest, msg.ID, jsonrpc.DuplicateID())
+					return
+				}
+				x := eventRewriter{t: t, scope: scope}
+				if msg.modern {
+					// A stateless request has a stream of its own: every
+					// notification of the call is written on it, so the
+					// call can know when its progress has gone out.
+					x.progress = &jsonrpc.ProgressWritten{}
+					ctx = jsonrpc.WithProgressWritten(ctx, x.progress)
+				}
+				rw := &responseRewriter{ResponseWriter: w, x: x, call: call}
 				next.ServeHTTP(rw, withBody(ctx, r, msg.Rebuild(call.InternalID(), nil)))
 				rw.finish()
 			}
@@ -216,6 +234,8 @@ type eventRewriter struct {
 	t     *jsonrpc.Tracker
 	scope string
 	buf   []byte // an incomplete event
+	// progress, when set, counts the progress notifications written.
+	progress *jsonrpc.ProgressWritten
 }
 
 // message rewrites one JSON-RPC message; keep is false when it must not be sent.
@@ -257,6 +277,7 @@ func (x *eventRewriter) write(w io.Writer, p []byte) (int, error) {
 		p, x.buf = x.buf, nil
 	}
 	var out []byte
+	progress := 0
 	for {
 		i, size := eventEnd(p)
 		if i < 0 {
@@ -264,6 +285,9 @@ func (x *eventRewriter) write(w io.Writer, p []byte) (int, error) {
 		}
 		if ev, keep := x.event(p[:i+size]); keep {
 			out = append(out, ev...)
+			if x.progress != nil && jsonrpc.IsProgress(ev) {
+				progress++
+			}
 		}
 		p = p[i+size:]
 	}
@@ -275,6 +299,9 @@ func (x *eventRewriter) write(w io.Writer, p []byte) (int, error) {
 	}
 	if _, err := w.Write(out); err != nil {
 		return 0, err
+	}
+	if progress > 0 {
+		x.progress.Add(progress)
 	}
 	return n, nil
 }

@@ -16,9 +16,9 @@
 //	  originGuard                   origin.go     Host and Origin (403), CORS
 //	  bearerAuth                    auth.go       Authorization (401)
 //	  credentialHeaders             auth.go       X-Lofty-* headers (400, 403)
-//	  protocolHeaders     /mcp      protocol.go   MCP-Protocol-Version, Mcp-Session-Id syntax, DELETE, Accept (400, 406)
+//	  protocolHeaders     /mcp      protocol.go   MCP-Protocol-Version, Mcp-Session-Id syntax, DELETE and GET without a session, Accept (400, 406)
 //	  sessionCheck        /mcp      sessions.go   unsigned session ids (404), before any body is read
-//	  bodyLimit                     limits.go     POST body: size (413) and time (408)
+//	  bodyLimit                     limits.go     POST body: size (413), time (408), bytes in flight (503)
 //	  streamableRPC       /mcp      rpc.go        JSON-RPC: invalid (400), ids, cancellation, session required (400)
 //	  sseRPC              /message  sse.go        the same for legacy SSE posts
 //	  streams                       limits.go     open streams cap (503)
@@ -28,6 +28,8 @@
 //	  mcp-go's StreamableHTTPServer / SSEServer
 //
 // Every refusal before the body is read closes the connection (errors.go).
+// Before all of them, the listener caps the connections open at once
+// (conns.go: 503 before anything is read).
 package transport
 
 import (
@@ -41,6 +43,7 @@ import (
 	"slices"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
@@ -54,6 +57,8 @@ import (
 const (
 	DefaultAddr               = "127.0.0.1:8080"
 	DefaultMaxBodyBytes       = 1 << 20
+	DefaultMaxConnections     = 1024
+	DefaultMaxInflightBytes   = 16 << 20
 	DefaultReadHeaderTimeout  = 10 * time.Second
 	DefaultReadTimeout        = 30 * time.Second
 	DefaultIdleTimeout        = 120 * time.Second
@@ -104,6 +109,8 @@ type Config struct {
 	SessionKey string
 
 	MaxBodyBytes       int64         // request body cap (413 beyond)
+	MaxConnections     int           // connections open at once (503 beyond, before reading)
+	MaxInflightBytes   int64         // bytes of request bodies held until answered (503 beyond); at least MaxBodyBytes
 	ReadHeaderTimeout  time.Duration // time to read request headers
 	ReadTimeout        time.Duration // time to read a request body, end to end
 	IdleTimeout        time.Duration // keep-alive connection idle time
@@ -121,6 +128,12 @@ func (c *Config) setDefaults() {
 	}
 	if c.MaxBodyBytes <= 0 {
 		c.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if c.MaxConnections <= 0 {
+		c.MaxConnections = DefaultMaxConnections
+	}
+	if c.MaxInflightBytes <= 0 {
+		c.MaxInflightBytes = max(DefaultMaxInflightBytes, c.MaxBodyBytes)
 	}
 	if c.ReadHeaderTimeout <= 0 {
 		c.ReadHeaderTimeout = DefaultReadHeaderTimeout
@@ -164,6 +177,7 @@ type Server struct {
 	sseStreams *sseStreams
 	streams    *streamGate
 	bodies     *bodyReads
+	conns      *connLimit
 	handler    http.Handler
 	inFlight   atomic.Int64 // MCP requests being served, streams excepted
 	draining   atomic.Bool
@@ -182,6 +196,10 @@ func New(mcpServer *server.MCPServer, cfg Config) (*Server, error) {
 			"or listen on a loopback address such as 127.0.0.1:8080, "+
 			"or, if something in front of lofty-mcp authenticates clients, pass --insecure-no-auth",
 			ErrUnauthenticatedPublicBind, cfg.Addr)
+	}
+	if cfg.MaxInflightBytes < cfg.MaxBodyBytes {
+		return nil, fmt.Errorf("--max-inflight-bytes (%d) must be at least --max-body-bytes (%d), or a request as large as allowed could never be served",
+			cfg.MaxInflightBytes, cfg.MaxBodyBytes)
 	}
 	if cfg.SessionKey != "" && len(cfg.SessionKey) < MinSessionKeyLength {
 		return nil, fmt.Errorf("--session-key must be at least %d characters (for example: openssl rand -hex 32), got %d", MinSessionKeyLength, len(cfg.SessionKey))
@@ -213,7 +231,8 @@ func New(mcpServer *server.MCPServer, cfg Config) (*Server, error) {
 		tracker:    tracker,
 		sseStreams: &sseStreams{t: tracker},
 		streams:    &streamGate{max: int64(cfg.MaxStreams)},
-		bodies:     &bodyReads{},
+		bodies:     &bodyReads{max: cfg.MaxInflightBytes},
+		conns:      newConnLimit(cfg.MaxConnections, cfg.Logger),
 	}
 	// lofty-mcp applies one Host/Origin policy to every endpoint
 	// (originGuard), so mcp-go's own loopback-only Host check is turned off:
@@ -226,7 +245,7 @@ func New(mcpServer *server.MCPServer, cfg Config) (*Server, error) {
 		server.WithSessionIdManagerResolver(s.sessions),
 		server.WithSessionIdleTTL(cfg.SessionIdleTimeout),
 		server.WithDisableLocalhostProtection(true),
-		server.WithStreamableHTTPLogger(cfg.Logger),
+		server.WithStreamableHTTPLogger(slog.New(sessionHashingHandler{cfg.Logger.Handler()})),
 	)
 	s.sse = server.NewSSEServer(mcpServer,
 		server.WithSSEEndpoint("/sse"),
@@ -374,11 +393,40 @@ func (s *Server) Sessions() int { return s.sessions.count() + s.sseStreams.count
 // ListenAndServe listens on cfg.Addr and serves until ctx ends, then shuts
 // down gracefully.
 func (s *Server) ListenAndServe(ctx context.Context) error {
-	ln, err := net.Listen("tcp", s.cfg.Addr)
+	ln, err := s.Listen()
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", s.cfg.Addr, err)
+		return err
 	}
 	return s.Serve(ctx, ln)
+}
+
+// Listen opens cfg.Addr, for Serve. Its error is a sentence naming --addr
+// and what to do, for a person to read at start-up.
+func (s *Server) Listen() (net.Listener, error) {
+	ln, err := net.Listen("tcp", s.cfg.Addr)
+	if err != nil {
+		return nil, fmt.Errorf("--addr %s: %s", s.cfg.Addr, listenProblem(err))
+	}
+	return ln, nil
+}
+
+// listenProblem says why a listen failed, and what to do about it.
+func listenProblem(err error) string {
+	var dnsErr *net.DNSError
+	var addrErr *net.AddrError
+	switch {
+	case errors.Is(err, syscall.EADDRINUSE):
+		return "the address is already in use (another lofty-mcp or another server listens there); stop it, or choose another port"
+	case errors.Is(err, syscall.EACCES):
+		return "permission denied (ports below 1024 need privileges); choose a port above 1023, such as 8080"
+	case errors.Is(err, syscall.EADDRNOTAVAIL):
+		return "not an address of this machine; give one of its own addresses, 127.0.0.1 (this machine only) or 0.0.0.0 (every interface)"
+	case errors.As(err, &dnsErr):
+		return fmt.Sprintf("host %q was not found; give an IP address, or a name this machine resolves", dnsErr.Name)
+	case errors.As(err, &addrErr):
+		return addrErr.Err + "; give host:port with a port from 1 to 65535, for example 127.0.0.1:8080"
+	}
+	return "cannot listen: " + err.Error()
 }
 
 // Serve serves on ln until ctx ends (SIGINT, SIGTERM), then shuts down:
@@ -401,7 +449,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	s.logStart(ln.Addr())
 
 	served := make(chan error, 1)
-	go func() { served <- hs.Serve(ln) }()
+	go func() { served <- hs.Serve(s.conns.listener(ln)) }()
 	select {
 	case err := <-served:
 		return err
@@ -436,7 +484,8 @@ func (s *Server) logStart(addr net.Addr) {
 	}
 	s.log.Info("listening", "addr", addr.String(), "mcp", base+"/mcp", "sse", base+"/sse",
 		"auth", auth, "allowed_hosts", strings.Join(s.policy.listHost, ","),
-		"require_request_credentials", s.cfg.RequireRequestCredentials, "session_key", sessionKey)
+		"require_request_credentials", s.cfg.RequireRequestCredentials, "session_key", sessionKey,
+		"max_connections", s.cfg.MaxConnections, "max_inflight_bytes", s.cfg.MaxInflightBytes)
 }
 
 // shutdown stops accepting, waits for in-flight work, closes the streams.
@@ -446,7 +495,7 @@ func (s *Server) shutdown(hs *http.Server) error {
 	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
 	defer cancel()
 	s.log.Info("shutting down", "in_flight", s.inFlight.Load(), "requests_pending", s.tracker.Len(),
-		"streams", s.streams.open(), "timeout", s.cfg.ShutdownTimeout)
+		"streams", s.streams.open(), "connections", s.conns.open(), "timeout", s.cfg.ShutdownTimeout)
 
 	// A client still sending a body is not waited for.
 	s.bodies.stopAll()

@@ -23,13 +23,16 @@ import (
 //
 // A session id is signed: "mcp-session-" + 26 random base32 characters +
 // "-" + the first 16 bytes (26 base32 characters) of HMAC-SHA256 over the
-// random part, under the session key. Any server holding the key — this
-// one, or a replica given the same --session-key — verifies an id without
-// keeping anything, so an id no replica issued is refused (404, as the
-// specification asks for an unknown session) before anything is read or
-// stored for it, however many are sent. Without --session-key the key is
-// random per process: ids then end with the process, and a client told 404
-// initializes again.
+// random part and the session's owner, under the session key. The owner is
+// who opened the session (sessionOwner: the signed-in person's grant, or
+// the static token with the Lofty credential the request brought), so an id
+// is good only with the credentials that created it: anyone else gets the
+// 404 of an unknown session, which tells them nothing. Any server holding
+// the key — this one, or a replica given the same --session-key — verifies
+// an id without keeping anything, so an id no replica issued is refused
+// before anything is read or stored for it, however many are sent. Without
+// --session-key the key is random per process: ids then end with the
+// process, and a client told 404 initializes again.
 //
 // The ids of sessions that initialized successfully here are counted, to
 // cap them (--max-sessions); a failed initialize creates no session.
@@ -45,21 +48,24 @@ const (
 var b32 = base32.StdEncoding.WithPadding(base32.NoPadding)
 
 // endedMemory is how many ended (DELETEd) session ids are remembered, so
-// that a deleted session's id gets 404 rather than quietly starting afresh. The oldest are forgotten first; a forgotten id is only as good as
-// a new session (lofty-mcp keeps no per-session state that matters).
+// that a deleted session's id gets 404 everywhere rather than going on.
+// The oldest are forgotten first; a forgotten id is only as good as a new
+// session of the same owner (lofty-mcp keeps no per-session state that
+// matters). Each replica remembers the ids DELETEd through it.
 const endedMemory = 4096
 
-// sessionIDs mints, verifies and counts session ids. It implements mcp-go's
-// server.SessionIdManager.
+// sessionIDs mints, verifies and counts session ids. Its ResolveSessionIdManager
+// gives mcp-go a server.SessionIdManager for the owner of each request.
 type sessionIDs struct {
 	key []byte
 	max int
 
-	mu       sync.Mutex
-	live     map[string]struct{} // initialized here, not yet ended
-	reserved int                 // initializes in progress
-	ended    map[string]struct{}
-	endedLog []string // ring of ended ids, oldest first
+	mu        sync.Mutex
+	live      map[string]struct{} // initialized here, not yet ended
+	reserved  int                 // initializes in progress
+	endedSet  map[string]struct{}
+	endedRing [endedMemory]string // the ids in endedSet, oldest at endedNext once full
+	endedNext int
 }
 
 func newSessionIDs(key []byte, max int) *sessionIDs {
@@ -67,27 +73,28 @@ func newSessionIDs(key []byte, max int) *sessionIDs {
 		key = make([]byte, 32)
 		_, _ = rand.Read(key)
 	}
-	return &sessionIDs{key: key, max: max, live: map[string]struct{}{}, ended: map[string]struct{}{}}
+	return &sessionIDs{key: key, max: max, live: map[string]struct{}{}, endedSet: map[string]struct{}{}}
 }
 
-func (s *sessionIDs) mac(random []byte) []byte {
+func (s *sessionIDs) mac(random []byte, owner string) []byte {
 	h := hmac.New(sha256.New, s.key)
-	h.Write([]byte("lofty-mcp session id v1\x00"))
-	h.Write(random)
+	h.Write([]byte("lofty-mcp session id v2\x00"))
+	h.Write(random) // fixed length: the owner that follows cannot shift into it
+	h.Write([]byte(owner))
 	return h.Sum(nil)[:sessionMACLen]
 }
 
-// Generate implements server.SessionIdManager: a new signed id. It is not
-// counted until its initialize succeeds.
-func (s *sessionIDs) Generate() string {
+// generate mints a new id for owner. It is not counted until its
+// initialize succeeds.
+func (s *sessionIDs) generate(owner string) string {
 	random := make([]byte, sessionRandLen)
 	_, _ = rand.Read(random)
-	return sessionIDPrefix + strings.ToLower(b32.EncodeToString(random)) + "-" + strings.ToLower(b32.EncodeToString(s.mac(random)))
+	return sessionIDPrefix + strings.ToLower(b32.EncodeToString(random)) + "-" + strings.ToLower(b32.EncodeToString(s.mac(random, owner)))
 }
 
-// signed reports whether id was issued under this key. It allocates
-// nothing that outlives it.
-func (s *sessionIDs) signed(id string) bool {
+// signed reports whether id was issued under this key for owner. It
+// allocates nothing that outlives it.
+func (s *sessionIDs) signed(id, owner string) bool {
 	rest, ok := strings.CutPrefix(id, sessionIDPrefix)
 	if !ok || len(rest) > 128 {
 		return false
@@ -106,62 +113,87 @@ func (s *sessionIDs) signed(id string) bool {
 	if err != nil || k != sessionMACLen {
 		return false
 	}
-	return hmac.Equal(mac[:k], s.mac(random[:n]))
+	return hmac.Equal(mac[:k], s.mac(random[:n], owner))
+}
+
+// ended reports whether id was DELETEd (and is still remembered).
+func (s *sessionIDs) ended(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, ok := s.endedSet[id]
+	return ok
+}
+
+// end ends id for good: it no longer counts, and is refused from now on.
+func (s *sessionIDs) end(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.live, id)
+	if _, ok := s.endedSet[id]; ok {
+		return
+	}
+	if old := s.endedRing[s.endedNext]; old != "" {
+		delete(s.endedSet, old)
+	}
+	s.endedRing[s.endedNext] = id
+	s.endedNext = (s.endedNext + 1) % endedMemory
+	s.endedSet[id] = struct{}{}
 }
 
 var errUnknownSession = errors.New("unknown session")
 
-// Validate implements server.SessionIdManager.
-func (s *sessionIDs) Validate(id string) (isTerminated bool, err error) {
-	if !s.signed(id) {
-		return false, errUnknownSession
-	}
-	s.mu.Lock()
-	_, ended := s.ended[id]
-	s.mu.Unlock()
-	return ended, nil
-}
-
-// Terminate implements server.SessionIdManager: the client ended the
-// session (DELETE).
-func (s *sessionIDs) Terminate(id string) (isNotAllowed bool, err error) {
-	if !s.signed(id) {
-		return false, nil
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	delete(s.live, id)
-	if _, ok := s.ended[id]; !ok {
-		s.ended[id] = struct{}{}
-		s.endedLog = append(s.endedLog, id)
-		if len(s.endedLog) > endedMemory {
-			delete(s.ended, s.endedLog[0])
-			s.endedLog = s.endedLog[1:]
-		}
-	}
-	return false, nil
-}
-
-// ResolveSessionIdManager implements server.SessionIdManagerResolver. A
-// DELETE ends its session for good: the id gets 404 from then on. mcp-go's
-// idle sweeper and CloseSessions (r == nil) only forget a session: as
-// before signed ids, a client that comes back after its session idled out
-// goes on with the same id (lofty-mcp keeps no per-session state that
-// matters), while the id no longer counts against --max-sessions.
+// ResolveSessionIdManager implements server.SessionIdManagerResolver: the
+// ids of the request's owner. A DELETE ends its session for good: the id
+// gets 404 from then on. mcp-go's idle sweeper and CloseSessions (r == nil)
+// only forget a session: as before signed ids, a client that comes back
+// after its session idled out goes on with the same id (lofty-mcp keeps no
+// per-session state that matters), while the id no longer counts against
+// --max-sessions.
 func (s *sessionIDs) ResolveSessionIdManager(r *http.Request) server.SessionIdManager {
 	if r == nil {
 		return forgetfulSessions{s}
 	}
-	return s
+	return ownedSessions{s, sessionOwner(r)}
 }
 
-// forgetfulSessions ends nothing: Terminate only stops counting the id.
-type forgetfulSessions struct{ *sessionIDs }
+// ownedSessions is mcp-go's view of the session ids of one owner.
+type ownedSessions struct {
+	s     *sessionIDs
+	owner string
+}
+
+// Generate implements server.SessionIdManager.
+func (o ownedSessions) Generate() string { return o.s.generate(o.owner) }
+
+// Validate implements server.SessionIdManager.
+func (o ownedSessions) Validate(id string) (isTerminated bool, err error) {
+	if !o.s.signed(id, o.owner) {
+		return false, errUnknownSession
+	}
+	return o.s.ended(id), nil
+}
+
+// Terminate implements server.SessionIdManager: the client ended the
+// session (DELETE).
+func (o ownedSessions) Terminate(id string) (isNotAllowed bool, err error) {
+	if o.s.signed(id, o.owner) {
+		o.s.end(id)
+	}
+	return false, nil
+}
+
+// forgetfulSessions ends nothing: Terminate only stops counting the id. It
+// knows no owner, so it validates nothing.
+type forgetfulSessions struct{ s *sessionIDs }
+
+func (f forgetfulSessions) Generate() string { return f.s.generate("") }
+
+func (f forgetfulSessions) Validate(string) (bool, error) { return false, errUnknownSession }
 
 func (f forgetfulSessions) Terminate(id string) (isNotAllowed bool, err error) {
-	f.mu.Lock()
-	delete(f.live, id)
-	f.mu.Unlock()
+	f.s.mu.Lock()
+	delete(f.s.live, id)
+	f.s.mu.Unlock()
 	return false, nil
 }
 
@@ -195,17 +227,18 @@ func (s *sessionIDs) count() int {
 	return len(s.live)
 }
 
-// sessionCheck answers a request naming a session no replica issued with
-// 404, before its body is read; and a POST of the 2025-11-25 protocol that
-// needs a session and names none with 400. (mcp-go itself answers 404 to
-// both, and, for GET and DELETE, takes any id without checking it.)
+// sessionCheck answers a request naming a session that is not its owner's
+// (no replica issued it, or it was issued to other credentials) or that was
+// DELETEd with 404, before its body is read. (mcp-go itself takes any id on
+// a GET without checking it.)
 func sessionCheck(s *sessionIDs) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			id := r.Header.Get(server.HeaderKeySessionID)
-			if id != "" && !s.signed(id) {
+			if id != "" && (!s.signed(id, sessionOwner(r)) || s.ended(id)) {
 				refuse(w, r, http.StatusNotFound, "unknown_session",
-					"no session has this "+server.HeaderKeySessionID+" (it may have ended, or the server restarted): send initialize again without it")
+					"no session has this "+server.HeaderKeySessionID+" for these credentials (it may have ended, the server may have restarted, "+
+						"or it was opened with other credentials): send initialize again without it")
 				return
 			}
 			next.ServeHTTP(w, r)
@@ -236,7 +269,7 @@ func sessionCap(s *sessionIDs, maxSessions int, streamable http.Handler) func(ht
 			if rec.failed() {
 				if id != "" {
 					rec.Header().Del(server.HeaderKeySessionID)
-					endSession(r.Context(), streamable, id)
+					endSession(r, streamable, id)
 				}
 				id = ""
 			}
@@ -246,12 +279,14 @@ func sessionCap(s *sessionIDs, maxSessions int, streamable http.Handler) func(ht
 	}
 }
 
-// endSession removes what mcp-go keeps for a session, through its own DELETE.
-func endSession(ctx context.Context, streamable http.Handler, id string) {
-	del, err := http.NewRequestWithContext(context.WithoutCancel(ctx), http.MethodDelete, "/mcp", nil)
+// endSession removes what mcp-go keeps for session id, opened by r, through
+// its own DELETE.
+func endSession(r *http.Request, streamable http.Handler, id string) {
+	del, err := http.NewRequestWithContext(context.WithoutCancel(r.Context()), http.MethodDelete, "/mcp", nil)
 	if err != nil {
 		return
 	}
+	del.Header = r.Header.Clone() // the same owner
 	del.Header.Set(server.HeaderKeySessionID, id)
 	streamable.ServeHTTP(discardResponse{}, del)
 }

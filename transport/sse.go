@@ -21,24 +21,33 @@ import (
 // POST, so a notifications/cancelled is matched here and passed on to mcp-go
 // with the internal id of each request it names.
 
-// sseStreams knows which SSE sessions have a stream open; a request is
-// tracked only for those (under the same lock, so that it cannot be
-// tracked for a stream that has just ended).
+// sseStreams knows which SSE sessions have a stream open, and whose each
+// is (sessionOwner of the GET /sse that opened it): a request is tracked
+// only for those (under the same lock, so that it cannot be tracked for a
+// stream that has just ended), and only its owner may post into it.
 type sseStreams struct {
 	t    *jsonrpc.Tracker
 	mu   sync.Mutex
-	live map[string]bool // session id -> stream open
+	live map[string]string // session id -> its owner, while its stream is open
 }
 
 func sseScope(session string) string { return "sse:" + session }
 
-func (s *sseStreams) open(session string) {
+func (s *sseStreams) open(session, owner string) {
 	s.mu.Lock()
 	if s.live == nil {
-		s.live = map[string]bool{}
+		s.live = map[string]string{}
 	}
-	s.live[session] = true
+	s.live[session] = owner
 	s.mu.Unlock()
+}
+
+// foreign reports whether session's stream is open here for another owner.
+func (s *sseStreams) foreign(session, owner string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o, ok := s.live[session]
+	return ok && o != owner
 }
 
 // count is the number of open legacy SSE streams (sessions).
@@ -56,14 +65,16 @@ func (s *sseStreams) close(session string) {
 	s.mu.Unlock()
 }
 
-// start tracks request m of session, if its stream is open.
-func (s *sseStreams) start(session string, m *jsonrpc.Message) (*jsonrpc.Call, bool) {
+// start tracks request m of session, if its stream is open (tracked);
+// call is nil when a request with its id is in flight in the session.
+func (s *sseStreams) start(session string, m *jsonrpc.Message) (call *jsonrpc.Call, tracked bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if !s.live[session] {
+	if _, ok := s.live[session]; !ok {
 		return nil, false
 	}
-	return s.t.Start(sseScope(session), m, nil), true
+	call, _ = s.t.StartUnique(sseScope(session), m, nil)
+	return call, true
 }
 
 // sseStream follows a GET /sse stream: it learns the session from the
@@ -75,7 +86,7 @@ func (s *sseStreams) sseStream(next http.Handler) http.Handler {
 			return
 		}
 		ri := infoOf(r)
-		sw := &sseStreamWriter{ResponseWriter: w, streams: s, onOpen: func(id string) { ri.session = id }}
+		sw := &sseStreamWriter{ResponseWriter: w, streams: s, owner: sessionOwner(r), onOpen: func(id string) { ri.session = id }}
 		defer func() {
 			if sw.session != "" {
 				s.close(sw.session)
@@ -90,6 +101,7 @@ func (s *sseStreams) sseStream(next http.Handler) http.Handler {
 type sseStreamWriter struct {
 	http.ResponseWriter
 	streams *sseStreams
+	owner   string
 	session string
 	x       eventRewriter
 	head    []byte // the first event, until complete
@@ -111,7 +123,7 @@ func (w *sseStreamWriter) Write(p []byte) (int, error) {
 	if id := endpointSession(head); id != "" {
 		w.session = id
 		w.x = eventRewriter{t: w.streams.t, scope: sseScope(id)}
-		w.streams.open(id) // before the client can read the endpoint
+		w.streams.open(id, w.owner) // before the client can read the endpoint
 		if w.onOpen != nil {
 			w.onOpen(id)
 		}
@@ -164,11 +176,16 @@ func (s *sseStreams) sseRPC(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
+		session := r.URL.Query().Get("sessionId")
+		if s.foreign(session, sessionOwner(r)) {
+			refuse(w, r, http.StatusNotFound, "unknown_session",
+				"no SSE session has this sessionId for these credentials: open GET /sse and post to the endpoint it names")
+			return
+		}
 		msg := parseBody(w, r)
 		if msg == nil {
 			return
 		}
-		session := r.URL.Query().Get("sessionId")
 		switch msg.Kind {
 		case jsonrpc.Response:
 			next.ServeHTTP(w, r)
@@ -186,11 +203,23 @@ func (s *sseStreams) sseRPC(next http.Handler) http.Handler {
 			w.WriteHeader(http.StatusAccepted)
 		case jsonrpc.Request:
 			call, tracked := s.start(session, &msg.Message)
-			if !tracked {
+			switch {
+			case !tracked:
 				// No stream to answer on: mcp-go refuses it (unknown
 				// session), or the answer is lost with the stream.
 				next.ServeHTTP(w, r)
 				return
+			case call == nil:
+				// Refused on the POST itself: on the stream, the refusal
+				// would look like the answer to the request in flight.
+				writeRPCError(w, http.StatusBadRequest, msg.ID, jsonrpc.DuplicateID())
+				return
+			}
+			if hold := infoOf(r).hold; hold != nil {
+				// mcp-go answers the POST at once and runs the request
+				// on, holding its body, until the answer is on the stream.
+				hold.handedOver = true
+				s.t.OnFinish(call, hold.release)
 			}
 			rec := &statusRecorder{ResponseWriter: w}
 			ctx := jsonrpc.WithProgressToken(r.Context(), &msg.Message)

@@ -36,7 +36,11 @@ package transport
 // exact id text; at most MaxInFlight requests run at once, and beyond that
 // reading waits (back-pressure) while later responses and notifications are
 // still read, up to a bounded look-ahead; at EOF the requests already read
-// are answered (for up to DrainTimeout) before ServeStdio returns.
+// are answered (for up to DrainTimeout) before ServeStdio returns. Once
+// stdin has ended or a signal came, a write to stdout that makes no
+// progress for OutputStallTimeout (a client that stopped reading) is
+// abandoned, with every answer after it, so that nothing keeps the process
+// from ending.
 
 import (
 	"bufio"
@@ -60,9 +64,10 @@ import (
 
 // Defaults for StdioConfig's zero values.
 const (
-	DefaultMaxMessageBytes = 4 << 20
-	DefaultMaxInFlight     = 64
-	DefaultDrainTimeout    = 10 * time.Second
+	DefaultMaxMessageBytes    = 4 << 20
+	DefaultMaxInFlight        = 64
+	DefaultDrainTimeout       = 10 * time.Second
+	DefaultOutputStallTimeout = 3 * time.Second
 )
 
 // StdioConfig configures ServeStdio. Zero values take the defaults.
@@ -76,7 +81,11 @@ type StdioConfig struct {
 	// DrainTimeout bounds how long, after stdin ends, answers to requests
 	// already read may take; those still running are then cancelled.
 	DrainTimeout time.Duration
-	Logger       *slog.Logger
+	// OutputStallTimeout: once stdin has ended or ctx is cancelled, a write
+	// to stdout blocked this long (the client stopped reading) is
+	// abandoned, and so is every write after it.
+	OutputStallTimeout time.Duration
+	Logger             *slog.Logger
 }
 
 func (c *StdioConfig) setDefaults() {
@@ -88,6 +97,9 @@ func (c *StdioConfig) setDefaults() {
 	}
 	if c.DrainTimeout <= 0 {
 		c.DrainTimeout = DefaultDrainTimeout
+	}
+	if c.OutputStallTimeout <= 0 {
+		c.OutputStallTimeout = DefaultOutputStallTimeout
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
@@ -110,13 +122,19 @@ const maxLookahead = 1024
 func ServeStdio(ctx context.Context, mcpServer *server.MCPServer, in io.Reader, out io.Writer, cfg StdioConfig) error {
 	cfg.setDefaults()
 	c := &stdioConn{
-		srv:     mcpServer,
-		cfg:     cfg,
-		log:     cfg.Logger,
-		out:     &lineWriter{w: out, log: cfg.Logger},
-		tracker: jsonrpc.NewTracker(),
-		slots:   make(chan struct{}, cfg.MaxInFlight),
+		srv:      mcpServer,
+		cfg:      cfg,
+		log:      cfg.Logger,
+		out:      newLineWriter(out, cfg.Logger),
+		tracker:  jsonrpc.NewTracker(),
+		slots:    make(chan struct{}, cfg.MaxInFlight),
+		stopping: make(chan struct{}),
 	}
+	// From a signal or the end of stdin on, a client that does not read
+	// stdout cannot hold the server: see lineWriter.watch.
+	go c.out.watch(c.stopping, cfg.OutputStallTimeout)
+	stopWatching := context.AfterFunc(ctx, c.stop)
+	defer stopWatching()
 	c.session = newStdioSession(c.out)
 	// Requests run under a context of their own, cancelled only through
 	// the tracker, so that a request the server stops is known to be
@@ -125,6 +143,7 @@ func ServeStdio(ctx context.Context, mcpServer *server.MCPServer, in io.Reader, 
 	base, stopAll := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopAll()
 	if err := mcpServer.RegisterSession(base, c.session); err != nil {
+		c.out.flush() // and its goroutines stop
 		return fmt.Errorf("register the stdio session: %w", err)
 	}
 	defer mcpServer.UnregisterSession(base, c.session.SessionID())
@@ -144,10 +163,12 @@ func ServeStdio(ctx context.Context, mcpServer *server.MCPServer, in io.Reader, 
 	err := c.dispatch(ctx, lines)
 	close(stopRead)
 
+	c.stop()
 	c.finish(ctx)
 	close(stopNotif)
 	<-notifDone
 	c.session.close()
+	c.out.flush()
 	return err
 }
 
@@ -164,7 +185,13 @@ type stdioConn struct {
 	reason  atomic.Pointer[string] // why requests were cut short
 	// notifDone is closed when the notification forwarder has stopped.
 	notifDone <-chan struct{}
+	// stopping is closed once stdin has ended or ctx is cancelled.
+	stopping chan struct{}
+	stopOnce sync.Once
 }
+
+// stop marks the end of serving: stdin ended, or a signal came.
+func (c *stdioConn) stop() { c.stopOnce.Do(func() { close(c.stopping) }) }
 
 // pendingRequest is a request read and not yet started.
 type pendingRequest struct {
@@ -172,32 +199,98 @@ type pendingRequest struct {
 	size int
 }
 
+// pendingQueue holds the requests read and not yet started, in order, and
+// knows their ids: a request waiting for a slot is in flight too.
+type pendingQueue struct {
+	list  []pendingRequest
+	bytes int
+	ids   map[string]int
+}
+
+func (q *pendingQueue) len() int { return len(q.list) }
+
+func (q *pendingQueue) has(id []byte) bool { return q.ids[string(id)] > 0 }
+
+func (q *pendingQueue) push(m jsonrpc.Message, size int) {
+	if q.ids == nil {
+		q.ids = map[string]int{}
+	}
+	q.list = append(q.list, pendingRequest{msg: m, size: size})
+	q.bytes += size
+	q.ids[string(m.ID)]++
+}
+
+func (q *pendingQueue) pop() jsonrpc.Message {
+	p := q.list[0]
+	q.list[0] = pendingRequest{}
+	q.list = q.list[1:]
+	q.forget(p)
+	return p.msg
+}
+
+// drop removes the requests with exactly this id (the client cancelled
+// them before they started).
+func (q *pendingQueue) drop(id []byte) {
+	kept := q.list[:0]
+	for _, p := range q.list {
+		if bytes.Equal(p.msg.ID, id) {
+			q.forget(p)
+			continue
+		}
+		kept = append(kept, p)
+	}
+	clear(q.list[len(kept):])
+	q.list = kept
+}
+
+func (q *pendingQueue) forget(p pendingRequest) {
+	q.bytes -= p.size
+	if q.ids[string(p.msg.ID)]--; q.ids[string(p.msg.ID)] <= 0 {
+		delete(q.ids, string(p.msg.ID))
+	}
+}
+
 // dispatch reads lines and serves them until the input ends or ctx is
-// cancelled.
+// cancelled. It never waits on stdout itself: the errors it answers (an
+// invalid line, an id in flight) are queued, within the look-ahead bounds,
+// and handed to the writer when it is ready, so that however slowly stdout
+// is read, dispatch still sees a signal, and the end of stdin as long as
+// what was sent before it fits the look-ahead (maxLookahead messages, twice
+// MaxMessageBytes); beyond that it stops reading, as a client that does not
+// read its answers must be made to wait.
 func (c *stdioConn) dispatch(ctx context.Context, lines <-chan stdioLine) error {
-	var pending []pendingRequest
-	pendingBytes := 0
+	var pending pendingQueue
+	var replies [][]byte
+	repliesBytes := 0
+	reply := func(b []byte) {
+		replies = append(replies, b)
+		repliesBytes += len(b)
+	}
+	writeReplies := func() {
+		for _, r := range replies {
+			c.out.write(r)
+		}
+		replies = nil
+	}
 	eof := false
 	var readErr error
 	lookaheadFull := func() bool {
-		return len(pending) >= maxLookahead || (len(pending) > 0 && pendingBytes >= 2*c.cfg.MaxMessageBytes)
+		n := pending.len() + len(replies)
+		return n >= maxLookahead || (n > 0 && pending.bytes+repliesBytes >= 2*c.cfg.MaxMessageBytes)
 	}
 	for {
 		// Start waiting requests while slots are free.
-		for len(pending) > 0 {
+		for pending.len() > 0 {
 			select {
 			case c.slots <- struct{}{}:
-				p := pending[0]
-				pending[0] = pendingRequest{}
-				pending = pending[1:]
-				pendingBytes -= p.size
-				c.start(p.msg)
+				c.start(pending.pop())
 				continue
 			default:
 			}
 			break
 		}
-		if eof && len(pending) == 0 {
+		if eof && pending.len() == 0 {
+			writeReplies()
 			return readErr
 		}
 		var in <-chan stdioLine
@@ -205,39 +298,46 @@ func (c *stdioConn) dispatch(ctx context.Context, lines <-chan stdioLine) error 
 			in = lines
 		}
 		var slot chan struct{}
-		if len(pending) > 0 {
+		if pending.len() > 0 {
 			slot = c.slots
+		}
+		var out chan<- [][]byte
+		var next [][]byte
+		if len(replies) > 0 {
+			out, next = c.out.lines, [][]byte{replies[0]}
 		}
 		select {
 		case <-ctx.Done():
-			for _, p := range pending {
+			writeReplies()
+			for _, p := range pending.list {
 				c.out.write(jsonrpc.ErrorResponse(p.msg.ID, cancelled("the server is shutting down")))
 			}
 			return nil
+		case out <- next:
+			repliesBytes -= len(replies[0])
+			replies[0] = nil
+			replies = replies[1:]
 		case slot <- struct{}{}:
-			p := pending[0]
-			pending[0] = pendingRequest{}
-			pending = pending[1:]
-			pendingBytes -= p.size
-			c.start(p.msg)
+			c.start(pending.pop())
 		case l := <-in:
 			switch {
 			case l.err != nil:
 				eof = true
+				c.stop()
 				if !errors.Is(l.err, io.EOF) {
 					readErr = fmt.Errorf("reading stdin: %w", l.err)
 				}
 				continue
 			case l.tooLarge:
 				c.log.Warn("stdio message too large: answered with an error, skipped", "bytes", l.size, "max", c.cfg.MaxMessageBytes)
-				c.out.write(jsonrpc.ErrorResponse(jsonrpc.PeekID(l.b), tooLarge(c.cfg.MaxMessageBytes)))
+				reply(jsonrpc.ErrorResponse(jsonrpc.PeekID(l.b), tooLarge(c.cfg.MaxMessageBytes)))
 				continue
 			}
 			m := jsonrpc.Parse(l.b)
 			switch m.Kind {
 			case jsonrpc.Invalid:
 				c.log.Debug("stdio: invalid message", "error", m.Err.Message)
-				c.out.write(jsonrpc.ErrorResponse(m.ID, m.Err))
+				reply(jsonrpc.ErrorResponse(m.ID, m.Err))
 			case jsonrpc.Response:
 				if !c.session.deliver(m) {
 					c.log.Debug("stdio: a response to no request of ours; ignored", "id", string(m.ID))
@@ -247,30 +347,25 @@ func (c *stdioConn) dispatch(ctx context.Context, lines <-chan stdioLine) error 
 					// Requests not yet started are dropped; those running
 					// are cancelled and will get no answer.
 					if id := m.CancelID; id != nil {
-						kept := pending[:0]
-						for _, p := range pending {
-							if bytes.Equal(p.msg.ID, bytes.TrimSpace(id)) {
-								pendingBytes -= p.size
-								continue
-							}
-							kept = append(kept, p)
-						}
-						clear(pending[len(kept):])
-						pending = kept
+						pending.drop(bytes.TrimSpace(id))
 						c.tracker.Cancel(stdioScope, id)
 					}
 					continue
 				}
 				c.handleNotification(m)
 			case jsonrpc.Request:
-				if m.Method == string(mcp.MethodInitialize) && len(pending) == 0 {
+				if pending.has(m.ID) || c.tracker.InFlight(stdioScope, m.ID) {
+					c.log.Debug("stdio: a request id already in flight; refused", "method", m.Method)
+					reply(jsonrpc.ErrorResponse(m.ID, jsonrpc.DuplicateID()))
+					continue
+				}
+				if m.Method == string(mcp.MethodInitialize) && pending.len() == 0 {
 					// Served in order: requests pipelined behind it find
 					// the session initialized.
 					c.serve(c.base, c.tracker.Start(stdioScope, &m, nil), m)
 					continue
 				}
-				pending = append(pending, pendingRequest{msg: m, size: len(l.b)})
-				pendingBytes += len(l.b)
+				pending.push(m, len(l.b))
 			}
 		}
 	}
@@ -461,34 +556,126 @@ func tooLarge(max int) *jsonrpc.Error {
 		strconv.Itoa(max) + " bytes (--max-message-bytes); it was skipped"}
 }
 
-// lineWriter writes one message per line; writes never interleave.
+// lineWriter writes one message per line to stdout, in the order write is
+// called, from a goroutine of its own: a client that stops reading blocks
+// that goroutine, and the callers only wait their turn (back-pressure), in a
+// way they can be released from. Once serving is stopping (watch), a write
+// blocked for the stall timeout is abandoned: the goroutine stuck in it is
+// left behind, and every write from then on returns at once, dropped.
 type lineWriter struct {
-	mu     sync.Mutex
-	w      io.Writer
+	w   io.Writer
+	log *slog.Logger
+
+	lines     chan [][]byte // to the writing goroutine; nil parts: flush and stop
+	done      chan struct{} // closed when the writing goroutine has stopped
+	abandoned chan struct{} // closed when the output is abandoned
+	abandon   sync.Once
+	dropped   atomic.Int64 // lines not written since the output was abandoned
+
+	writing atomic.Int64 // when the chunk being written started (Unix ns); 0: none
+
+	// The writing goroutine's own.
 	buf    []byte
-	log    *slog.Logger
 	failed bool
 }
 
-// write writes the concatenation of parts as one line.
+// writeChunk is how much is written at a time, so that a slow reader is
+// seen making progress.
+const writeChunk = 64 << 10
+
+func newLineWriter(w io.Writer, log *slog.Logger) *lineWriter {
+	l := &lineWriter{w: w, log: log, lines: make(chan [][]byte), done: make(chan struct{}), abandoned: make(chan struct{})}
+	go l.run()
+	return l
+}
+
+// write writes the concatenation of parts as one line. It takes parts over:
+// the caller must not change them afterwards.
 func (l *lineWriter) write(parts ...[]byte) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.failed {
+	if parts == nil {
+		parts = [][]byte{}
+	}
+	select {
+	case l.lines <- parts:
+	case <-l.abandoned:
+		l.dropped.Add(1)
+	case <-l.done:
+	}
+}
+
+// flush returns once every line handed over so far is written, or the
+// output is abandoned; later writes are dropped.
+func (l *lineWriter) flush() {
+	select {
+	case l.lines <- nil:
+	case <-l.abandoned:
+	case <-l.done:
+	}
+	select {
+	case <-l.done:
+	case <-l.abandoned:
+	}
+	if n := l.dropped.Load(); n > 0 {
+		l.log.Warn("stdio: answers not written because stdout is not being read", "dropped", n)
+	}
+}
+
+func (l *lineWriter) run() {
+	defer close(l.done)
+	for parts := range l.lines {
+		if parts == nil {
+			return
+		}
+		if l.failed {
+			continue
+		}
+		l.buf = l.buf[:0]
+		for _, p := range parts {
+			l.buf = append(l.buf, p...)
+		}
+		l.buf = append(l.buf, '\n')
+		for b := l.buf; len(b) > 0; {
+			n := min(len(b), writeChunk)
+			l.writing.Store(time.Now().UnixNano())
+			_, err := l.w.Write(b[:n])
+			l.writing.Store(0)
+			if err != nil {
+				l.failed = true
+				l.log.Warn("stdio: writing to stdout failed; answers can no longer be delivered", "error", err)
+				break
+			}
+			b = b[n:]
+		}
+		if cap(l.buf) > 1<<20 {
+			l.buf = nil // do not keep a large answer's buffer
+		}
+	}
+}
+
+// watch abandons the output when, once stopping is closed, a write has
+// made no progress for stall; it returns when the writing goroutine stops.
+func (l *lineWriter) watch(stopping <-chan struct{}, stall time.Duration) {
+	select {
+	case <-stopping:
+	case <-l.done:
 		return
 	}
-	l.buf = l.buf[:0]
-	for _, p := range parts {
-		l.buf = append(l.buf, p...)
-	}
-	l.buf = append(l.buf, '\n')
-	_, err := l.w.Write(l.buf)
-	if cap(l.buf) > 1<<20 {
-		l.buf = nil // do not keep a large answer's buffer
-	}
-	if err != nil {
-		l.failed = true
-		l.log.Warn("stdio: writing to stdout failed; answers can no longer be delivered", "error", err)
+	tick := time.NewTicker(min(stall/4, 250*time.Millisecond))
+	defer tick.Stop()
+	for {
+		select {
+		case <-l.done:
+			return
+		case <-tick.C:
+		}
+		if since := l.writing.Load(); since != 0 && time.Since(time.Unix(0, since)) >= stall {
+			l.abandon.Do(func() {
+				close(l.abandoned)
+				l.log.Warn("stdio: stdout is not being read (a write made no progress for "+stall.String()+
+					" while stopping): abandoning the answers still to write", "stall", stall)
+			})
+			return
+		}
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -420,5 +421,52 @@ func TestServeStdioListenAcknowledgedFirst(t *testing.T) {
 			!bytes.Contains(second, []byte(`"id":`+id)) {
 			t.Fatalf("listen %d: %s then %s; want the acknowledgement, then the answer", i, first, second)
 		}
+	}
+}
+
+// A client that stops reading stdout cannot keep ServeStdio from returning:
+// once a signal came or stdin ended, a write that makes no progress for
+// OutputStallTimeout is abandoned, with everything after it, and said so.
+func TestServeStdioReturnsWhileOutputBlocked(t *testing.T) {
+	for _, how := range []string{"signal", "end of stdin"} {
+		t.Run(how, func(t *testing.T) {
+			inR, inW := io.Pipe()
+			outR, outW := io.Pipe() // never read: every write blocks
+			logs := &testutil.SyncBuffer{}
+			ctx, cancel := context.WithCancel(context.Background())
+			t.Cleanup(func() { cancel(); _ = inW.Close(); _ = outR.Close() })
+			done := make(chan error, 1)
+			go func() {
+				done <- ServeStdio(ctx, server.NewMCPServer("t", "1"), inR, outW, StdioConfig{
+					OutputStallTimeout: 200 * time.Millisecond,
+					Logger:             slog.New(slog.NewTextHandler(logs, nil)),
+				})
+			}()
+			go func() {
+				_, _ = io.WriteString(inW, stdioInit+"\n")
+				for i := range 100 {
+					_, _ = fmt.Fprintf(inW, `{"jsonrpc":"2.0","id":%d,"method":"ping"}`+"\n", i)
+				}
+				_, _ = io.WriteString(inW, "not json\n")
+				if how == "end of stdin" {
+					_ = inW.Close()
+				}
+			}()
+			time.Sleep(100 * time.Millisecond)
+			if how == "signal" {
+				cancel()
+			}
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Fatal(err)
+				}
+			case <-time.After(20 * time.Second):
+				t.Fatalf("ServeStdio still running 20s after the %s with stdout not read", how)
+			}
+			if !strings.Contains(logs.String(), "stdout is not being read") {
+				t.Errorf("not logged:\n%s", logs.String())
+			}
+		})
 	}
 }

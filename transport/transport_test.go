@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -114,10 +115,11 @@ func (e *env) shutdown() (time.Duration, error) {
 	}
 }
 
-// do sends a raw request.
-func (e *env) do(method, path string, body string, hdr map[string]string) *http.Response {
+// newRequest is a raw request with the headers of an MCP client, and hdr
+// ("Host" sets the Host).
+func (e *env) newRequest(ctx context.Context, method, path string, body string, hdr map[string]string) *http.Request {
 	e.t.Helper()
-	req, err := http.NewRequest(method, e.url+path, strings.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, method, e.url+path, strings.NewReader(body))
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -130,7 +132,13 @@ func (e *env) do(method, path string, body string, hdr map[string]string) *http.
 		}
 		req.Header.Set(k, v)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	return req
+}
+
+// do sends a raw request.
+func (e *env) do(method, path string, body string, hdr map[string]string) *http.Response {
+	e.t.Helper()
+	resp, err := http.DefaultClient.Do(e.newRequest(context.Background(), method, path, body, hdr))
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -360,8 +368,11 @@ func TestRawHTTPPolicy(t *testing.T) {
 		}
 	}
 	if !strings.Contains(logs, `"msg":"http request","method":"POST","path":"/mcp","status":200`) ||
-		!strings.Contains(logs, `"session":"mcp-session-`) || !strings.Contains(logs, `"rpc":"initialize"`) {
+		!regexp.MustCompile(`"session":"[0-9a-f]{16}"`).MatchString(logs) || !strings.Contains(logs, `"rpc":"initialize"`) {
 		t.Errorf("access log lines missing or incomplete:\n%s", logs)
+	}
+	if strings.Contains(logs, sessionIDPrefix) {
+		t.Errorf("a session id appears in the logs (only its hash may):\n%s", logs)
 	}
 }
 
@@ -645,38 +656,43 @@ func TestSSEShutdownAfterAnswers(t *testing.T) {
 	}
 }
 
-// TestHeaderlessGETHoldsNoSession: mcp-go mints a session id for a GET /mcp
-// without Mcp-Session-Id; such streams must not use up --max-sessions.
-func TestHeaderlessGETHoldsNoSession(t *testing.T) {
+// TestGETWithoutSession: a GET /mcp without Mcp-Session-Id on the
+// session-era protocol (a browser, plain curl) gets 400 at once with a JSON
+// body saying what /mcp expects, whatever it accepts, instead of an event
+// stream that never ends; it takes nothing from --max-sessions. On the
+// stateless protocol, GET is mcp-go's to refuse, as before.
+func TestGETWithoutSession(t *testing.T) {
 	e := start(t, Config{MaxSessions: 2})
-	get := func() (*http.Response, context.CancelFunc) {
-		ctx, cancel := context.WithCancel(context.Background())
+	for _, accept := range []string{"text/event-stream", "*/*", "text/html,application/xhtml+xml,*/*;q=0.8"} {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		req, _ := http.NewRequestWithContext(ctx, "GET", e.url+"/mcp", nil)
-		req.Header.Set("Accept", "text/event-stream")
+		req.Header.Set("Accept", accept)
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
-			t.Fatal(err)
+			cancel()
+			t.Fatalf("Accept %s: %v", accept, err)
 		}
-		if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream") {
-			t.Fatalf("GET /mcp: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		cancel()
+		var got struct{ Error, Message string }
+		if resp.StatusCode != 400 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") ||
+			json.Unmarshal(body, &got) != nil || got.Error != "missing_session_id" ||
+			!strings.Contains(got.Message, "Mcp-Session-Id") || !strings.Contains(got.Message, "initialize") {
+			t.Fatalf("GET /mcp (Accept %s) without a session: %d %s %s; want 400 with a JSON error naming Mcp-Session-Id and initialize",
+				accept, resp.StatusCode, resp.Header.Get("Content-Type"), body)
 		}
-		return resp, func() { cancel(); resp.Body.Close() }
 	}
-	for i := 0; i < 5; i++ {
-		_, end := get()
-		end()
+	resp := e.do("GET", "/mcp", "", map[string]string{"Accept": "text/event-stream", "MCP-Protocol-Version": mcp.ProtocolVersion20260728})
+	if resp.StatusCode == 200 || resp.StatusCode == 400 {
+		t.Fatalf("stateless GET /mcp: %d; want mcp-go's refusal of GET on the stateless protocol", resp.StatusCode)
 	}
-	_, end := get() // one still open
-	defer end()
 	for i := 0; i < 2; i++ {
 		if resp := e.do("POST", "/mcp", initBody, nil); resp.StatusCode != 200 || resp.Header.Get("Mcp-Session-Id") == "" {
-			t.Fatalf("initialize %d after header-less GET streams: %d", i, resp.StatusCode)
+			t.Fatalf("initialize %d after header-less GETs: %d", i, resp.StatusCode)
 		}
 	}
 	if n := e.srv.sessions.count(); n != 2 {
 		t.Fatalf("%d sessions counted, want 2 (the initialized ones)", n)
-	}
-	if resp := e.do("POST", "/mcp", initBody, nil); resp.StatusCode != 503 {
-		t.Fatalf("third session: %d, want 503", resp.StatusCode)
 	}
 }

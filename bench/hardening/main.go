@@ -1,18 +1,22 @@
-// Command hardening measures, on the real lofty-mcp binary, the two costs
-// issue #18 asks to be reported before and after its fixes:
+// Command hardening measures, on the real lofty-mcp binary, the costs the
+// hardening issues ask to be reported before and after their fixes:
 //
 //   - memory under forged session ids: the server's resident memory before
 //     and after N POSTs (ping) to /mcp, each carrying a new made-up
 //     Mcp-Session-Id, and the HTTP statuses they got;
 //   - long stdio lines: the time from starting to write one ping request of
-//     8, 16 or 32 MB on stdin to reading its answer on stdout.
+//     8, 16 or 32 MB on stdin to reading its answer on stdout;
+//   - half-sent headers (conns.go): resident memory while N connections
+//     each hold a request whose headers never end;
+//   - large POSTs while Lofty hangs (conns.go): resident memory while N
+//     tool calls of about 1 MB each wait on a Lofty that never answers.
 //
 // Usage:
 //
 //	go run ./bench/hardening                       build lofty-mcp from this tree and measure it
 //	go run ./bench/hardening -bin /tmp/old/lofty-mcp   measure another build (the "before")
 //	go run ./bench/hardening -stdio-args=--max-message-bytes=67108864   serve the long lines instead of refusing them
-//	go run ./bench/hardening -only forged          one part: forged or lines
+//	go run ./bench/hardening -only forged          one part: forged, lines, conns or posts
 //
 // Everything runs on loopback; the binary serves its built-in demo data.
 package main
@@ -43,7 +47,7 @@ var (
 	workers   = flag.Int("workers", 8, "concurrent HTTP clients sending forged ids")
 	lineSizes = flag.String("lines", "8,16,32", "stdio line sizes to time, in MB (10^6 bytes)")
 	stdioArgs = flag.String("stdio-args", "", "extra arguments for the stdio runs, space-separated")
-	only      = flag.String("only", "", "run one part: forged or lines (default: both)")
+	only      = flag.String("only", "", "run one part: forged, lines, conns or posts (default: all)")
 )
 
 func main() {
@@ -72,6 +76,16 @@ func run() error {
 			return err
 		}
 	}
+	if *only == "" || *only == "conns" {
+		if err := halfSentHeaders(bin); err != nil {
+			return err
+		}
+	}
+	if *only == "" || *only == "posts" {
+		if err := largePosts(bin); err != nil {
+			return err
+		}
+	}
 	if *only == "" || *only == "lines" {
 		for _, s := range strings.Split(*lineSizes, ",") {
 			mb, err := strconv.Atoi(strings.TrimSpace(s))
@@ -89,34 +103,13 @@ func run() error {
 // ---- forged session ids ----
 
 func forgedSessions(bin string) error {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	srv, err := startHTTP(bin, nil)
 	if err != nil {
 		return err
 	}
-	addr := ln.Addr().String()
-	ln.Close()
-	cmd := exec.Command(bin, "--demo", "http", "--addr", addr, "--log-level", "warn")
-	cmd.Stderr = io.Discard
-	if err := cmd.Start(); err != nil {
-		return err
-	}
-	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
-	base := "http://" + addr
+	defer srv.stop()
+	cmd, base := srv.cmd, srv.base
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: *workers}, Timeout: 10 * time.Second}
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		resp, err := client.Get(base + "/healthz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == 200 {
-				break
-			}
-		}
-		if time.Now().After(deadline) {
-			return errors.New("the server did not come up")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 
 	post := func(session string, body string) (int, error) {
 		req, _ := http.NewRequest("POST", base+"/mcp", strings.NewReader(body))
@@ -196,6 +189,52 @@ func forgedSessions(bin string) error {
 	fmt.Printf("  RSS before %.1f MB, after %.1f MB (growth %.1f MB), peak %.1f MB\n",
 		mb(before), mb(after), mb(after)-mb(before), mb(hwm))
 	return nil
+}
+
+// server is a running `lofty-mcp http`.
+type server struct {
+	cmd  *exec.Cmd
+	addr string // host:port
+	base string // http://host:port
+}
+
+func (s *server) stop() { _ = s.cmd.Process.Kill(); _ = s.cmd.Wait() }
+
+// startHTTP starts `lofty-mcp http` on a free loopback port with env (nil:
+// --demo) and extra args, and waits until /healthz answers.
+func startHTTP(bin string, env []string, args ...string) (*server, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	full := []string{"http", "--addr", addr, "--log-level", "warn"}
+	if env == nil {
+		full = append([]string{"--demo"}, full...)
+	}
+	cmd := exec.Command(bin, append(full, args...)...)
+	cmd.Env = env
+	cmd.Stderr = io.Discard
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	s := &server{cmd: cmd, addr: addr, base: "http://" + addr}
+	client := &http.Client{Timeout: 2 * time.Second}
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		resp, err := client.Get(s.base + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return s, nil
+			}
+		}
+		if time.Now().After(deadline) {
+			s.stop()
+			return nil, errors.New("the server did not come up")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 func rss(pid int) (int64, error) { return status(pid, "VmRSS:") }

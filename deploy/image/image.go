@@ -16,6 +16,7 @@ import (
 	"golang.org/x/crypto/x509roots/fallback/bundle"
 	"io"
 	"os"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -113,10 +114,26 @@ type Binary struct {
 	Path     string
 }
 
+// tagPattern is what a registry accepts as a tag (the OCI distribution
+// specification): no "+", so no semantic version with build metadata.
+var tagPattern = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$`)
+
+// CheckTag reports why tag cannot name an image in a registry, or nil.
+func CheckTag(tag string) error {
+	if !tagPattern.MatchString(tag) {
+		return fmt.Errorf("%q is not a valid image tag: letters, digits, _, . and - only (no +), at most 128, not starting with . or -", tag)
+	}
+	return nil
+}
+
 func (m Meta) validate() error {
 	switch {
 	case m.Version == "":
 		return fmt.Errorf("no version given")
+	case CheckTag(m.Version) != nil:
+		// The version names the image in its OCI layout and is the tag a
+		// release pushes.
+		return fmt.Errorf("version: %w", CheckTag(m.Version))
 	case m.Revision == "":
 		return fmt.Errorf("no revision (commit) given")
 	case m.Created.IsZero():

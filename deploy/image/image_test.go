@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"sync"
@@ -345,6 +346,8 @@ func TestIndexRefusesBadInput(t *testing.T) {
 		{"no binaries", nil, testMeta, "no binaries"},
 		{"no version", []Binary{{Platform: p, Path: "x"}}, Meta{Revision: "r", Created: time.Now(), ServerName: "n"}, "no version"},
 		{"no server name", []Binary{{Platform: p, Path: "x"}}, Meta{Version: "1", Revision: "r", Created: time.Now()}, "server name"},
+		{"version not a tag", []Binary{{Platform: p, Path: "x"}}, Meta{Version: "0.1.1-snapshot+0123abc", Revision: "r", Created: time.Now(), ServerName: "n"},
+			`version: "0.1.1-snapshot+0123abc" is not a valid image tag`},
 		{"windows", []Binary{{Platform: v1.Platform{OS: "windows", Architecture: "amd64"}, Path: "x"}}, testMeta, "linux only"},
 		{"twice", []Binary{{Platform: p, Path: "x"}, {Platform: p, Path: "x"}}, testMeta, "two binaries"},
 		{"missing binary", []Binary{{Platform: p, Path: filepath.Join(t.TempDir(), "none")}}, testMeta, "read the binary"},
@@ -506,4 +509,40 @@ func staticLayer(t *testing.T, tarBytes []byte) v1.Layer {
 		t.Fatal(err)
 	}
 	return l
+}
+
+func TestCheckTag(t *testing.T) {
+	for tag, ok := range map[string]bool{
+		"1.2.3": true, "0.1.1-snapshot-0123abc": true, "latest": true, "1.2.3-rc.1": true, "_x": true,
+		"1.2.3+abc": false, "": false, ".x": false, "-x": false, "a/b": false, "a:b": false, strings.Repeat("1", 129): false,
+	} {
+		if err := CheckTag(tag); (err == nil) != ok {
+			t.Errorf("CheckTag(%q) = %v, want ok %v", tag, err, ok)
+		}
+	}
+}
+
+// TestSnapshotVersionIsATag: GoReleaser's snapshot version (.goreleaser.yaml
+// snapshot.version_template) names the image scripts/check-ship builds from
+// a snapshot, so it must be a valid tag: semver build metadata (+commit) is
+// not.
+func TestSnapshotVersionIsATag(t *testing.T) {
+	b, err := os.ReadFile("../../.goreleaser.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, snapshot, ok := strings.Cut(string(b), "\nsnapshot:\n")
+	m := regexp.MustCompile(`(?m)^\s+version_template:\s*"([^"]*)"`).FindStringSubmatch(snapshot)
+	if !ok || m == nil {
+		t.Fatal(".goreleaser.yaml has no snapshot.version_template")
+	}
+	// The fields it may use, as GoReleaser fills them for an untagged tree.
+	version := strings.NewReplacer("{{ incpatch .Version }}", "0.0.1", "{{ .Version }}", "0.0.0", "{{ .ShortCommit }}", "0123abc",
+		"{{ .Commit }}", "0123abc0123abc0123abc0123abc0123abc0123a").Replace(m[1])
+	if strings.Contains(version, "{{") {
+		t.Fatalf("snapshot.version_template %q uses a field this test does not fill: add it", m[1])
+	}
+	if err := CheckTag(version); err != nil {
+		t.Errorf("snapshot.version_template %q gives %v", m[1], err)
+	}
 }

@@ -241,3 +241,65 @@ func TestErrorResponse(t *testing.T) {
 		t.Errorf("null id: %s", got)
 	}
 }
+
+// StartUnique refuses, and tracks nothing for, a request whose id (the same
+// JSON text) is in flight in its scope; the id is free again once that
+// request is finished, and other scopes and other texts are unaffected.
+func TestTrackerStartUnique(t *testing.T) {
+	tr := NewTracker()
+	msg := func(id string) *Message {
+		m := Parse([]byte(`{"jsonrpc":"2.0","id":` + id + `,"method":"tools/call"}`))
+		return &m
+	}
+	first, ok := tr.StartUnique("s", msg(`5`), nil)
+	if !ok || first == nil {
+		t.Fatal("the first request with id 5 was refused")
+	}
+	if c, ok := tr.StartUnique("s", msg(`5`), nil); ok || c != nil {
+		t.Fatal("a second request with id 5 in flight in the same scope was accepted")
+	}
+	if tr.Len() != 1 || !tr.InFlight("s", []byte(`5`)) {
+		t.Fatalf("%d calls tracked; want only the first", tr.Len())
+	}
+	for _, other := range []struct{ scope, id string }{{"s", `5.0`}, {"s", `"5"`}, {"t", `5`}} {
+		if _, ok := tr.StartUnique(other.scope, msg(other.id), nil); !ok {
+			t.Errorf("id %s in scope %s refused", other.id, other.scope)
+		}
+	}
+	tr.Cancel("s", []byte(`5`))
+	if _, ok := tr.StartUnique("s", msg(`5`), nil); ok {
+		t.Fatal("id 5 reused while its cancelled request has not finished")
+	}
+	tr.Finish(first.Internal)
+	if _, ok := tr.StartUnique("s", msg(`5`), nil); !ok {
+		t.Fatal("id 5 refused after its request finished")
+	}
+}
+
+// OnFinish runs once, when the call is finished or forgotten, or at once
+// for a call already over.
+func TestTrackerOnFinish(t *testing.T) {
+	tr := NewTracker()
+	m := Parse([]byte(`{"jsonrpc":"2.0","id":1,"method":"ping"}`))
+	var runs int
+	a := tr.Start("s", &m, nil)
+	tr.OnFinish(a, func() { runs++ })
+	if runs != 0 {
+		t.Fatal("OnFinish ran before the call finished")
+	}
+	tr.Finish(a.Internal)
+	tr.Finish(a.Internal)
+	if runs != 1 {
+		t.Fatalf("OnFinish ran %d times after Finish, want once", runs)
+	}
+	tr.OnFinish(a, func() { runs++ })
+	if runs != 2 {
+		t.Fatal("OnFinish of a finished call did not run at once")
+	}
+	b := tr.Start("s", &m, nil)
+	tr.OnFinish(b, func() { runs++ })
+	tr.Forget("s")
+	if runs != 3 {
+		t.Fatal("OnFinish did not run when the call was forgotten")
+	}
+}

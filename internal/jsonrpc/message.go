@@ -25,8 +25,10 @@ import (
 // Version is the only JSON-RPC version spoken.
 const Version = "2.0"
 
-// Standard JSON-RPC error codes, and the one lofty-mcp adds for a request it
-// cancelled itself (the value LSP uses for the same meaning).
+// Standard JSON-RPC error codes, the one lofty-mcp adds for a request it
+// cancelled itself (the value LSP uses for the same meaning), and the one
+// for a request refused because the server is at a limit (the first of
+// JSON-RPC's implementation-defined server errors).
 const (
 	CodeParseError       = -32700
 	CodeInvalidRequest   = -32600
@@ -34,6 +36,7 @@ const (
 	CodeInvalidParams    = -32602
 	CodeInternalError    = -32603
 	CodeRequestCancelled = -32800
+	CodeServerBusy       = -32000
 )
 
 // MethodCancelled is the notification that cancels a request in flight.

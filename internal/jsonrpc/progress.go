@@ -3,6 +3,7 @@ package jsonrpc
 import (
 	"bytes"
 	"context"
+	"sync/atomic"
 )
 
 // A request asks for progress notifications by carrying a token in
@@ -59,3 +60,36 @@ func ProgressTokenFrom(ctx context.Context) []byte {
 	t, _ := ctx.Value(progressTokenKey{}).([]byte)
 	return t
 }
+
+type progressWrittenKey struct{}
+
+// ProgressWritten counts the notifications/progress a transport has
+// written to one request's own response stream.
+type ProgressWritten struct{ n atomic.Int64 }
+
+// Add counts n more written.
+func (p *ProgressWritten) Add(n int) { p.n.Add(int64(n)) }
+
+// Count is how many have been written.
+func (p *ProgressWritten) Count() int { return int(p.n.Load()) }
+
+// WithProgressWritten returns ctx carrying p: the transport promises that
+// every progress notification of the request served with ctx is written to
+// the request's own response, in order before its answer, and counted in p
+// as it is handed to the connection. Only a transport that can keep that
+// promise (a request with a stream of its own) sets it.
+func WithProgressWritten(ctx context.Context, p *ProgressWritten) context.Context {
+	return context.WithValue(ctx, progressWrittenKey{}, p)
+}
+
+// ProgressWrittenFrom returns the counter WithProgressWritten put in ctx.
+func ProgressWrittenFrom(ctx context.Context) (*ProgressWritten, bool) {
+	p, ok := ctx.Value(progressWrittenKey{}).(*ProgressWritten)
+	return p, ok
+}
+
+// progressMethod marks a progress notification in an encoded message.
+var progressMethod = []byte(`"notifications/progress"`)
+
+// IsProgress reports whether an encoded message is a progress notification.
+func IsProgress(data []byte) bool { return bytes.Contains(data, progressMethod) }

@@ -37,8 +37,9 @@ type Call struct {
 	Scope  string
 	Method string
 
-	cancel context.CancelFunc // may be nil
-	state  State              // guarded by the tracker's mutex
+	cancel   context.CancelFunc // may be nil
+	state    State              // guarded by the tracker's mutex
+	onFinish []func()           // guarded by the tracker's mutex
 }
 
 // InternalID is c.Internal as JSON text.
@@ -61,21 +62,64 @@ func NewTracker() *Tracker {
 }
 
 // Start tracks request m of scope and gives it a fresh internal id. cancel,
-// when not nil, is called if the request is cancelled or cut short.
+// when not nil, is called if the request is cancelled or cut short. Use it
+// where requests of one scope may share ids (the stateless protocol, whose
+// requests come from unrelated clients); StartUnique elsewhere.
 func (t *Tracker) Start(scope string, m *Message, cancel context.CancelFunc) *Call {
-	c := &Call{
+	c := newCall(scope, m, cancel)
+	t.mu.Lock()
+	t.addLocked(c)
+	t.mu.Unlock()
+	return c
+}
+
+// StartUnique is Start for the scope of one client (a stdio connection, a
+// session), where a request id names one request: when a request of scope
+// with exactly this id (the same JSON text) is still in flight — running,
+// or cancelled and not yet finished — it tracks nothing and returns false.
+// The caller then answers with DuplicateID and runs nothing: otherwise both
+// would run (two notes written for one id), and an answer or a cancellation
+// could not say which it meant.
+func (t *Tracker) StartUnique(scope string, m *Message, cancel context.CancelFunc) (*Call, bool) {
+	c := newCall(scope, m, cancel)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if len(t.byID[callKey{scope, string(c.ID)}]) > 0 {
+		return nil, false
+	}
+	t.addLocked(c)
+	return c, true
+}
+
+// InFlight reports whether a request of scope with exactly this id is
+// tracked.
+func (t *Tracker) InFlight(scope string, id []byte) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return len(t.byID[callKey{scope, string(id)}]) > 0
+}
+
+// DuplicateID is the error answering a request whose id is already in
+// flight in its scope (StartUnique); the response carries that id.
+func DuplicateID() *Error {
+	return &Error{Code: CodeInvalidRequest, Message: "invalid request: another request with this id is still in flight in this session, " +
+		"and this one was not run; give every request an id of its own (MCP: a request id is never reused within a session)"}
+}
+
+func newCall(scope string, m *Message, cancel context.CancelFunc) *Call {
+	return &Call{
 		ID:       bytes.Clone(m.ID),
 		Internal: nextInternal.Add(1),
 		Scope:    scope,
 		Method:   m.Method,
 		cancel:   cancel,
 	}
-	k := callKey{scope, string(c.ID)}
-	t.mu.Lock()
+}
+
+func (t *Tracker) addLocked(c *Call) {
+	k := callKey{c.Scope, string(c.ID)}
 	t.calls[c.Internal] = c
 	t.byID[k] = append(t.byID[k], c)
-	t.mu.Unlock()
-	return c
 }
 
 // Lookup returns the call with this internal id, if it is in flight.
@@ -91,16 +135,41 @@ func (t *Tracker) Lookup(internal int64) (*Call, bool) {
 // finished).
 func (t *Tracker) Finish(internal int64) (c *Call, state State, ok bool) {
 	t.mu.Lock()
-	defer t.mu.Unlock()
 	c, ok = t.calls[internal]
 	if !ok {
+		t.mu.Unlock()
 		return nil, Running, false
 	}
-	t.removeLocked(c)
-	return c, c.state, true
+	done := t.removeLocked(c)
+	state = c.state
+	t.mu.Unlock()
+	runAll(done)
+	return c, state, true
 }
 
-func (t *Tracker) removeLocked(c *Call) {
+// OnFinish has f called once c ends (finished or forgotten), or at once if
+// it already has: for what a request holds until it is answered, such as
+// the memory of its body.
+func (t *Tracker) OnFinish(c *Call, f func()) {
+	t.mu.Lock()
+	if _, ok := t.calls[c.Internal]; ok {
+		c.onFinish = append(c.onFinish, f)
+		t.mu.Unlock()
+		return
+	}
+	t.mu.Unlock()
+	f()
+}
+
+func runAll(fs []func()) {
+	for _, f := range fs {
+		f()
+	}
+}
+
+// removeLocked stops tracking c and returns its OnFinish functions, to be
+// called once the mutex is released.
+func (t *Tracker) removeLocked(c *Call) []func() {
 	delete(t.calls, c.Internal)
 	k := callKey{c.Scope, string(c.ID)}
 	list := t.byID[k]
@@ -117,6 +186,9 @@ func (t *Tracker) removeLocked(c *Call) {
 	}
 	close(t.changed)
 	t.changed = make(chan struct{})
+	done := c.onFinish
+	c.onFinish = nil
+	return done
 }
 
 // Cancel handles a notifications/cancelled of scope naming id: every
@@ -171,13 +243,15 @@ func (t *Tracker) CutShort(scope string) int {
 // Forget drops the requests of scope without cancelling them: their
 // answers can no longer be delivered (the client's stream is gone).
 func (t *Tracker) Forget(scope string) {
+	var done []func()
 	t.mu.Lock()
 	for _, c := range t.calls {
 		if c.Scope == scope {
-			t.removeLocked(c)
+			done = append(done, t.removeLocked(c)...)
 		}
 	}
 	t.mu.Unlock()
+	runAll(done)
 }
 
 // Len is the number of requests in flight.

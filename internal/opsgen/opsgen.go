@@ -179,9 +179,13 @@ func objectKeys(b []byte) ([]string, error) {
 // corrections relax what the document gets wrong, by component schema and
 // property: ListingQueryRequest types every filterConditions value as an
 // object while its own description (and Lofty) takes strings ("price":
-// "100000,500000") and arrays ("propertyType": ["Condo"]) too.
+// "100000,500000") and arrays ("propertyType": ["Condo"]) too; and
+// RoutingStrategy's memberWeights is one {memberId, weight} object, which
+// cannot hold a round robin's several members, so it also takes a map of
+// member id to weight (what the demo world sends).
 var corrections = map[string]map[string]func(*schema){
 	"ListingQueryRequest": {"filterConditions": func(s *schema) { s.AdditionalProperties = json.RawMessage("true") }},
+	"RoutingStrategy":     {"memberWeights": func(s *schema) { s.AdditionalProperties = json.RawMessage("true") }},
 }
 
 // Generate returns the Go source of the operations table for the document.

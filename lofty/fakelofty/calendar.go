@@ -14,21 +14,25 @@ import (
 // finished and deleted through the calendar, and the free meeting slots
 // between them. The document types every query parameter of GET
 // /v2.0/calendar as a string; the fake parses the numbers and flags itself.
+// What the document requires is refused as Lofty refuses it (400
+// INVALID_PARAMETER): a list without startTime or endTime, a create without
+// start and end (or a TASK without taskWay), and a start or end, created,
+// changed or searched for free slots, that is not later than now by the
+// world's clock.
 
-// calendarItem is a task or an appointment as Lofty's CalendarItemV2.
+// calendarItems are the tasks and appointments as Lofty's CalendarItemV2,
+// their times formatted in zone; timeZoneCode is each item's own zone
+// (every seeded item's is the demo person's).
 func calendarItems(d *Data, zone string) []map[string]any {
 	var out []map[string]any
 	item := func(id int64, kind string, lead int64, content string, start, end time.Time, finished bool) map[string]any {
-		if end.IsZero() {
-			end = start.Add(30 * time.Minute)
-		}
 		return map[string]any{"id": itoa(id) + "-" + strings.ToLower(kind), "type": kind, "taskId": id, "sourceType": int32(0),
 			"content": content, "title": content, "finished": finished, "startAt": isoTime(start, zone), "endAt": isoTime(end, zone),
-			"startAtMs": start.UnixMilli(), "endAtMs": end.UnixMilli(), "timeZoneCode": zone, "leadId": lead}
+			"startAtMs": start.UnixMilli(), "endAtMs": end.UnixMilli(), "timeZoneCode": DemoTimeZone, "leadId": lead}
 	}
 	for _, t := range d.Tasks {
 		if d.visible(t.LeadID) {
-			out = append(out, item(t.ID, "TASK", t.LeadID, t.Content, t.Start, t.End, !t.Finished.IsZero()))
+			out = append(out, item(t.ID, "TASK", t.LeadID, t.Content, t.Start, t.deadline(), !t.Finished.IsZero()))
 		}
 	}
 	for _, a := range d.Appointments {
@@ -51,8 +55,9 @@ func init() {
 	})
 }
 
-// calendarWindow reads a window from ISO times or epoch milliseconds;
-// ok is false (and 400 answered) for a value that is neither.
+// calendarWindow reads a window from ISO times or epoch milliseconds (the
+// ISO form first, as documented); ok is false (and 400 answered) for a value
+// that is neither. An end not given is 1<<62, a start 0.
 func calendarWindow(w http.ResponseWriter, r *http.Request) (start, end int64, ok bool) {
 	q := r.URL.Query()
 	start, end = 0, 1<<62
@@ -60,20 +65,20 @@ func calendarWindow(w http.ResponseWriter, r *http.Request) (start, end int64, o
 		iso, ms string
 		out     *int64
 	}{{"startTime", "startTimeMs", &start}, {"endTime", "endTimeMs", &end}} {
-		if v := q.Get(p.ms); v != "" {
-			n, err := strconv.ParseInt(v, 10, 64)
-			if err != nil {
-				writeText(w, http.StatusBadRequest, "INVALID_PARAMETER: "+p.ms+" must be epoch milliseconds")
-				return 0, 0, false
-			}
-			*p.out = n
-		} else if v := q.Get(p.iso); v != "" {
+		if v := q.Get(p.iso); v != "" {
 			t, err := time.Parse(time.RFC3339, v)
 			if err != nil {
 				writeText(w, http.StatusBadRequest, "INVALID_PARAMETER: "+p.iso+" must be an ISO 8601 time with an offset")
 				return 0, 0, false
 			}
 			*p.out = t.UnixMilli()
+		} else if v := q.Get(p.ms); v != "" {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil {
+				writeText(w, http.StatusBadRequest, "INVALID_PARAMETER: "+p.ms+" must be epoch milliseconds")
+				return 0, 0, false
+			}
+			*p.out = n
 		}
 	}
 	return start, end, true
@@ -86,6 +91,10 @@ func (f *Fake) queryCalendar(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	start, end, ok := calendarWindow(w, r)
 	if !ok {
+		return
+	}
+	if start == 0 && end == 1<<62 {
+		writeText(w, http.StatusBadRequest, "INVALID_PARAMETER: give startTime or endTime (or startTimeMs or endTimeMs)")
 		return
 	}
 	num := func(name string, def int64) (int64, bool) {
@@ -142,13 +151,13 @@ func calendarRef(s string) (id int64, kind string, ok bool) {
 	return id, kind, found && err == nil && (kind == "task" || kind == "appointment")
 }
 
-// calendarTimes reads a request's start and end, ISO or epoch ms.
+// calendarTimes reads a request's start and end, ISO (preferred) or epoch ms.
 func calendarTimes(w http.ResponseWriter, startAt, endAt string, startMs, endMs int64) (start, end time.Time, ok bool) {
 	start, end, ok = taskTimes(w, startAt, endAt)
-	if startMs > 0 {
+	if startMs > 0 && startAt == "" {
 		start = time.UnixMilli(startMs).UTC()
 	}
-	if endMs > 0 {
+	if endMs > 0 && endAt == "" {
 		end = time.UnixMilli(endMs).UTC()
 	}
 	return start, end, ok
@@ -176,12 +185,19 @@ func (f *Fake) createCalendar(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	start, end, ok := calendarTimes(w, body.StartAt, body.EndAt, body.StartAtMs, body.EndAtMs)
-	if !ok || !f.leadVisible(w, r, body.LeadID) {
+	switch {
+	case !ok:
+		return
+	case start.IsZero() || end.IsZero():
+		writeText(w, http.StatusBadRequest, "INVALID_PARAMETER: startAt and endAt are required")
+		return
+	case kind == "TASK" && body.TaskWay == "":
+		writeText(w, http.StatusBadRequest, "INVALID_PARAMETER: taskWay is required for a TASK")
+		return
+	case !f.futureTimes(w, r, start, end) || !f.leadVisible(w, r, body.LeadID):
 		return
 	}
-	if start.IsZero() {
-		start = now().Add(24 * time.Hour)
-	}
+	whole := allDay(body.StartAt, body.EndAt)
 	var id int64
 	f.update(r, func(v *view, _ func(int64) *Lead) {
 		id = f.newIDLocked()
@@ -194,14 +210,24 @@ func (f *Fake) createCalendar(w http.ResponseWriter, r *http.Request) {
 				Start: start, End: end, AssignedUserID: DemoUserID, AssignedRole: "Agent", CreatorID: DemoUserID, Created: now(), Address: body.Address})
 			return
 		}
-		if end.IsZero() {
-			end = start.Add(time.Hour)
-		}
 		v.data.Appointments = append(slices.Clone(v.data.Appointments), Appointment{ID: id, LeadID: body.LeadID, Descr: body.Content,
-			Address: body.Address, Start: start, End: end, AssignTo: DemoUserID, CreatorID: DemoUserID, Created: now()})
+			Address: body.Address, Start: start, End: end, AllDay: whole, AssignTo: DemoUserID, CreatorID: DemoUserID, Created: now()})
 	})
 	writeJSON(w, http.StatusOK, map[string]any{"data": map[string]any{"id": itoa(id) + "-" + strings.ToLower(kind), "type": kind,
 		"message": "Calendar created successfully"}})
+}
+
+// futureTimes answers 400 unless every time given is later than now by the
+// world's clock.
+func (f *Fake) futureTimes(w http.ResponseWriter, r *http.Request, times ...time.Time) bool {
+	now := f.dataFor(r).now()
+	for _, t := range times {
+		if !t.IsZero() && !t.After(now) {
+			writeText(w, http.StatusBadRequest, "INVALID_PARAMETER: startAt and endAt must be later than now")
+			return false
+		}
+	}
+	return true
 }
 
 // calendarEntry finds the task or appointment a calendar id names on a
@@ -258,7 +284,7 @@ func (f *Fake) updateCalendar(w http.ResponseWriter, r *http.Request) {
 	}
 	_ = json.NewDecoder(r.Body).Decode(&body)
 	start, end, ok := calendarTimes(w, body.StartAt, body.EndAt, body.StartAtMs, body.EndAtMs)
-	if !ok || (body.LeadID != 0 && !f.leadVisible(w, r, body.LeadID)) {
+	if !ok || !f.futureTimes(w, r, start, end) || (body.LeadID != 0 && !f.leadVisible(w, r, body.LeadID)) {
 		return
 	}
 	set := func(content *string, s, e *time.Time, lead *int64, addr *string) {
@@ -289,6 +315,13 @@ func (f *Fake) deleteCalendar(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	f.removeEntry(r, id, kind)
+	writeJSON(w, http.StatusOK, map[string]any{"message": "Calendar deleted successfully"})
+}
+
+// removeEntry deletes task or appointment id (kind "task" or
+// "appointment") from the caller's view.
+func (f *Fake) removeEntry(r *http.Request, id int64, kind string) {
 	f.update(r, func(v *view, _ func(int64) *Lead) {
 		if kind == "task" {
 			v.data.Tasks = slices.DeleteFunc(slices.Clone(v.data.Tasks), func(t Task) bool { return t.ID == id })
@@ -296,7 +329,6 @@ func (f *Fake) deleteCalendar(w http.ResponseWriter, r *http.Request) {
 		}
 		v.data.Appointments = slices.DeleteFunc(slices.Clone(v.data.Appointments), func(a Appointment) bool { return a.ID == id })
 	})
-	writeJSON(w, http.StatusOK, map[string]any{"message": "Calendar deleted successfully"})
 }
 
 func (f *Fake) finishCalendar(w http.ResponseWriter, r *http.Request, finished bool) {
@@ -313,36 +345,51 @@ func (f *Fake) finishCalendar(w http.ResponseWriter, r *http.Request, finished b
 }
 
 // availableMeetings serves GET /v2.0/calendar/meetings/available: the
-// hour-long slots from 9:00 to 17:00 on weekdays of the window (default:
-// the next seven days from DemoNow) that no open appointment overlaps.
+// hour-long slots from 9:00 to 17:00 (in the demo zone) on weekdays of the
+// window that no open appointment overlaps, earliest first. As documented,
+// both ends are required, the start must be later than now, the end later
+// than the start, and the window at most 90 days.
 func (f *Fake) availableMeetings(w http.ResponseWriter, r *http.Request) {
-	start, end, ok := calendarWindow(w, r)
+	startMs, endMs, ok := calendarWindow(w, r)
 	if !ok {
 		return
 	}
-	if start == 0 {
-		start = DemoNow.UnixMilli()
-	}
-	if end == 1<<62 {
-		end = DemoNow.Add(7 * 24 * time.Hour).UnixMilli()
-	}
-	zone := r.URL.Query().Get("timeZoneCode")
-	limit := queryIntOr(r, "limit", 10)
 	d := f.dataFor(r)
-	slots := []map[string]any{}
-	for days := 0; days < 60 && int64(len(slots)) < limit; days++ {
-		for hour := 9; hour < 17 && int64(len(slots)) < limit; hour++ {
-			s := day(days-int(DemoNow.Sub(time.UnixMilli(start))/(24*time.Hour)), hour, 0)
+	start, end := time.UnixMilli(startMs), time.UnixMilli(endMs)
+	switch {
+	case startMs == 0 || endMs == 1<<62:
+		writeText(w, http.StatusBadRequest, "INVALID_PARAMETER: give startTime (or startTimeMs) and endTime (or endTimeMs)")
+		return
+	case !start.After(d.now()):
+		writeText(w, http.StatusBadRequest, "INVALID_PARAMETER: the start must be later than now")
+		return
+	case !end.After(start):
+		writeText(w, http.StatusBadRequest, "INVALID_PARAMETER: the end must be later than the start")
+		return
+	case end.Sub(start) > 90*24*time.Hour:
+		writeText(w, http.StatusBadRequest, "INVALID_PARAMETER: the window must not exceed 90 days")
+		return
+	}
+	zone, limit := r.URL.Query().Get("timeZoneCode"), queryIntOr(r, "limit", 10)
+	local := zoned(start, "")
+	var slots []map[string]any
+	for date := time.Date(local.Year(), local.Month(), local.Day(), 12, 0, 0, 0, time.UTC); date.Before(end.Add(24 * time.Hour)); date = date.AddDate(0, 0, 1) {
+		for hour := 9; hour < 17; hour++ {
+			wall := time.Date(date.Year(), date.Month(), date.Day(), hour, 0, 0, 0, time.UTC)
+			s := wall.Add(-time.Duration(offsetSeconds(wall)) * time.Second)
 			e := s.Add(time.Hour)
-			if wd := zoned(s, "").Weekday(); wd == time.Saturday || wd == time.Sunday || s.UnixMilli() < start || e.UnixMilli() > end {
+			if wd := wall.Weekday(); wd == time.Saturday || wd == time.Sunday || s.Before(start) || e.After(end) {
 				continue
 			}
-			busy := slices.ContainsFunc(d.Appointments, func(a Appointment) bool { return a.Finished.IsZero() && a.Start.Before(e) && a.End.After(s) })
+			busy := slices.ContainsFunc(d.Appointments, func(a Appointment) bool {
+				return a.Finished.IsZero() && !a.AllDay && a.Start.Before(e) && a.End.After(s)
+			})
 			if !busy {
 				slots = append(slots, map[string]any{"startTime": isoTime(s, zone), "endTime": isoTime(e, zone),
 					"startTimeMs": s.UnixMilli(), "endTimeMs": e.UnixMilli()})
 			}
 		}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"data": map[string]any{"total": int32(len(slots)), "slots": slots}})
+	total := len(slots)
+	writeJSON(w, http.StatusOK, map[string]any{"data": map[string]any{"total": int32(total), "slots": window(orEmpty(slots), 0, limit)}})
 }

@@ -3,6 +3,7 @@ package fakelofty
 import (
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Data is what the fake knows. Values written to the wire use Lofty's field
@@ -51,6 +52,15 @@ type Data struct {
 	TransactionFields []Field       // transactions.go: transaction custom fields
 	Listings          []Listing     // listings.go
 	Webhooks          []Webhook     // webhooks.go
+	Routing           Routing       // routing.go: rules and default rules by type
+	Offices           []Office      // org.go: the company's offices
+	Company           Company       // org.go
+	Vendors           []Vendor      // org.go: the vendor directory
+	AgentTags         []string      // team.go: tags an agent can carry
+
+	// Clock is the world's clock: "now" for overdue flags, the calendar's
+	// "later than now" checks and free slots. nil: DemoNow (see MoveTo).
+	Clock func() time.Time
 }
 
 // Lead is a seeded lead. Name and Email are the lead's name and first email;
@@ -138,6 +148,7 @@ type Location struct {
 // Attribute is one of a lead's custom attributes (CustomAttribute).
 type Attribute struct {
 	Name, Type, Value string
+	Params            string // a team field's select options, as JSON: {"option":["a","b"]}
 }
 
 // Property is one of Lofty's LeadProperty objects: a property, or (Mail)
@@ -391,7 +402,10 @@ func Demo() *Data {
 				PropertyType: "Single Family Home", Price: 725000, Bedrooms: 3, Bathrooms: 2.5, SquareFeet: 1850, LotSize: 0.18}}}),
 		book(&Lead{ID: 563172647619614, Name: "Sofia Rossi", Email: "sofia.rossi@example.com", Phones: []string{"+15125550114"},
 			Stage: "New Lead", StageID: 1, Source: "Zillow", Score: 20, CreateTime: "2026-03-01T19:00:00Z",
-			LeadTypes: []int32{2}, SalesAgent: john, AIStage: "AI_PROSPECTING", WorkingSince: "2026-03-01T19:05:00Z"}),
+			AssignTime: "2026-03-02T15:10:00Z", LeadTypes: []int32{2}, SalesAgent: john, AIStage: "AI_PROSPECTING", WorkingSince: "2026-03-01T19:05:00Z",
+			PlanTasks: []map[string]any{
+				task(700020, "Text Sofia: ask about her timeline", "TEXT", "PENDING", "2026-03-03T21:00:00Z", "2026-03-01T19:05:00Z"),
+			}}),
 		book(&Lead{ID: 563172647619615, Name: "Liam O'Brien", Email: "liam.obrien@example.com", Phones: []string{"+15125550115"},
 			Stage: "Active", StageID: 3, Source: "Website", Score: 55, CreateTime: "2026-02-14T10:00:00Z",
 			LastTouch: "2026-02-27T11:00:00Z", LeadTypes: []int32{6}}),

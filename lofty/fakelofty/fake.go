@@ -18,20 +18,29 @@
 // world-backed answer: add the data to the area's type and seed, register
 // the handler by its operation's pattern ("GET /v2.0/tasks/{taskId}"; a
 // pattern the document lacks panics), read with f.dataFor(r), write with
-// f.update(r, ...) replacing slices rather than changing them in place, and
-// take the operation off genericOperations (generic.go), which lists those
-// answered from the document alone. The contract package's test then
-// checks its answers against the document with no line to add.
+// f.update(r, ...) replacing slices rather than changing them in place.
+// An operation no area serves is answered from the document alone
+// (GenericOperations, generic.go). The contract package's test then checks
+// its answers against the document with no line to add.
 //
 // Decisions where the document is wrong, ambiguous or not what Lofty does:
 //
-//   - Times: the world's history is dated from a fixed DemoNow (Tuesday
-//     3 March 2026), in line with the leads' own dates, so no fact moves
-//     with the real clock or at midnight; what a write creates is stamped
-//     with the real time. V1 answers give wall times ("2026-03-03
-//     11:00:00") and V2 ones ISO 8601 with the offset, in the request's
-//     timeZoneCode or the demo person's zone (DemoTimeZone, computed by US
-//     rules: the container image has no zone database).
+//   - Times: Demo dates the world's history from a fixed DemoNow (Tuesday
+//     3 March 2026), in line with the leads' own dates, and its clock
+//     (Data.Clock: what is overdue, what "later than now" means) is
+//     DemoNow, so no fact a test checks moves with the real clock or at
+//     midnight. A world a person looks at (--demo) is moved to the real
+//     today instead, with the real clock (Data.MoveTo): every time it holds
+//     moves by the same whole number of days, keeping its time of day, so
+//     "what do I have today?" finds the day DemoNow's facts describe, on
+//     any day. A handler judges what "now" decides (overdue, later than
+//     now, the default window) by the data's clock (Data.now), never by
+//     DemoNow or time.Now; what a write creates is stamped with the real
+//     time. V1
+//     answers give wall times ("2026-03-03 11:00:00") and V2 ones ISO 8601
+//     with the offset, in the request's timeZoneCode or the demo person's
+//     zone (DemoTimeZone, computed by US rules: the container image has no
+//     zone database).
 //   - Paging metadata is sent as "_metadata" (and "_listingMetadata"),
 //     which Lofty sends, where the document says "get_metadata"; GET
 //     /v1.0/leads/{leadId} wraps its lead under "lead", as Lofty does.
@@ -44,6 +53,14 @@
 //     beyond its maxLength is cut, as Lofty cuts a note's content.
 //   - ListingQueryRequest's filterConditions values are typed as objects;
 //     its description, which the fake follows, shows strings and arrays.
+//   - RoutingStrategy's memberWeights is one {memberId, weight} object,
+//     which cannot hold a round robin's members: the fake sends and takes
+//     a map of member id to weight.
+//   - The Brokermint syncs act only on what Lofty's UI linked to
+//     Brokermint; in the demo world every lead (by email) and every
+//     transaction is linked.
+//   - An office is read back only in its members' records ("group"), as
+//     Lofty has no read of one office.
 //   - listIng and soldListing (GET /v1.0/listing) are free-form objects in
 //     the document; the fake puts its ListingItems under "data".
 package fakelofty

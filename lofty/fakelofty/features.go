@@ -61,7 +61,8 @@ func (d *Data) stageID(name string) int64 {
 func demoFeatures(d *Data) {
 	d.Tags = slices.Clone(demoTagNames)
 	d.CustomFields = []Attribute{{Name: "Pre-approval lender", Type: "text"},
-		{Name: "Must haves", Type: "multi_select"}, {Name: "Budget flexibility", Type: "percentage"}}
+		{Name: "Must haves", Type: "multi_select", Params: `{"option":["Garage","Pool","Home office","Big yard"]}`},
+		{Name: "Budget flexibility", Type: "percentage"}}
 	d.Stages = demoStages()
 	d.Ponds = []Pond{{ID: 401, Name: "Website Leads", OwnerID: DemoUserID, AgentIDs: []int64{67892, 67893}},
 		{ID: 402, Name: "Cold Leads", OwnerID: DemoUserID, AgentIDs: []int64{DemoUserID}}}
@@ -92,7 +93,11 @@ func (f *Fake) listTags(w http.ResponseWriter, r *http.Request) {
 func (f *Fake) listCustomFields(w http.ResponseWriter, r *http.Request) {
 	out := []map[string]any{}
 	for _, a := range f.dataFor(r).CustomFields {
-		out = append(out, map[string]any{"attributeName": a.Name, "attributeType": a.Type, "value": a.Value})
+		field := map[string]any{"attributeName": a.Name, "attributeType": a.Type, "value": a.Value}
+		if a.Params != "" {
+			field["params"] = a.Params
+		}
+		out = append(out, field)
 	}
 	writeJSON(w, http.StatusOK, out)
 }
@@ -101,9 +106,10 @@ func (f *Fake) listCustomFields(w http.ResponseWriter, r *http.Request) {
 // answers the string "success".
 func (f *Fake) addCustomField(w http.ResponseWriter, r *http.Request) {
 	var body struct {
-		Name  string `json:"attributeName"`
-		Type  string `json:"attributeType"`
-		Value string `json:"value"`
+		Name   string `json:"attributeName"`
+		Type   string `json:"attributeType"`
+		Value  string `json:"value"`
+		Params string `json:"params"`
 	}
 	_ = json.NewDecoder(r.Body).Decode(&body)
 	if blank(body.Name) || slices.ContainsFunc(f.dataFor(r).CustomFields, func(a Attribute) bool { return strings.EqualFold(a.Name, body.Name) }) {
@@ -111,7 +117,8 @@ func (f *Fake) addCustomField(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f.update(r, func(v *view, _ func(int64) *Lead) {
-		v.data.CustomFields = append(slices.Clone(v.data.CustomFields), Attribute{Name: body.Name, Type: body.Type, Value: body.Value})
+		v.data.CustomFields = append(slices.Clone(v.data.CustomFields), Attribute{Name: body.Name, Type: body.Type, Value: body.Value,
+			Params: body.Params})
 	})
 	writeJSON(w, http.StatusOK, "success")
 }

@@ -9,55 +9,24 @@ import (
 	"time"
 )
 
-// genericOperations are the operations the fake answers from the
-// document alone: a 200 built from the documented answer's schema
-// (examples where given, else minimal conformant values, ids from the demo
-// world), after the request check like every other operation. A write
-// among them changes nothing a later read would see. Whoever gives one a
-// world-backed handler removes it from this list (a test holds the list to
-// exactly the operations without a handler).
-var genericOperations = []string{
-	// Leads
-	"updateContacts", // PUT /v1.0/brokermint/lead: Brokermint's contact sync
-
-	// Lead Transaction
-	"updateTransactionFromBrokermint", // PUT /v1.0/brokermint/transaction
-
-	// Listing
-	"getPublishedListings", // GET /v1.0/getPublishedListings: an XML feed
-
-	// Agent User, Agents V2
-	"addAgent",    // POST /v1.0/agent/profile/add
-	"addAgentTag", // POST /v1.0/agent/{agentId}/tag/add
-
-	// Agent Organization
-	"addOffice",     // PUT /v1.0/org/office
-	"updateOffice",  // POST /v1.0/org/office
-	"updateCompany", // POST /v1.0/org/company
-
-	// Lead Routing
-	"editRule",           // PUT /v1.0/routing/rule/{type}
-	"editSupplementRule", // PUT /v1.0/routing/rule/supplement/{type}
-
-	// Intelligent Features
-	"generatePrepareInsight", // POST /v2.0/ai/prepare-insight
-	"listLeadAnalysisTasks",  // GET /v2.0/ai/lead-analysis
-	"createLeadAnalysisTask", // POST /v2.0/ai/lead-analysis
-	"generateCallSummary",    // POST /v2.0/ai/call-summary/generate
-	"getCallSummary",         // GET /v2.0/ai/call-summary
-	"generateCallScript",     // POST /v2.0/ai/call-script
-
-	// Notifications V2, Opportunity, Vendor
-	"sendAppPushTaskReminder",     // POST /v2.0/sales-agent/notification/app-push/send-task-reminder
-	"sendSystemSmsToAgent",        // POST /v2.0/sales-agent/message/sms/send-to-agent
-	"sendSystemEmailToAgent",      // POST /v2.0/sales-agent/message/email/send-to-agent
-	"sendOpportunityNotification", // POST /v1.0/agent/send-notification
-	"getVendorInfo",               // GET /v1.0/vendor/list
-}
-
 // GenericOperations returns the operationIds the fake answers from the
-// document alone (see genericOperations).
-func GenericOperations() []string { return slices.Clone(genericOperations) }
+// document alone, in the table's order: those no area of the world
+// serves. Such an answer is a 200 built from the documented answer's
+// schema (examples where given, else minimal conformant values, ids from
+// the demo world), after the request check like every other operation; a
+// write among them changes nothing a later read would see. Giving one a
+// world-backed handler (an area's routes) takes it off this list by
+// itself.
+func GenericOperations() []string {
+	served := New(nil).served
+	var out []string
+	for _, op := range operations {
+		if served[op.Pattern()] == nil {
+			out = append(out, op.ID)
+		}
+	}
+	return out
+}
 
 // serveGeneric answers op from its documented 200 schema.
 func (f *Fake) serveGeneric(w http.ResponseWriter, r *http.Request, op *Operation) {

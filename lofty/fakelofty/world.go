@@ -2,19 +2,155 @@ package fakelofty
 
 import (
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 )
 
-// The demo world's clock and places. Its history is dated relative to a
+// The demo world's clock and places. Demo dates its history relative to a
 // fixed DemoNow rather than to the real date, so that every fact a test
 // checks holds on any day and at midnight, and the seeded leads' own dates
-// (January to March 2026) agree with their notes, calls and tasks. What the
-// fake creates in answer to a write is stamped with the real time. A demo
-// that wants "today" to be the world's today takes DemoNow as its clock.
+// (January to March 2026) agree with their notes, calls and tasks. A demo
+// that a person uses (--demo) moves the whole world to the real today
+// instead (MoveTo), so that "what do I have today?" has an answer. What the
+// fake creates in answer to a write is stamped with the real time.
 var DemoNow = time.Date(2026, 3, 3, 17, 0, 0, 0, time.UTC) // Tuesday, 11:00 in Austin
+
+// now is the world's clock: Clock, or DemoNow.
+func (d *Data) now() time.Time {
+	if d.Clock == nil {
+		return DemoNow
+	}
+	return d.Clock()
+}
+
+// MoveTo moves the world in time so that its today is the day of clock's
+// now, and makes clock the world's clock. Every time the world holds moves
+// by the same whole number of days, keeping its time of day in the demo
+// zone: time.Time values, and text in a time's form (RFC 3339, "2006-01-02
+// 15:04:05", Lofty's "…GMT", a date alone) in the leads, each area's
+// records and the answers held as maps. A task due at 14:00 on DemoNow's
+// day is due at 14:00 today; what is overdue at DemoNow may not be yet,
+// and the other way round, since "now" is the real time of day. Moving
+// whole days keeps each weekday's facts on the same weekday only when the
+// distance is whole weeks; it is not, and no fact depends on it.
+func (d *Data) MoveTo(clock func() time.Time) {
+	from, to := zoned(d.now(), ""), zoned(clock(), "")
+	days := int(time.Date(to.Year(), to.Month(), to.Day(), 0, 0, 0, 0, time.UTC).Sub(
+		time.Date(from.Year(), from.Month(), from.Day(), 0, 0, 0, 0, time.UTC)).Hours() / 24)
+	d.Clock = nil
+	if days != 0 {
+		(&shifter{days: days, seen: map[uintptr]bool{}}).value(reflect.ValueOf(d).Elem())
+	}
+	d.Clock = clock
+}
+
+// shifter moves every time in a value by whole days (MoveTo).
+type shifter struct {
+	days int
+	seen map[uintptr]bool // maps and pointers already moved: the world shares some
+}
+
+var timeType = reflect.TypeFor[time.Time]()
+
+func (s *shifter) value(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.Pointer:
+		if v.IsNil() || s.seen[v.Pointer()] {
+			return
+		}
+		s.seen[v.Pointer()] = true
+		s.value(v.Elem())
+	case reflect.Interface:
+		if v.IsNil() || !v.CanSet() {
+			return
+		}
+		cp := reflect.New(v.Elem().Type()).Elem()
+		cp.Set(v.Elem())
+		s.value(cp)
+		v.Set(cp)
+	case reflect.Struct:
+		if v.Type() == timeType {
+			if t := v.Interface().(time.Time); !t.IsZero() && v.CanSet() {
+				v.Set(reflect.ValueOf(s.instant(t)))
+			}
+			return
+		}
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				s.value(v.Field(i))
+			}
+		}
+	case reflect.Slice:
+		if v.Len() > 0 && s.seen[v.Pointer()] {
+			return
+		}
+		if v.Len() > 0 {
+			s.seen[v.Pointer()] = true
+		}
+		fallthrough
+	case reflect.Array:
+		for i := range v.Len() {
+			s.value(v.Index(i))
+		}
+	case reflect.Map:
+		if v.IsNil() || s.seen[v.Pointer()] {
+			return
+		}
+		s.seen[v.Pointer()] = true
+		for _, k := range v.MapKeys() {
+			cp := reflect.New(v.Type().Elem()).Elem()
+			cp.Set(v.MapIndex(k))
+			s.value(cp)
+			v.SetMapIndex(k, cp)
+		}
+	case reflect.String:
+		if v.CanSet() {
+			if moved, ok := s.text(v.String()); ok {
+				v.SetString(moved)
+			}
+		}
+	}
+}
+
+// instant moves t by the days, keeping its time of day in the demo zone.
+func (s *shifter) instant(t time.Time) time.Time {
+	local := zoned(t, "")
+	wall := time.Date(local.Year(), local.Month(), local.Day()+s.days, local.Hour(), local.Minute(), local.Second(),
+		local.Nanosecond(), time.UTC)
+	return wall.Add(-time.Duration(offsetSeconds(wall)) * time.Second).In(t.Location())
+}
+
+// timeTexts are the text forms of times the world holds: those with a zone
+// are instants; the others wall times or dates, moved as they read.
+var timeTexts = []struct {
+	layout string
+	zoned  bool
+}{{time.RFC3339, true}, {"2006-01-02T15:04:05MST", true}, {time.DateTime, false}, {time.DateOnly, false}}
+
+// text moves s if it is a time in one of timeTexts' forms.
+func (s *shifter) text(str string) (string, bool) {
+	if len(str) < len(time.DateOnly) || len(str) > 40 || str[4] != '-' {
+		return "", false
+	}
+	for _, f := range timeTexts {
+		t, err := time.Parse(f.layout, str)
+		if err != nil {
+			continue
+		}
+		layout := f.layout
+		if f.layout == time.RFC3339 && strings.Contains(str, ".") {
+			layout = time.RFC3339Nano
+		}
+		if f.zoned {
+			return s.instant(t).Format(layout), true
+		}
+		return t.AddDate(0, 0, s.days).Format(layout), true
+	}
+	return "", false
+}
 
 // DemoTimeZone is the demo person's zone (UserResponse.timeZoneId): the
 // fake formats zoned times in it when a request names no zone. It is

@@ -373,7 +373,7 @@ var schemas = [582]Schema{
 	70:  {Type: TypeInteger, Format: "int32", Example: "1"},
 	71:  {Type: TypeArray, Items: 70, Example: "[1,2,3,4,5]"},
 	72:  {Name: "RoutingStrategy", Type: TypeObject, Props: []Prop{{"strategyType", 9}, {"groupId", 5}, {"groupName", 2}, {"touchMinutes", 9}, {"memberWeights", 73}}},
-	73:  {Type: TypeObject, Props: []Prop{{"memberId", 5}, {"firstName", 2}, {"lastName", 2}, {"weight", 9}}},
+	73:  {Type: TypeObject, Props: []Prop{{"memberId", 5}, {"firstName", 2}, {"lastName", 2}, {"weight", 9}}, Open: true},
 	74:  {Type: TypeString, Example: "\"ok\""},
 	75:  {Name: "SupplementRoutingRule", Type: TypeObject, Props: []Prop{{"roleId", 9}, {"businessType", 9}, {"strategyType", 9}, {"touchMinutes", 9}, {"assigneeAgentName", 2}, {"assigneeAgentId", 5}, {"assigneeGroupName", 2}, {"assigneeGroupId", 5}, {"updateTime", 5}}},
 	76:  {Name: "SupplementRoutingRuleRequest", Type: TypeObject, Props: []Prop{{"roleId", 9}, {"strategyType", 9}, {"touchMinutes", 9}, {"assigneeAgentId", 5}, {"assigneeGroupId", 5}}},

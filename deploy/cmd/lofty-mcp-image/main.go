@@ -77,8 +77,14 @@ type usageError struct{ error }
 
 type tagsFlag []string
 
-func (t *tagsFlag) String() string     { return strings.Join(*t, ",") }
-func (t *tagsFlag) Set(v string) error { *t = append(*t, v); return nil }
+func (t *tagsFlag) String() string { return strings.Join(*t, ",") }
+func (t *tagsFlag) Set(v string) error {
+	if err := image.CheckTag(v); err != nil {
+		return err
+	}
+	*t = append(*t, v)
+	return nil
+}
 
 type binariesFlag []image.Binary
 

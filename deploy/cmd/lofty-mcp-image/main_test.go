@@ -93,6 +93,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"build", "--dist", "d"}, "give --out, --push or both"},
 		{[]string{"build", "--dist", "d", "--push", "example.com/x"}, "--push needs at least one --tag"},
 		{[]string{"build", "--dist", "d", "--out", "x", "--tag", "1"}, "--tag needs --push"},
+		{[]string{"build", "--dist", "d", "--push", "example.com/x", "--tag", "0.1.1-snapshot+0123abc"}, `"0.1.1-snapshot+0123abc" is not a valid image tag`},
 		{[]string{"build", "--binary", "linux/amd64=x", "--out", "x"}, "--binary needs --version"},
 		{[]string{"build", "--binary", "lofty-mcp", "--out", "x"}, "want PLATFORM=PATH"},
 		{[]string{"build", "--dist", "d", "--out", "x", "extra"}, "build takes no arguments"},

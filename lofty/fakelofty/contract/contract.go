@@ -110,8 +110,12 @@ func load() (*Checker, error) {
 		fixIntegerEnums(doc)
 		// As the fake's generator does (internal/opsgen): filterConditions
 		// values are strings, arrays or objects, as its description says.
-		if s := doc.Components.Schemas["ListingQueryRequest"]; s != nil && s.Value.Properties["filterConditions"] != nil {
-			s.Value.Properties["filterConditions"].Value.AdditionalProperties = openapi3.AdditionalProperties{Has: openapi3.Ptr(true)}
+		// RoutingStrategy's memberWeights holds several members as a map of
+		// member id to weight.
+		for schema, prop := range map[string]string{"ListingQueryRequest": "filterConditions", "RoutingStrategy": "memberWeights"} {
+			if s := doc.Components.Schemas[schema]; s != nil && s.Value.Properties[prop] != nil {
+				s.Value.Properties[prop].Value.AdditionalProperties = openapi3.AdditionalProperties{Has: openapi3.Ptr(true)}
+			}
 		}
 		// The one XML answer (GET /v1.0/getPublishedListings) is a string.
 		openapi3filter.RegisterBodyDecoder("application/xml", openapi3filter.PlainBodyDecoder)

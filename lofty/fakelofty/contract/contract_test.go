@@ -27,6 +27,21 @@ var worldIDs = map[string]string{
 	"assignee": "maria.garcia@example.com",
 }
 
+// proseRequired are the query parameters and body fields that operations
+// require in their descriptions rather than their schemas, which the fake
+// refuses to go without as Lofty does, by operation pattern; the times are
+// later than the demo world's now, as these operations require.
+var proseRequired = map[string]map[string]any{
+	"GET /v2.0/calendar":                    {"startTime": "2026-03-01T00:00:00-06:00", "endTime": "2026-03-31T00:00:00-05:00"},
+	"GET /v2.0/calendar/meetings/available": {"startTime": "2027-01-04T00:00:00-06:00", "endTime": "2027-01-09T00:00:00-06:00"},
+	"POST /v2.0/calendar":                   {"startAt": "2027-01-05T10:00:00-06:00", "endAt": "2027-01-05T11:00:00-06:00", "taskWay": "Call"},
+	"PUT /v2.0/tasks/{taskId}":              {"content": "Call Jane about the inspection"},
+}
+
+// bodyIDs are the world's ids of body fields named "id", by operation:
+// the routing rule, the office and the transaction an edit names.
+var bodyIDs = map[string]string{"editRule": "601", "updateOffice": "201", "updateTransactionFromBrokermint": "10001"}
+
 // communicationIDs are the ids of a call, a text and an email.
 var communicationIDs = map[string]string{"call": "820001", "text": "830001", "email": "840001"}
 
@@ -58,9 +73,26 @@ func validRequest(t *testing.T, base string, op *fakelofty.Operation) *http.Requ
 			q.Set(p.Name, v)
 		}
 	}
+	extra := proseRequired[op.Pattern()]
+	for _, p := range op.Params {
+		if v, ok := extra[p.Name]; ok && p.In == fakelofty.InQuery {
+			q.Set(p.Name, v.(string))
+		}
+	}
 	var body io.Reader
 	if op.Body != 0 {
-		b, err := json.Marshal(requiredValue(op.Body, ""))
+		v := requiredValue(op.Body, "")
+		if obj, ok := v.(map[string]any); ok {
+			for _, p := range fakelofty.SchemaAt(op.Body).Props {
+				if x, ok := extra[p.Name]; ok {
+					obj[p.Name] = x
+				}
+			}
+		}
+		if obj, ok := v.(map[string]any); ok && bodyIDs[op.ID] != "" {
+			obj["id"], _ = strconv.ParseInt(bodyIDs[op.ID], 10, 64)
+		}
+		b, err := json.Marshal(v)
 		if err != nil {
 			t.Fatal(err)
 		}
