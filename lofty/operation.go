@@ -25,9 +25,6 @@ type Operation struct {
 // String is the operation as docs name it: "GET /v1.0/leads/{leadId}".
 func (o Operation) String() string { return o.Method + " " + o.Path }
 
-// reads reports whether the operation changes nothing in Lofty.
-func (o Operation) reads() bool { return o.Method == http.MethodGet || o.Read }
-
 // Endpoint is an Operation whose request body is Req (NoBody: none) and
 // whose successful answer decodes into Resp. Each is declared once, as a
 // package-level value (get, post, postRead, put, del), and so registered: the

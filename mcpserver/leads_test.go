@@ -676,12 +676,3 @@ func TestFindLeadsNeverMoreThanLimit(t *testing.T) {
 	}
 	mustContain(t, r.Note, "30 more matches", "limit 10")
 }
-
-// everyToolset names every toolset, those that must be named too.
-func everyToolset() []string {
-	var out []string
-	for _, ts := range tools.Toolsets() {
-		out = append(out, ts.Name)
-	}
-	return out
-}

@@ -261,13 +261,6 @@ func defaultAssignee(agentID int64, agent string, officeID int64, office string)
 	return ""
 }
 
-func idText(id int64) string {
-	if id == 0 {
-		return ""
-	}
-	return strconv.FormatInt(id, 10)
-}
-
 // UpdateLeadRouting changes a routing rule or the default rule.
 var UpdateLeadRouting = Spec[RoutingUpdateInput, AdminResult]{
 	Name:    "update_lead_routing",
@@ -882,15 +875,6 @@ var AddCustomField = Spec[CustomFieldInput, AdminResult]{
 		Check: "Check with get_team_lists.",
 	},
 }
-
-// webhookEventList are Lofty's event names in listId order.
-var webhookEventList = func() []string {
-	out := make([]string, 0, len(lofty.WebhookEvents))
-	for id := int32(1); id <= int32(len(lofty.WebhookEvents)); id++ {
-		out = append(out, lofty.WebhookEvents[id])
-	}
-	return out
-}()
 
 // webhookEventIDs are Lofty's listIds by event name.
 func webhookEventID(name string) int32 {
