@@ -49,13 +49,13 @@ func TestDeletesE2E(t *testing.T) {
 			person := &e2ePerson{action: mcp.ElicitationResponseActionDecline}
 			s := startActions(t, tr, base, key, []string{"--toolsets", "deletes", "--confirm-writes", "never"},
 				client.WithElicitationHandler(person))
-			txt := s.ok(t, "delete_note", `{"noteId": 810005}`)
+			txt := s.ok(t, "delete_timeline_entry", `{"kind": "note", "id": 810005}`)
 			if q := person.asked(); len(q) != 1 || !strings.Contains(txt, `"declined"`) || deletes(key) != 0 ||
 				!strings.Contains(q[0], `Note: "Maria covered the Kinney Ave follow-up while I was at closing."`) {
 				t.Fatalf("declined: %s, asked %q, %d deletes", txt, q, deletes(key))
 			}
 			person.answer(mcp.ElicitationResponseActionAccept)
-			if txt := s.ok(t, "delete_contact_log", `{"logId": 850002}`); !strings.Contains(txt, `"done"`) || deletes(key) != 1 {
+			if txt := s.ok(t, "delete_timeline_entry", `{"kind": "log", "id": 850002}`); !strings.Contains(txt, `"done"`) || deletes(key) != 1 {
 				t.Errorf("accepted: %s, %d deletes", txt, deletes(key))
 			}
 		})
@@ -71,7 +71,7 @@ func TestDeletesE2E(t *testing.T) {
 	// The command line asks on the terminal.
 	for answer, want := range map[string]string{"y\n": `"status": "done"`, "": `"status": "declined"`} {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-		cmd := exec.CommandContext(ctx, stdioBin(t), "--demo", "--toolsets", "deletes", "call", "delete_note", `{"noteId": 810004}`)
+		cmd := exec.CommandContext(ctx, stdioBin(t), "--demo", "--toolsets", "deletes", "call", "delete_timeline_entry", `{"kind": "note", "id": 810004}`)
 		cmd.Env = stdioEnv()
 		cmd.Stdin = strings.NewReader(answer)
 		var out, errb bytes.Buffer

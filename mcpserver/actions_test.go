@@ -458,10 +458,8 @@ func TestReadOnlyAndDefaultsServeNoWrite(t *testing.T) {
 		"send_sms_to_me":                {false, false},
 		"add_lead_note":                 {false, false},
 		"assign_lead":                   {true, true},
-		"update_note":                   {true, true},
 		"add_contact_log":               {false, false},
 		"save_lead":                     {true, false},
-		"add_lead_activity":             {false, false},
 	}
 	for name, o := range map[string]mcpserver.Options{
 		"default":            {Toolsets: []string{}},

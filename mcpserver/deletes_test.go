@@ -18,7 +18,7 @@ import (
 // text quoted after lofty-mcp's words; a client that cannot ask is refused
 // with a sentence saying why, and nothing reaches Lofty.
 func TestDeletesAreAlwaysConfirmed(t *testing.T) {
-	deletes := []string{"delete_note", "delete_contact_log", "delete_lead"}
+	deletes := []string{"delete_timeline_entry", "delete_lead"}
 	served := func(o mcpserver.Options) map[string]bool {
 		ts, err := tools.Select(o.Toolsets, nil)
 		if err != nil {
@@ -41,7 +41,7 @@ func TestDeletesAreAlwaysConfirmed(t *testing.T) {
 
 	// A client that cannot ask, with --confirm-writes never.
 	nc := newLK(t, mcpserver.Options{Toolsets: []string{"deletes"}, ConfirmWrites: mcpserver.ConfirmNever})
-	msg := nc.fails(t, "delete_note", `{"noteId": 810005}`)
+	msg := nc.fails(t, "delete_timeline_entry", `{"kind": "note", "id": 810005}`)
 	if !strings.HasPrefix(msg, "The person must confirm this change themselves, but this MCP client cannot ask them") {
 		t.Errorf("refusal %q", msg)
 	}
@@ -55,7 +55,7 @@ func TestDeletesAreAlwaysConfirmed(t *testing.T) {
 	person := &personAnswers{action: mcp.ElicitationResponseActionDecline}
 	ask := newLK(t, mcpserver.Options{Toolsets: []string{"deletes"}, ConfirmWrites: mcpserver.ConfirmNever},
 		client.WithElicitationHandler(person))
-	txt := ask.ok(t, "delete_note", `{"noteId": 810005}`, nil)
+	txt := ask.ok(t, "delete_timeline_entry", `{"kind": "note", "id": 810005}`, nil)
 	q := person.last().Message
 	if person.count() != 1 || !strings.Contains(txt, `"status":"declined"`) ||
 		!strings.HasPrefix(q, "Delete this note from the lead's timeline? It cannot be undone.") ||

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/lofty-mcp/lofty-mcp/lofty"
@@ -108,40 +107,25 @@ type InquiryInput struct {
 	PriceMin      int64    `json:"priceMin,omitempty" jsonschema:"minimum=1,description=Min price"`
 	PriceMax      int64    `json:"priceMax,omitempty" jsonschema:"minimum=1,description=Max price"`
 	BedroomsMin   int64    `json:"bedroomsMin,omitempty" jsonschema:"minimum=1,description=Min bedrooms"`
-	PropertyTypes []string `json:"propertyTypes,omitempty" jsonschema:"description=Condo\\, Townhouse\\, Single Family Home\\, ..."`
-	Areas         []string `json:"areas,omitempty" jsonschema:"description=City\\, ST or ZIP (replace them)"`
-}
-
-// PropertyInput is a home of the lead's; one at the same address is updated.
-type PropertyInput struct {
-	StreetAddress string `json:"streetAddress,omitempty" jsonschema:"description=Street"`
-	City          string `json:"city,omitempty" jsonschema:"description=City"`
-	State         string `json:"state,omitempty" jsonschema:"description=State"`
-	ZipCode       string `json:"zipCode,omitempty" jsonschema:"description=ZIP"`
-	PropertyType  string `json:"propertyType,omitempty" jsonschema:"description=Condo\\, Townhouse\\, ..."`
-	Price         int64  `json:"price,omitempty" jsonschema:"minimum=1,description=Value"`
-}
-
-func (p *PropertyInput) address() string {
-	return joinParts(p.StreetAddress, p.City, p.State+" "+p.ZipCode)
+	PropertyTypes []string `json:"propertyTypes,omitempty" jsonschema:"description=Condo\\, Townhouse\\, ..."`
+	Areas         []string `json:"areas,omitempty" jsonschema:"description=City\\, ST or ZIP (replace all)"`
 }
 
 // SaveLeadInput is what the model sends to save_lead: without a leadId it
 // creates a lead, with one it changes it.
 type SaveLeadInput struct {
-	LeadID         int64          `json:"leadId,omitempty" jsonschema:"minimum=1,description=The lead to change (none: a new one)"`
-	FirstName      string         `json:"firstName,omitempty" jsonschema:"description=First name (a new lead needs it)"`
-	LastName       string         `json:"lastName,omitempty" jsonschema:"description=Last name"`
-	Emails         []string       `json:"emails,omitempty" jsonschema:"description=All emails (replace them)"`
-	Phones         []string       `json:"phones,omitempty" jsonschema:"description=All phones (replace them)"`
-	Stage          string         `json:"stage,omitempty" jsonschema:"description=Stage name"`
-	Source         string         `json:"source,omitempty" jsonschema:"description=Lead source"`
-	AddTags        []string       `json:"addTags,omitempty" jsonschema:"description=Tags to add"`
-	RemoveTags     []string       `json:"removeTags,omitempty" jsonschema:"description=Tags to remove"`
-	Inquiry        *InquiryInput  `json:"inquiry,omitempty" jsonschema:"description=What they want"`
-	Property       *PropertyInput `json:"property,omitempty" jsonschema:"description=A home of theirs"`
-	AssignedUserID int64          `json:"assignedUserId,omitempty" jsonschema:"minimum=1,description=New lead's owner (default: routing)"`
-	AllowDuplicate bool           `json:"allowDuplicate,omitempty" jsonschema:"description=Create although a lead has its email or phone"`
+	LeadID         int64         `json:"leadId,omitempty" jsonschema:"minimum=1,description=None: a new lead"`
+	FirstName      string        `json:"firstName,omitempty" jsonschema:"description=Needed for a new lead"`
+	LastName       string        `json:"lastName,omitempty" jsonschema:"description=Last name"`
+	Emails         []string      `json:"emails,omitempty" jsonschema:"description=Replace all"`
+	Phones         []string      `json:"phones,omitempty" jsonschema:"description=Replace all"`
+	Stage          string        `json:"stage,omitempty" jsonschema:"description=Stage name"`
+	Source         string        `json:"source,omitempty" jsonschema:"description=Lead source"`
+	AddTags        []string      `json:"addTags,omitempty" jsonschema:"description=Tags to add"`
+	RemoveTags     []string      `json:"removeTags,omitempty" jsonschema:"description=Tags to remove"`
+	Inquiry        *InquiryInput `json:"inquiry,omitempty" jsonschema:"description=What they want"`
+	AssignedUserID int64         `json:"assignedUserId,omitempty" jsonschema:"minimum=1,description=New lead's owner (default: routing)"`
+	AllowDuplicate bool          `json:"allowDuplicate,omitempty" jsonschema:"description=Create despite a lead with its email/phone"`
 	// Current is the lead as it is (Lookup): the question shows before
 	// and after, and an inquiry keeps what is not given.
 	Current lofty.Lead `json:"-"`
@@ -202,11 +186,6 @@ func (in SaveLeadInput) changes(quoted bool) []string {
 			before = inquiryText(inquiryOf(cur.LeadInquiry))
 		}
 		add("what they want", before, Quote(inquiryText(in.mergedInquiry()), 300))
-	}
-	if in.Property != nil {
-		add("a home of theirs", noBefore, Quote(propertyText(lofty.LeadProperty{StreetAddress: in.Property.StreetAddress,
-			City: in.Property.City, State: in.Property.State, ZipCode: in.Property.ZipCode, PropertyType: in.Property.PropertyType,
-			Price: lofty.PositiveInt(in.Property.Price)}), 300))
 	}
 	return out
 }
@@ -316,14 +295,6 @@ func suffixed(s, suffix string) string {
 	return s + suffix
 }
 
-func propertyRequest(p *PropertyInput) *lofty.PropertyRequest {
-	if p == nil {
-		return nil
-	}
-	return &lofty.PropertyRequest{StreetAddress: p.StreetAddress, City: p.City, State: p.State, ZipCode: p.ZipCode,
-		PropertyType: propertyType(p.PropertyType), Price: p.Price}
-}
-
 // LeadChange is the answer of the tools that change a lead.
 type LeadChange struct {
 	Outcome
@@ -337,7 +308,7 @@ var SaveLead = Spec[SaveLeadInput, LeadChange]{
 	Title:   "Create or update lead",
 	Toolset: ToolsetLeadActions,
 	Upstream: []string{"GET " + lofty.LeadTemplate, "PUT " + lofty.LeadTemplate, "POST /v1.0/leads/{leadId}/inquiry",
-		"POST /v1.0/leads/{leadId}/property", "GET " + lofty.LeadsPath, "POST /v1.0/leads/assignee", "POST " + lofty.LeadsPath},
+		"GET " + lofty.LeadsPath, "POST /v1.0/leads/assignee", "POST " + lofty.LeadsPath},
 	Example: `{"leadId": 563172647619608, "stage": "Appointment Set", "addTags": ["Hot"], "inquiry": {"bedroomsMin": 4}}`,
 	Description: "Change a lead (leadId: find_leads) — only what is given changes — or, without leadId, create one " +
 		"unless a lead has its email or phone.",
@@ -410,14 +381,6 @@ func checkSaveLead(in SaveLeadInput) error {
 			}
 		}
 	}
-	if p := in.Property; p != nil && p.PropertyType != "" {
-		if err := checkPropertyType("\"property\".propertyType", p.PropertyType); err != nil {
-			return err
-		}
-	}
-	if p := in.Property; p != nil && p.address() == "" {
-		return errors.New("\"property\" needs an address (street, city, state or ZIP): Lofty finds the home by it")
-	}
 	if q := in.Inquiry; q != nil && q.PriceMin > 0 && q.PriceMax > 0 && q.PriceMin > q.PriceMax {
 		return errors.New("\"inquiry\": priceMin is above priceMax")
 	}
@@ -434,7 +397,7 @@ func checkSaveLead(in SaveLeadInput) error {
 			return errors.New("\"assignedUserId\" is for a new lead; assign_lead gives a lead to someone")
 		case in.AllowDuplicate:
 			return errors.New("\"allowDuplicate\" is for a new lead")
-		case !in.fields() && in.Inquiry == nil && in.Property == nil:
+		case !in.fields() && in.Inquiry == nil:
 			return errors.New("give at least one thing to change")
 		}
 	}
@@ -494,64 +457,22 @@ func saveLead(ctx context.Context, c *lofty.Client, in SaveLeadInput) (LeadChang
 	if in.LeadID == 0 {
 		id, err := c.CreateLead(ctx, lofty.NewLead{FirstName: in.FirstName, LastName: in.LastName, Emails: in.Emails,
 			Phones: in.Phones, AssignedUserID: in.AssignedUserID, Stage: in.Stage,
-			Source: in.Source, Tags: in.AddTags, Inquiry: inquiry, Property: propertyRequest(in.Property)})
+			Source: in.Source, Tags: in.AddTags, Inquiry: inquiry})
 		return LeadChange{LeadID: id}, err
 	}
 	out := LeadChange{LeadID: in.LeadID, Changed: in.changes(false)}
 	// One request, so that a change is made whole or not at all: the
-	// lead's own operation when only what they want, or only a home,
-	// changes; else the lead's edit, which carries both.
+	// lead's own operation when only what they want changes; else the
+	// lead's edit, which carries it too.
 	var err error
-	switch {
-	case !in.fields() && in.Property == nil:
+	if !in.fields() {
 		err = c.SetLeadInquiry(ctx, in.LeadID, *inquiry)
-	case !in.fields() && in.Inquiry == nil:
-		err = c.SetLeadProperty(ctx, in.LeadID, *propertyRequest(in.Property))
-	default:
+	} else {
 		err = c.EditLead(ctx, in.LeadID, lofty.LeadEdit{FirstName: in.FirstName, LastName: in.LastName, Emails: in.Emails,
 			Phones: in.Phones, Stage: in.Stage, Source: in.Source, TagsAdd: in.AddTags,
-			TagsRemove: in.RemoveTags, Inquiry: inquiry, Property: propertyRequest(in.Property)})
+			TagsRemove: in.RemoveTags, Inquiry: inquiry})
 	}
 	return out, err
-}
-
-// AddLeadActivityInput is what the model sends to add_lead_activity.
-type AddLeadActivityInput struct {
-	LeadID int64  `json:"leadId" jsonschema:"minimum=1,description=Lead ID"`
-	Type   string `json:"type" jsonschema:"enum=Search,enum=Browse,enum=Favorite,enum=Request,enum=Submission,description=Browse: viewed a home; Request: a showing; Submission: a form"`
-	Text   string `json:"text" jsonschema:"minLength=1,maxLength=500,description=What they did"`
-	Link   string `json:"link,omitempty" jsonschema:"description=Page URL"`
-}
-
-// AddLeadActivity records something the lead did on a website.
-var AddLeadActivity = Spec[AddLeadActivityInput, LeadChange]{
-	Name:     "add_lead_activity",
-	Title:    "Add lead activity",
-	Toolset:  ToolsetLeadActions,
-	Upstream: []string{"POST /v1.0/leads/{leadId}/activity"},
-	Example:  `{"leadId": 563172647619608, "type": "Request", "text": "Asked for a showing of 2104 Barton Hills Dr"}`,
-	Description: "Record on a lead's timeline what it did on a website: a search, a home seen or saved, a showing asked for, " +
-		"a form (leadId: find_leads).",
-	Call: func(ctx context.Context, c *lofty.Client, in AddLeadActivityInput) (LeadChange, error) {
-		_, err := c.AddSiteActivity(ctx, in.LeadID, lofty.NewSiteActivity{Type: in.Type, Text: in.Text, Link: in.Link,
-			Created: time.Now().UnixMilli()})
-		return LeadChange{LeadID: in.LeadID}, err
-	},
-	Subject:  func(in AddLeadActivityInput) string { return fmt.Sprintf("lead %d", in.LeadID) },
-	NotFound: func(in AddLeadActivityInput) string { return noSuchLead(in.LeadID) },
-	Write: &Write[AddLeadActivityInput, LeadChange]{
-		Act:        "add this activity to the lead's timeline",
-		Leads:      func(in AddLeadActivityInput) []int64 { return []int64{in.LeadID} },
-		TextLength: func(in AddLeadActivityInput) int { return utf8.RuneCountInString(in.Text) },
-		Ask: func(in AddLeadActivityInput, leads LeadNames) string {
-			return "Record on the lead's timeline that they " + siteSummary(in.Type) + ", now?\n\nLead: " + leads.One(in.LeadID) +
-				"\n\nWhat: " + Quote(in.Text, 500)
-		},
-		Done: func(in AddLeadActivityInput, _ LeadChange, leads LeadNames) string {
-			return "Recorded on " + leads.One(in.LeadID) + "'s timeline that they " + siteSummary(in.Type) + "."
-		},
-		Check: "get_lead_timeline (kinds site) shows it.",
-	},
 }
 
 // DeleteLeadInput is what the model sends to delete_lead.
@@ -563,21 +484,21 @@ type DeleteLeadInput struct {
 }
 
 // DeleteLead moves a lead to Lofty's trash.
-var DeleteLead = Spec[DeleteLeadInput, LeadChange]{
+var DeleteLead = Spec[DeleteLeadInput, DeletedEntry]{
 	Name:        "delete_lead",
 	Title:       "Delete lead",
 	Toolset:     ToolsetDeletes,
 	Upstream:    []string{"GET " + lofty.LeadTemplate, "DELETE " + lofty.LeadTemplate},
 	Example:     `{"leadId": 563172647619611, "reason": "Duplicate of another lead"}`,
-	Description: "Move a lead to Lofty's trash (find_leads gives leadIds). The person always confirms it.",
-	Call: func(ctx context.Context, c *lofty.Client, in DeleteLeadInput) (LeadChange, error) {
-		return LeadChange{LeadID: in.LeadID}, c.TrashLead(ctx, in.LeadID, in.Reason)
+	Description: "Move a lead to Lofty's trash (leadId: find_leads). The person always confirms it.",
+	Call: func(ctx context.Context, c *lofty.Client, in DeleteLeadInput) (DeletedEntry, error) {
+		return DeletedEntry{LeadID: in.LeadID}, c.TrashLead(ctx, in.LeadID, in.Reason)
 	},
 	Subject: func(in DeleteLeadInput) string { return fmt.Sprintf("lead %d", in.LeadID) },
 	NotFound: func(in DeleteLeadInput) string {
 		return fmt.Sprintf("Lofty has no lead %d that these credentials can see (or it is in the trash already).", in.LeadID)
 	},
-	Write: &Write[DeleteLeadInput, LeadChange]{
+	Write: &Write[DeleteLeadInput, DeletedEntry]{
 		Destructive: true,
 		Idempotent:  true,
 		MustConfirm: true,
@@ -594,7 +515,7 @@ var DeleteLead = Spec[DeleteLeadInput, LeadChange]{
 			return "Move this lead to Lofty's trash? It leaves every list and search, with its history.\n\nLead: " +
 				leadNamed(leads, in.LeadID, in.Current) + "\n\nReason: " + Quote(in.Reason, 200)
 		},
-		Done: func(in DeleteLeadInput, _ LeadChange, _ LeadNames) string {
+		Done: func(in DeleteLeadInput, _ DeletedEntry, _ LeadNames) string {
 			return fmt.Sprintf("Moved lead %d to Lofty's trash.", in.LeadID)
 		},
 		Check: "get_lead says whether the lead is still there.",

@@ -19,7 +19,7 @@ type AddContactLogInput struct {
 	Content   string `json:"content" jsonschema:"minLength=1,maxLength=5000,description=What happened"`
 	Direction string `json:"direction,omitempty" jsonschema:"enum=out,enum=in,description=in: the lead reached out"`
 	Outcome   string `json:"outcome,omitempty" jsonschema:"enum=Talked,enum=VoiceMessage,enum=NoAnswer,enum=BadNumber,enum=DNCNumber,enum=DNCContact,description=Call outcome"`
-	Phone     string `json:"phone,omitempty" jsonschema:"description=Number called (default: the lead's)"`
+	Phone     string `json:"phone,omitempty" jsonschema:"description=Default: the lead's"`
 	Subject   string `json:"subject,omitempty" jsonschema:"description=Email subject"`
 	// LeadPhone is the number a logged call records: Phone, else the
 	// lead's first (Lookup).
@@ -120,53 +120,5 @@ var AddContactLog = Spec[AddContactLogInput, ContactLogResult]{
 			return s + ". Lofty stores it in the background: it may take a moment to show on the timeline."
 		},
 		Check: "Ask the person to look at the lead's timeline in Lofty",
-	},
-}
-
-// LogInput names a logged contact, and holds it as Lofty has it (Lookup).
-type LogInput struct {
-	LogID   int64           `json:"logId" jsonschema:"minimum=1,description=Logged contact's id (get_lead_timeline)"`
-	Current lofty.ManualLog `json:"-"`
-}
-
-// DeleteContactLog deletes a logged contact.
-var DeleteContactLog = Spec[LogInput, ContactLogResult]{
-	Name:        "delete_contact_log",
-	Title:       "Delete logged contact",
-	Toolset:     ToolsetDeletes,
-	Upstream:    []string{"GET /v1.0/logType/{logTypeId}", "DELETE /v1.0/logType/{logTypeId}"},
-	Example:     `{"logId": 850002}`,
-	Description: "Delete a logged contact (timeline kind log) for good. The person always confirms it.",
-	Call: func(ctx context.Context, c *lofty.Client, in LogInput) (ContactLogResult, error) {
-		return ContactLogResult{LeadID: in.Current.LeadID, LogID: in.LogID}, c.DeleteManualLog(ctx, in.LogID)
-	},
-	Subject: func(in LogInput) string { return fmt.Sprintf("logged contact %d", in.LogID) },
-	NotFound: func(in LogInput) string {
-		return fmt.Sprintf("Lofty has no logged contact %d that these credentials can see (only manual logs can be deleted here). "+
-			"get_lead_timeline gives their ids (kind log).", in.LogID)
-	},
-	Write: &Write[LogInput, ContactLogResult]{
-		Destructive: true,
-		Idempotent:  true,
-		MustConfirm: true,
-		Act:         "delete this logged contact",
-		Leads: func(in LogInput) []int64 {
-			if in.Current.LeadID == 0 {
-				return nil
-			}
-			return []int64{in.Current.LeadID}
-		},
-		Lookup: func(ctx context.Context, c *lofty.Client, in *LogInput) (err error) {
-			in.Current, err = c.ManualLog(ctx, in.LogID)
-			return err
-		},
-		Ask: func(in LogInput, leads LeadNames) string {
-			return "Delete this logged contact from the lead's timeline? It cannot be undone.\n\nLead: " +
-				leadOf(leads, in.Current.LeadID) + "\n\nLog: " + Quote(joinText(300, in.Current.EmailSubject, in.Current.Content), 300)
-		},
-		Done: func(in LogInput, out ContactLogResult, leads LeadNames) string {
-			return fmt.Sprintf("Deleted logged contact %d from %s.", in.LogID, leadOf(leads, out.LeadID))
-		},
-		Check: "get_timeline_entry (kind log) says whether it is still there.",
 	},
 }

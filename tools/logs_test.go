@@ -17,7 +17,7 @@ import (
 func TestAddContactLog(t *testing.T) {
 	h := newHistory(t, nil, cached)
 	n := h.fake.RequestCount()
-	out, err, c := call(t, h, nil, tools.AddContactLog,
+	out, c, err := call(t, h, nil, tools.AddContactLog,
 		`{"leadId": 563172647619608, "channel": "call", "outcome": "VoiceMessage", "content": "Called, left a voicemail."}`)
 	if err != nil || out.LogID == 0 {
 		t.Fatalf("%+v %v", out, err)
@@ -47,7 +47,7 @@ func TestAddContactLog(t *testing.T) {
 	d.Leads[jane] = &l
 	h = newHistory(t, d, cached)
 	n = h.fake.RequestCount()
-	_, err, c = call(t, h, nil, tools.AddContactLog, `{"leadId": 563172647619608, "channel": "call", "content": "Called."}`)
+	_, c, err = call(t, h, nil, tools.AddContactLog, `{"leadId": 563172647619608, "channel": "call", "content": "Called."}`)
 	if err == nil || !strings.HasPrefix(c.LookupErrorText(err), "Lofty needs the number called to log a call, and lead 563172647619608 has no phone number") ||
 		len(writes(h, n)) != 0 {
 		t.Errorf("a lead without a number: %v", err)
@@ -56,7 +56,7 @@ func TestAddContactLog(t *testing.T) {
 		`{"leadId": 1, "channel": "email", "content": "x", "outcome": "Talked"}`: `"outcome" and "phone" are for a call`,
 		`{"leadId": 1, "channel": "text", "content": "x", "subject": "Hi"}`:      `"subject" is for an email`,
 	} {
-		if _, err, _ := call(t, h, nil, tools.AddContactLog, args); err == nil || !strings.Contains(err.Error(), want) {
+		if _, _, err := call(t, h, nil, tools.AddContactLog, args); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: %v", args, err)
 		}
 	}
@@ -66,7 +66,7 @@ func TestAddContactLog(t *testing.T) {
 func TestDeleteContactLog(t *testing.T) {
 	h := newHistory(t, nil, cached)
 	n := h.fake.RequestCount()
-	out, err, c := call(t, h, nil, tools.DeleteContactLog, `{"logId": 850002}`)
+	out, c, err := call(t, h, nil, tools.DeleteTimelineEntry, `{"kind": "log", "id": 850002}`)
 	if err != nil || !c.Write.MustConfirm || out.LeadID != jane {
 		t.Fatalf("%+v %v", out, err)
 	}

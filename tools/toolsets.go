@@ -19,9 +19,6 @@ const (
 	// ToolsetSalesAgentActions holds the AI sales agent's actions: mute,
 	// add to the working pool, plan tasks, a text to the user.
 	ToolsetSalesAgentActions = "sales_agent_actions"
-	// ToolsetCommunications holds reads of calls, texts and emails across
-	// leads: what a team member had with leads.
-	ToolsetCommunications = "communications"
 	// ToolsetTasks holds the person's day, tasks, appointments and calendar.
 	ToolsetTasks = "tasks"
 	// ToolsetTaskActions holds changes to tasks and appointments.
@@ -57,8 +54,7 @@ func Toolsets() []Toolset {
 		{Name: ToolsetLeads, Description: "find leads by name, email or phone; read a lead and its whole history", Default: true},
 		{Name: ToolsetSalesAgents, Description: "Lofty AI sales agents: by lead, current user, settings, quota, working leads, mute status, plan tasks", Default: true},
 		{Name: ToolsetSalesAgentActions, Description: "changes by the AI sales agent: mute it for a lead, add leads to its working pool, create plan tasks, text you"},
-		{Name: ToolsetLeadActions, Description: "changes to leads: create, update, log a contact, notes, inquiry, property, assign; preview routing"},
-		{Name: ToolsetCommunications, Description: "calls, texts and emails across leads: what a team member had with leads, by time"},
+		{Name: ToolsetLeadActions, Description: "changes to leads: create, update, log a contact, add a note, assign"},
 		{Name: ToolsetTasks, Description: "my day, tasks, appointments, calendar and free meeting times", Default: true},
 		{Name: ToolsetTaskActions, Description: "create, change, finish tasks and appointments; send a task reminder"},
 		{Name: ToolsetTeam, Description: "the team: members and their account emails, tags, custom fields, stages, ponds, lead routing, offices, permission profiles, vendors, webhooks"},

@@ -16,19 +16,14 @@ func specs() []Tool {
 		DeleteWebhook,
 		SyncBrokermint,
 		FindFreeTimes,
-		ListAgentCommunications,
 		FindLeads,
 		GetLead,
 		AssignLead,
 		SaveLead,
-		AddLeadActivity,
 		DeleteLead,
 		AddContactLog,
-		DeleteContactLog,
 		GetMyDay,
 		AddLeadNote,
-		UpdateNote,
-		DeleteNote,
 		GetSalesAgentByLead,
 		GetCurrentSalesAgent,
 		GetSalesAgentQuota,
@@ -50,7 +45,7 @@ func specs() []Tool {
 		GetTeamLists,
 		GetLeadRouting,
 		GetLeadTimeline,
-		GetTimelineEntry,
+		DeleteTimelineEntry,
 	}
 }
 
