@@ -11,6 +11,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/lofty-mcp/lofty-mcp/internal/access"
 	"github.com/lofty-mcp/lofty-mcp/lofty"
 	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty"
 	"github.com/lofty-mcp/lofty-mcp/mcpserver"
@@ -22,10 +23,13 @@ import (
 
 // app is the built server: the Lofty client and the MCP server over it.
 type app struct {
-	cfg     config
-	log     *slog.Logger
-	lofty   *lofty.Client
-	server  *server.MCPServer
+	cfg    config
+	log    *slog.Logger
+	lofty  *lofty.Client
+	server *server.MCPServer
+	// catalog is what server serves, which HTTP requests narrow (their URL,
+	// their headers, the scopes their sign-in granted).
+	catalog *access.Catalog
 	redis   *redis.Client    // nil without --redis-url
 	metrics *metrics.Metrics // nil without --metrics-addr
 	// transport is the HTTP transport once `http` serves (metrics count its sessions).
@@ -111,7 +115,7 @@ func newApp(cfg config, logger *slog.Logger) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	srv, err := mcpserver.NewServer(client, mcpserver.Options{
+	opts := mcpserver.Options{
 		Version:       buildVersion(),
 		Instructions:  instructions,
 		Logger:        logger,
@@ -121,14 +125,22 @@ func newApp(cfg config, logger *slog.Logger) (*app, error) {
 		ConfirmWrites: cfg.actions.confirmWrites,
 		// A config that never went through parseConfig (tests) has 0: the default.
 		Settings: tools.Settings{FindScanPages: cfg.leads.findScanPages, TimeZone: cfg.time.zone},
-	})
+		// Over HTTP each request sees the tools its URL, headers and
+		// sign-in allow.
+		ToolsPerRequest: cfg.command == "http",
+	}
+	srv, err := mcpserver.NewServer(client, opts)
+	if err != nil {
+		return nil, fmt.Errorf("building the MCP server: %w", err)
+	}
+	served, err := mcpserver.ServedTools(opts)
 	if err != nil {
 		return nil, fmt.Errorf("building the MCP server: %w", err)
 	}
 	if selected, err := tools.Select(cfg.toolsets.toolsets, cfg.toolsets.tools); err == nil {
 		cfg.actions.logStart(logger, selected)
 	}
-	a := &app{cfg: cfg, log: logger, lofty: client, server: srv, redis: rdb, demoFake: demoFake}
+	a := &app{cfg: cfg, log: logger, lofty: client, server: srv, catalog: mcpserver.NewCatalog(served), redis: rdb, demoFake: demoFake}
 	if cfg.service.metricsAddr != "" && cfg.command == "http" {
 		a.metrics = metrics.New(metrics.Sources{Version: buildVersion(), Lofty: client, Sessions: func() int {
 			if t := a.transport.Load(); t != nil {

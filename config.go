@@ -33,7 +33,7 @@ func buildVersion() string {
 
 // config is everything the flags and environment decide.
 type config struct {
-	command     string   // "", "call", "tools"
+	command     string   // "", "call", "tools", "http", "grants", "help"
 	commandArgs []string // positional arguments after the command
 
 	showVersion bool
@@ -58,6 +58,7 @@ type config struct {
 	time       timeConfig
 	actions    actionsConfig
 	oauth      oauthConfig
+	grants     grantsConfig
 
 	raw struct{ logLevel string } // as given, parsed in parseConfig
 
@@ -75,6 +76,8 @@ Usage:
   lofty-mcp [flags] call TOOL [JSON]   call one tool, print its structured result
   lofty-mcp [flags] tools [--json]     list the tools by toolset (--json: the full tools/list result)
   lofty-mcp [flags] http               serve MCP over HTTP: Streamable HTTP at /mcp, legacy SSE at /sse
+  lofty-mcp [flags] grants list        list the sign-ins of http --oauth (--person, --client, --grant select)
+  lofty-mcp [flags] grants revoke      end sign-ins at once: --person WHO (Lofty user id or email), --client ID or --grant ID
   lofty-mcp help                       print this help
   lofty-mcp help TOOL                  describe one tool: arguments, Lofty operations, effect, an example
 
@@ -189,17 +192,23 @@ func parseConfig(args []string, getenv func(string) string, help io.Writer) (con
 		return cfg, err
 	}
 	// Another command ignores the settings of lofty-mcp http
-	// (checkHTTPOnly), so they are checked only for it.
+	// (checkHTTPOnly), so they are checked only for it — and for grants,
+	// those of them that say where the sign-ins are.
 	if cfg.command == "http" {
 		if err := cfg.http.validate(getenv); err != nil {
 			return cfg, err
 		}
+	}
+	if cfg.command == "http" || cfg.command == "grants" {
 		if err := cfg.service.validate(getenv); err != nil {
 			return cfg, err
 		}
 		if err := cfg.oauth.validate(getenv, cfg.command, cfg.demo, cfg.service.redis != nil); err != nil {
 			return cfg, err
 		}
+	}
+	if err := cfg.grants.validate(cfg.command, cfg.commandArgs); err != nil {
+		return cfg, err
 	}
 	return cfg, nil
 }
@@ -218,12 +227,20 @@ func (cfg *config) checkCommand() error {
 		if len(cfg.commandArgs) > 0 {
 			return fmt.Errorf("http takes no arguments, got %q; the listen address is --addr", cfg.commandArgs)
 		}
+	case "grants":
+		if len(cfg.commandArgs) != 1 || (cfg.commandArgs[0] != "list" && cfg.commandArgs[0] != "revoke") {
+			got := ""
+			if len(cfg.commandArgs) > 0 {
+				got = fmt.Sprintf(", not %q", strings.Join(cfg.commandArgs, " "))
+			}
+			return fmt.Errorf("grants takes list or revoke%s: lofty-mcp grants list [--person WHO] [--client ID] [--grant ID] [--json], or lofty-mcp grants revoke --person WHO", got)
+		}
 	case "call":
 		if len(cfg.commandArgs) < 1 || len(cfg.commandArgs) > 2 {
 			return errors.New(`call needs a tool name and, optionally, its arguments as one JSON object: lofty-mcp call get_sales_agent_by_lead '{"leadId": 563172647619608}'`)
 		}
 	default:
-		return fmt.Errorf("unknown command %q; expected one of: call, tools, http, help [TOOL] (or none, to serve over stdio)", cfg.command)
+		return fmt.Errorf("unknown command %q; expected one of: call, tools, http, grants, help [TOOL] (or none, to serve over stdio)", cfg.command)
 	}
 	return nil
 }
@@ -239,7 +256,7 @@ func (cfg *config) flagSet(getenv func(string) string) *flag.FlagSet {
 	fs.StringVar(&cfg.logFormat, "log-format", envOr(getenv, "LOFTY_MCP_LOG_FORMAT", "text"), "log `FORMAT`: text or json")
 	fs.BoolVar(&cfg.demo, "demo", false, "use built-in demo data instead of Lofty; no credentials needed")
 	fs.BoolVar(&cfg.showVersion, "version", false, "print the version and exit")
-	fs.BoolVar(&cfg.jsonOutput, "json", false, "with tools: print the full tools/list result as JSON")
+	fs.BoolVar(&cfg.jsonOutput, "json", false, "with tools: print the full tools/list result as JSON; with grants: the grants as JSON")
 	fs.IntVar(&cfg.maxMessageBytes, "max-message-bytes", transport.DefaultMaxMessageBytes,
 		"stdio: largest JSON-RPC message (one line) read, in `BYTES`; a larger one is answered with an error and skipped")
 	cfg.resilience.addFlags(fs, getenv)
@@ -250,8 +267,14 @@ func (cfg *config) flagSet(getenv func(string) string) *flag.FlagSet {
 	cfg.http.addFlags(fs, getenv)
 	cfg.service.addFlags(fs, getenv)
 	cfg.oauth.addFlags(fs, getenv)
+	cfg.grants.addFlags(fs)
 	return fs
 }
+
+// grantsSettings are the settings of `lofty-mcp http` that `lofty-mcp
+// grants` reads too: where the sign-ins are kept, and the key that opens
+// them.
+var grantsSettings = []string{"state-dir", "redis-url", "LOFTY_MCP_STATE_DIR", "LOFTY_REDIS_URL", "LOFTY_MCP_SECRET_KEY"}
 
 // checkHTTPOnly refuses the flags that apply to `lofty-mcp http` only when
 // another command is run, rather than ignore them; their environment
@@ -261,14 +284,15 @@ func (cfg *config) checkHTTPOnly(fs *flag.FlagSet, getenv func(string) string) e
 	if cfg.command == "http" || cfg.showVersion {
 		return nil
 	}
+	shared := func(name string) bool { return cfg.command == "grants" && slices.Contains(grantsSettings, name) }
 	var given []string
 	fs.Visit(func(f *flag.Flag) {
-		if httpOnly(f) {
+		if httpOnly(f) && !shared(f.Name) {
 			given = append(given, "--"+f.Name)
 		}
 	})
 	for _, name := range httpOnlyEnv {
-		if strings.TrimSpace(getenv(name)) != "" && !slices.Contains(cfg.ignoredEnv, name) {
+		if strings.TrimSpace(getenv(name)) != "" && !shared(name) && !slices.Contains(cfg.ignoredEnv, name) {
 			cfg.ignoredEnv = append(cfg.ignoredEnv, name)
 		}
 	}

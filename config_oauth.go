@@ -34,6 +34,10 @@ type oauthConfig struct {
 	// trustedProxies: --trusted-proxies, LOFTY_MCP_TRUSTED_PROXIES.
 	trustedProxies []netip.Prefix
 
+	// privacyContact is whom /privacy tells people to ask about their data
+	// (--privacy-contact, LOFTY_MCP_PRIVACY_CONTACT).
+	privacyContact string
+
 	// As given, parsed in validate so a bad environment value is reported
 	// like a bad flag.
 	raw struct {
@@ -60,6 +64,7 @@ const usageOAuthEnv = `  LOFTY_MCP_OAUTH=1          default for --oauth (http)
   LOFTY_MCP_OAUTH_ACCESS_TOKEN_TTL (http)
                              --oauth: lifetime of the access tokens issued, a Go duration from 1s to 24h (default 1h)
   LOFTY_MCP_TRUSTED_PROXIES  default for --trusted-proxies (http), comma-separated
+  LOFTY_MCP_PRIVACY_CONTACT  default for --privacy-contact (http)
 `
 
 // addFlags registers --oauth, --public-url and --state-dir.
@@ -70,7 +75,9 @@ func (o *oauthConfig) addFlags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&o.publicURL, "public-url", envOr(getenv, "LOFTY_MCP_PUBLIC_URL", ""),
 		"http --oauth: the `URL` clients reach this server at, scheme and host only (https://mcp.example.com; http only on loopback); the MCP endpoint is URL/mcp")
 	fs.StringVar(&o.raw.stateDir, "state-dir", envOr(getenv, "LOFTY_MCP_STATE_DIR", ""),
-		"http --oauth: `DIR` where sign-ins are kept (oauth.db, and secret.key without LOFTY_MCP_SECRET_KEY) (default $XDG_STATE_HOME/lofty-mcp, else ~/.local/state/lofty-mcp; on Windows %LOCALAPPDATA%\\lofty-mcp; with --demo, its demo subdirectory)")
+		"http --oauth: `DIR` where sign-ins are kept (oauth.db, and secret.key without LOFTY_MCP_SECRET_KEY), which lofty-mcp grants reads too (default $XDG_STATE_HOME/lofty-mcp, else ~/.local/state/lofty-mcp; on Windows %LOCALAPPDATA%\\lofty-mcp; with --demo, its demo subdirectory)")
+	fs.StringVar(&o.privacyContact, "privacy-contact", envOr(getenv, "LOFTY_MCP_PRIVACY_CONTACT", ""),
+		"http --oauth: whom people ask about their data, an email address or URL (`CONTACT`), named on /privacy (env LOFTY_MCP_PRIVACY_CONTACT)")
 	o.raw.trustedProxies = splitList(getenv("LOFTY_MCP_TRUSTED_PROXIES"))
 	fs.Var(&listFlag{list: &o.raw.trustedProxies}, "trusted-proxies",
 		"http --oauth: comma-separated IP addresses or CIDR `PREFIXES` of the proxies in front of this server (10.0.0.0/8,192.168.1.10); "+
@@ -89,6 +96,10 @@ func (o *oauthConfig) validate(getenv func(string) string, command string, demo,
 		}
 		o.enabled = on
 	}
+	if command == "grants" {
+		o.enabled = false
+		return o.resolveStore(getenv, demo, shared)
+	}
 	if !o.enabled || command != "http" {
 		o.enabled = o.enabled && command == "http"
 		return nil
@@ -98,16 +109,6 @@ func (o *oauthConfig) validate(getenv func(string) string, command string, demo,
 		return err
 	}
 	o.publicURL = u
-
-	if v := strings.TrimSpace(getenv("LOFTY_MCP_SECRET_KEY")); v != "" {
-		if o.secretKey, err = oauth.ParseSecretKey(v); err != nil {
-			return err
-		}
-	}
-	if shared && o.secretKey == nil {
-		return errors.New("with --redis-url, --oauth needs LOFTY_MCP_SECRET_KEY (generate one with: openssl rand -base64 32): " +
-			"sign-ins are kept in Redis, and every replica must decrypt them with the same key")
-	}
 
 	o.loftyClientID = strings.TrimSpace(getenv("LOFTY_OAUTH_CLIENT_ID"))
 	o.loftyClientSecret = strings.TrimSpace(getenv("LOFTY_OAUTH_CLIENT_SECRET"))
@@ -129,7 +130,29 @@ func (o *oauthConfig) validate(getenv func(string) string, command string, demo,
 	if o.trustedProxies, err = oauth.ParseTrustedProxies(strings.Join(o.raw.trustedProxies, ",")); err != nil {
 		return err
 	}
+	o.privacyContact = strings.TrimSpace(o.privacyContact)
+	if len(o.privacyContact) > 200 || strings.ContainsFunc(o.privacyContact, func(r rune) bool { return r < ' ' || r == 0x7f }) {
+		return fmt.Errorf("--privacy-contact (or LOFTY_MCP_PRIVACY_CONTACT) must be one line of at most 200 characters, such as privacy@example.com or https://example.com/privacy; got %d characters", len(o.privacyContact))
+	}
 
+	return o.resolveStore(getenv, demo, shared)
+}
+
+// resolveStore reads where sign-ins are kept and the key that seals them:
+// LOFTY_MCP_SECRET_KEY (required with Redis, shared means --redis-url) and
+// the state directory (the flag, the variable, or the default; --demo's in
+// its demo subdirectory). `http --oauth` and `grants` read them alike.
+func (o *oauthConfig) resolveStore(getenv func(string) string, demo, shared bool) error {
+	if v := strings.TrimSpace(getenv("LOFTY_MCP_SECRET_KEY")); v != "" {
+		var err error
+		if o.secretKey, err = oauth.ParseSecretKey(v); err != nil {
+			return err
+		}
+	}
+	if shared && o.secretKey == nil {
+		return errors.New("with --redis-url, --oauth needs LOFTY_MCP_SECRET_KEY (generate one with: openssl rand -base64 32): " +
+			"sign-ins are kept in Redis, and every replica (and lofty-mcp grants) must decrypt them with the same key")
+	}
 	o.stateDir = strings.TrimSpace(o.raw.stateDir)
 	if o.stateDir == "" {
 		o.stateDir = defaultStateDir(getenv)

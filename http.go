@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"path/filepath"
 
+	"github.com/lofty-mcp/lofty-mcp/internal/access"
 	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty"
 	"github.com/lofty-mcp/lofty-mcp/oauth"
 	"github.com/lofty-mcp/lofty-mcp/transport"
@@ -18,6 +19,7 @@ import (
 func runHTTP(ctx context.Context, a *app, stderr io.Writer) int {
 	tc := a.cfg.http.transportConfig()
 	tc.Logger = a.log
+	tc.Catalog = a.catalog
 	if a.redis != nil {
 		// /readyz answers 503 while Redis does not: with --oauth, sign-ins
 		// live there.
@@ -66,6 +68,24 @@ func runHTTP(ctx context.Context, a *app, stderr io.Writer) int {
 	return exitOK
 }
 
+// resourceScopes describes the protected resources for the authorization
+// server: /mcp and its selections (/mcp/x/TOOLSETS[/readonly],
+// /mcp/readonly), within what the server serves, and the scopes the tools
+// at each can use.
+func (a *app) resourceScopes(path string) (access.Scopes, error) {
+	sel, ok, err := access.ParsePath(path)
+	if !ok {
+		return 0, fmt.Errorf("%s is not an MCP endpoint of this server (%s and its selections are)", path, access.BasePath)
+	}
+	if err != nil {
+		return 0, err
+	}
+	if sel, err = a.catalog.Resolve(sel); err != nil {
+		return 0, err
+	}
+	return a.catalog.ScopesFor(sel), nil
+}
+
 // demoSignInNote is what the sign-in page of --demo --oauth says first.
 const demoSignInNote = "This is lofty-mcp's demo, with its built-in sample data. Paste the demo API key, " +
 	demoAPIKey + ", or use Sign in with Lofty, which goes to the demo Lofty's own page."
@@ -87,6 +107,9 @@ func (a *app) newOAuthServer() (*oauth.Server, map[string]http.Handler, error) {
 		SecretKey:      o.secretKey,
 		AccessTokenTTL: o.accessTokenTTL,
 		TrustedProxies: o.trustedProxies,
+		ResourceScopes: a.resourceScopes,
+		PrivacyContact: o.privacyContact,
+		CacheTTL:       a.cfg.resilience.loftyResilience().CacheTTL,
 		Lofty: oauth.LoftyConfig{
 			ClientID:     o.loftyClientID,
 			ClientSecret: o.loftyClientSecret,

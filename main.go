@@ -6,6 +6,7 @@
 //	lofty-mcp tools [--json]       list the tools by toolset
 //	lofty-mcp help TOOL            describe one tool
 //	lofty-mcp http                 serve MCP over HTTP (Streamable HTTP and SSE)
+//	lofty-mcp grants list|revoke   list or end the sign-ins of http --oauth
 //
 // Run `lofty-mcp --help` for flags and environment variables.
 package main
@@ -80,6 +81,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	if cfg.command == "help" {
 		return runHelpTool(cfg.commandArgs[0], stdout, stderr)
+	}
+	if cfg.command == "grants" {
+		return runGrants(ctx, cfg, stdout, stderr)
 	}
 	logger := newLogger(stderr, cfg.logLevel, cfg.logFormat)
 	if len(cfg.ignoredEnv) > 0 {

@@ -665,6 +665,9 @@ func TestHTTPForgedSessionIDs(t *testing.T) {
 		if i%2 == 1 && len(real) > 20 { // a real id with its signature altered
 			forged = real[:len(real)-3] + fmt.Sprintf("%03d", i%1000)
 		}
+		if forged == real { // the alteration can give back the real id
+			continue
+		}
 		if code, body := ping(a.base, forged); code != http.StatusNotFound {
 			t.Fatalf("forged id %q: %d %s; want 404", forged, code, body)
 		}

@@ -41,6 +41,10 @@ const (
 	oauthE2EVendorID  = "e2e-vendor-app"
 	oauthE2EVendorKey = "e2e-vendor-secret-6c5b4a39"
 	oauthE2EStatic    = "e2e-static-token-0a9b8c7d6e5f"
+
+	// The person oauthE2EOtherKey belongs to.
+	oauthE2EOtherID    = "4242"
+	oauthE2EOtherEmail = "bob@example.com"
 )
 
 // oauthE2EFake is the fake Lofty on loopback, remembering every secret it
@@ -67,6 +71,13 @@ func startOAuthE2EFake(t *testing.T, loftyTokenTTL time.Duration) *oauthE2EFake 
 	f := &oauthE2EFake{Fake: fakelofty.New(data)}
 	f.EnableOAuth(fakelofty.OAuthApp{ClientID: oauthE2EVendorID, ClientSecret: oauthE2EVendorKey, AccessTokenTTL: loftyTokenTTL})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// The other key is another person's: GET /v1.0/me names them
+		// (the fake names the demo person for every credential).
+		if r.URL.Path == "/v1.0/me" && r.Header.Get("Authorization") == "token "+oauthE2EOtherKey {
+			w.Header().Set("Content-Type", "application/json")
+			w.Write([]byte(`{"id":` + oauthE2EOtherID + `,"memberUserId":` + oauthE2EOtherID + `,"email":"` + oauthE2EOtherEmail + `","firstName":"Bob","lastName":"Other"}`))
+			return
+		}
 		tw := &teeWriter{ResponseWriter: w}
 		f.Fake.ServeHTTP(tw, r)
 		f.mu.Lock()

@@ -61,6 +61,7 @@ type stdioProc struct {
 	cmd    *exec.Cmd
 	stdin  io.WriteCloser
 	stdout io.Reader // everything read from it is also recorded in out
+	pipe   *os.File  // the read end of the child's stdout
 	out    *testutil.SyncBuffer
 	stderr *testutil.SyncBuffer
 	exited chan struct{}
@@ -88,6 +89,7 @@ func startStdio(t *testing.T, env []string, args ...string) *stdioProc {
 	}
 	_ = pw.Close() // the child holds the write end now
 	p.stdout = io.TeeReader(pr, p.out)
+	p.pipe = pr
 	go func() {
 		_ = p.cmd.Wait()
 		p.code = p.cmd.ProcessState.ExitCode()

@@ -15,7 +15,37 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
+
+// waitPipeFull waits until the child's stdout pipe has less room left than
+// one tools/list answer (over 12 KiB): from then on the server's writes wait
+// for a reader. (The kernel fills a pipe a page at a time, so it never holds
+// exactly its size.) Polling the pipe rather than sleeping keeps the test
+// exact on a loaded machine.
+func waitPipeFull(t *testing.T, p *stdioProc) {
+	t.Helper()
+	fd := int(p.pipe.Fd())
+	size, err := unix.FcntlInt(p.pipe.Fd(), unix.F_GETPIPE_SZ, 0)
+	if err != nil {
+		t.Fatalf("pipe size: %v", err)
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		n, err := unix.IoctlGetInt(fd, unix.TIOCINQ) // FIONREAD
+		if err != nil {
+			t.Fatalf("bytes in the pipe: %v", err)
+		}
+		if n > size-12<<10 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("stdout pipe holds %d of %d bytes after 60s\nstderr:\n%s", n, size, p.stderr.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
 
 // An address lofty-mcp cannot listen on is a one-line start-up error naming
 // --addr, exit 2, before anything is logged as serving.
@@ -113,7 +143,7 @@ func TestStdioStopsWhileStdoutBlocked(t *testing.T) {
 				lines = append(lines, "not json")
 			}
 			p.send(t, lines...) // and stdout is never read
-			time.Sleep(time.Second)
+			waitPipeFull(t, p)
 			select {
 			case <-p.exited:
 				t.Fatalf("exited before being stopped\nstderr:\n%s", p.stderr.String())

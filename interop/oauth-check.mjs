@@ -31,16 +31,18 @@
 // failure, 2 on bad usage.
 
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { UnauthorizedError } from "@modelcontextprotocol/sdk/client/auth.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 
+import { Checks, InMemoryProvider, redirectUrl as newRedirectUrl, signIn as signInAs } from "./signin.mjs";
+
 const TOOL = "get_sales_agent_by_lead";
 const LEAD_WITH_AGENT = 563172647619608;
 const REQUEST_TIMEOUT_MS = 15_000;
+const CLIENT_NAME = "lofty-mcp interop (TypeScript SDK)";
 
 const { values: opts } = parseArgs({
   options: {
@@ -60,150 +62,14 @@ const apiKey = opts["api-key"];
 const loftyAuthorize = opts["lofty-authorize"];
 const tokenTTL = Number(opts["token-ttl"]);
 
-let passed = 0;
-let failed = 0;
 const secrets = [apiKey];
+const checks = new Checks(secrets);
+const check = (name, fn) => checks.check(name, fn);
 
-async function check(name, fn) {
-  try {
-    const note = await fn();
-    passed++;
-    console.log(`ok    ${name}${note ? ` (${note})` : ""}`);
-    return true;
-  } catch (err) {
-    failed++;
-    let msg = err instanceof assert.AssertionError ? err.message : err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-    for (const s of secrets) if (s) msg = msg.replaceAll(s, "[secret]");
-    console.log(`FAIL  ${name}: ${msg}`);
-    return false;
-  }
-}
-
-// InMemoryProvider is the OAuthClientProvider a host implements: it keeps
-// the registration, the tokens and the PKCE verifier, and "opens the
-// browser" by remembering the authorization URL.
-class InMemoryProvider {
-  constructor(redirectUrl) {
-    this._redirectUrl = redirectUrl;
-    this.authorizationUrls = [];
-    this.tokenSaves = 0;
-  }
-  get redirectUrl() {
-    return this._redirectUrl;
-  }
-  get clientMetadata() {
-    return {
-      client_name: "lofty-mcp interop (TypeScript SDK)",
-      redirect_uris: [this._redirectUrl],
-      grant_types: ["authorization_code", "refresh_token"],
-      response_types: ["code"],
-      token_endpoint_auth_method: "none",
-    };
-  }
-  state() {
-    this._state = randomBytes(16).toString("hex");
-    return this._state;
-  }
-  clientInformation() {
-    return this._client;
-  }
-  saveClientInformation(info) {
-    this._client = info;
-  }
-  tokens() {
-    return this._tokens;
-  }
-  saveTokens(tokens) {
-    this._tokens = tokens;
-    this.tokenSaves++;
-    secrets.push(tokens.access_token, tokens.refresh_token);
-  }
-  redirectToAuthorization(url) {
-    this.authorizationUrls.push(new URL(url));
-  }
-  saveCodeVerifier(v) {
-    this._verifier = v;
-  }
-  codeVerifier() {
-    return this._verifier;
-  }
-}
-
-// Browser: fetch with a cookie jar and no automatic redirects.
-class Browser {
-  constructor() {
-    this.cookies = new Map();
-  }
-  async go(url, init = {}) {
-    const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
-    const resp = await fetch(url, { ...init, redirect: "manual", headers: { ...(init.headers ?? {}), ...(cookie ? { cookie } : {}) } });
-    for (const c of resp.headers.getSetCookie()) {
-      const [pair] = c.split(";");
-      const i = pair.indexOf("=");
-      this.cookies.set(pair.slice(0, i), pair.slice(i + 1));
-    }
-    return resp;
-  }
-  // follow goes through redirects until one leaves for stopAt (returned
-  // unfollowed) or a page answers.
-  async follow(url, stopAt, init) {
-    let resp = await this.go(url, init);
-    for (let hops = 0; hops < 10; hops++) {
-      const loc = resp.headers.get("location");
-      if (![301, 302, 303, 307, 308].includes(resp.status) || !loc) return { resp, url };
-      url = new URL(loc, url).toString();
-      if (url.startsWith(stopAt)) return { resp, url, stopped: true };
-      resp = await this.go(url);
-    }
-    throw new Error("too many redirects");
-  }
-}
-
-const hidden = (html, name) => html.match(new RegExp(`<input type="hidden" name="${name}" value="([^"]*)">`))?.[1]?.replaceAll("&amp;", "&");
-
-// signIn plays the person for an authorization URL the SDK produced, and
-// returns the client redirect URL it ends at.
-async function signIn(authorizationUrl, redirectUrl, method) {
-  const b = new Browser();
-  let { resp, url } = await b.follow(authorizationUrl.toString(), redirectUrl);
-  assert.equal(resp.status, 200, `the authorization request led to HTTP ${resp.status}, not the sign-in page`);
-  const html = await resp.text();
-  assert.match(html, /lofty-mcp interop \(TypeScript SDK\)/, "the sign-in page does not name the client");
-  const request = hidden(html, "request");
-  const csrf = hidden(html, "csrf");
-  assert.ok(request && csrf, "the sign-in page has no request or csrf field");
-  const action = new URL(html.match(/<form method="post" action="([^"]*)"/)[1], url);
-  const post = (fields) =>
-    b.follow(action.toString(), redirectUrl, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ request, csrf, ...fields }).toString(),
-    });
-  if (method === "api_key") {
-    // A wrong key first: the page again, with the message.
-    const wrong = await post({ method: "api_key", api_key: "not-a-lofty-key" });
-    assert.equal(wrong.resp.status, 400, `a wrong key: HTTP ${wrong.resp.status}`);
-    assert.match(await wrong.resp.text(), /Lofty did not accept this API key/, "a wrong key: no message");
-    ({ resp, url } = await post({ method: "api_key", api_key: apiKey }));
-    assert.ok(url.startsWith(redirectUrl), `the API key sign-in ended at HTTP ${resp.status}, not the client`);
-    return new URL(url);
-  }
-  // Sign in with Lofty: lofty-mcp sends the browser to Lofty's page.
-  ({ resp, url } = await post({ method: "lofty" }));
-  assert.ok(url.startsWith(`${loftyAuthorize}?`), `Sign in with Lofty went to ${new URL(url).origin}${new URL(url).pathname}, not Lofty's authorization page`);
-  const q = new URL(url).searchParams;
-  assert.equal(q.get("response_type"), "code");
-  assert.equal(q.get("redirect_uri"), `${issuer}/oauth/lofty/callback`);
-  assert.ok(q.get("clientId") && q.get("state"), "Lofty's authorize request lacks clientId or state");
-  const page = await resp.text();
-  assert.match(page, /id="approve"/, "Lofty's page has no Allow button");
-  const allow = new URLSearchParams();
-  for (const name of ["clientId", "response_type", "redirect_uri", "state"]) allow.set(name, hidden(page, name));
-  allow.set("approve", "1");
-  ({ resp, url } = await b.follow(`${loftyAuthorize}?${allow}`, redirectUrl));
-  assert.ok(url.startsWith(redirectUrl), `after Allow the browser ended at HTTP ${resp.status}, not the client`);
-  return new URL(url);
-}
+// signIn plays the person: a wrong key first, then the right one (or
+// Sign in with Lofty).
+const signIn = (authorizationUrl, redirectUrl, method) =>
+  signInAs(authorizationUrl, redirectUrl, { method, apiKey, loftyAuthorize, issuer, clientName: CLIENT_NAME, wrongKeyFirst: true });
 
 const call = (client) => client.callTool({ name: TOOL, arguments: { leadId: LEAD_WITH_AGENT } }, undefined, { timeout: REQUEST_TIMEOUT_MS });
 
@@ -215,8 +81,8 @@ async function agentName(client) {
 
 async function flow(method) {
   const t = (name) => `${method}: ${name}`;
-  const redirectUrl = `http://127.0.0.1:${10000 + Math.floor(Math.random() * 50000)}/callback`; // never listened on
-  const provider = new InMemoryProvider(redirectUrl);
+  const redirectUrl = newRedirectUrl(); // never listened on
+  const provider = new InMemoryProvider(redirectUrl, { name: CLIENT_NAME, secrets });
   let callback;
 
   const started = await check(t("connect without a token: 401, discovery, registration, authorization URL"), async () => {
@@ -289,5 +155,4 @@ async function flow(method) {
 
 await flow("api_key");
 await flow("lofty");
-console.log(`oauth-check: ${passed} passed, ${failed} failed`);
-process.exit(failed > 0 ? 1 : 0);
+checks.done("oauth-check");

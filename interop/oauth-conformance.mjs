@@ -142,7 +142,7 @@ async function signIn(authorizationURL) {
   const csrf = field('csrf');
   if (!request || !csrf) die('the sign-in page has no request or csrf field');
   const form = new URLSearchParams({ request, csrf, method: 'api_key', api_key: apiKey });
-  const action = html.match(/<form method="post" action="([^"]*)" id="key-form">/)?.[1];
+  const action = html.match(/<form method="post" action="([^"]*)" id="signin-form">/)?.[1];
   if (!action) die('the sign-in page has no API key form');
   resp = await go(new URL(action, pageURL), {
     method: 'POST',

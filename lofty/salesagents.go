@@ -14,17 +14,17 @@ type SalesAgent struct {
 	ID                   *int64 `json:"id,omitempty" jsonschema:"description=Sales Agent ID"`
 	UserID               *int64 `json:"userId,omitempty" jsonschema:"description=Owner user ID"`
 	AgentName            string `json:"agentName,omitempty" jsonschema:"description=Human agent's name"`
-	AgentHeadURL         string `json:"agentHeadUrl,omitempty" jsonschema:"description=Agent avatar URL"`
+	AgentHeadURL         string `json:"agentHeadUrl,omitempty"`
 	AssistantName        string `json:"assistantName,omitempty" jsonschema:"description=AI assistant's name"`
-	AssistantHeadURL     string `json:"assistantHeadUrl,omitempty" jsonschema:"description=Assistant avatar URL"`
+	AssistantHeadURL     string `json:"assistantHeadUrl,omitempty"`
 	VirtualNumber        string `json:"virtualNumber,omitempty" jsonschema:"description=Assistant's virtual phone number"`
 	VirtualNumberCountry string `json:"virtualNumberCountry,omitempty" jsonschema:"description=Virtual number country (e.g. US)"`
 	FollowUpRole         string `json:"followUpRole,omitempty" jsonschema:"description=buyer_agent\\, listing_agent\\, ..."`
-	AgentExperience      string `json:"agentExperience,omitempty" jsonschema:"description=Agent experience"`
+	AgentExperience      string `json:"agentExperience,omitempty"`
 	Email                string `json:"email,omitempty" jsonschema:"description=Assistant's email"`
 	Status               string `json:"status,omitempty" jsonschema:"description=ACTIVE\\, INACTIVE\\, ..."`
-	CreatedAt            Time   `json:"createdAt,omitempty" jsonschema:"description=Created (RFC 3339)"`
-	UpdatedAt            Time   `json:"updatedAt,omitempty" jsonschema:"description=Updated (RFC 3339)"`
+	CreatedAt            Time   `json:"createdAt,omitempty"`
+	UpdatedAt            Time   `json:"updatedAt,omitempty"`
 	HasQuotaSeat         *bool  `json:"hasQuotaSeat,omitempty" jsonschema:"description=Has a valid quota seat"`
 	BorrowLevel          string `json:"borrowLevel,omitempty" jsonschema:"description=If borrowed: SELF\\, GROUP or TEAM"`
 	BorrowID             *int64 `json:"borrowId,omitempty" jsonschema:"description=User or office borrowed from"`

@@ -167,15 +167,28 @@ func TestRedisOutage(t *testing.T) {
 	for _, c := range cs {
 		testutil.WaitFor(t, "Ready after Redis came back", 10*time.Second, func() bool { return c.Ready(ctx) == nil })
 	}
-	time.Sleep(150 * time.Millisecond) // past Shared.Retry
 	// Sharing resumes: a read cached by one replica is a hit on the other.
-	const lead = fakelofty.DemoLeadMaxInt64
-	if _, err := cs[0].SalesAgentByLead(ctx, lead); err != nil {
-		t.Fatal(err)
-	}
-	hits := cs[1].Stats().CacheHits
-	if _, err := cs[1].SalesAgentByLead(ctx, lead); err != nil || cs[1].Stats().CacheHits != hits+1 {
-		t.Errorf("after the outage: %v, hits %d -> %d; want a shared hit", err, hits, cs[1].Stats().CacheHits)
+	// On a loaded machine one Redis round trip can still time out (and the
+	// replica then leaves Redis alone for Shared.Retry): an attempt where
+	// either replica saw a shared error is tried again with another lead;
+	// one without any must be a shared hit.
+	errs := func() uint64 { return cs[0].Stats().SharedErrors + cs[1].Stats().SharedErrors }
+	for i, lead := range []int64{fakelofty.DemoLeadMaxInt64, fakelofty.DemoLeadBeyond53Bits} {
+		time.Sleep(150 * time.Millisecond) // past Shared.Retry
+		before := errs()
+		if _, err := cs[0].SalesAgentByLead(ctx, lead); err != nil {
+			t.Fatal(err)
+		}
+		hits := cs[1].Stats().CacheHits
+		_, err := cs[1].SalesAgentByLead(ctx, lead)
+		if errs() != before && i == 0 {
+			continue
+		}
+		if err != nil || cs[1].Stats().CacheHits != hits+1 {
+			t.Errorf("after the outage: %v, hits %d -> %d, shared errors %d -> %d; want a shared hit",
+				err, hits, cs[1].Stats().CacheHits, before, errs())
+		}
+		break
 	}
 }
 

@@ -3,7 +3,6 @@ package mcpserver
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -49,6 +48,11 @@ type Options struct {
 	// Prompts are the prompts to serve; nil: every prompt (Prompts()).
 	// Their text names only the tools served.
 	Prompts []tools.Prompt
+	// ToolsPerRequest: a transport narrows each request's tools (the HTTP
+	// transport: its sign-in's scopes, its URL's selection), so a
+	// tools/list result belongs to one authorization and its 2026-07-28
+	// cache hint says private rather than public.
+	ToolsPerRequest bool
 }
 
 // DefaultInstructions tell the model, in a few sentences, how the tools fit
@@ -94,19 +98,11 @@ func NewServer(c *lofty.Client, o Options) (*server.MCPServer, error) {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	if o.Tools == nil {
-		selected, err := tools.Select(o.Toolsets, o.AllowTools)
-		if err != nil {
-			return nil, err
-		}
-		o.Tools = selected
+	ts, err := ServedTools(o)
+	if err != nil {
+		return nil, err
 	}
-	if o.ReadOnly {
-		o.Tools, _ = WithoutWrites(o.Tools)
-		if len(o.Tools) == 0 {
-			return nil, errors.New("--read-only leaves no tool to serve: every selected tool writes; select a read-only toolset too (--toolsets)")
-		}
-	}
+	o.Tools = ts
 	if o.Instructions == "" {
 		o.Instructions = DefaultInstructions
 	}
@@ -174,8 +170,15 @@ func NewServer(c *lofty.Client, o Options) (*server.MCPServer, error) {
 	}
 	for _, m := range []mcp.MCPMethod{mcp.MethodToolsList, mcp.MethodPromptsList, mcp.MethodResourcesList,
 		mcp.MethodResourcesTemplatesList, mcp.MethodServerDiscover} {
-		opts = append(opts, server.WithMethodCacheHints(m, ttl, mcp.CacheScopePublic))
+		scope := mcp.CacheScopePublic
+		if m == mcp.MethodToolsList && o.ToolsPerRequest {
+			scope = mcp.CacheScopePrivate
+		}
+		opts = append(opts, server.WithMethodCacheHints(m, ttl, scope))
 	}
+	// A request that carries an access.Request (HTTP) sees only the tools
+	// its selection and sign-in allow; others see every tool served.
+	opts = append(opts, server.WithToolFilter(accessFilter(NewCatalog(o.Tools))))
 	if len(serverPrompts) > 0 {
 		opts = append(opts, server.WithPromptCapabilities(false))
 	}

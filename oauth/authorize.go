@@ -101,7 +101,7 @@ func (s *Server) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 	}
 	resource := s.canonicalResource(q.Get("resource"))
 	if resource == "" {
-		fail("invalid_target", "resource must be "+s.resource)
+		fail("invalid_target", "resource must be "+s.resource+" or one of its selections ("+s.resource+"/x/TOOLSETS[/readonly], toolsets this server serves)")
 		return
 	}
 	browser := s.browserCookie(w, r)

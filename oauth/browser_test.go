@@ -289,3 +289,116 @@ func TestLoftyButtonInBrowser(t *testing.T) {
 		t.Fatalf("protected call: HTTP %d %+v", s, r)
 	}
 }
+
+// TestScopesAndAccountPageInBrowser: in Chromium, a person unticks "change
+// data" on the sign-in page and presses Enter in the key field (which
+// submits the key, not Sign in with Lofty): the grant allows reading only.
+// Then, on the account page, they sign in with the key, see the app with
+// what it may do, disconnect it (its token is refused at once), and
+// disconnect everything else. Strict CSP, no external request, no console
+// error throughout.
+func TestScopesAndAccountPageInBrowser(t *testing.T) {
+	b := startBrowser(t)
+	h := newHarness(t, withLoftyOAuth(), withResources())
+	cb, received := callbackServer(t)
+	c := h.register(map[string]any{"redirect_uris": []string{cb}, "client_name": "Browser Scope App"})
+	err := chromedp.Do(b.ctx,
+		chromedp.Navigate(c.authURL(map[string]string{"scope": "lofty:read lofty:write"})),
+		chromedp.WaitVisible(chromedp.ID("allow-write")),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.screenshot(t, "signin-scopes")
+	ticked, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`document.getElementById("allow-write").checked && document.getElementById("allow-read").checked && document.getElementById("allow-read").disabled`))
+	if err != nil || !ticked {
+		t.Fatalf("the boxes the app asked for are not ticked (read fixed): %v", err)
+	}
+	err = chromedp.Do(b.ctx,
+		chromedp.Click(chromedp.ID("allow-write")),
+		chromedp.SendKeys(chromedp.ID("api_key"), goodKey+"\r"),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.waitURL(t, cb)
+	q := received()
+	tok, err := c.exchange(q.Get("code"))
+	if err != nil {
+		t.Fatalf("Enter in the key field did not sign in with the key: %v (callback %v)", err, q)
+	}
+	if tok.Extra("scope") != "lofty:read" {
+		t.Errorf("after unticking, the grant allows %q", tok.Extra("scope"))
+	}
+	other := h.register(map[string]any{"client_name": "Second App"}).login("api_key", goodKey)
+
+	// The account page, reached from the sign-in page's link.
+	err = chromedp.Do(b.ctx,
+		chromedp.Navigate(c.authURL(nil)),
+		chromedp.WaitVisible(chromedp.ID("account-link")),
+		chromedp.Click(chromedp.ID("account-link")),
+		chromedp.WaitVisible(chromedp.ID("api_key")),
+		chromedp.SendKeys(chromedp.ID("api_key"), goodKey),
+		chromedp.Click(chromedp.ID("submit-key")),
+		chromedp.WaitVisible(chromedp.ID("grants")),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.screenshot(t, "account")
+	table, _ := chromedp.Run(b.ctx, chromedp.Text(chromedp.ID("grants")))
+	if !strings.Contains(table, "Browser Scope App") || !strings.Contains(table, "Second App") || !strings.Contains(table, "read") {
+		t.Fatalf("the account page lists:\n%s", table)
+	}
+	_, r, _ := h.call(tok.AccessToken)
+	err = chromedp.Do(b.ctx,
+		chromedp.Click(chromedp.ID("revoke-"+r.Grant)),
+		chromedp.WaitVisible(chromedp.ID("done")),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if status, _, _ := h.call(tok.AccessToken); status != 401 {
+		t.Errorf("the disconnected app's token: HTTP %d", status)
+	}
+	err = chromedp.Do(b.ctx,
+		chromedp.Click(chromedp.ID("revoke-all")),
+		chromedp.WaitVisible(chromedp.ID("all-done")),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.screenshot(t, "account-done")
+	done, _ := chromedp.Run(b.ctx, chromedp.Text(chromedp.ID("done")))
+	if !strings.Contains(done, "1 app is disconnected") {
+		t.Errorf("after disconnecting everything the page says %q", done)
+	}
+	if status, _, _ := h.call(other.AccessToken); status != 401 {
+		t.Errorf("the second app's token after disconnecting everything: HTTP %d", status)
+	}
+	// /privacy renders with its style, too.
+	if err := chromedp.Do(b.ctx, chromedp.Navigate(h.ts.URL+PrivacyPath), chromedp.WaitVisible(chromedp.ID("delete"))); err != nil {
+		t.Fatal(err)
+	}
+
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	cbOrigin := strings.TrimSuffix(cb, "/callback")
+	for _, u := range b.requests {
+		if !strings.HasPrefix(u, h.ts.URL+"/") && !strings.HasPrefix(u, cbOrigin+"/") {
+			t.Errorf("the browser requested %s: an external request", u)
+		}
+	}
+	for u, csp := range b.csp {
+		if strings.HasPrefix(u, h.ts.URL+AccountPath) || strings.HasPrefix(u, h.ts.URL+PrivacyPath) {
+			if !strings.Contains(csp, "default-src 'none'") || !strings.Contains(csp, "frame-ancestors 'none'") {
+				t.Errorf("CSP of %s: %q", u, csp)
+			}
+		}
+	}
+	for _, e := range b.errors {
+		if !strings.HasPrefix(e, "Failed to load resource: the server responded with a status of") {
+			t.Errorf("browser console error: %s", e)
+		}
+	}
+}

@@ -13,6 +13,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/lofty-mcp/lofty-mcp/internal/access"
 )
 
 // Defaults of Config and LoftyConfig.
@@ -56,6 +58,22 @@ type Config struct {
 
 	// Lofty says how people's Lofty credentials are obtained and checked.
 	Lofty LoftyConfig
+
+	// ResourceScopes describes the protected resources under /mcp: for a
+	// request path (/mcp, or a selection such as /mcp/x/leads/readonly),
+	// the scopes its tools can use — what its metadata lists, what a
+	// client is asked for and what the sign-in page offers — or why the
+	// path is not a resource. Nil: /mcp alone, with lofty:read and
+	// lofty:write.
+	ResourceScopes func(path string) (access.Scopes, error)
+
+	// PrivacyContact is whom people ask about their data (an email
+	// address or a URL), named on /privacy; empty: the page says to ask
+	// whoever runs the server.
+	PrivacyContact string
+	// CacheTTL is how long the Lofty client keeps an answer (--cache-ttl),
+	// which /privacy states.
+	CacheTTL time.Duration
 
 	// AllowPrivateClientMetadata lets Client ID Metadata Document URLs
 	// resolve to loopback and private addresses (tests only).

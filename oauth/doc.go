@@ -16,14 +16,28 @@
 //	defer srv.Close()
 //	srv.Mount(mux) // or mux.Handle(p, srv.Handler()) for each p in oauth.Patterns
 //
-//	// In front of /mcp (and /sse):
-//	grant, err := srv.Authenticate(r)
+//	// In front of /mcp, its selections (/mcp/x/leads/readonly ...) and /sse:
+//	grant, err := srv.Authenticate(r) // the token must be for r's resource
 //	if err != nil {
-//		srv.Challenge(w, err) // 401 + WWW-Authenticate: Bearer resource_metadata="…"
+//		srv.Challenge(w, r, err) // 401 + WWW-Authenticate: Bearer resource_metadata="…", scope="…"
 //		return
 //	}
 //	cred, err := grant.Credential(ctx) // lofty.Credential; ErrSignInAgain -> srv.Challenge
 //	ctx = lofty.WithCredential(ctx, cred) // grant.ID() keys rate limits and caches
+//	// grant.Scopes() is what the person allowed; a call needing more:
+//	srv.InsufficientScope(w, r, tool, need, grant.Scopes()) // 403 insufficient_scope (step-up)
+//
+// # Scopes and resources
+//
+// The scopes are lofty:read (every sign-in has it), lofty:write,
+// lofty:messages and lofty:admin (internal/access). The sign-in page offers
+// those the client asked for, of those its resource's tools can use, each
+// ticked; the person unticks what they do not allow, and the grant seals
+// what is left (so no one who can write the store can widen it). A grant
+// recorded before scopes existed allows lofty:read and lofty:write, what
+// it could do then. Every selection of /mcp (Config.ResourceScopes says
+// which exist) is a resource of its own, with its own metadata at the
+// well-known path followed by its path, and tokens bound to it.
 //
 // # Endpoints (Handler)
 //
@@ -35,6 +49,14 @@
 //	GET  /oauth/lofty/callback                        Lofty's vendor OAuth returns here (register this URL with the Lofty app)
 //	POST /oauth/token                                 authorization_code and refresh_token grants; refresh tokens rotate
 //	POST /oauth/revoke                                RFC 7009 revocation
+//	GET  /oauth/account, POST /oauth/account          a person's connected apps: sign in as on the sign-in page, see each with its last use, disconnect one or all
+//	GET  /privacy                                     what is stored, how long, sealed how, how to delete it
+//
+// An operator lists and revokes grants (`lofty-mcp grants`) with
+// OpenGrantAdmin: on the store itself (Redis, or a stopped server's
+// oauth.db), or through a running server's control socket (control.sock
+// in the state directory, mode 0600), since bbolt lets one process open
+// the file.
 //
 // A client_id that is an https URL is a Client ID Metadata Document: it is
 // fetched (https only; the address actually dialled must be public unless
@@ -49,9 +71,11 @@
 // everyone signed in; RedisStore (Config.Store, with --redis-url) shares it
 // between replicas, so that any of them accepts any token, and its Locker
 // makes one replica at a time renew a grant's Lofty token. A grant holds the person's Lofty credential (API key,
-// or Lofty's access and refresh tokens) sealed with AES-256-GCM under a key
+// or Lofty's access and refresh tokens), who they are (Lofty's user id, name
+// and email) and the scopes they granted, sealed with AES-256-GCM under a key
 // derived (HKDF-SHA-256) from the 32-byte secret key, with a random nonce per
-// record and the grant id as additional data. Issued access tokens, refresh
+// record and the grant id as additional data; beside it, when its tokens
+// were last used (written at most once a minute). Issued access tokens, refresh
 // tokens, authorization codes and client secrets are 256-bit random values
 // stored only as SHA-256 hashes. Expired records are swept every 10 minutes.
 //

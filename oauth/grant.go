@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/lofty-mcp/lofty-mcp/internal/access"
 	"github.com/lofty-mcp/lofty-mcp/lofty"
 )
 
@@ -46,6 +47,20 @@ func (g *Grant) ClientID() string { return g.rec.ClientID }
 // Method is how the person signed in: MethodAPIKey or MethodLofty.
 func (g *Grant) Method() string { return g.rec.Method }
 
+// Scopes are the scopes the person granted (access.LegacyScopes for a
+// grant recorded before scopes existed). They are read from the sealed
+// record: no one who can only write the store can widen them.
+func (g *Grant) Scopes() access.Scopes { return g.cred.scopes() }
+
+// scopes reads the granted scopes of c; Read is always among them.
+func (c sealedCredential) scopes() access.Scopes {
+	if c.Scopes == "" {
+		return access.LegacyScopes
+	}
+	known, _ := access.ParseScopes(c.Scopes)
+	return known | access.Read
+}
+
 // String never reveals the credential.
 func (g *Grant) String() string { return "oauth grant " + g.rec.ID }
 
@@ -65,16 +80,18 @@ func (s *Server) loadGrant(ctx context.Context, id string) (*Grant, error) {
 	return &Grant{s: s, rec: rec, cred: cred}, nil
 }
 
-// newGrant seals cred into a new grant record, stored until expires.
-func (s *Server) newGrant(ctx context.Context, p *pendingRecord, method string, cred sealedCredential, expires time.Time) (*grantRecord, error) {
+// newGrant seals cred (with the person and the scopes granted) into a new
+// grant record, stored until expires.
+func (s *Server) newGrant(ctx context.Context, p *pendingRecord, clientName, method string, cred sealedCredential, expires time.Time) (*grantRecord, error) {
 	rec := &grantRecord{
-		ID:       newID("g_"),
-		ClientID: p.ClientID,
-		Resource: p.Resource,
-		Scope:    p.Scope,
-		Method:   method,
-		Created:  s.now().Unix(),
-		Expires:  expires.Unix(),
+		ID:         newID("g_"),
+		ClientID:   p.ClientID,
+		ClientName: clientName,
+		Resource:   p.Resource,
+		Scope:      p.Scope,
+		Method:     method,
+		Created:    s.now().Unix(),
+		Expires:    expires.Unix(),
 	}
 	if err := s.sealInto(rec, cred); err != nil {
 		return nil, err
@@ -92,8 +109,13 @@ func (s *Server) sealInto(rec *grantRecord, cred sealedCredential) error {
 }
 
 func (s *Server) openCredential(rec *grantRecord) (sealedCredential, error) {
+	return openSealed(s.keys, rec)
+}
+
+// openSealed opens the sealed part of rec with k.
+func openSealed(k *keys, rec *grantRecord) (sealedCredential, error) {
 	var c sealedCredential
-	pt, err := s.keys.open(rec.Sealed, keyGrant+rec.ID)
+	pt, err := k.open(rec.Sealed, keyGrant+rec.ID)
 	if err != nil {
 		return c, err
 	}
@@ -103,9 +125,10 @@ func (s *Server) openCredential(rec *grantRecord) (sealedCredential, error) {
 	return c, nil
 }
 
-// revokeGrant ends a grant and so every token issued under it.
+// revokeGrant ends a grant and so every token issued under it: deleting
+// its record deletes the Lofty credential sealed in it.
 func (s *Server) revokeGrant(ctx context.Context, id, why string) {
-	if err := s.store.Delete(ctx, keyGrant+id); err != nil {
+	if err := s.grants().revoke(ctx, id); err != nil {
 		s.log.Error("oauth: revoking a grant failed", "grant", id, "reason", why, "error", err)
 		return
 	}

@@ -34,6 +34,10 @@ const (
 	loftyAppID      = "vendor-app-id"
 	loftyAppSecret  = "vendor-app-secret-9c8b7a6f"
 	testRedirectURI = "http://127.0.0.1:9/callback" // never reached: the test client stops at it
+
+	// otherKey's person, whom GET /v1.0/me names for it.
+	otherPersonID    = 4242
+	otherPersonEmail = "bob@example.com"
 )
 
 // clock is an adjustable test clock.
@@ -82,6 +86,13 @@ func newHarness(t testing.TB, opts ...harnessOption) *harness {
 	// The fake behind a recorder: Lofty's tokens and codes join the
 	// secrets that must never be logged.
 	fakeSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// otherKey is another person's (the fake's GET /v1.0/me answers
+		// the demo person for everyone else).
+		if r.URL.Path == lofty.MePath && r.Header.Get("Authorization") == "token "+otherKey {
+			w.Header().Set("Content-Type", "application/json")
+			json.NewEncoder(w).Encode(map[string]any{"id": otherPersonID, "memberUserId": otherPersonID, "email": otherPersonEmail, "firstName": "Bob", "lastName": "Other"})
+			return
+		}
 		rec := &recorder{ResponseWriter: w}
 		h.fake.ServeHTTP(rec, r)
 		h.collectSecrets(rec)
@@ -92,7 +103,7 @@ func newHarness(t testing.TB, opts ...harnessOption) *harness {
 
 	h.ts = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s := h.current.Load()
-		if r.URL.Path == ResourcePath {
+		if r.URL.Path == ResourcePath || strings.HasPrefix(r.URL.Path, ResourcePath+"/") {
 			h.serveProtected(s, w, r)
 			return
 		}
@@ -188,6 +199,7 @@ type protectedReply struct {
 	Kind   string `json:"kind"`
 	Source string `json:"source"`
 	Email  string `json:"email"`
+	Scopes string `json:"scopes"`
 }
 
 // serveProtected is the tiny resource server: Authenticate, then a Lofty
@@ -195,13 +207,13 @@ type protectedReply struct {
 func (h *harness) serveProtected(s *Server, w http.ResponseWriter, r *http.Request) {
 	g, err := s.Authenticate(r)
 	if err != nil {
-		s.Challenge(w, err)
+		s.Challenge(w, r, err)
 		return
 	}
 	cred, err := g.Credential(r.Context())
 	if err != nil {
 		if errors.Is(err, ErrSignInAgain) {
-			s.Challenge(w, err)
+			s.Challenge(w, r, err)
 			return
 		}
 		http.Error(w, err.Error(), http.StatusBadGateway)
@@ -218,7 +230,7 @@ func (h *harness) serveProtected(s *Server, w http.ResponseWriter, r *http.Reque
 		kind = "access_token"
 	}
 	w.Header().Set("Content-Type", "application/json")
-	json.NewEncoder(w).Encode(protectedReply{Grant: g.ID(), Kind: kind, Source: cred.Source, Email: me.Email})
+	json.NewEncoder(w).Encode(protectedReply{Grant: g.ID(), Kind: kind, Source: cred.Source, Email: me.Email, Scopes: g.Scopes().String()})
 }
 
 // ---- the client side ----
@@ -474,7 +486,13 @@ func (c *testClient) login(method, key string) *oauth2.Token {
 // call calls the protected endpoint with an access token.
 func (h *harness) call(accessToken string) (int, protectedReply, http.Header) {
 	h.t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, h.ts.URL+ResourcePath, nil)
+	return h.callAt(ResourcePath, accessToken)
+}
+
+// callAt calls the protected resource at path (/mcp or a selection of it).
+func (h *harness) callAt(path, accessToken string) (int, protectedReply, http.Header) {
+	h.t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, h.ts.URL+path, nil)
 	if accessToken != "" {
 		req.Header.Set("Authorization", "Bearer "+accessToken)
 	}
@@ -491,6 +509,29 @@ func (h *harness) call(accessToken string) (int, protectedReply, http.Header) {
 		}
 	}
 	return resp.StatusCode, r, resp.Header
+}
+
+// reseal rewrites the sealed part of grant id with edit (as an older
+// server would have sealed it).
+func (h *harness) reseal(id string, edit func(*sealedCredential)) {
+	h.t.Helper()
+	ctx := context.Background()
+	s := h.srv()
+	var rec grantRecord
+	if err := getJSON(ctx, s.store, keyGrant+id, &rec); err != nil {
+		h.t.Fatal(err)
+	}
+	cred, err := s.openCredential(&rec)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	edit(&cred)
+	if err := s.sealInto(&rec, cred); err != nil {
+		h.t.Fatal(err)
+	}
+	if err := putJSON(ctx, s.store, keyGrant+rec.ID, &rec, unixTime(rec.Expires)); err != nil {
+		h.t.Fatal(err)
+	}
 }
 
 // lastAuthorization is the Authorization header of the fake's last /v1.0/me request.

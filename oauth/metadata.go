@@ -1,6 +1,10 @@
 package oauth
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/lofty-mcp/lofty-mcp/internal/access"
+)
 
 // ---- RFC 8414 metadata ----
 
@@ -20,6 +24,7 @@ func (s *Server) metadata() map[string]any {
 		"code_challenge_methods_supported":               []string{"S256"},
 		"authorization_response_iss_parameter_supported": true,
 		"client_id_metadata_document_supported":          true,
+		"scopes_supported":                               access.SupportedScopes(),
 	}
 }
 

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"time"
+
+	"github.com/lofty-mcp/lofty-mcp/internal/access"
 )
 
 // Store keys. Secrets appear in keys only as SHA-256 hashes.
@@ -18,6 +20,8 @@ const (
 	keyAccess     = "at:"      // + hash(access token)        -> tokenRecord
 	keyRefresh    = "rt:"      // + hash(refresh token)       -> tokenRecord
 	keyRefreshOld = "rtused:"  // + hash(rotated-out token)   -> usedRecord
+	keyLastUse    = "lastuse:" // + grant id                  -> lastUseRecord
+	keyAccount    = "account:" // + hash(account cookie)      -> accountRecord
 )
 
 // Sign-in methods, as recorded in a grant.
@@ -58,11 +62,21 @@ type pendingRecord struct {
 	Scope         string `json:"scope,omitempty"`
 	BrowserHash   string `json:"browser"`
 	Expires       int64  `json:"expires"`
+
+	// ticked, while a form is answered, are the scopes the person left
+	// ticked: the page shown again keeps their choice (never stored).
+	ticked access.Scopes
 }
 
-// loftyStateRecord ties the state sent to Lofty's authorize page to a sign-in.
+// loftyStateRecord ties the state sent to Lofty's authorize page to a
+// sign-in (RequestID, with the scopes the person chose), or to a person
+// proving who they are on the account page (Account, from the browser
+// whose cookie hashes to BrowserHash).
 type loftyStateRecord struct {
-	RequestID string `json:"request_id"`
+	RequestID   string `json:"request_id,omitempty"`
+	Scopes      string `json:"scopes,omitempty"`
+	Account     bool   `json:"account,omitempty"`
+	BrowserHash string `json:"browser,omitempty"`
 }
 
 // grantRecord is one person's sign-in for one client: what the issued
@@ -70,9 +84,15 @@ type loftyStateRecord struct {
 type grantRecord struct {
 	ID       string `json:"id"`
 	ClientID string `json:"client_id"`
-	Resource string `json:"resource"`
-	Scope    string `json:"scope,omitempty"`
-	Method   string `json:"method"`
+	// ClientName is the app's name as the sign-in page showed it, for the
+	// account page and the operator's list.
+	ClientName string `json:"client_name,omitempty"`
+	Resource   string `json:"resource"`
+	// Scope is the scope the client asked for; what the person granted is
+	// sealed (sealedCredential.Scopes), so that no one who can write the
+	// store can widen it.
+	Scope  string `json:"scope,omitempty"`
+	Method string `json:"method"`
 	// Sealed is the Lofty credential, AES-256-GCM under the secret key
 	// with the grant id as additional data (see sealedCredential).
 	Sealed  []byte `json:"sealed"`
@@ -80,12 +100,41 @@ type grantRecord struct {
 	Expires int64  `json:"expires"`
 }
 
-// sealedCredential is the plaintext inside grantRecord.Sealed.
+// sealedCredential is the plaintext inside grantRecord.Sealed: the
+// person's Lofty credential, who they are and what they granted.
 type sealedCredential struct {
 	APIKey       string    `json:"k,omitempty"`
 	AccessToken  string    `json:"a,omitempty"`
 	RefreshToken string    `json:"r,omitempty"`
 	Expiry       time.Time `json:"e,omitzero"`
+	// Scopes are the scopes the person granted (access.Scopes' text).
+	// Empty in a grant made before scopes existed: access.LegacyScopes.
+	Scopes string `json:"s,omitempty"`
+	// Person is who signed in, as Lofty's GET /v1.0/me said (nil in a
+	// grant made before it was recorded).
+	Person *person `json:"p,omitempty"`
+}
+
+// person is the signed-in Lofty user: the account page lists their
+// grants, and an operator revokes them by id or email.
+type person struct {
+	ID    int64  `json:"i,omitempty"`
+	Email string `json:"m,omitempty"`
+	Name  string `json:"n,omitempty"`
+}
+
+// lastUseRecord is when a grant's tokens were last used, to the minute.
+type lastUseRecord struct {
+	At int64 `json:"at"`
+}
+
+// accountRecord is a person signed in to the account page: who they are
+// (and, when they pasted an API key, its hash, which finds the grants of
+// that key recorded before the person was), for a few minutes.
+type accountRecord struct {
+	Person  person `json:"person"`
+	KeyHash string `json:"key_hash,omitempty"`
+	Expires int64  `json:"expires"`
 }
 
 // codeRecord is an authorization code's binding.

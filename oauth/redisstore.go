@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -103,6 +104,59 @@ func (s *RedisStore) decode(b []byte, err error, op string) ([]byte, error) {
 	return v, nil
 }
 
+// scanBatch is how many keys one SCAN step asks Redis for.
+const scanBatch = 500
+
+// Scan implements Scanner with SCAN MATCH prefix* and MGET. Redis walks
+// its whole key space to find them (the cache's keys too), a step of
+// scanBatch keys at a time, so it suits what is done rarely: a person's
+// account page, an operator's command.
+func (s *RedisStore) Scan(ctx context.Context, prefix string, fn func(key string, value []byte) bool) error {
+	pattern := globEscape(s.key(prefix)) + "*"
+	var cursor uint64
+	for {
+		keys, next, err := s.rdb.Scan(ctx, cursor, pattern, scanBatch).Result()
+		if err != nil {
+			return redisErr("scan", err)
+		}
+		if len(keys) > 0 {
+			vals, err := s.rdb.MGet(ctx, keys...).Result()
+			if err != nil {
+				return redisErr("scan", err)
+			}
+			now := s.now()
+			for i, v := range vals {
+				str, ok := v.(string)
+				if !ok {
+					continue // gone since SCAN found it
+				}
+				val, ok := decodeRecord([]byte(str), now)
+				if !ok {
+					continue
+				}
+				if !fn(strings.TrimPrefix(keys[i], s.prefix), val) {
+					return nil
+				}
+			}
+		}
+		if cursor = next; cursor == 0 {
+			return nil
+		}
+	}
+}
+
+// globEscape escapes the characters Redis's MATCH patterns give a meaning.
+func globEscape(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune(`*?[]\^`, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
 // Close implements Store; the Redis client stays open (it is the caller's).
 func (s *RedisStore) Close() error { return nil }
 
@@ -147,6 +201,8 @@ func (s *RedisStore) Lock(ctx context.Context, name string, ttl time.Duration) (
 }
 
 var (
-	_ Store  = (*RedisStore)(nil)
-	_ Locker = (*RedisStore)(nil)
+	_ Store   = (*RedisStore)(nil)
+	_ Locker  = (*RedisStore)(nil)
+	_ Scanner = (*RedisStore)(nil)
+	_ Scanner = (*BoltStore)(nil)
 )

@@ -47,9 +47,10 @@ func TestMetadataDocuments(t *testing.T) {
 			t.Errorf("%s: authorization_servers %v", path, prm["authorization_servers"])
 		}
 	}
-	// No token: 401 naming the resource metadata, without error=.
+	// No token: 401 naming the resource metadata and the scopes to ask
+	// for, without error=.
 	status, _, hdr := h.call("")
-	wantChallenge := `Bearer resource_metadata="` + h.ts.URL + `/.well-known/oauth-protected-resource/mcp"`
+	wantChallenge := `Bearer resource_metadata="` + h.ts.URL + `/.well-known/oauth-protected-resource/mcp", scope="lofty:read lofty:write"`
 	if status != 401 || hdr.Get("WWW-Authenticate") != wantChallenge {
 		t.Errorf("no token: HTTP %d, WWW-Authenticate %q, want %q", status, hdr.Get("WWW-Authenticate"), wantChallenge)
 	}

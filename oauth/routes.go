@@ -7,30 +7,23 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
-	"strings"
-
-	mcpserver "github.com/mark3labs/mcp-go/server"
 )
 
 const maxFormBytes = 64 << 10
 
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
-	prm := mcpserver.NewProtectedResourceMetadataHandler(mcpserver.ProtectedResourceMetadataConfig{
-		Resource:               s.resource,
-		AuthorizationServers:   []string{s.issuer},
-		BearerMethodsSupported: []string{"header"},
-		ResourceName:           "Lofty CRM (lofty-mcp)",
-	})
-	// RFC 9728: the path-suffixed document describes PublicURL/mcp; the
-	// root one is served for clients that probe it first, naming the same
-	// resource (the only one on this server).
-	mux.Handle(protectedResourceForMCP, prm)
-	mux.Handle(ProtectedResourcePath, prm)
+	// RFC 9728: the path-suffixed document describes the resource at that
+	// path (PublicURL/mcp, or one of its selections); the root one is
+	// served for clients that probe it first, naming /mcp.
+	mux.HandleFunc(ProtectedResourcePath+"/", s.serveResourceMetadata)
+	mux.HandleFunc(ProtectedResourcePath, s.serveResourceMetadata)
 	mux.HandleFunc(AuthServerMetadataPath, s.serveMetadata)
 	mux.HandleFunc(AuthorizePath, s.serveAuthorize)
 	mux.HandleFunc(SignInPath, s.serveSignIn)
 	mux.HandleFunc(LoftyCallbackPath, s.serveLoftyCallback)
+	mux.HandleFunc(AccountPath, s.serveAccount)
+	mux.HandleFunc(PrivacyPath, s.servePrivacy)
 	mux.HandleFunc(TokenPath, cors(s.serveToken))
 	mux.HandleFunc(RegisterPath, cors(s.serveRegister))
 	mux.HandleFunc(RevokePath, cors(s.serveRevoke))
@@ -106,16 +99,4 @@ func readForm(w http.ResponseWriter, r *http.Request) (url.Values, string) {
 		}
 	}
 	return form, ""
-}
-
-// ---- resources ----
-
-// canonicalResource maps a requested resource (RFC 8707) to this server's
-// one resource; "" when it names something else. Absent means this one.
-func (s *Server) canonicalResource(requested string) string {
-	switch strings.TrimSuffix(requested, "/") {
-	case "", s.resource, s.issuer:
-		return s.resource
-	}
-	return ""
 }

@@ -15,6 +15,7 @@ import (
 
 	"golang.org/x/sync/singleflight"
 
+	"github.com/lofty-mcp/lofty-mcp/internal/access"
 	"github.com/lofty-mcp/lofty-mcp/lofty"
 )
 
@@ -29,6 +30,8 @@ const (
 	RevokePath              = "/oauth/revoke"
 	SignInPath              = "/oauth/signin"
 	LoftyCallbackPath       = "/oauth/lofty/callback"
+	AccountPath             = "/oauth/account"
+	PrivacyPath             = "/privacy"
 	protectedResourceForMCP = ProtectedResourcePath + ResourcePath
 )
 
@@ -64,10 +67,12 @@ type Server struct {
 	// pending and unusedClients bound what strangers can store (quota).
 	pending, unusedClients *quota
 	refreshes              singleflight.Group
+	lastUse                *lastUses
 	handler                http.Handler
 	// warnedProxy: the warning about an unlisted proxy was logged.
 	warnedProxy atomic.Bool
 
+	control   *controlServer // nil without the embedded store
 	stopSweep chan struct{}
 	sweepDone chan struct{}
 	closeOnce sync.Once
@@ -156,6 +161,7 @@ func New(cfg Config) (*Server, error) {
 		stopSweep:     make(chan struct{}),
 		sweepDone:     make(chan struct{}),
 	}
+	s.lastUse = newLastUses(s)
 	s.clientDoc = newClientDocFetcher(cfg.AllowPrivateClientMetadata, cfg.ClientMetadataTLS, cfg.Now, cfg.Logger)
 	if s.store == nil {
 		if cfg.StateDir == "" {
@@ -166,6 +172,13 @@ func New(cfg Config) (*Server, error) {
 			return nil, err
 		}
 		s.store, s.ownStore = bs, true
+		// The running server holds oauth.db: `lofty-mcp grants` reaches
+		// its grants through this socket.
+		if path := controlPath(cfg.StateDir); path == "" {
+			s.log.Warn("oauth: the state directory's path is too long for a control socket; stop the server to use lofty-mcp grants", "state_dir", cfg.StateDir)
+		} else if s.control, err = s.serveControl(path); err != nil {
+			s.log.Warn("oauth: cannot serve the control socket; stop the server to use lofty-mcp grants", "path", path, "error", err)
+		}
 	}
 	s.handler = s.routes()
 	go s.sweepLoop()
@@ -178,6 +191,9 @@ func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
 		close(s.stopSweep)
 		<-s.sweepDone
+		if s.control != nil {
+			s.control.stop()
+		}
 		s.lofty.Close()
 		s.clientDoc.http.CloseIdleConnections()
 		if s.ownStore {
@@ -209,6 +225,7 @@ var Patterns = []string{
 	AuthServerMetadataPath,
 	AuthServerMetadataPath + "/",
 	"/oauth/",
+	PrivacyPath,
 }
 
 // Mount registers Handler on mux for every pattern of Patterns.
@@ -247,6 +264,7 @@ func (s *Server) sweepLoop() {
 // them itself, then compacts a store whose file would otherwise keep the
 // room they took.
 func (s *Server) maintain(ctx context.Context) {
+	s.lastUse.prune(s.now())
 	if sw, ok := s.store.(Sweeper); ok {
 		n, err := sw.Sweep(ctx, s.now())
 		if err != nil {
@@ -267,8 +285,11 @@ func (s *Server) maintain(ctx context.Context) {
 
 // Authenticate checks the request's "Authorization: Bearer <token>": the
 // token must be one this server issued, unexpired, of a grant not revoked,
-// and for this resource. Errors wrap ErrNoToken or ErrInvalidToken (pass
-// them to Challenge), or are storage failures.
+// and for the resource the request's path belongs to (/mcp, or the
+// selection such as /mcp/x/leads/readonly it was obtained for). Errors wrap
+// ErrNoToken or ErrInvalidToken (pass them to Challenge), or are storage
+// failures. It notes, at most once a minute per grant, that the grant was
+// used.
 func (s *Server) Authenticate(r *http.Request) (*Grant, error) {
 	token, ok := bearerToken(r.Header.Get("Authorization"))
 	if !ok {
@@ -285,7 +306,7 @@ func (s *Server) Authenticate(r *http.Request) (*Grant, error) {
 	if !s.now().Before(unixTime(rec.Expires)) {
 		return nil, fmt.Errorf("%w: expired", ErrInvalidToken)
 	}
-	if rec.Resource != s.resource {
+	if rec.Resource != s.resourceFor(r.URL.Path) {
 		return nil, fmt.Errorf("%w: issued for another resource", ErrInvalidToken)
 	}
 	g, err := s.loadGrant(ctx, rec.GrantID)
@@ -297,6 +318,7 @@ func (s *Server) Authenticate(r *http.Request) (*Grant, error) {
 	case err != nil:
 		return nil, err
 	}
+	s.lastUse.touch(ctx, g.rec.ID, unixTime(g.rec.Expires))
 	return g, nil
 }
 
@@ -311,13 +333,18 @@ func bearerToken(h string) (string, bool) {
 }
 
 // Challenge answers a request Authenticate refused: 401 with
-// WWW-Authenticate naming the resource metadata (and error="invalid_token"
-// for a bad token), or 503 for a storage failure.
-func (s *Server) Challenge(w http.ResponseWriter, err error) {
+// WWW-Authenticate naming the metadata of the request's resource and the
+// scopes to ask for (and error="invalid_token" for a bad token), or 503 for
+// a storage failure.
+func (s *Server) Challenge(w http.ResponseWriter, r *http.Request, err error) {
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
+	params := fmt.Sprintf(`Bearer resource_metadata=%q`, s.metadataURLFor(r.URL.Path))
+	if scopes, serr := s.resourceScopes(resourcePath(r.URL.Path)); serr == nil {
+		params += fmt.Sprintf(`, scope=%q`, scopes.String())
+	}
 	switch {
 	case errors.Is(err, ErrInvalidToken), errors.Is(err, ErrSignInAgain):
 		desc := "The Lofty sign-in behind this access token has ended"
@@ -328,11 +355,11 @@ func (s *Server) Challenge(w http.ResponseWriter, err error) {
 			}
 			desc = "The access token is " + reason
 		}
-		h.Set("WWW-Authenticate", fmt.Sprintf(`Bearer resource_metadata=%q, error="invalid_token", error_description=%q`, s.ResourceMetadataURL(), desc))
+		h.Set("WWW-Authenticate", fmt.Sprintf(`%s, error="invalid_token", error_description=%q`, params, desc))
 		w.WriteHeader(http.StatusUnauthorized)
 		writeJSONBody(w, map[string]string{"error": "invalid_token", "message": desc + "; sign in again."})
 	case err == nil || errors.Is(err, ErrNoToken):
-		h.Set("WWW-Authenticate", fmt.Sprintf(`Bearer resource_metadata=%q`, s.ResourceMetadataURL()))
+		h.Set("WWW-Authenticate", params)
 		w.WriteHeader(http.StatusUnauthorized)
 		writeJSONBody(w, map[string]string{"error": "unauthorized", "message": "Sign in: this server needs an OAuth access token (Authorization: Bearer <token>)."})
 	default:
@@ -341,4 +368,25 @@ func (s *Server) Challenge(w http.ResponseWriter, err error) {
 		w.WriteHeader(http.StatusServiceUnavailable)
 		writeJSONBody(w, map[string]string{"error": "temporarily_unavailable", "message": "The sign-in store is unavailable; try again shortly."})
 	}
+}
+
+// InsufficientScope answers a call that needs scopes the request's sign-in
+// did not grant, as the MCP authorization specification's step-up asks:
+// 403 with WWW-Authenticate: Bearer error="insufficient_scope", naming in
+// scope what to ask for — what was granted and what is needed, so that a
+// new sign-in loses nothing — and the resource's metadata. The client can
+// then ask the person to sign in again and allow more.
+func (s *Server) InsufficientScope(w http.ResponseWriter, r *http.Request, what string, need, granted access.Scopes) {
+	missing := need &^ granted
+	ask := granted | need | access.Read
+	desc := fmt.Sprintf("%s needs %s, which this sign-in did not allow", what, strings.Join(missing.Names(), " and "))
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("WWW-Authenticate", fmt.Sprintf(`Bearer error="insufficient_scope", scope=%q, resource_metadata=%q, error_description=%q`,
+		ask.String(), s.metadataURLFor(r.URL.Path), desc))
+	w.WriteHeader(http.StatusForbidden)
+	writeJSONBody(w, map[string]string{"error": "insufficient_scope", "scope": ask.String(),
+		"message": desc + "; sign in again and allow it (the app asks you to)."})
 }

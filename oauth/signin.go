@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/lofty-mcp/lofty-mcp/internal/access"
 	"github.com/lofty-mcp/lofty-mcp/lofty"
 )
 
@@ -92,18 +93,53 @@ func (s *Server) showSignIn(w http.ResponseWriter, r *http.Request, status int, 
 		s.renderError(w, http.StatusBadRequest, "This app can no longer sign in here.")
 		return
 	}
-	name := client.displayName()
-	if client.MetadataDocument && client.Name != "" {
-		name += " (" + hostOf(client.ID) + ")"
-	}
 	s.renderSignIn(w, status, signInView{
-		ClientName:   name,
+		ClientName:   clientLabel(client),
 		Unverified:   !client.MetadataDocument,
 		RedirectHost: hostOf(p.RedirectURI),
 		Message:      msg,
 		RequestID:    p.ID,
 		CSRF:         s.keys.csrfToken(p.ID, browser),
+		Offered:      s.offeredScopes(p),
+		Ticked:       p.ticked,
 	}, p.RedirectURI)
+}
+
+// clientLabel is how the pages name an app: the name it gave, and for a
+// Client ID Metadata Document the host that published it.
+func clientLabel(client *clientRecord) string {
+	name := client.displayName()
+	if client.MetadataDocument && client.Name != "" {
+		name += " (" + hostOf(client.ID) + ")"
+	}
+	return name
+}
+
+// offeredScopes are the scopes the sign-in page lets the person grant:
+// those the app asked for (all its resource's, when it named none this
+// server knows), of those the resource's tools can use, and lofty:read.
+func (s *Server) offeredScopes(p *pendingRecord) access.Scopes {
+	avail, err := s.resourceScopes(strings.TrimPrefix(p.Resource, s.issuer))
+	if err != nil {
+		avail = access.Read
+	}
+	asked, _ := access.ParseScopes(p.Scope)
+	if asked == 0 {
+		asked = avail
+	}
+	return asked&avail | access.Read
+}
+
+// chosenScopes are the scopes the person left ticked on the form: only
+// among those offered, lofty:read always.
+func (s *Server) chosenScopes(form url.Values, p *pendingRecord) access.Scopes {
+	chosen := access.Read
+	s.offeredScopes(p).Each(func(one access.Scopes, name, _ string) {
+		if form.Get(scopeField(name)) != "" {
+			chosen |= one
+		}
+	})
+	return chosen
 }
 
 func (s *Server) postSignIn(w http.ResponseWriter, r *http.Request) {
@@ -122,6 +158,7 @@ func (s *Server) postSignIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
+	p.ticked = s.chosenScopes(form, p)
 	switch form.Get("method") {
 	case "cancel":
 		_ = s.store.Delete(ctx, keyPending+p.ID)
@@ -140,7 +177,8 @@ func (s *Server) postSignIn(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		state := newSecret("")
-		if err := putJSON(ctx, s.store, keyLoftyState+hashSecret(state), loftyStateRecord{RequestID: p.ID}, unixTime(p.Expires)); err != nil {
+		ls := loftyStateRecord{RequestID: p.ID, Scopes: p.ticked.String()}
+		if err := putJSON(ctx, s.store, keyLoftyState+hashSecret(state), ls, unixTime(p.Expires)); err != nil {
 			s.log.Error("oauth: storing a Lofty sign-in state failed", "error", err)
 			s.showSignIn(w, r, http.StatusServiceUnavailable, p, browser, "The server could not start the Lofty sign-in; try again.")
 			return
@@ -171,28 +209,61 @@ func (s *Server) signInWithKey(w http.ResponseWriter, r *http.Request, p *pendin
 		s.showSignIn(w, r, http.StatusBadRequest, p, browser, "That does not look like a Lofty API key: it should be one word, with no spaces. Copy it again from Lofty.")
 		return
 	}
-	cred := lofty.Credential{Kind: lofty.APIKey, Secret: key, Source: "the pasted API key"}
-	cctx, cancel := context.WithTimeout(ctx, 15*time.Second)
-	defer cancel()
-	_, err := s.lofty.Me(lofty.WithCredential(cctx, cred))
+	who, err := s.checkAPIKey(ctx, key)
 	if err != nil {
-		var le *lofty.Error
-		kind := lofty.KindUnknown
-		if errors.As(err, &le) {
-			kind = le.Kind
-		}
-		s.log.Info("oauth: API key sign-in failed", "client_id", p.ClientID, "lofty_error", kind.String())
-		switch kind {
-		case lofty.KindUnauthorized, lofty.KindBadRequest, lofty.KindForbidden:
-			s.showSignIn(w, r, http.StatusBadRequest, p, browser, "Lofty did not accept this API key. Check that you copied the whole key, and that it has not been revoked.")
-		case lofty.KindRateLimited:
-			s.showSignIn(w, r, http.StatusServiceUnavailable, p, browser, "Lofty is limiting requests right now. Wait a minute, then try again.")
-		default:
-			s.showSignIn(w, r, http.StatusServiceUnavailable, p, browser, "Lofty could not be reached to check the key. Try again in a minute.")
-		}
+		s.log.Info("oauth: API key sign-in failed", "client_id", p.ClientID, "lofty_error", loftyErrorKind(err))
+		status, msg := keyRefusal(err)
+		s.showSignIn(w, r, status, p, browser, msg)
 		return
 	}
-	s.completeSignIn(w, r, p, browser, MethodAPIKey, sealedCredential{APIKey: key})
+	s.completeSignIn(w, r, p, browser, MethodAPIKey, sealedCredential{APIKey: key, Scopes: p.ticked.String(), Person: who})
+}
+
+// checkAPIKey asks Lofty who a pasted API key belongs to (GET /v1.0/me):
+// a key Lofty does not know is refused there.
+func (s *Server) checkAPIKey(ctx context.Context, key string) (*person, error) {
+	cred := lofty.Credential{Kind: lofty.APIKey, Secret: key, Source: "the pasted API key"}
+	return s.whoIs(ctx, cred)
+}
+
+// whoIs asks Lofty whose cred is (GET /v1.0/me), within 15 seconds.
+func (s *Server) whoIs(ctx context.Context, cred lofty.Credential) (*person, error) {
+	cctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	m, err := s.lofty.Me(lofty.WithCredential(cctx, cred))
+	if err != nil {
+		return nil, err
+	}
+	id := m.MemberUserID
+	if id == 0 {
+		id = m.ID
+	}
+	return &person{ID: id, Email: strings.ToLower(strings.TrimSpace(m.Email)), Name: cleanName(strings.TrimSpace(m.FirstName + " " + m.LastName))}, nil
+}
+
+// loftyErrorKind names the kind of a Lofty error, for the log.
+func loftyErrorKind(err error) string {
+	var le *lofty.Error
+	if errors.As(err, &le) {
+		return le.Kind.String()
+	}
+	return lofty.KindUnknown.String()
+}
+
+// keyRefusal is what the page says when Lofty did not take a pasted key.
+func keyRefusal(err error) (int, string) {
+	var le *lofty.Error
+	kind := lofty.KindUnknown
+	if errors.As(err, &le) {
+		kind = le.Kind
+	}
+	switch kind {
+	case lofty.KindUnauthorized, lofty.KindBadRequest, lofty.KindForbidden:
+		return http.StatusBadRequest, "Lofty did not accept this API key. Check that you copied the whole key, and that it has not been revoked."
+	case lofty.KindRateLimited:
+		return http.StatusServiceUnavailable, "Lofty is limiting requests right now. Wait a minute, then try again."
+	}
+	return http.StatusServiceUnavailable, "Lofty could not be reached to check the key. Try again in a minute."
 }
 
 // completeSignIn creates the grant, issues the authorization code and sends
@@ -208,7 +279,11 @@ func (s *Server) completeSignIn(w http.ResponseWriter, r *http.Request, p *pendi
 	now := s.now()
 	codeExp := now.Add(DefaultCodeTTL)
 	// Until its code is redeemed, the grant lives no longer than the code.
-	g, err := s.newGrant(ctx, p, method, cred, codeExp.Add(time.Minute))
+	name := p.ClientID
+	if client, err := s.lookupClient(ctx, p.ClientID, s.clientAddr(r)); err == nil {
+		name = clientLabel(client)
+	}
+	g, err := s.newGrant(ctx, p, name, method, cred, codeExp.Add(time.Minute))
 	if err != nil {
 		s.log.Error("oauth: storing a grant failed", "error", err)
 		s.renderError(w, http.StatusServiceUnavailable, "The sign-in could not be saved. Start again from the app.")

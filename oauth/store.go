@@ -1,6 +1,7 @@
 package oauth
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -67,6 +68,24 @@ type Compactor interface {
 	// that room is most of its file, and reports the file's size before and
 	// after (the same when nothing was worth doing).
 	Compact(ctx context.Context) (before, after int64, err error)
+}
+
+// Scanner is implemented by stores that list their records by key prefix:
+// the account page and `lofty-mcp grants` find grants this way (both
+// stores lofty-mcp ships implement it).
+type Scanner interface {
+	// Scan calls fn with the key and value of each unexpired record whose
+	// key starts with prefix, in no particular order, until fn returns
+	// false. fn may use the store.
+	Scan(ctx context.Context, prefix string, fn func(key string, value []byte) bool) error
+}
+
+// Shredder is implemented by stores whose file keeps the bytes of deleted
+// records (bbolt frees their pages but does not clear them): when a person
+// or an operator deletes a sign-in, Shred rewrites the store so that what
+// the sign-in held is no longer in it.
+type Shredder interface {
+	Shred(ctx context.Context) error
 }
 
 // BoltStore is the embedded Store: one bbolt database file.
@@ -202,6 +221,38 @@ func (s *BoltStore) Take(_ context.Context, key string) ([]byte, error) {
 	return out, err
 }
 
+// Scan implements Scanner. The records are read in one transaction, then
+// handed to fn, which may write to the store.
+func (s *BoltStore) Scan(ctx context.Context, prefix string, fn func(key string, value []byte) bool) error {
+	type kv struct {
+		k string
+		v []byte
+	}
+	var found []kv
+	s.mu.RLock()
+	now := s.now()
+	err := s.db.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(kvBucket).Cursor()
+		p := []byte(prefix)
+		for k, v := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, v = c.Next() {
+			if val, ok := decodeRecord(v, now); ok {
+				found = append(found, kv{string(k), val})
+			}
+		}
+		return ctx.Err()
+	})
+	s.mu.RUnlock()
+	if err != nil {
+		return err
+	}
+	for _, r := range found {
+		if !fn(r.k, r.v) {
+			break
+		}
+	}
+	return nil
+}
+
 // Sweep implements Sweeper, deleting at most 1000 records per transaction
 // so that writers are not held up long.
 func (s *BoltStore) Sweep(ctx context.Context, now time.Time) (int, error) {
@@ -250,12 +301,24 @@ func (s *BoltStore) Sweep(ctx context.Context, now time.Time) (int, error) {
 // the other whole). Every other use of the store waits meanwhile; with
 // what the sign-in limits let strangers store, that is milliseconds.
 func (s *BoltStore) Compact(ctx context.Context) (before, after int64, err error) {
+	return s.compact(ctx, false)
+}
+
+// Shred implements Shredder: the records are copied to a new file, which
+// replaces the old one, whatever the sizes, so that no deleted record's
+// bytes are left in the database file.
+func (s *BoltStore) Shred(ctx context.Context) error {
+	_, _, err := s.compact(ctx, true)
+	return err
+}
+
+func (s *BoltStore) compact(ctx context.Context, always bool) (before, after int64, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if before, err = fileSize(s.path); err != nil {
 		return 0, 0, err
 	}
-	if before < compactMinBytes {
+	if before < compactMinBytes && !always {
 		return before, before, nil
 	}
 	var live int64
@@ -267,7 +330,7 @@ func (s *BoltStore) Compact(ctx context.Context) (before, after int64, err error
 	})
 	// A compacted file takes its records and about as much again in pages
 	// and their headers.
-	if err != nil || 4*live > before {
+	if err != nil || (4*live > before && !always) {
 		return before, before, err
 	}
 	tmp := s.path + ".compact"

@@ -1,6 +1,7 @@
 package oauth
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/hex"
@@ -302,5 +303,34 @@ func TestBoltStoreCompact(t *testing.T) {
 	defer st2.Close()
 	if v, err := st2.Get(ctx, "keep"); err != nil || string(v) != "kept" {
 		t.Fatalf("after reopening: %q %v", v, err)
+	}
+}
+
+// TestBoltStoreShred: bbolt frees a deleted record's page without clearing
+// it; Shred rewrites the file, so the record's bytes are gone from it.
+func TestBoltStoreShred(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), DBFile)
+	st, err := OpenBoltStore(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	for i := range 100 {
+		st.Put(ctx, fmt.Sprintf("grant:filler-%03d", i), bytes.Repeat([]byte{'f'}, 2000), time.Time{})
+	}
+	marker := []byte("sealed-credential-marker-5b0e7c")
+	st.Put(ctx, "grant:gone", append(marker, bytes.Repeat([]byte{'x'}, 3000)...), time.Time{})
+	st.Delete(ctx, "grant:gone")
+	raw, _ := os.ReadFile(path)
+	t.Logf("before Shred, the deleted record's bytes are in the file: %v", bytes.Contains(raw, marker))
+	if err := st.Shred(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if raw, _ := os.ReadFile(path); bytes.Contains(raw, marker) {
+		t.Error("after Shred the deleted record's bytes are still in the file")
+	}
+	if v, err := st.Get(ctx, "grant:filler-042"); err != nil || len(v) != 2000 {
+		t.Errorf("a record kept through Shred: %d bytes, %v", len(v), err)
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"net/url"
 	"time"
+
+	"github.com/lofty-mcp/lofty-mcp/internal/access"
 )
 
 // ---- /oauth/token ----
@@ -104,7 +106,7 @@ func (s *Server) tokenFromCode(w http.ResponseWriter, r *http.Request, client *c
 		}
 		s.unusedClients.remove(client.ID)
 	}
-	s.issueTokens(w, r, &g.rec, "authorization_code", refresh)
+	s.issueTokens(w, r, &g.rec, g.Scopes(), "authorization_code", refresh)
 }
 
 func (s *Server) tokenFromRefresh(w http.ResponseWriter, r *http.Request, client *clientRecord, form url.Values) {
@@ -161,12 +163,14 @@ func (s *Server) tokenFromRefresh(w http.ResponseWriter, r *http.Request, client
 		oauthError(w, http.StatusBadRequest, "invalid_grant", "the sign-in behind this refresh token has ended or was revoked: sign in again")
 		return
 	}
-	s.issueTokens(w, r, &g.rec, "refresh_token", true)
+	s.issueTokens(w, r, &g.rec, g.Scopes(), "refresh_token", true)
 }
 
 // issueTokens writes a new access token for grant g, and a refresh token
-// when refresh (the client registered the refresh_token grant type).
-func (s *Server) issueTokens(w http.ResponseWriter, r *http.Request, g *grantRecord, how string, refresh bool) {
+// when refresh (the client registered the refresh_token grant type). The
+// answer's scope is what the person granted (RFC 6749 section 5.1), which
+// may be less than the client asked for.
+func (s *Server) issueTokens(w http.ResponseWriter, r *http.Request, g *grantRecord, granted access.Scopes, how string, refresh bool) {
 	ctx := r.Context()
 	now := s.now()
 	at, rt := newSecret(prefixAccess), newSecret(prefixRefresh)
@@ -178,7 +182,7 @@ func (s *Server) issueTokens(w http.ResponseWriter, r *http.Request, g *grantRec
 	if atExp.After(rtExp) {
 		atExp = rtExp
 	}
-	base := tokenRecord{GrantID: g.ID, ClientID: g.ClientID, Resource: g.Resource, Scope: g.Scope}
+	base := tokenRecord{GrantID: g.ID, ClientID: g.ClientID, Resource: g.Resource, Scope: granted.String()}
 	atRec, rtRec := base, base
 	atRec.Expires, rtRec.Expires = atExp.Unix(), rtExp.Unix()
 	if err := putJSON(ctx, s.store, keyAccess+hashSecret(at), &atRec, atExp); err != nil {
@@ -200,9 +204,7 @@ func (s *Server) issueTokens(w http.ResponseWriter, r *http.Request, g *grantRec
 		resp["refresh_token"] = rt
 	}
 	s.log.Info("oauth: tokens issued", "client_id", g.ClientID, "grant", g.ID, "grant_type", how, "refresh_token", refresh)
-	if g.Scope != "" {
-		resp["scope"] = g.Scope
-	}
+	resp["scope"] = granted.String()
 	w.Header().Set("Pragma", "no-cache")
 	writeJSON(w, http.StatusOK, resp)
 }

@@ -108,7 +108,7 @@ const DefaultWorkingLeadsLimit = 20
 
 // WorkingLeadsPage is list_working_leads' answer, with Lofty's field names.
 type WorkingLeadsPage struct {
-	WorkingLeads []lofty.WorkingLead `json:"workingLeads" jsonschema:"description=Working leads"`
+	WorkingLeads []lofty.WorkingLead `json:"workingLeads"`
 	Total        *int64              `json:"total,omitempty" jsonschema:"description=Matches in all pages"`
 	NextOffset   *int64              `json:"nextOffset,omitempty" jsonschema:"description=More pages: pass as offset"`
 }
@@ -147,7 +147,7 @@ var ListWorkingLeads = Spec[ListWorkingLeadsInput, WorkingLeadsPage]{
 // MuteStatus is get_lead_mute_status' answer.
 type MuteStatus struct {
 	LeadID int64 `json:"leadId" jsonschema:"description=Lead ID"`
-	Mute   bool  `json:"mute" jsonschema:"description=Muted"`
+	Mute   bool  `json:"mute"`
 }
 
 // GetLeadMuteStatus reports whether the AI assistant is muted for a lead.
@@ -181,7 +181,7 @@ const MaxPlanTasks = 50
 type PlanTasks struct {
 	LeadID int64            `json:"leadId" jsonschema:"description=Lead ID"`
 	Total  int              `json:"total" jsonschema:"description=Matching tasks (50 at most listed)"`
-	Tasks  []lofty.PlanTask `json:"tasks" jsonschema:"description=Tasks"`
+	Tasks  []lofty.PlanTask `json:"tasks"`
 }
 
 // ListPlanTasksForLead lists the AI sales agent's plan tasks for a lead.
@@ -220,15 +220,15 @@ var ListPlanTasksForLead = Spec[ListPlanTasksInput, PlanTasks]{
 // hosted status and the rental flag are left out (every byte of the default tools/list is paid
 // for in every conversation); lead types and days are named.
 type SalesAgentSettings struct {
-	AssistantName    string   `json:"assistantName,omitempty" jsonschema:"description=Name"`
+	AssistantName    string   `json:"assistantName,omitempty"`
 	VirtualNumber    string   `json:"virtualNumber,omitempty" jsonschema:"description=Phone number"`
 	CallTransferType string   `json:"callTransferType,omitempty" jsonschema:"description=Disabled or ToAssignedAgent"`
-	TextChannel      *bool    `json:"textChannel,omitempty" jsonschema:"description=Texts"`
-	EmailChannel     *bool    `json:"emailChannel,omitempty" jsonschema:"description=Emails"`
+	TextChannel      *bool    `json:"textChannel,omitempty"`
+	EmailChannel     *bool    `json:"emailChannel,omitempty"`
 	WebsiteChannel   *bool    `json:"websiteChannel,omitempty" jsonschema:"description=Website chat"`
 	ActiveHours      string   `json:"activeHours,omitempty" jsonschema:"description=e.g. 8-20"`
-	ActiveDays       []string `json:"activeDays,omitempty" jsonschema:"description=Days"`
-	LeadTypes        []string `json:"leadTypes,omitempty" jsonschema:"description=Lead types"`
+	ActiveDays       []string `json:"activeDays,omitempty"`
+	LeadTypes        []string `json:"leadTypes,omitempty"`
 	NewLeadEnable    *bool    `json:"newLeadEnable,omitempty" jsonschema:"description=New leads"`
 	VisitorsEnable   *bool    `json:"visitorsEnable,omitempty" jsonschema:"description=Visitors"`
 	FollowUpRole     string   `json:"followUpRole,omitempty" jsonschema:"description=AI or Agent"`

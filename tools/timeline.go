@@ -57,7 +57,7 @@ type TimelineInput struct {
 	LeadID int64    `json:"leadId" jsonschema:"minimum=1,description=Lead ID"`
 	Kinds  []string `json:"kinds,omitempty" jsonschema:"enum=note,enum=call,enum=text,enum=email,enum=log,enum=site,enum=system,description=Only these"`
 	Since  string   `json:"since,omitempty" jsonschema:"description=RFC 3339 or date"`
-	Until  string   `json:"until,omitempty" jsonschema:"description=RFC 3339 or date"`
+	Until  string   `json:"until,omitempty" jsonschema:"description=Before: RFC 3339 or date"`
 	Limit  int64    `json:"limit,omitempty" jsonschema:"minimum=1,maximum=100,description=Per page (20)"`
 	Cursor string   `json:"cursor,omitempty" jsonschema:"description=nextCursor"`
 	ID     int64    `json:"id,omitempty" jsonschema:"minimum=1,description=Entry id; kinds: its kind"`

@@ -70,17 +70,21 @@ func signedIn(r *http.Request) bool { return strings.HasPrefix(principalOf(r), p
 // static token (or no authentication), which everyone holding it shares,
 // together with the Lofty credential the request brings, which says whom it
 // acts for. The credential enters as a hash, and the owner only ever enters
-// an HMAC (sessionIDs.mac): it is never stored or logged.
+// an HMAC (sessionIDs.mac): it is never stored or logged. A session opened
+// under a selection (a /mcp/x/... URL, X-MCP-* headers) belongs to that
+// selection too: it keeps it, and is unknown under any other.
 func sessionOwner(r *http.Request) string {
-	p := principalOf(r)
-	if strings.HasPrefix(p, principalGrant) {
-		return p
+	owner := principalOf(r)
+	if !strings.HasPrefix(owner, principalGrant) {
+		if cred, ok, err := requestCredential(r.Header); ok && err == nil {
+			sum := sha256.Sum256([]byte(cred.Source + "\x00" + cred.Secret))
+			owner += "\x00lofty:" + string(sum[:])
+		}
 	}
-	if cred, ok, err := requestCredential(r.Header); ok && err == nil {
-		sum := sha256.Sum256([]byte(cred.Source + "\x00" + cred.Secret))
-		return p + "\x00lofty:" + string(sum[:])
+	if k := requestAccess(r).Selection.Key(); k != "" {
+		owner += "\x00selection:" + k
 	}
-	return p
+	return owner
 }
 
 // errConflictingCredentials: a request carried both credential headers.

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/lofty-mcp/lofty-mcp/internal/access"
 	"github.com/lofty-mcp/lofty-mcp/lofty"
 	"github.com/lofty-mcp/lofty-mcp/oauth"
 )
@@ -39,14 +40,18 @@ func oauthAuth(o *oauth.Server, staticToken string) func(http.Handler) http.Hand
 				if cred, err = grant.Credential(r.Context()); err == nil {
 					r.Header.Del(HeaderLoftyAPIKey)
 					r.Header.Del(HeaderLoftyAccessToken)
-					r = r.WithContext(lofty.WithCredential(r.Context(), cred))
-					next.ServeHTTP(w, withPrincipal(r, principalGrant+grant.ID()))
+					// What the person granted narrows what the request
+					// sees and may call (scopeCheck, the tool filter).
+					a := requestAccess(r)
+					a.Granted = grant.Scopes()
+					ctx := access.With(lofty.WithCredential(r.Context(), cred), a)
+					next.ServeHTTP(w, withPrincipal(r.WithContext(ctx), principalGrant+grant.ID()))
 					return
 				}
 			}
 			// Like every refusal before the body is read: close the connection.
 			w.Header().Set("Connection", "close")
-			o.Challenge(w, err)
+			o.Challenge(w, r, err)
 		})
 	}
 }

@@ -47,6 +47,9 @@ func isModern(h http.Header, m *jsonrpc.Message) bool {
 // nil when it answered.
 func parseBody(w http.ResponseWriter, r *http.Request) *rpcMessage {
 	ri := infoOf(r)
+	if ri.msg != nil {
+		return ri.msg // parsed once, by the first layer that needed it
+	}
 	m := jsonrpc.Parse(ri.body)
 	if m.Kind == jsonrpc.Invalid {
 		writeRPCError(w, http.StatusBadRequest, m.ID, m.Err)

@@ -12,13 +12,15 @@
 //
 //	accessLog                       accesslog.go  every request
 //	/healthz                                      no auth, no Host check
-//	/mcp, /sse, /message:
+//	/mcp (and /mcp/x/TOOLSETS[/readonly], /mcp/readonly), /sse, /message:
 //	  originGuard                   origin.go     Host and Origin (403), CORS
-//	  bearerAuth                    auth.go       Authorization (401)
+//	  selection                     selection.go  the URL's and X-MCP-* headers' toolsets and read-only mode, within the server's (404, 400)
+//	  bearerAuth | oauthAuth        auth.go       Authorization (401); oauth.go: the sign-in's credential and scopes
 //	  credentialHeaders             auth.go       X-Lofty-* headers (400, 403)
 //	  protocolHeaders     /mcp      protocol.go   MCP-Protocol-Version, Mcp-Session-Id syntax, DELETE and GET without a session, Accept (400, 406)
 //	  sessionCheck        /mcp      sessions.go   unsigned session ids (404), before any body is read
 //	  bodyLimit                     limits.go     POST body: size (413), time (408), bytes in flight (503)
+//	  scopeCheck                    scopes.go     tools/call of a tool the sign-in's scopes do not cover (403 insufficient_scope)
 //	  streamableRPC       /mcp      rpc.go        JSON-RPC: invalid (400), ids, cancellation, session required (400)
 //	  sseRPC              /message  sse.go        the same for legacy SSE posts
 //	  streams                       limits.go     open streams cap (503)
@@ -49,6 +51,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 
+	"github.com/lofty-mcp/lofty-mcp/internal/access"
 	"github.com/lofty-mcp/lofty-mcp/internal/jsonrpc"
 	"github.com/lofty-mcp/lofty-mcp/oauth"
 )
@@ -91,7 +94,17 @@ type Config struct {
 	// OAuth, when set, authenticates MCP requests with the access tokens
 	// of the built-in authorization server (--oauth), whose endpoints this
 	// listener serves too. AuthToken, when also set, is accepted as well.
+	// A signed-in request sees, and may call, only the tools whose scopes
+	// its sign-in granted (Catalog says which).
 	OAuth *oauth.Server
+
+	// Catalog is the tools the MCP server serves (mcpserver.NewCatalog):
+	// with it, a connection narrows them by URL (/mcp/x/TOOLSETS,
+	// /mcp/x/TOOLSETS/readonly, /mcp/readonly) or by the X-MCP-Toolsets
+	// and X-MCP-Readonly headers, and a signed-in call of a tool outside
+	// its scopes gets the insufficient_scope challenge. Nil: /mcp only,
+	// every tool, for everyone.
+	Catalog *access.Catalog
 
 	// Handlers are more routes on this listener (http.ServeMux patterns),
 	// served as they are: no auth, no Host/Origin check. For pages a
@@ -258,7 +271,7 @@ func New(mcpServer *server.MCPServer, cfg Config) (*Server, error) {
 }
 
 // reservedPaths are served by the transport (or the OAuth server) itself.
-var reservedPaths = []string{"/", "/mcp", "/sse", "/message", "/healthz", "/readyz", "/.well-known/", "/oauth/"}
+var reservedPaths = []string{"/", "/mcp", "/sse", "/message", "/healthz", "/readyz", "/.well-known/", "/oauth/", "/privacy"}
 
 // checkExtraPattern refuses a Config.Handlers pattern that would take (or
 // clash with) a path the transport serves.
@@ -294,7 +307,7 @@ func chain(h http.Handler, mws ...func(http.Handler) http.Handler) http.Handler 
 }
 
 func (s *Server) routes() http.Handler {
-	common := []func(http.Handler) http.Handler{originGuard(s.policy)}
+	common := []func(http.Handler) http.Handler{originGuard(s.policy), selection(s.cfg.Catalog)}
 	switch {
 	case s.cfg.OAuth != nil:
 		common = append(common, oauthAuth(s.cfg.OAuth, s.cfg.AuthToken))
@@ -313,21 +326,28 @@ func (s *Server) routes() http.Handler {
 	for p, h := range s.cfg.Handlers {
 		mux.Handle(p, h)
 	}
-	mux.Handle("/mcp", chain(s.streamable, slices.Concat(common, mws(
+	scopes := scopeCheck(s.cfg.Catalog, s.cfg.OAuth)
+	endpoint := chain(s.streamable, slices.Concat(common, mws(
 		protocolHeaders,
 		sessionCheck(s.sessions),
 		body,
+		scopes,
 		streamableRPC(s.tracker),
 		s.streams.streams,
 		sessionCap(s.sessions, s.cfg.MaxSessions, s.streamable),
 		s.accounting,
-	))...))
+	))...)
+	// /mcp, and its selections (/mcp/x/TOOLSETS[/readonly], /mcp/readonly):
+	// selection refuses any other path under /mcp.
+	mux.Handle("/mcp", endpoint)
+	mux.Handle("/mcp/", endpoint)
 	mux.Handle("/sse", chain(s.sse.SSEHandler(), slices.Concat(common, mws(
 		s.streams.streams,
 		s.sseStreams.sseStream,
 	))...))
 	mux.Handle("/message", chain(s.sse.MessageHandler(), slices.Concat(common, mws(
 		body,
+		scopes,
 		s.sseStreams.sseRPC,
 		s.accounting,
 	))...))

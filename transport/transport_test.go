@@ -42,7 +42,7 @@ type env struct {
 	done    chan error
 }
 
-func newMCPServer(t *testing.T, fake *fakelofty.Fake, release, started chan struct{}) *server.MCPServer {
+func newMCPServer(t *testing.T, fake *fakelofty.Fake, release, started chan struct{}, opts ...server.ServerOption) *server.MCPServer {
 	t.Helper()
 	lc, err := lofty.New(lofty.Config{
 		BaseURL:    fake.Start(t),
@@ -51,7 +51,7 @@ func newMCPServer(t *testing.T, fake *fakelofty.Fake, release, started chan stru
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := server.NewMCPServer("test", "0")
+	s := server.NewMCPServer("test", "0", opts...)
 	s.AddTool(mcp.NewTool("agent"), func(ctx context.Context, _ mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 		a, err := lc.SalesAgentByLead(ctx, fakelofty.DemoLeadWithAgent)
 		if err != nil {
@@ -73,12 +73,18 @@ func newMCPServer(t *testing.T, fake *fakelofty.Fake, release, started chan stru
 
 func start(t *testing.T, cfg Config) *env {
 	t.Helper()
+	return startWith(t, cfg)
+}
+
+// startWith is start with options for the MCP server.
+func startWith(t *testing.T, cfg Config, opts ...server.ServerOption) *env {
+	t.Helper()
 	e := &env{t: t, fake: fakelofty.New(nil), logs: &testutil.SyncBuffer{}, release: make(chan struct{}), started: make(chan struct{}, 16)}
 	if cfg.Addr == "" {
 		cfg.Addr = "127.0.0.1:0"
 	}
 	cfg.Logger = slog.New(slog.NewJSONHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	srv, err := New(newMCPServer(t, e.fake, e.release, e.started), cfg)
+	srv, err := New(newMCPServer(t, e.fake, e.release, e.started, opts...), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

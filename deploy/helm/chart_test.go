@@ -271,21 +271,23 @@ podDisruptionBudget: {enabled: true, maxUnavailable: 1}
 			w.plainEnv["LOFTY_MCP_LOG_FORMAT"] = "text"
 			w.noPlainEnv = []string{"LOFTY_MCP_METRICS_ADDR", "LOFTY_REDIS_URL"}
 			w.hosts = []string{"connector.example.org", "mcp.internal.example"}
-			w.args = []string{"--require-request-credentials", "--state-dir", "/var/lib/lofty-mcp", "--max-sessions", "500"}
+			w.args = []string{"--require-request-credentials", "--max-sessions", "500"}
+			w.plainEnv["LOFTY_MCP_STATE_DIR"] = "/var/lib/lofty-mcp"
 			w.preStop = false
 			w.state = "emptyDir"
 		})},
-		{"one replica, oauth grants on a volume claim", `
+		{"one replica, oauth grants on a volume claim, a privacy contact", `
 replicaCount: 1
-oauth: {enabled: true, publicURL: "https://mcp.example.com", stateClaim: lofty-mcp-state}
+oauth: {enabled: true, publicURL: "https://mcp.example.com", stateClaim: lofty-mcp-state, privacyContact: privacy@example.com}
 `, "", with(func(w *want) {
 			w.replicas = 1
 			w.secretEnv = append(w.secretEnv, "LOFTY_MCP_SECRET_KEY")
 			w.plainEnv["LOFTY_MCP_OAUTH"] = "1"
 			w.plainEnv["LOFTY_MCP_PUBLIC_URL"] = "https://mcp.example.com"
+			w.plainEnv["LOFTY_MCP_PRIVACY_CONTACT"] = "privacy@example.com"
+			w.plainEnv["LOFTY_MCP_STATE_DIR"] = "/var/lib/lofty-mcp"
 			w.noPlainEnv = []string{"LOFTY_MCP_METRICS_ADDR", "LOFTY_REDIS_URL"}
 			w.hosts = []string{"mcp.example.com"}
-			w.args = []string{"--state-dir", "/var/lib/lofty-mcp"}
 			w.state = "lofty-mcp-state"
 		})},
 		{"demo behind an authenticating proxy", `{demo: true, auth: {token: false, insecureNoAuth: true}, lofty: {credential: none}}`, "", with(func(w *want) {
@@ -569,6 +571,8 @@ func TestChartRefusesBadValues(t *testing.T) {
 		{"redis URL twice", `redis: {enabled: true, url: "redis://r:6379", urlFromSecret: true}`, "", "not both"},
 		{"a secret in env", `env: {LOFTY_API_KEY: abc}`, "", "env.LOFTY_API_KEY: secret settings come from the Secret"},
 		{"a chart setting in env", `env: {LOFTY_MCP_ADDR: "0.0.0.0:9000"}`, "", "env.LOFTY_MCP_ADDR is set by the chart"},
+		{"the state directory in env", `env: {LOFTY_MCP_STATE_DIR: /data}`, "", "env.LOFTY_MCP_STATE_DIR is set by the chart"},
+		{"a privacy contact on two lines", "oauth: {privacyContact: \"a\\nb\"}", "", "privacyContact"},
 		{"a misspelt value", `replicas: 3`, "", "replicas"},
 		{"a misspelt nested value", `metrics: {enable: true}`, "", "enable"},
 		{"an unknown credential kind", `lofty: {credential: token}`, "", "credential"},

@@ -112,7 +112,7 @@ Host names the Service and Ingress are reached by, for LOFTY_MCP_ALLOWED_HOSTS: 
 {{- if and .Values.redis.url .Values.redis.urlFromSecret }}
 {{- fail "set redis.url or redis.urlFromSecret, not both" }}
 {{- end }}
-{{- $managed := dict "LOFTY_MCP_ADDR" "the chart (the container port)" "LOFTY_MCP_ALLOWED_HOSTS" "allowedHosts" "LOFTY_MCP_ALLOWED_ORIGINS" "allowedOrigins" "LOFTY_MCP_METRICS_ADDR" "metrics" "LOFTY_MCP_OAUTH" "oauth.enabled" "LOFTY_MCP_PUBLIC_URL" "oauth.publicURL" "LOFTY_BASE_URL" "lofty.baseURL" "LOFTY_MCP_LOG_FORMAT" "logFormat" "LOFTY_MCP_LOG_LEVEL" "logLevel" }}
+{{- $managed := dict "LOFTY_MCP_ADDR" "the chart (the container port)" "LOFTY_MCP_ALLOWED_HOSTS" "allowedHosts" "LOFTY_MCP_ALLOWED_ORIGINS" "allowedOrigins" "LOFTY_MCP_METRICS_ADDR" "metrics" "LOFTY_MCP_OAUTH" "oauth.enabled" "LOFTY_MCP_PUBLIC_URL" "oauth.publicURL" "LOFTY_MCP_PRIVACY_CONTACT" "oauth.privacyContact" "LOFTY_MCP_STATE_DIR" "oauth.stateClaim (the chart mounts the state directory)" "LOFTY_BASE_URL" "lofty.baseURL" "LOFTY_MCP_LOG_FORMAT" "logFormat" "LOFTY_MCP_LOG_LEVEL" "logLevel" }}
 {{- range $k, $v := .Values.env }}
 {{- if hasKey $managed $k }}
 {{- fail (printf "env.%s is set by the chart: use %s" $k (get $managed $k)) }}
