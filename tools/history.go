@@ -108,8 +108,8 @@ func seconds(n int64) string {
 	return s
 }
 
-// callSummary: "call: talked, 8 min 32 s, recorded".
-func callSummary(prefix, outcome, status string, secs int64, recorded bool) string {
+// callWords: "call: talked, 8 min 32 s, recorded".
+func callWords(prefix, outcome, status string, secs int64, recorded bool) string {
 	parts := []string{}
 	if p := phrase(callOutcomes, outcome); p != "" {
 		parts = append(parts, p)
@@ -159,7 +159,7 @@ func logSummary(channel, outcome string) string {
 		ch = "contact"
 	}
 	if ch == "call" {
-		return callSummary("logged call", outcome, "", 0, false)
+		return callWords("logged call", outcome, "", 0, false)
 	}
 	return "logged " + ch
 }
@@ -271,18 +271,18 @@ func noSuchLead(id int64) string {
 	return fmt.Sprintf("Lofty has no lead %d that these credentials can see. To find a lead's ID, call find_leads.", id)
 }
 
-// clock reads the times of Lofty's answers and says them in the person's
+// histClock reads the times of Lofty's answers and says them in the person's
 // zone. Lofty writes a time without a zone (V1's "2026-03-02 10:05:00") in
 // the zone its profile of the person has, which LOFTY_TIME_ZONE does not
 // change: that zone reads them; results say every time in the person's.
-type clock struct {
+type histClock struct {
 	Zone                // the person's zone: times in results
 	wall *time.Location // the zone Lofty writes wall times in
 }
 
-// newClock is the clock of the person whose credential ctx carries.
-func newClock(ctx context.Context, c *lofty.Client) clock {
-	k := clock{Zone: PersonZone(ctx, c)}
+// newClock is the histClock of the person whose credential ctx carries.
+func newClock(ctx context.Context, c *lofty.Client) histClock {
+	k := histClock{Zone: PersonZone(ctx, c)}
 	k.wall = k.Location
 	if me, err := c.Me(ctx); err == nil { // cached when PersonZone read it
 		if loc, err := LoadZone(me.TimeZoneID); err == nil {
@@ -293,13 +293,13 @@ func newClock(ctx context.Context, c *lofty.Client) clock {
 }
 
 // at reads a time of Lofty's.
-func (k clock) at(t lofty.Time) (time.Time, bool) { return t.In(k.wall) }
+func (k histClock) at(t lofty.Time) (time.Time, bool) { return t.In(k.wall) }
 
 // stamp is t as results say times: RFC 3339 in the person's zone.
-func (k clock) stamp(t time.Time) string { return t.In(k.Location).Format(time.RFC3339) }
+func (k histClock) stamp(t time.Time) string { return t.In(k.Location).Format(time.RFC3339) }
 
 // of is a time of Lofty's as results say it, or "" when Lofty sent none.
-func (k clock) of(t lofty.Time) string {
+func (k histClock) of(t lofty.Time) string {
 	at, ok := k.at(t)
 	if !ok {
 		return ""
@@ -309,7 +309,7 @@ func (k clock) of(t lofty.Time) string {
 
 // zoneName is the IANA name of the zone Lofty writes in, for its
 // timeZoneCode; "" when unknown (Lofty then uses its profile's).
-func (k clock) zoneName() string {
+func (k histClock) zoneName() string {
 	if k.wall == time.UTC && k.Source != "LOFTY_TIME_ZONE" && k.Source != "Lofty profile" {
 		return ""
 	}

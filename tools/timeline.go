@@ -214,7 +214,7 @@ type tlPage struct {
 // tlQuery is what every source of one call reads with.
 type tlQuery struct {
 	lead   int64
-	zone   clock
+	zone   histClock
 	since  time.Time // zero: no bound
 	before time.Time // zero: no bound
 	page   int
@@ -230,7 +230,7 @@ var timelineSources = map[string]tlSource{
 
 // timesNote is the note that times are in UTC for want of the person's
 // zone; "" when they are in it (each time says its offset).
-func timesNote(zone clock) string {
+func timesNote(zone histClock) string {
 	if zone.unknown() {
 		return zoneNote
 	}
@@ -521,7 +521,7 @@ func timelineError(errs []error) error {
 }
 
 // entryAt makes an entry of kind at t (ok false when Lofty sent no time).
-func entryAt(kind string, t lofty.Time, z clock, key string) (tlEntry, bool) {
+func entryAt(kind string, t lofty.Time, z histClock, key string) (tlEntry, bool) {
 	at, ok := z.at(t)
 	return tlEntry{TimelineEntry: TimelineEntry{Kind: kind}, t: at, key: kind + ":" + key}, ok
 }
@@ -596,7 +596,7 @@ func callSource(ctx context.Context, c *lofty.Client, q tlQuery, pos int64) (tlP
 		}
 		e, ok := entryAt(KindCall, t, q.zone, idKey(call.ID))
 		e.ID, e.Direction, e.Text = call.ID, direction(call.Direction), CleanLine(call.Note, MaxSummaryLength)
-		e.Summary = callSummary("call", call.CallingOutcome, call.Status, int64(call.Duration), call.RecordingSwitch)
+		e.Summary = callWords("call", call.CallingOutcome, call.Status, int64(call.Duration), call.RecordingSwitch)
 		e.agent = cmp.Or(call.UserID, call.AgentID)
 		e.lead = e.Direction == dirIn
 		p.add(e, ok)
@@ -613,7 +613,7 @@ func callSource(ctx context.Context, c *lofty.Client, q tlQuery, pos int64) (tlP
 // pagedSource reads a page of a lead's items of one kind, newest first,
 // from an offset: read gets them, entry makes an entry of each.
 func pagedSource[T any](read func(*lofty.Client, context.Context, lofty.HistoryQuery) ([]T, error),
-	entry func(x *T, z clock) (tlEntry, bool)) tlSource {
+	entry func(x *T, z histClock) (tlEntry, bool)) tlSource {
 	return func(ctx context.Context, c *lofty.Client, q tlQuery, pos int64) (tlPage, error) {
 		items, err := read(c, ctx, lofty.HistoryQuery{LeadID: q.lead, Limit: q.page, Offset: pos})
 		if err != nil {
@@ -629,7 +629,7 @@ func pagedSource[T any](read func(*lofty.Client, context.Context, lofty.HistoryQ
 }
 
 // textSource reads a page of the lead's texts, with their words.
-var textSource = pagedSource((*lofty.Client).LeadTexts, func(x *lofty.Text, z clock) (tlEntry, bool) {
+var textSource = pagedSource((*lofty.Client).LeadTexts, func(x *lofty.Text, z histClock) (tlEntry, bool) {
 	e, ok := entryAt(KindText, x.TextTime, z, idKey(x.ID))
 	e.ID, e.Direction, e.Text = x.ID, direction(x.Direction), CleanLine(x.TextContent, MaxSummaryLength)
 	e.Summary = textSummary(isAuto(x.TextType), x.TextOutcome)
@@ -638,7 +638,7 @@ var textSource = pagedSource((*lofty.Client).LeadTexts, func(x *lofty.Text, z cl
 })
 
 // emailSource reads a page of the lead's emails (their subjects).
-var emailSource = pagedSource((*lofty.Client).LeadEmails, func(m *lofty.Email, z clock) (tlEntry, bool) {
+var emailSource = pagedSource((*lofty.Client).LeadEmails, func(m *lofty.Email, z histClock) (tlEntry, bool) {
 	e, ok := entryAt(KindEmail, m.EmailEventTime, z, idKey(m.ID))
 	e.ID, e.Direction, e.Text = m.ID, direction(m.Direction), CleanLine(m.EmailSubject, MaxSummaryLength)
 	e.Summary = emailSummary(isAuto(m.EmailType), m.EventType)

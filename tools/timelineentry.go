@@ -78,7 +78,7 @@ func timelineEntry(ctx context.Context, c *lofty.Client, in entryRef) (TimelineI
 		if out.At == "" {
 			out.At = zone.of(call.CreateTime)
 		}
-		out.Summary = callSummary("call", call.CallingOutcome, call.Status, int64(call.Duration), call.RecordingSwitch)
+		out.Summary = callWords("call", call.CallingOutcome, call.Status, int64(call.Duration), call.RecordingSwitch)
 		out.Text = CleanText(call.Note, MaxBodyLength)
 		agent, fromLead = cmp.Or(call.UserID, call.AgentID), out.Direction == dirIn
 		if call.RecordingSwitch {
