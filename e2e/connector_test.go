@@ -238,7 +238,7 @@ func TestConnectorScopesE2E(t *testing.T) {
 		t.Fatalf("read-only grant: scope %q", got)
 	}
 	reads := dialAt(t, base+"/mcp", bearer(readTok.AccessToken))
-	if got := toolNames(t, reads); !slices.Equal(got, []string{"find_leads", "get_lead"}) {
+	if got := toolNames(t, reads); !slices.Equal(got, []string{"find_leads", "get_lead", "get_lead_timeline"}) {
 		t.Errorf("a read-only grant lists %q", got)
 	}
 	if res, err := reads.CallTool(context.Background(), callReq("find_leads", map[string]any{"key": "Jane"})); err != nil || res.IsError {
@@ -290,7 +290,7 @@ func TestConnectorScopesE2E(t *testing.T) {
 	}
 	c.resource = narrow
 	narrowTok := c.finish(c.post(c.signInPage(), "api_key", "api_key", oauthE2EKey, "allow_write", "1"))
-	if got := toolNames(t, dialAt(t, narrow, bearer(narrowTok.AccessToken))); !slices.Equal(got, []string{"find_leads", "get_lead"}) {
+	if got := toolNames(t, dialAt(t, narrow, bearer(narrowTok.AccessToken))); !slices.Equal(got, []string{"find_leads", "get_lead", "get_lead_timeline"}) {
 		t.Errorf("%s lists %q", narrow, got)
 	}
 	if s := pingStatus(t, base+"/mcp", narrowTok.AccessToken); s != http.StatusUnauthorized {
@@ -306,7 +306,7 @@ func TestConnectorScopesE2E(t *testing.T) {
 	// Headers narrow too.
 	h := bearer(writeTok.AccessToken)
 	h["X-MCP-Toolsets"] = "lead_actions"
-	if got := toolNames(t, dialAt(t, base+"/mcp", h)); !slices.Equal(got, []string{"add_lead_note", "assign_lead"}) {
+	if got := toolNames(t, dialAt(t, base+"/mcp", h)); !slices.Equal(got, []string{"add_contact_log", "add_lead_note", "assign_lead", "save_lead"}) {
 		t.Errorf("X-MCP-Toolsets: lead_actions lists %q", got)
 	}
 
@@ -443,7 +443,7 @@ func TestConnectorSelectionWithoutOAuthE2E(t *testing.T) {
 	env := append(e2eEnv("", ""), "LOFTY_MCP_AUTH_TOKEN="+oauthE2EStatic)
 	p := startHTTPE2E(t, bin, env, "--demo", "--toolsets", "leads,sales_agents,lead_actions")
 	h := bearer(oauthE2EStatic)
-	if got := toolNames(t, dialAt(t, p.base+"/mcp/x/leads", h)); !slices.Equal(got, []string{"find_leads", "get_lead"}) {
+	if got := toolNames(t, dialAt(t, p.base+"/mcp/x/leads", h)); !slices.Equal(got, []string{"find_leads", "get_lead", "get_lead_timeline"}) {
 		t.Errorf("/mcp/x/leads lists %q", got)
 	}
 	if got := toolNames(t, dialAt(t, p.base+"/mcp/readonly", h)); slices.Contains(got, "add_lead_note") || !slices.Contains(got, "get_current_sales_agent") {
@@ -452,7 +452,7 @@ func TestConnectorSelectionWithoutOAuthE2E(t *testing.T) {
 	hh := bearer(oauthE2EStatic)
 	hh["X-MCP-Toolsets"] = "lead_actions,leads"
 	hh["X-MCP-Readonly"] = "true"
-	if got := toolNames(t, dialAt(t, p.base+"/mcp", hh)); !slices.Equal(got, []string{"find_leads", "get_lead"}) {
+	if got := toolNames(t, dialAt(t, p.base+"/mcp", hh)); !slices.Equal(got, []string{"find_leads", "get_lead", "get_lead_timeline"}) {
 		t.Errorf("X-MCP-Toolsets lead_actions,leads + X-MCP-Readonly lists %q", got)
 	}
 	// "all" leaves out what must be named, and the flags still bound it.

@@ -117,7 +117,7 @@ func TestAccessFilter(t *testing.T) {
 		t.Fatalf("a read-only grant lists %d of %d tools", len(reads), len(everything))
 	}
 	leads := access.With(context.Background(), access.Request{Granted: access.AllScopes, Selection: access.Selection{Toolsets: []string{"leads"}}})
-	if got := names(leads); !slices.Equal(got, []string{"find_leads", "get_lead"}) {
+	if got := names(leads); !slices.Equal(got, []string{"find_leads", "get_lead", "get_lead_timeline"}) {
 		t.Errorf("the leads selection lists %q", got)
 	}
 	// Calling a tool outside the selection or the scopes finds no tool.

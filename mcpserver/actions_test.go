@@ -460,6 +460,8 @@ func TestReadOnlyAndDefaultsServeNoWrite(t *testing.T) {
 		"add_lead_note":                 {false, false},
 		"assign_lead":                   {true, true},
 		"send_message_to_lead":          {true, false},
+		"add_contact_log":               {false, false},
+		"save_lead":                     {true, false},
 	}
 	for name, o := range map[string]mcpserver.Options{
 		"default":            {Toolsets: []string{}},

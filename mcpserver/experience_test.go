@@ -95,7 +95,7 @@ func TestPromptsNameOnlyServedTools(t *testing.T) {
 		{"leads and messages", mcpserver.Options{Toolsets: []string{"leads", "messages"}}},
 	}
 	workflow := map[string][]string{
-		"lead_briefing":      {"find_leads", "get_lead", "get_sales_agent_by_lead", "check_working_lead", "get_lead_mute_status", "list_plan_tasks_for_lead"},
+		"lead_briefing":      {"find_leads", "get_lead", "get_lead_timeline", "get_sales_agent_by_lead", "check_working_lead", "get_lead_mute_status", "list_plan_tasks_for_lead"},
 		"sales_agent_review": {"get_sales_agent_quota", "list_working_leads", "list_plan_tasks_for_lead"},
 		"take_over_lead":     {"find_leads", "get_lead", "get_lead_mute_status", "mute_sales_agent_for_lead", "add_lead_note"},
 		"plan_my_day":        {"get_my_day", "list_tasks", "find_free_times", "update_task", "create_task"},

@@ -20,10 +20,10 @@ type FindLeadsInput struct {
 	Email          string `json:"email,omitempty" jsonschema:"description=Exact email"`
 	Phone          string `json:"phone,omitempty" jsonschema:"description=Exact phone"`
 	Stage          string `json:"stage,omitempty" jsonschema:"description=Stage name"`
-	AssignedUserID int64  `json:"assignedUserId,omitempty" jsonschema:"minimum=1,description=Assigned user ID"`
+	AssignedUserID int64  `json:"assignedUserId,omitempty" jsonschema:"minimum=1,description=Owner's user ID"`
 	Limit          int64  `json:"limit,omitempty" jsonschema:"minimum=1,maximum=100,default=10,description=Page size"`
 	Offset         int64  `json:"offset,omitempty" jsonschema:"minimum=0,description=A nextOffset"`
-	ScrollID       string `json:"scrollId,omitempty" jsonschema:"description=Previous page's scrollId"`
+	ScrollID       string `json:"scrollId,omitempty" jsonschema:"description=From the last page"`
 }
 
 // LeadSummary is one lead in a find_leads result, with Lofty's field names
@@ -37,7 +37,7 @@ type LeadSummary struct {
 	Stage           string   `json:"stage,omitempty"`
 	Source          string   `json:"source,omitempty"`
 	City            string   `json:"city,omitempty"`
-	Price           string   `json:"price,omitempty" jsonschema:"description=Price range wanted"`
+	Price           string   `json:"price,omitempty" jsonschema:"description=Range wanted"`
 	BuyingTimeFrame string   `json:"buyingTimeFrame,omitempty"`
 	AssignedUserID  *int64   `json:"assignedUserId,omitempty"`
 	AssignedUser    string   `json:"assignedUser,omitempty"`
@@ -50,14 +50,14 @@ type LeadSummary struct {
 type FindLeadsResult struct {
 	Leads []LeadSummary `json:"leads"`
 	// Total is Lofty's count of matches, given only when Lofty filtered.
-	Total *int64 `json:"total,omitempty" jsonschema:"description=Matches in all pages"`
+	Total *int64 `json:"total,omitempty" jsonschema:"description=All matches"`
 	// Scanned and LoftyFiltered are given when the model gave filters.
 	Scanned       *int   `json:"scanned,omitempty" jsonschema:"description=Leads checked"`
-	LoftyFiltered *bool  `json:"loftyFiltered,omitempty" jsonschema:"description=false: Lofty ignored the filters"`
-	ScrollID      string `json:"scrollId,omitempty" jsonschema:"description=Next page: pass it back"`
-	NextOffset    *int64 `json:"nextOffset,omitempty" jsonschema:"description=Next page: pass as offset"`
+	LoftyFiltered *bool  `json:"loftyFiltered,omitempty" jsonschema:"description=false: filters ignored"`
+	ScrollID      string `json:"scrollId,omitempty"`
+	NextOffset    *int64 `json:"nextOffset,omitempty"`
 	// LeftOut are matches beyond limit on the pages looked at.
-	LeftOut []int64 `json:"leftOutLeadIds,omitempty" jsonschema:"description=More matches on these pages"`
+	LeftOut []int64 `json:"leftOutLeadIds,omitempty" jsonschema:"description=Matches not listed"`
 	Note    string  `json:"note,omitempty"`
 }
 
@@ -71,8 +71,8 @@ var FindLeads = Spec[FindLeadsInput, FindLeadsResult]{
 	Toolset:  ToolsetLeads,
 	Upstream: []string{"GET " + lofty.LeadsPath},
 	Example:  `{"key": "Jane"}`,
-	Description: "Search leads by name, email or phone (key), or exact email, phone, stage, assigned user; " +
-		"only matches are returned. Use it first when you know a person but not the leadId. Next page: same filters, scrollId.",
+	Description: "Leads (leadIds) by name, email or phone (key), or exact email, phone, stage, owner. " +
+		"Next: same filters + scrollId/offset.",
 	Call: func(ctx context.Context, c *lofty.Client, in FindLeadsInput) (FindLeadsResult, error) {
 		return findLeads(ctx, c, in, settingsOf(ctx).FindScanPages)
 	},
@@ -380,13 +380,13 @@ type LeadRecord struct {
 	Types   []string `json:"types,omitempty" jsonschema:"description=Buyer\\, Seller\\, ..."`
 	Tags    []string `json:"tags,omitempty"`
 	Address string   `json:"address,omitempty"`
-	Cannot  []string `json:"cannot,omitempty" jsonschema:"description=Blocked: text\\, call\\, email"`
+	Cannot  []string `json:"cannot,omitempty" jsonschema:"description=Blocked channels"`
 	Roles   []Role   `json:"roles,omitempty"`
 
 	PropertyTypes []string `json:"propertyTypes,omitempty"`
-	Bedrooms      string   `json:"bedrooms,omitempty" jsonschema:"description=Wanted"`
-	Bathrooms     string   `json:"bathrooms,omitempty" jsonschema:"description=Wanted"`
-	Locations     []string `json:"locations,omitempty" jsonschema:"description=Areas wanted"`
+	Bedrooms      string   `json:"bedrooms,omitempty"`
+	Bathrooms     string   `json:"bathrooms,omitempty"`
+	Locations     []string `json:"locations,omitempty"`
 
 	SellingTimeFrame string `json:"sellingTimeFrame,omitempty"`
 	Mortgage         *bool  `json:"mortgage,omitempty"`
@@ -505,13 +505,12 @@ func NewLeadRecord(l lofty.Lead) LeadRecord {
 
 // GetLead returns one lead's details.
 var GetLead = Spec[GetLeadInput, LeadRecord]{
-	Name:     "get_lead",
-	Title:    "Get lead",
-	Toolset:  ToolsetLeads,
-	Upstream: []string{"GET " + lofty.LeadsPath + "/{leadId}"},
-	Example:  `{"leadId": 563172647619608}`,
-	Description: "A lead in full: contacts, stage, owner, tags, roles; what they want and when (price, bedrooms, areas, " +
-		"time frames), how ready, segments, custom fields. Needs the leadId (find_leads finds it).",
+	Name:        "get_lead",
+	Title:       "Get lead",
+	Toolset:     ToolsetLeads,
+	Upstream:    []string{"GET " + lofty.LeadsPath + "/{leadId}"},
+	Example:     `{"leadId": 563172647619608}`,
+	Description: "A lead in full (leadId: find_leads): contacts, stage, owner, wants, custom fields.",
 	Call: func(ctx context.Context, c *lofty.Client, in GetLeadInput) (LeadRecord, error) {
 		l, err := c.Lead(ctx, in.LeadID)
 		if err != nil {

@@ -111,17 +111,35 @@ func cutReason(ctx context.Context, err error) string {
 }
 
 // SourcesNote says in one sentence which sources are missing and how to
-// get them: "Not included: calls (skipped: ...), texts (...). Ask again for
-// kinds [calls texts] in a minute." It is "" when every source is done.
-// param is the argument that asks for sources by name ("kinds").
+// get them: "Not included: calls and texts (skipped: ...); emails (...). To
+// get them, call again with kinds [...] ..." — sources missing for the same
+// reason named together. It is "" when every source is done. param is the
+// argument that asks for sources by name ("kinds").
 func SourcesNote(statuses []SourceStatus, param string) string {
 	var missing, names []string
+	var groups [][]string // names, by status and reason, in order
+	index := map[string]int{}
 	for _, s := range statuses {
 		if s.Status == SourceDone {
 			continue
 		}
-		missing = append(missing, s.Name+" ("+s.Status+": "+s.Reason+")")
+		why := s.Status + ": " + s.Reason
+		i, ok := index[why]
+		if !ok {
+			i = len(groups)
+			index[why] = i
+			groups = append(groups, []string{why})
+		}
+		groups[i] = append(groups[i], s.Name)
 		names = append(names, s.Name)
+	}
+	for _, g := range groups {
+		who := g[1:]
+		list := strings.Join(who, ", ")
+		if len(who) > 1 {
+			list = strings.Join(who[:len(who)-1], ", ") + " and " + who[len(who)-1]
+		}
+		missing = append(missing, list+" ("+g[0]+")")
 	}
 	if len(missing) == 0 {
 		return ""

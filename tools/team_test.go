@@ -223,7 +223,7 @@ func TestTeamListsWithinTheRateBudget(t *testing.T) {
 	if len(lists.Tags) == 0 || len(lists.CustomFields) == 0 || lists.Stages != nil || lists.Ponds != nil {
 		t.Errorf("with two requests: %+v, want tags and custom fields only", lists)
 	}
-	mustHave(t, lists.Note, "stages (skipped", "ponds (skipped", `lists ["ponds", "stages"]`)
+	mustHave(t, lists.Note, "stages and ponds (skipped", `lists ["ponds", "stages"]`)
 	_, _, err := s.call(tools.GetTeamLists, `{"lists": ["vendors"]}`)
 	if err == nil || !strings.Contains(err.Error(), "rate limit") {
 		t.Errorf("with no requests left: %v, want the rate limit's sentence", err)

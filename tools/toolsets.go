@@ -32,8 +32,8 @@ const (
 	// agents, custom fields, webhooks, AI sales agent settings, Brokermint
 	// syncs. It must be named, and the person confirms every call.
 	ToolsetAdmin = "admin"
-	// ToolsetDeletes holds deletes. It must be named, and the person
-	// confirms every call.
+	// ToolsetDeletes holds deletes (delete_<what>). It must be named, and
+	// the person confirms every call.
 	ToolsetDeletes = "deletes"
 	// ToolsetMessages holds texts and emails to leads: served only when
 	// named.
@@ -66,15 +66,15 @@ type Toolset struct {
 // toolset (Spec.Toolset); this table is the one hand-kept list, of toolsets.
 func Toolsets() []Toolset {
 	return []Toolset{
-		{Name: ToolsetLeads, Description: "find leads by name, email or phone; read a lead", Default: true},
+		{Name: ToolsetLeads, Description: "find leads by name, email or phone; read a lead and its whole history", Default: true},
 		{Name: ToolsetSalesAgents, Description: "Lofty AI sales agents: by lead, current user, settings, quota, working leads, mute status, plan tasks", Default: true},
 		{Name: ToolsetSalesAgentActions, Description: "changes by the AI sales agent: mute it for a lead, add leads to its working pool, create plan tasks, text or email you, alert a lead's agents"},
-		{Name: ToolsetLeadActions, Description: "changes to a lead: add a note, assign it to team members"},
+		{Name: ToolsetLeadActions, Description: "changes to leads: create, update, log a contact, add a note, assign"},
 		{Name: ToolsetTasks, Description: "my day, tasks, appointments, calendar and free meeting times", Default: true},
 		{Name: ToolsetTaskActions, Description: "create, change, finish tasks and appointments; send a task reminder"},
 		{Name: ToolsetTeam, Description: "the team: members and their account emails, tags, custom fields, stages, ponds, lead routing, offices, permission profiles, vendors, webhooks"},
 		{Name: ToolsetAdmin, Description: "administration, each call confirmed by the person: lead routing, offices and company, agents, custom fields, webhooks, AI sales agent settings, Brokermint syncs", Named: true},
-		{Name: ToolsetDeletes, Description: "deletes, each call confirmed by the person (deleting a webhook is administration: it also needs admin)", Named: true},
+		{Name: ToolsetDeletes, Description: "deletes (a note, a logged contact, a lead, a task, ...), each call confirmed by the person (deleting a webhook is administration: it also needs admin)", Named: true},
 		{Name: ToolsetDeals, Description: "transactions: a lead's, the team's by pipeline, stage and closing date, one in full"},
 		{Name: ToolsetDealActions, Description: "changes to transactions: create one, update one (stage, price, dates, address)"},
 		{Name: ToolsetListings, Description: "MLS listings: search (from a lead's wishes too), by agent or office, the published feed, one in full"},

@@ -105,7 +105,13 @@ func (w *Write[In, Out]) bind(in *In) *WriteCall {
 		wc.TextLength = w.TextLength(*in)
 	}
 	if w.Lookup != nil {
-		wc.Lookup = func(ctx context.Context, c *lofty.Client) error { return w.Lookup(ctx, c, in) }
+		wc.Lookup = func(ctx context.Context, c *lofty.Client) error {
+			err := w.Lookup(ctx, c, in)
+			if err == nil && w.Leads != nil {
+				wc.Leads = w.Leads(*in) // the lead may be what the Lookup found
+			}
+			return err
+		}
 	}
 	if w.Audit != nil {
 		wc.Audit = func() []slog.Attr { return w.Audit(*in) }

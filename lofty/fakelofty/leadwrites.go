@@ -140,15 +140,19 @@ func init() {
 // unless assignedUserId says otherwise, in stage New Lead unless stage
 // says otherwise, with a first note when content is given.
 func (f *Fake) addLead(w http.ResponseWriter, r *http.Request) {
-	var body leadFields
+	var body leadBody
 	_ = json.NewDecoder(r.Body).Decode(&body)
 	if body.FirstName == nil || blank(*body.FirstName) {
 		invalidParameter(w)
 		return
 	}
+	if body.Property != nil && body.Property.blank() {
+		writeText(w, http.StatusBadRequest, "PROPERTY_ADDRESS_EMPTY: give a city, state, zip code or street address")
+		return
+	}
 	d := f.dataFor(r)
 	l := &Lead{Stage: "New Lead", StageID: d.stageID("New Lead"), Source: "API", AssignedUserID: DemoUserID, AssignedUser: "John Doe"}
-	if msg := body.apply(d, l); msg != "" {
+	if msg := body.applyAll(d, l); msg != "" {
 		writeText(w, http.StatusBadRequest, "INVALID_PARAMETER: "+msg)
 		return
 	}
@@ -163,6 +167,29 @@ func (f *Fake) addLead(w http.ResponseWriter, r *http.Request) {
 		}
 	})
 	writeJSON(w, http.StatusOK, map[string]any{"leadId": l.ID})
+}
+
+// leadBody is a LeadRequest or EditLeadRequest: the lead's fields, what it
+// wants (which replaces its inquiry) and a home (merged as POST
+// /v1.0/leads/{leadId}/property merges it).
+type leadBody struct {
+	leadFields
+	Inquiry  *inquiryBody  `json:"inquiry"`
+	Property *propertyBody `json:"property"`
+}
+
+// applyAll writes the body into l, or says what it refuses.
+func (b *leadBody) applyAll(d *Data, l *Lead) string {
+	if msg := b.apply(d, l); msg != "" {
+		return msg
+	}
+	if b.Inquiry != nil {
+		l.Inquiry = b.Inquiry.inquiry()
+	}
+	if b.Property != nil {
+		b.Property.applyTo(l)
+	}
+	return ""
 }
 
 // changeLead applies change to the caller's copy of lead id, answering
@@ -187,19 +214,23 @@ func (f *Fake) editLead(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	var body leadFields
+	var body leadBody
 	_ = json.NewDecoder(r.Body).Decode(&body)
 	if body.FirstName != nil && blank(*body.FirstName) {
 		invalidParameter(w)
 		return
 	}
+	if body.Property != nil && body.Property.blank() {
+		writeText(w, http.StatusBadRequest, "PROPERTY_ADDRESS_EMPTY: give a city, state, zip code or street address")
+		return
+	}
 	// Check first, on a copy, so that a refused edit changes nothing.
 	probe := *l
-	if msg := body.apply(f.dataFor(r), &probe); msg != "" {
+	if msg := body.applyAll(f.dataFor(r), &probe); msg != "" {
 		writeText(w, http.StatusBadRequest, "INVALID_PARAMETER: "+msg)
 		return
 	}
-	if f.changeLead(w, r, l.ID, func(d *Data, l *Lead) string { return body.apply(d, l) }) {
+	if f.changeLead(w, r, l.ID, body.applyAll) {
 		writeJSON(w, http.StatusOK, map[string]any{"leadId": l.ID})
 	}
 }
@@ -227,31 +258,44 @@ func (f *Fake) addLeadProperty(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	var b struct {
-		Street       string  `json:"streetAddress"`
-		City         string  `json:"city"`
-		State        string  `json:"state"`
-		ZipCode      string  `json:"zipCode"`
-		PropertyType string  `json:"propertyType"`
-		Price        int64   `json:"price"`
-		SquareFeet   int64   `json:"squareFeet"`
-		Bedrooms     int32   `json:"bedrooms"`
-		Bathrooms    float64 `json:"bathrooms"`
-		LotSize      float64 `json:"lotSize"`
-		Mail         bool    `json:"mailAddress"`
-	}
+	var b propertyBody
 	_ = json.NewDecoder(r.Body).Decode(&b)
+	f.changeLead(w, r, l.ID, func(_ *Data, l *Lead) string { b.applyTo(l); return "" })
+	writeJSON(w, http.StatusOK, map[string]any{"leadId": l.ID})
+}
+
+// propertyBody is a LeadProperty as a request sends it.
+type propertyBody struct {
+	Street       string  `json:"streetAddress"`
+	City         string  `json:"city"`
+	State        string  `json:"state"`
+	ZipCode      string  `json:"zipCode"`
+	PropertyType string  `json:"propertyType"`
+	Price        int64   `json:"price"`
+	SquareFeet   int64   `json:"squareFeet"`
+	Bedrooms     int32   `json:"bedrooms"`
+	Bathrooms    float64 `json:"bathrooms"`
+	LotSize      float64 `json:"lotSize"`
+	Mail         bool    `json:"mailAddress"`
+}
+
+// blank reports whether the property has no address: Lofty refuses it.
+func (b *propertyBody) blank() bool {
+	return blank(b.Street) && blank(b.City) && blank(b.State) && blank(b.ZipCode)
+}
+
+// applyTo adds the property to l, replacing one at the same address (or,
+// for a mailing address, the mailing address), as Lofty merges them.
+func (b *propertyBody) applyTo(l *Lead) {
 	p := Property{StreetAddress: b.Street, City: b.City, State: b.State, ZipCode: b.ZipCode, PropertyType: b.PropertyType,
 		Price: b.Price, SquareFeet: b.SquareFeet, Bedrooms: b.Bedrooms, Bathrooms: b.Bathrooms, LotSize: b.LotSize, Mail: b.Mail}
-	f.changeLead(w, r, l.ID, func(_ *Data, l *Lead) string {
-		props := slices.Clone(l.Properties)
+	l.Properties = append(slices.DeleteFunc(slices.Clone(l.Properties), func(q Property) bool {
 		if p.Mail {
-			props = slices.DeleteFunc(props, func(q Property) bool { return q.Mail })
+			return q.Mail
 		}
-		l.Properties = append(props, p)
-		return ""
-	})
-	writeJSON(w, http.StatusOK, map[string]any{"leadId": l.ID})
+		return !q.Mail && strings.EqualFold(q.StreetAddress, p.StreetAddress) && strings.EqualFold(q.City, p.City) &&
+			strings.EqualFold(q.State, p.State) && q.ZipCode == p.ZipCode
+	}), p)
 }
 
 // setLeadInquiry serves POST /v1.0/leads/{leadId}/inquiry: what the lead
@@ -261,23 +305,31 @@ func (f *Fake) setLeadInquiry(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	var b struct {
-		PriceMin, PriceMax         int64
-		PropertyType               []string
-		BedroomsMin, BedroomsMax   int32
-		BathroomsMin, BathroomsMax string
-		Locations                  []struct {
-			City, StateCode, ZipCode, County, StreetAddress, Description string
-		}
-	}
+	var b inquiryBody
 	_ = json.NewDecoder(r.Body).Decode(&b)
+	in := b.inquiry()
+	f.changeLead(w, r, l.ID, func(_ *Data, l *Lead) string { l.Inquiry = in; return "" })
+	writeJSON(w, http.StatusOK, map[string]any{"leadId": l.ID})
+}
+
+// inquiryBody is a LeadInquiry as a request sends it.
+type inquiryBody struct {
+	PriceMin, PriceMax         int64
+	PropertyType               []string
+	BedroomsMin, BedroomsMax   int32
+	BathroomsMin, BathroomsMax string
+	Locations                  []struct {
+		City, StateCode, ZipCode, County, StreetAddress, Description string
+	}
+}
+
+func (b *inquiryBody) inquiry() *Inquiry {
 	in := &Inquiry{PriceMin: b.PriceMin, PriceMax: b.PriceMax, PropertyTypes: b.PropertyType, BedroomsMin: b.BedroomsMin,
 		BedroomsMax: b.BedroomsMax, BathroomsMin: b.BathroomsMin, BathroomsMax: b.BathroomsMax}
 	for _, loc := range b.Locations {
 		in.Locations = append(in.Locations, Location(loc))
 	}
-	f.changeLead(w, r, l.ID, func(_ *Data, l *Lead) string { l.Inquiry = in; return "" })
-	writeJSON(w, http.StatusOK, map[string]any{"leadId": l.ID})
+	return in
 }
 
 // leadAssignees serves POST /v1.0/leads/assignee, a lookup sent as a POST:
