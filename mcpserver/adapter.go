@@ -72,6 +72,15 @@ func annotations(e tools.Effect) mcp.ToolAnnotation {
 	return a
 }
 
+// recased reports whether title only re-cases name ("Get lead" for
+// get_lead). Such a title is left out of tools/list: a client shows the
+// name instead, and the bytes are paid for in every conversation. A title
+// that says more ("Get my sales agent" for get_current_sales_agent) stays;
+// lofty-mcp tools shows every title.
+func recased(title, name string) bool {
+	return strings.EqualFold(strings.ReplaceAll(title, " ", "_"), name)
+}
+
 // build generates the tool's schemas (once, at start-up) and its handler.
 func build(t tools.Tool, env *toolEnv) (server.ServerTool, error) {
 	b, err := t.Build(env.outputs)
@@ -79,7 +88,9 @@ func build(t tools.Tool, env *toolEnv) (server.ServerTool, error) {
 		return server.ServerTool{}, err
 	}
 	mt := mcp.NewToolWithRawSchema(b.Info.Name, b.Info.Description, b.InputSchema)
-	mt.Title = b.Info.Title
+	if !recased(b.Info.Title, b.Info.Name) {
+		mt.Title = b.Info.Title
+	}
 	mt.RawOutputSchema = b.OutputSchema
 	mt.Annotations = annotations(b.Info.Effect)
 	return server.ServerTool{Tool: mt, Handler: handler(b, env)}, nil

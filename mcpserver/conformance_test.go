@@ -71,7 +71,14 @@ func conforms(declared, closed *jsonschema.Schema, result string) error {
 	return nil
 }
 
-// compileOutputSchemas compiles every outputSchema of a tools/list result.
+// outcomeSchema is what a write's result holds when its tool lists no
+// outputSchema: status, summary, and at most the id it made or changed.
+var outcomeSchema = json.RawMessage(`{"type":"object","properties":{"status":{"type":"string","enum":["done","declined"]},` +
+	`"summary":{"type":"string"}},"patternProperties":{"^(id|[a-z][A-Za-z]*Id)$":{"type":"integer"}},` +
+	`"maxProperties":3,"required":["status","summary"]}`)
+
+// compileOutputSchemas compiles every outputSchema of a tools/list result,
+// and for a tool listing none the outcome every write answers.
 func compileOutputSchemas(list json.RawMessage) (declared, closed map[string]*jsonschema.Schema, err error) {
 	var l struct {
 		Tools []struct {
@@ -85,7 +92,9 @@ func compileOutputSchemas(list json.RawMessage) (declared, closed map[string]*js
 	declared, closed = map[string]*jsonschema.Schema{}, map[string]*jsonschema.Schema{}
 	for _, tool := range l.Tools {
 		if len(tool.OutputSchema) == 0 {
-			continue
+			// A write whose result is only its outcome lists none
+			// (README's Actions): its results are held to that.
+			tool.OutputSchema = outcomeSchema
 		}
 		if declared[tool.Name], err = compileSchema(tool.Name, tool.OutputSchema, false); err != nil {
 			return nil, nil, err
@@ -157,7 +166,11 @@ func TestOutputValidationCatchesNonConformingResults(t *testing.T) {
 		ok           bool
 	}{
 		{"get_lead_mute_status", `{"leadId":9223372036854775807,"mute":true}`, true},
-		{"get_lead_mute_status", `{"leadId":1}`, false},                       // required member missing
+		{"get_lead_mute_status", `{"leadId":1}`, false}, // required member missing
+		// A write listing no outputSchema: its outcome, and nothing else.
+		{"delete_task", `{"status":"done","summary":"Deleted task 7.","taskId":7}`, true},
+		{"delete_task", `{"status":"done","summary":"Deleted task 7.","content":"hi"}`, false},
+		{"delete_task", `{"summary":"Deleted task 7."}`, false},
 		{"get_lead_mute_status", `{"leadId":"1","mute":true}`, false},         // wrong type
 		{"get_lead_mute_status", `{"leadId":1.5,"mute":true}`, false},         // not an integer
 		{"get_lead_mute_status", `{"leadId":1,"mute":true,"extra":1}`, false}, // undeclared member

@@ -31,6 +31,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"strings"
 
 	"github.com/lofty-mcp/lofty-mcp/lofty"
 	"github.com/lofty-mcp/lofty-mcp/schema"
@@ -137,7 +138,7 @@ func (s Spec[In, Out]) Info() Info {
 type Built struct {
 	Info         Info
 	InputSchema  json.RawMessage
-	OutputSchema json.RawMessage
+	OutputSchema json.RawMessage // nil: a write whose result is only its outcome (outcomeOnly)
 	prepare      func(args json.RawMessage) (*Call, error)
 }
 
@@ -228,6 +229,9 @@ func (s Spec[In, Out]) Build(outputs *schema.Outputs) (*Built, error) {
 			return nil, fmt.Errorf("write tool %s: %w", s.Name, err)
 		}
 	}
+	if s.Write != nil && outcomeOnly(out) {
+		out = nil
+	}
 	return &Built{Info: s.Info(), InputSchema: in, OutputSchema: out,
 		prepare: func(args json.RawMessage) (*Call, error) { return s.prepare(dec, args) }}, nil
 }
@@ -277,4 +281,33 @@ func (s Spec[In, Out]) notFound(in In) string {
 		return ""
 	}
 	return s.NotFound(in)
+}
+
+// outcomeOnly reports whether a write's output schema says no more than
+// every write's result does: status, summary and at most the one id the
+// write made or changed. Such a write lists no outputSchema (its
+// structuredContent still carries those fields, as README's Actions section
+// says once for all): the same three fields over some twenty writes would
+// cost tools/list about 3.5 KB in every conversation for nothing the
+// summary does not say.
+func outcomeOnly(out json.RawMessage) bool {
+	var sch struct {
+		Properties map[string]struct {
+			Type string `json:"type"`
+		} `json:"properties"`
+	}
+	if json.Unmarshal(out, &sch) != nil {
+		return false
+	}
+	extra := 0
+	for name, p := range sch.Properties {
+		switch {
+		case name == "status" || name == "summary":
+		case p.Type == "integer" && strings.HasSuffix(name, "Id") || name == "id":
+			extra++
+		default:
+			return false
+		}
+	}
+	return extra <= 1
 }
