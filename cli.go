@@ -204,8 +204,10 @@ func runTools(ctx context.Context, a *app, asJSON bool, stdout, stderr io.Writer
 			if info.Toolset != ts.Name {
 				continue
 			}
-			if lt, ok := listed[info.Name]; ok {
-				rows = append(rows, fmt.Sprintf("  %s\t%s\t%s", info.Name, lt.Title, effectWord(info.Effect)))
+			// The tool's own title: tools/list leaves out one that only
+			// re-cases the name, but a person reading this list wants it.
+			if _, ok := listed[info.Name]; ok {
+				rows = append(rows, fmt.Sprintf("  %s\t%s\t%s", info.Name, info.Title, effectWord(info.Effect)))
 			}
 		}
 		if len(rows) == 0 {

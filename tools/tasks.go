@@ -68,7 +68,10 @@ func status(done, flaggedOverdue bool, deadline, now time.Time) string {
 
 // instant reads a lofty.Time ("" is the zero time).
 func instant(t lofty.Time) time.Time {
-	v, _ := time.Parse(time.RFC3339, string(t))
+	// A wall time (Lofty sent no zone) is read as UTC, as lofty.Time held
+	// every such time before it kept them apart; a caller that knows the
+	// zone uses t.In.
+	v, _ := t.In(time.UTC)
 	return v
 }
 
