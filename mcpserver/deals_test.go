@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -92,21 +93,22 @@ func TestGenerationReportsProgress(t *testing.T) {
 	t.Logf("call script from an AI that takes %s: %s wall time, %d progress notifications: %q", delay, took.Round(time.Millisecond), len(progress), progress)
 }
 
-// TestLongSummaryNeitherBlocksNorIsLost: a summary the AI takes longer
-// over than the call may last is answered pending before the deadline,
-// with how to fetch it; fetched once made, it is there.
+// TestLongSummaryNeitherBlocksNorIsLost: a summary asked for with
+// start_lofty_ai that the AI takes longer over than a call may last is
+// answered pending by ask_lofty_ai before the deadline, with how to fetch
+// it; fetched once made, it is there.
 func TestLongSummaryNeitherBlocksNorIsLost(t *testing.T) {
 	delay := aiDelay(t)
 	callTimeout := delay / 2
 	h, sess := aiServer(t, delay, callTimeout)
 	asked := time.Now()
-	// Asked for as Lofty's app asks for it; the tool reads it while it is made.
-	if _, err := h.lofty.GenerateCallSummary(context.Background(), 563172647619608, 820002); err != nil {
-		t.Fatal(err)
-	}
-	text, isErr, progress, took := callWithProgress(t, h, sess, 1, "ask_lofty_ai", `{"callId":820002}`)
-	if isErr || !strings.Contains(text, `"state":"processing"`) || !strings.Contains(text, "ask_lofty_ai with callId 820002") {
+	text, isErr, _, _ := callWithProgress(t, h, sess, 1, "start_lofty_ai", `{"leadId":563172647619608,"callId":820002}`)
+	if isErr || !strings.Contains(text, `"status":"done"`) || !strings.Contains(text, "ask_lofty_ai with callId 820002") {
 		t.Fatalf("summary asked for: %s", text)
+	}
+	text, isErr, progress, took := callWithProgress(t, h, sess, 2, "ask_lofty_ai", `{"callId":820002}`)
+	if isErr || !strings.Contains(text, `"state":"processing"`) || !strings.Contains(text, "ask_lofty_ai with callId 820002") {
+		t.Fatalf("summary read while made: %s", text)
 	}
 	if took > callTimeout {
 		t.Errorf("answered after %s, past the call timeout of %s", took, callTimeout)
@@ -118,7 +120,7 @@ func TestLongSummaryNeitherBlocksNorIsLost(t *testing.T) {
 		delay, callTimeout, took.Round(time.Millisecond), len(progress))
 
 	time.Sleep(time.Until(asked.Add(delay)))
-	text, isErr, _, took = callWithProgress(t, h, sess, 2, "ask_lofty_ai", `{"callId":820002}`)
+	text, isErr, _, took = callWithProgress(t, h, sess, 3, "ask_lofty_ai", `{"callId":820002}`)
 	if isErr || !strings.Contains(text, `"state":"finished"`) || !strings.Contains(text, "Jane called back with her pre-approval letter") {
 		t.Errorf("the summary once made: %s", text)
 	}
@@ -143,7 +145,7 @@ func TestListingSearchIsServedReadOnly(t *testing.T) {
 			t.Errorf("%s under --read-only: served %v, annotations %+v; want served read-only", name, ok, tl.Annotations)
 		}
 	}
-	for _, name := range []string{"save_transaction"} {
+	for _, name := range []string{"save_transaction", "start_lofty_ai"} {
 		if _, ok := served[name]; ok {
 			t.Errorf("%s served under --read-only", name)
 		}
@@ -155,29 +157,36 @@ func TestListingSearchIsServedReadOnly(t *testing.T) {
 	}
 }
 
-// TestDealsListingsAIShareOfToolsList holds the share of the every-toolset
-// tools/list that the deals, deal_actions, listings and ai toolsets were
-// given: the 45,000 bytes are shared by every area.
+// TestDealsListingsAIShareOfToolsList holds the shares of the
+// every-toolset tools/list that the deals, deal_actions, listings and ai
+// toolsets were given, and ai_actions after them: the 45,000 bytes are
+// shared by every area.
 func TestDealsListingsAIShareOfToolsList(t *testing.T) {
-	const share = 5000
-	ours := map[string]bool{tools.ToolsetDeals: true, tools.ToolsetDealActions: true, tools.ToolsetListings: true, tools.ToolsetAI: true}
-	var rest []tools.Tool
-	for _, tl := range tools.All() {
-		if !ours[tl.Info().Toolset] {
-			rest = append(rest, tl)
-		}
-	}
 	all, err := mcpserver.ToolsListResult(tools.All())
 	if err != nil {
 		t.Fatal(err)
 	}
-	without, err := mcpserver.ToolsListResult(rest)
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := len(all) - len(without)
-	t.Logf("deals, deal_actions, listings, ai: %d bytes of the every-toolset tools/list (share %d)", n, share)
-	if n > share {
-		t.Errorf("deals, deal_actions, listings and ai take %d bytes of tools/list, over their share of %d", n, share)
+	for _, share := range []struct {
+		toolsets []string
+		bytes    int
+	}{
+		{[]string{tools.ToolsetDeals, tools.ToolsetDealActions, tools.ToolsetListings, tools.ToolsetAI}, 5000},
+		{[]string{tools.ToolsetAIActions}, 450},
+	} {
+		var rest []tools.Tool
+		for _, tl := range tools.All() {
+			if !slices.Contains(share.toolsets, tl.Info().Toolset) {
+				rest = append(rest, tl)
+			}
+		}
+		without, err := mcpserver.ToolsListResult(rest)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := len(all) - len(without)
+		t.Logf("%s: %d bytes of the every-toolset tools/list (share %d)", strings.Join(share.toolsets, ", "), n, share.bytes)
+		if n > share.bytes {
+			t.Errorf("%s take %d bytes of tools/list, over their share of %d", strings.Join(share.toolsets, ", "), n, share.bytes)
+		}
 	}
 }

@@ -10,12 +10,13 @@ import (
 	"github.com/lofty-mcp/lofty-mcp/lofty"
 )
 
-// Lofty's own AI, read in one tool: ask_lofty_ai ("give me a call script
-// for her", "prepare me for the showing", "what did he say on the call?",
-// "which analyses are running?"). What Lofty makes and keeps (a call
-// summary asked for, a lead analysis started) would be a write of its own;
-// those two operations are left out (see Uncovered) to keep the context
-// every tool costs within its budget.
+// Lofty's own AI, in two tools: ask_lofty_ai reads ("give me a call
+// script for her", "prepare me for the showing", "what did he say on the
+// call?", "which analyses are running?"), start_lofty_ai asks for what
+// Lofty makes and keeps ("summarise my last call with him", "analyse
+// her"): Lofty stores the result, so it is a write, in a toolset of its
+// own. It only asks: the result is read with ask_lofty_ai, which waits
+// while a summary is made, so the write's answer is its outcome alone.
 // What the AI writes draws on the lead's own words (their texts, what they
 // said on a call), so it is untrusted text: cleaned, bounded, in fields of
 // its own.
@@ -23,7 +24,7 @@ import (
 // Generation takes time. A call script or an insight is written while the
 // request waits (the lofty client lets it take until --call-timeout), and
 // the caller hears every few seconds that it is still being written. A
-// call summary being made (asked for in Lofty) is read until it is
+// call summary being made is read until it is
 // finished or the wait would pass the call's deadline (or maxSummaryWait);
 // then the tool answers with what it has — a pending summary's call ID and
 // how to fetch it later — rather than block.
@@ -260,7 +261,7 @@ func insight(ctx context.Context, c *lofty.Client, leadID, appointmentID int64) 
 func callSummary(callID int64, s lofty.CallSummary, ok bool) AIAnswer {
 	out := AIAnswer{State: "none"}
 	if !ok {
-		out.Note = fmt.Sprintf("Call %d has no AI summary; Lofty makes one when asked to in Lofty.", callID)
+		out.Note = fmt.Sprintf("Call %d has no AI summary: start_lofty_ai with its callId and leadId makes one.", callID)
 		return out
 	}
 	out.State = summaryStates[*s.Status]
@@ -313,7 +314,8 @@ func leadAnalyses(ctx context.Context, c *lofty.Client, leadID int64) (AIAnswer,
 		if t.Key() == 0 || leadID != 0 && !slices.Contains(t.LeadIDs, leadID) {
 			continue
 		}
-		p := fmt.Sprintf("task %d: %s, %d leads", t.Key(), orUnknown(CleanLine(t.Status, 40)), max(t.LeadCount, int64(len(t.LeadIDs))))
+		n := max(t.LeadCount, int64(len(t.LeadIDs)))
+		p := fmt.Sprintf("task %d: %s, %d %s", t.Key(), orUnknown(CleanLine(t.Status, 40)), n, plural(int(n), "lead", "leads"))
 		if t.Created != "" {
 			p += ", since " + inZone(t.Created, zone)
 		}
@@ -324,6 +326,70 @@ func leadAnalyses(ctx context.Context, c *lofty.Client, leadID int64) (AIAnswer,
 		out.Note = fmt.Sprintf("%d analyses under way; the newest %d were looked at. ", *res.Total, len(res.Tasks)) + out.Note
 	}
 	return out, nil
+}
+
+// StartAIInput is what the model sends to start_lofty_ai: one lead, one
+// request (Lofty takes many leads for an analysis; one keeps the tool
+// small and the question plain).
+type StartAIInput struct {
+	LeadID int64 `json:"leadId" jsonschema:"minimum=1,description=Lead ID"`
+	CallID int64 `json:"callId,omitempty" jsonschema:"minimum=1,description=Their call"`
+}
+
+// AIStarted is start_lofty_ai's answer: its outcome, and an analysis'
+// task when Lofty names it.
+type AIStarted struct {
+	Outcome
+	TaskID int64 `json:"taskId,omitempty"`
+}
+
+// StartLoftyAI has Lofty's AI summarise a lead's call or analyse a lead.
+var StartLoftyAI = Spec[StartAIInput, AIStarted]{
+	Name:     "start_lofty_ai",
+	Title:    "Start Lofty AI",
+	Toolset:  ToolsetAIActions,
+	Upstream: []string{"POST /v2.0/ai/call-summary/generate", "POST /v2.0/ai/lead-analysis"},
+	Example:  `{"leadId": 563172647619608, "callId": 820002}`,
+	Description: "Have Lofty's AI analyse a lead (leadId from find_leads) or summarise their recorded call (callId); " +
+		"ask_lofty_ai reads it.",
+	Call: func(ctx context.Context, c *lofty.Client, in StartAIInput) (AIStarted, error) {
+		if in.CallID == 0 {
+			t, err := c.CreateLeadAnalysis(ctx, []int64{in.LeadID})
+			return AIStarted{TaskID: t.Key()}, err
+		}
+		_, err := c.GenerateCallSummary(ctx, in.LeadID, in.CallID)
+		return AIStarted{}, err
+	},
+	Subject: func(in StartAIInput) string {
+		if in.CallID != 0 {
+			return fmt.Sprintf("call %d of lead %d", in.CallID, in.LeadID)
+		}
+		return fmt.Sprintf("lead %d", in.LeadID)
+	},
+	Write: &Write[StartAIInput, AIStarted]{
+		Act:   "start Lofty's AI on this",
+		Leads: func(in StartAIInput) []int64 { return []int64{in.LeadID} },
+		Ask: func(in StartAIInput, leads LeadNames) string {
+			if in.CallID != 0 {
+				return fmt.Sprintf("Have Lofty's AI transcribe and summarise call %d? Lofty stores the summary and transcript "+
+					"with the call; it can take a minute.\n\nLead: %s", in.CallID, leads.One(in.LeadID))
+			}
+			return "Start a Lofty AI analysis of this lead? Lofty runs it in the background and shows the results in " +
+				"Lofty; each request starts another.\n\nLead: " + leads.One(in.LeadID)
+		},
+		Done: func(in StartAIInput, out AIStarted, leads LeadNames) string {
+			if in.CallID != 0 {
+				return fmt.Sprintf("Lofty's AI is summarising call %d of %s: ask_lofty_ai with callId %d reads it, "+
+					"waiting while it is made.", in.CallID, leads.One(in.LeadID), in.CallID)
+			}
+			s := "Lofty started an AI analysis of " + leads.One(in.LeadID)
+			if out.TaskID != 0 {
+				s += fmt.Sprintf(" (task %d)", out.TaskID)
+			}
+			return s + "; ask_lofty_ai lists it until it finishes, and Lofty shows the results."
+		},
+		Check: "ask_lofty_ai shows the call's summary, or the analyses under way.",
+	},
 }
 
 func orUnknown(s string) string {

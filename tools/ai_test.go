@@ -79,7 +79,7 @@ func TestCallSummaries(t *testing.T) {
 	if a.State != "finished" || !strings.HasPrefix(a.Text, "Intro call.") || strings.Contains(a.Note, "ignore") {
 		t.Errorf("summary: %+v", a)
 	}
-	if _, err := w.run(t, tools.AskLoftyAI, `{"callId": 820002}`, &a); err != nil || a.State != "none" || !strings.Contains(a.Note, "no AI summary") {
+	if _, err := w.run(t, tools.AskLoftyAI, `{"callId": 820002}`, &a); err != nil || a.State != "none" || !strings.Contains(a.Note, "start_lofty_ai") {
 		t.Errorf("no summary: %+v, %v", a, err)
 	}
 	w.fake.Hook = func(rw http.ResponseWriter, r *http.Request) bool {
@@ -95,15 +95,25 @@ func TestCallSummaries(t *testing.T) {
 	}
 }
 
-// TestSummaryIsWaitedFor: once asked for (in Lofty), a summary is read
-// again (skipping the cache) until it is made, each wait reported.
+// TestSummaryIsWaitedFor: asked for with start_lofty_ai (the person
+// confirms in our words), a summary is read by ask_lofty_ai again
+// (skipping the cache) until it is made, each wait reported.
 func TestSummaryIsWaitedFor(t *testing.T) {
 	w := newDealWorld(t, "America/Chicago", lofty.Resilience{})
 	var mu sync.Mutex
 	var progress []string
 	w.ctx = lofty.WithProgress(w.ctx, func(m string) { mu.Lock(); progress = append(progress, m); mu.Unlock() })
-	if _, err := w.c.GenerateCallSummary(w.ctx, 563172647619608, 820002); err != nil {
+	var s tools.AIStarted
+	q, err := w.run(t, tools.StartLoftyAI, `{"leadId": 563172647619608, "callId": 820002}`, &s)
+	if err != nil {
 		t.Fatal(err)
+	}
+	if !strings.HasPrefix(q, "Have Lofty's AI transcribe and summarise call 820002?") || !strings.HasSuffix(q, "Lead: lead 563172647619608") {
+		t.Errorf("question %q", q)
+	}
+	if s.Status != tools.StatusDone || s.TaskID != 0 ||
+		s.Summary != "Lofty's AI is summarising call 820002 of lead 563172647619608: ask_lofty_ai with callId 820002 reads it, waiting while it is made." {
+		t.Errorf("asked: %+v", s)
 	}
 	var a tools.AIAnswer
 	if _, err := w.run(t, tools.AskLoftyAI, `{"callId": 820002}`, &a); err != nil {
@@ -117,28 +127,30 @@ func TestSummaryIsWaitedFor(t *testing.T) {
 	if len(progress) != 1 || !strings.HasPrefix(progress[0], "Lofty's AI is summarising the call: pending") {
 		t.Errorf("progress %q", progress)
 	}
-	if _, err := w.c.GenerateCallSummary(w.ctx, 563172647619608, 820003); lofty.KindOf(err) != lofty.KindBadRequest {
+	if _, err := w.run(t, tools.StartLoftyAI, `{"leadId": 563172647619608, "callId": 820003}`, &s); lofty.KindOf(err) != lofty.KindBadRequest {
 		t.Errorf("a call without a recording: %v", err)
 	}
 }
 
-// TestLeadAnalyses: started (in Lofty), an analysis is listed (for a lead of it
-// too) until it finishes, and then leaves the list.
+// TestLeadAnalyses: started with start_lofty_ai, an analysis is listed
+// (for its lead too) until it finishes, and then leaves the list.
 func TestLeadAnalyses(t *testing.T) {
 	w := newDealWorld(t, "America/Chicago", lofty.Resilience{})
-	s, err := w.c.CreateLeadAnalysis(w.ctx, []int64{563172647619609, 563172647619612})
+	var s tools.AIStarted
+	q, err := w.run(t, tools.StartLoftyAI, `{"leadId": 563172647619612}`, &s)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.Key() == 0 || s.Status != "PENDING" {
-		t.Fatalf("started: %+v", s)
+	if !strings.HasPrefix(q, "Start a Lofty AI analysis of this lead?") || s.Status != tools.StatusDone || s.TaskID == 0 ||
+		!strings.HasPrefix(s.Summary, "Lofty started an AI analysis of lead 563172647619612 (task "+itoa(s.TaskID)+"); ask_lofty_ai") {
+		t.Fatalf("started: %q %+v", q, s)
 	}
 	var a tools.AIAnswer
 	if _, err := w.run(t, tools.AskLoftyAI, `{}`, &a); err != nil {
 		t.Fatal(err)
 	}
 	if len(a.Points) != 2 ||
-		!strings.HasPrefix(a.Points[0], "task "+itoa(s.Key())+": PENDING, 2 leads, since ") {
+		!strings.HasPrefix(a.Points[0], "task "+itoa(s.TaskID)+": PENDING, 1 lead, since ") {
 		t.Fatalf("under way: %+v", a)
 	}
 	if _, err := w.run(t, tools.AskLoftyAI, `{"leadId": 563172647619612}`, &a); err != nil || len(a.Points) != 0 {
@@ -147,6 +159,11 @@ func TestLeadAnalyses(t *testing.T) {
 	if _, err := w.run(t, tools.AskLoftyAI, `{"leadId": 563172647619611}`, &a); err != nil || len(a.Points) != 1 ||
 		!strings.HasPrefix(a.Points[0], "task 880001: PROCESSING, 3 leads") {
 		t.Errorf("Carlos's: %+v, %v", a, err)
+	}
+	for _, bad := range []string{`{}`, `{"callId": 1}`, `{"leadId": 1, "leadIds": [2]}`} {
+		if _, err := w.run(t, tools.StartLoftyAI, bad, &s); err == nil || !strings.HasPrefix(err.Error(), "invalid arguments") {
+			t.Errorf("start %s: %v, want refused", bad, err)
+		}
 	}
 	for _, bad := range []string{`{"taskId": 1}`, `{"taskId": 1, "callId": 2}`} {
 		if _, err := w.run(t, tools.AskLoftyAI, bad, &a); err == nil || !strings.HasPrefix(err.Error(), "invalid arguments") {

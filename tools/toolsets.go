@@ -49,6 +49,9 @@ const (
 	// ToolsetAI holds Lofty's own AI: call scripts, insights, call
 	// summaries, lead analyses under way.
 	ToolsetAI = "ai"
+	// ToolsetAIActions holds what Lofty's AI makes and keeps: a call
+	// summary, a lead analysis.
+	ToolsetAIActions = "ai_actions"
 )
 
 // Toolset is a named group of tools, selected as a whole.
@@ -79,6 +82,7 @@ func Toolsets() []Toolset {
 		{Name: ToolsetDealActions, Description: "changes to transactions: create one, update one (stage, price, dates, address)"},
 		{Name: ToolsetListings, Description: "MLS listings: search (from a lead's wishes too), by agent or office, the published feed, one in full"},
 		{Name: ToolsetAI, Description: "Lofty's AI: call scripts and appointment insights, call summaries, lead analyses"},
+		{Name: ToolsetAIActions, Description: "have Lofty's AI summarise a recorded call or analyse a lead; Lofty keeps the result"},
 		{Name: ToolsetMessages, Description: "text and email leads, each message approved by the person as sent; served only when named", Named: true},
 	}
 }

@@ -16,6 +16,7 @@ func specs() []Tool {
 		DeleteWebhook,
 		SyncBrokermint,
 		AskLoftyAI,
+		StartLoftyAI,
 		FindFreeTimes,
 		FindLeads,
 		GetLead,
