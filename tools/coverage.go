@@ -21,6 +21,4 @@ var Uncovered = map[string]string{
 	"GET /v2.0/communication/agent": "left out for the tools/list budget: a team member's calls, texts and emails across " +
 		"leads (get_lead_timeline reads one lead's)",
 	"POST /v1.0/agent/communication": "left out for the tools/list budget: the V1 search of a team member's communications",
-	"POST /v1.0/leads/{leadId}/activity": "left out for the tools/list budget: website activity is recorded by the site's " +
-		"integration; get_lead_timeline reads it (kind site)",
 }
