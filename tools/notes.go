@@ -44,7 +44,7 @@ var AddLeadNote = Spec[AddLeadNoteInput, NoteResult]{
 	Upstream: []string{"POST " + lofty.NotesPath, "GET /v1.0/notes/{noteId}", "PUT /v1.0/notes/{noteId}"},
 	Example:  `{"leadId": 563172647619608, "content": "Called Jane: she wants 3 beds near Barton Hills."}`,
 	Description: "Add a note to a lead's timeline (e.g. \"called her, she wants 3 beds\"), optionally pinned, or edit one. " +
-		"Each call adds a note: do not repeat it. Needs the leadId (find_leads finds it).",
+		"Each call without noteId adds one: do not repeat it. Needs the leadId (find_leads finds it).",
 	Call: func(ctx context.Context, c *lofty.Client, in AddLeadNoteInput) (NoteResult, error) {
 		if in.NoteID != 0 {
 			err := c.UpdateNote(ctx, in.NoteID, lofty.NoteRequest{Content: in.Content, LeadID: in.LeadID, IsPin: in.pinned()})
