@@ -457,7 +457,7 @@ func TestReadOnlyAndDefaultsServeNoWrite(t *testing.T) {
 		"create_sales_agent_plan_tasks": {false, false},
 		"send_sms_to_me":                {false, false},
 		"send_opportunity_alert":        {false, false},
-		"add_lead_note":                 {false, false},
+		"add_lead_note":                 {true, false},
 		"assign_lead":                   {true, true},
 		"send_message_to_lead":          {true, false},
 		"add_contact_log":               {false, false},

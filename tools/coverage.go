@@ -13,13 +13,4 @@ var Uncovered = map[string]string{
 	"GET /v1.0/users/{userId}":    "deprecated by Lofty; members are read by account (`GET /v1.0/members/{account}`)",
 	"GET /v1.0/communication/call/v2": "a lead's call events with only time, direction and number; get_lead_timeline reads the " +
 		"whole call records (`GET /v1.0/calls`, or `GET /v1.0/communication/call` without manage permission)",
-	// Left out to keep tools/list within its budget; the tools were built
-	// and measured (list_agent_communications 1,122 bytes, update_note 814,
-	// add_lead_activity 1,011): they can come back when there is room.
-	"GET /v2.0/communication/agent": "left out for the tools/list budget: a team member's calls, texts and emails across " +
-		"leads (get_lead_timeline reads one lead's)",
-	"POST /v1.0/agent/communication": "left out for the tools/list budget: the V1 search of a team member's communications",
-	"PUT /v1.0/notes/{noteId}":       "left out for the tools/list budget: a note is changed by deleting it (delete_timeline_entry) and adding it again (add_lead_note)",
-	"POST /v1.0/leads/{leadId}/activity": "left out for the tools/list budget: website activity is recorded by the site's " +
-		"integration; get_lead_timeline reads it (kind site)",
 }

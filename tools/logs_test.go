@@ -80,3 +80,42 @@ func TestDeleteContactLog(t *testing.T) {
 		t.Errorf("after the delete: %v", err)
 	}
 }
+
+// TestAddContactLogSite: channel site records what the lead did on a
+// website (Lofty's lead activity), which the timeline then shows; its
+// arguments are checked before anything is sent.
+func TestAddContactLogSite(t *testing.T) {
+	h := newHistory(t, nil, cached)
+	n := h.fake.RequestCount()
+	out, c, err := call(t, h, nil, tools.AddContactLog,
+		`{"leadId": 563172647619608, "channel": "site", "activity": "Request", "content": "Asked for a showing of 2104 Barton Hills Dr"}`)
+	if err != nil || out.LeadID != jane {
+		t.Fatalf("%+v %v", out, err)
+	}
+	if q := question(h, c); !strings.HasPrefix(q, "Record on the lead's timeline that they asked for a showing, now? It only records it: nothing is sent to the lead.") ||
+		!strings.HasSuffix(q, "\n\nWhat:\nAsked for a showing of 2104 Barton Hills Dr") {
+		t.Errorf("question:\n%s", q)
+	}
+	if w := writes(h, n); !slices.Equal(w, []string{"POST /v1.0/leads/563172647619608/activity"}) {
+		t.Errorf("writes %v", w)
+	}
+	if d, _ := c.Write.Done(out).(tools.ContactLogResult); !strings.HasPrefix(d.Summary, "Recorded on ") ||
+		!strings.HasSuffix(d.Summary, "'s timeline that they asked for a showing.") {
+		t.Errorf("done: %+v", d)
+	}
+	tl := timeline(t, h, nil, `{"leadId": 563172647619608, "kinds": ["site"], "limit": 1}`)
+	if len(tl.Entries) != 1 || tl.Entries[0].Summary != "asked for a showing" || tl.Entries[0].Text != "Asked for a showing of 2104 Barton Hills Dr" {
+		t.Errorf("timeline %+v", tl.Entries)
+	}
+	for args, want := range map[string]string{
+		`{"leadId": 1, "channel": "site", "content": "x"}`:                                                      `"activity" is required for site`,
+		`{"leadId": 1, "channel": "site", "activity": "Browse", "content": "x", "direction": "in"}`:             `"direction" is for a call, email or text`,
+		`{"leadId": 1, "channel": "site", "activity": "Browse", "content": "x", "outcome": "Talked"}`:           `"outcome" and "phone" are for a call`,
+		`{"leadId": 1, "channel": "site", "activity": "Browse", "content": "` + strings.Repeat("x", 501) + `"}`: `at most 500 characters`,
+		`{"leadId": 1, "channel": "call", "activity": "Browse", "content": "x"}`:                                `"activity" is for site`,
+	} {
+		if _, _, err := call(t, h, nil, tools.AddContactLog, args); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%.80s: %v", args, err)
+		}
+	}
+}

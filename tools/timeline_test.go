@@ -331,3 +331,91 @@ func TestTimelineRefusals(t *testing.T) {
 		t.Errorf("an unknown lead: %v", err)
 	}
 }
+
+// TestAgentTimeline: with agentId, get_lead_timeline lists a team
+// member's calls, texts and emails with any lead, newest first, in the
+// person's zone: mine without the team's view, another's from it (kept to
+// theirs, and said); a window longer than Lofty's 90 days is cut and said;
+// the cursor continues the window and kinds; when V2 has no answer, V1's
+// search (a read sent as POST) answers for the window's last day.
+func TestAgentTimeline(t *testing.T) {
+	h := newHistory(t, nil, cached)
+	mine := timeline(t, h, nil, `{"agentId": 67890, "since": "2026-02-25", "until": "2026-03-04"}`)
+	if len(mine.Entries) != 8 || mine.Note != "" || mine.NextCursor != "" {
+		t.Fatalf("%+v", mine)
+	}
+	if first := mine.Entries[0]; first != (tools.TimelineEntry{Kind: "text", At: "2026-03-02T12:30:00-06:00", Direction: "in",
+		Summary: "text received", ID: 830006, LeadID: jane}) {
+		t.Errorf("first %+v", first)
+	}
+	if r := h.fake.Requests(); strings.Contains(r[len(r)-1].RawQuery, "teamView") {
+		t.Errorf("mine were asked of the team's view: %s", r[len(r)-1].RawQuery)
+	}
+
+	// Paged: two at a time give the same eight, in order, and texts alone
+	// are asked of Lofty by type.
+	var paged []tools.TimelineEntry
+	tl := timeline(t, h, nil, `{"agentId": 67890, "since": "2026-02-25", "until": "2026-03-04", "limit": 2}`)
+	for pages := 1; ; pages++ {
+		paged = append(paged, tl.Entries...)
+		if tl.NextCursor == "" || pages > 10 {
+			break
+		}
+		tl = timeline(t, h, nil, `{"agentId": 67890, "limit": 2, "cursor": "`+tl.NextCursor+`"}`)
+	}
+	if !slices.Equal(paged, mine.Entries) {
+		t.Errorf("paged %+v", paged)
+	}
+	texts := timeline(t, h, nil, `{"agentId": 67890, "since": "2026-02-25", "until": "2026-03-04", "kinds": ["text"]}`)
+	if r := h.fake.Requests(); !strings.Contains(r[len(r)-1].RawQuery, "type=TEXT") || len(texts.Entries) == 0 {
+		t.Errorf("texts: %s %+v", r[len(r)-1].RawQuery, texts)
+	}
+	for _, e := range texts.Entries {
+		if e.Kind != "text" {
+			t.Errorf("texts: %+v", e)
+		}
+	}
+
+	maria := timeline(t, h, nil, `{"agentId": 67893, "since": "2026-02-01", "until": "2026-03-04"}`)
+	if len(maria.Entries) != 1 || maria.Entries[0].ID != 820005 || !strings.Contains(maria.Note, "are user 67893's") {
+		t.Errorf("Maria's: %+v", maria)
+	}
+	if r := h.fake.Requests(); !strings.Contains(r[len(r)-1].RawQuery, "teamView=true") {
+		t.Errorf("Maria's were not asked of the team's view: %s", r[len(r)-1].RawQuery)
+	}
+	long := timeline(t, h, nil, `{"agentId": 67890, "since": "2025-01-01", "until": "2026-03-04"}`)
+	if !strings.Contains(long.Note, "at most 90 days") {
+		t.Errorf("a long window: %+v", long)
+	}
+
+	for args, want := range map[string]string{
+		`{"agentId": 67890}`: `"agentId" needs "since"`,
+		`{"agentId": 67890, "leadId": 563172647619608, "since": "2026-03-01"}`: `send it without leadId and id`,
+		`{"agentId": 67890, "since": "2026-03-01", "kinds": ["note"]}`:         `of kinds call, text, email, not note`,
+		`{"agentId": 67890, "cursor": "` + long.NextCursor + `x"}`:             `not a nextCursor of get_lead_timeline for this agentId`,
+		`{"since": "2026-03-01"}`: `give "leadId" (a lead's history) or "agentId"`,
+	} {
+		if _, _, err := call(t, h, nil, tools.GetLeadTimeline, args); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v", args, err)
+		}
+	}
+
+	h.fake.Hook = func(w http.ResponseWriter, r *http.Request) bool {
+		if r.URL.Path == "/v2.0/communication/agent" {
+			http.Error(w, "Internal server error.", http.StatusInternalServerError)
+			return true
+		}
+		return false
+	}
+	day := timeline(t, h, nil, `{"agentId": 67890, "since": "2026-03-02", "until": "2026-03-02"}`)
+	if len(day.Entries) != 3 || day.Entries[0].ID != 830006 || day.Note != "" {
+		t.Errorf("V1's day: %+v", day)
+	}
+	if r := h.fake.Requests(); r[len(r)-1].Method != http.MethodPost || r[len(r)-1].Path != "/v1.0/agent/communication" {
+		t.Errorf("last request %s %s", r[len(r)-1].Method, r[len(r)-1].Path)
+	}
+	week := timeline(t, h, nil, `{"agentId": 67890, "since": "2026-02-25", "until": "2026-03-02"}`)
+	if !slices.Equal(week.Entries, day.Entries) || !strings.Contains(week.Note, "this covers the day before until") {
+		t.Errorf("V1 for a week: %+v", week)
+	}
+}
