@@ -568,8 +568,8 @@ var AssignLead = Spec[AssignLeadInput, AssignResult]{
 	Toolset:  ToolsetLeadActions,
 	Upstream: []string{"GET /v1.0/members", "POST " + lofty.LeadAssignmentTemplate},
 	Example:  `{"leadId": 563172647619609, "assignees": [{"role": "Agent", "assignee": "maria.garcia@example.com"}]}`,
-	Description: "Give a lead to team members by role (Agent, Assistant, Lender), each named by their Lofty account email " +
-		"(get_team_members). Replaces who held the role. Needs the leadId (find_leads).",
+	Description: "Give a lead (leadId: find_leads) to team members by role (Agent, Assistant, Lender), each by " +
+		"their Lofty account email (get_team_members). Replaces who held the role.",
 	Check: func(in AssignLeadInput) error {
 		seen := map[string]bool{}
 		for _, a := range in.Assignees {

@@ -111,21 +111,53 @@ type InquiryInput struct {
 	Areas         []string `json:"areas,omitempty" jsonschema:"description=City\\, ST or ZIP (replace all)"`
 }
 
+// PropertyInput is a home of the lead's own (a seller's): Lofty adds it,
+// or changes the one at the same address.
+type PropertyInput struct {
+	Address string `json:"address" jsonschema:"minLength=1,maxLength=300,description=Street[ #unit]\\, City\\, ST ZIP"`
+	Price   int64  `json:"price,omitempty" jsonschema:"minimum=1,description=Value"`
+	Beds    int64  `json:"beds,omitempty" jsonschema:"minimum=1,maximum=99,description=Bedrooms"`
+}
+
+// request is the property as Lofty's property operations take it.
+func (p PropertyInput) request() *lofty.PropertyRequest {
+	a, _ := parseAddress(p.Address) // checked by checkSaveLead
+	street := a.StreetAddress
+	if a.Unit != "" {
+		street += " #" + a.Unit
+	}
+	return &lofty.PropertyRequest{StreetAddress: street, City: a.City, State: a.State, ZipCode: a.ZipCode,
+		Price: p.Price, Bedrooms: int32(p.Beds)}
+}
+
+// text is the property on one line, for the question.
+func (p PropertyInput) text() string {
+	s := p.Address
+	if p.Beds > 0 {
+		s += fmt.Sprintf(", %d bd", p.Beds)
+	}
+	if p.Price > 0 {
+		s += ", " + money(p.Price)
+	}
+	return s
+}
+
 // SaveLeadInput is what the model sends to save_lead: without a leadId it
 // creates a lead, with one it changes it.
 type SaveLeadInput struct {
-	LeadID         int64         `json:"leadId,omitempty" jsonschema:"minimum=1,description=None: a new lead"`
-	FirstName      string        `json:"firstName,omitempty" jsonschema:"description=Needed for a new lead"`
-	LastName       string        `json:"lastName,omitempty" jsonschema:"description=Last name"`
-	Emails         []string      `json:"emails,omitempty" jsonschema:"description=Replace all"`
-	Phones         []string      `json:"phones,omitempty" jsonschema:"description=Replace all"`
-	Stage          string        `json:"stage,omitempty" jsonschema:"description=Stage name"`
-	Source         string        `json:"source,omitempty" jsonschema:"description=Lead source"`
-	AddTags        []string      `json:"addTags,omitempty" jsonschema:"description=Tags to add"`
-	RemoveTags     []string      `json:"removeTags,omitempty" jsonschema:"description=Tags to remove"`
-	Inquiry        *InquiryInput `json:"inquiry,omitempty" jsonschema:"description=What they want"`
-	AssignedUserID int64         `json:"assignedUserId,omitempty" jsonschema:"minimum=1,description=New lead's owner (default: routing)"`
-	AllowDuplicate bool          `json:"allowDuplicate,omitempty" jsonschema:"description=Create despite a lead with its email/phone"`
+	LeadID         int64          `json:"leadId,omitempty" jsonschema:"minimum=1,description=None: a new lead"`
+	FirstName      string         `json:"firstName,omitempty" jsonschema:"description=Needed for a new lead"`
+	LastName       string         `json:"lastName,omitempty" jsonschema:"description=Last name"`
+	Emails         []string       `json:"emails,omitempty" jsonschema:"description=Replace all"`
+	Phones         []string       `json:"phones,omitempty" jsonschema:"description=Replace all"`
+	Stage          string         `json:"stage,omitempty" jsonschema:"description=Stage name"`
+	Source         string         `json:"source,omitempty" jsonschema:"description=Lead source"`
+	AddTags        []string       `json:"addTags,omitempty" jsonschema:"description=Tags to add"`
+	RemoveTags     []string       `json:"removeTags,omitempty" jsonschema:"description=Tags to remove"`
+	Inquiry        *InquiryInput  `json:"inquiry,omitempty" jsonschema:"description=What they want"`
+	Property       *PropertyInput `json:"property,omitempty" jsonschema:"description=Their own home (same address: updated)"`
+	AssignedUserID int64          `json:"assignedUserId,omitempty" jsonschema:"minimum=1,description=New lead's owner (default: routing)"`
+	AllowDuplicate bool           `json:"allowDuplicate,omitempty" jsonschema:"description=Create despite a lead with its email/phone"`
 	// Current is the lead as it is (Lookup): the question shows before
 	// and after, and an inquiry keeps what is not given.
 	Current lofty.Lead `json:"-"`
@@ -186,6 +218,9 @@ func (in SaveLeadInput) changes(quoted bool) []string {
 			before = inquiryText(inquiryOf(cur.LeadInquiry))
 		}
 		add("what they want", before, Quote(inquiryText(in.mergedInquiry()), 300))
+	}
+	if in.Property != nil {
+		add("their property", noBefore, Quote(in.Property.text(), 300))
 	}
 	return out
 }
@@ -308,6 +343,7 @@ var SaveLead = Spec[SaveLeadInput, LeadChange]{
 	Title:   "Create or update lead",
 	Toolset: ToolsetLeadActions,
 	Upstream: []string{"GET " + lofty.LeadTemplate, "PUT " + lofty.LeadTemplate, "POST /v1.0/leads/{leadId}/inquiry",
+		"POST /v1.0/leads/{leadId}/property",
 		"GET " + lofty.LeadsPath, "POST /v1.0/leads/assignee", "POST " + lofty.LeadsPath},
 	Example: `{"leadId": 563172647619608, "stage": "Appointment Set", "addTags": ["Hot"], "inquiry": {"bedroomsMin": 4}}`,
 	Description: "Change a lead (leadId: find_leads) — only what is given changes — or, without leadId, create one " +
@@ -384,6 +420,11 @@ func checkSaveLead(in SaveLeadInput) error {
 	if q := in.Inquiry; q != nil && q.PriceMin > 0 && q.PriceMax > 0 && q.PriceMin > q.PriceMax {
 		return errors.New("\"inquiry\": priceMin is above priceMax")
 	}
+	if p := in.Property; p != nil {
+		if _, ok := parseAddress(p.Address); !ok {
+			return errors.New("\"property\".address must read Street[ #unit], City, ST ZIP (e.g. \"2104 Barton Hills Dr, Austin, TX 78704\")")
+		}
+	}
 	if in.LeadID == 0 {
 		switch {
 		case strings.TrimSpace(in.FirstName) == "":
@@ -397,7 +438,7 @@ func checkSaveLead(in SaveLeadInput) error {
 			return errors.New("\"assignedUserId\" is for a new lead; assign_lead gives a lead to someone")
 		case in.AllowDuplicate:
 			return errors.New("\"allowDuplicate\" is for a new lead")
-		case !in.fields() && in.Inquiry == nil:
+		case !in.fields() && in.Inquiry == nil && in.Property == nil:
 			return errors.New("give at least one thing to change")
 		}
 	}
@@ -454,23 +495,30 @@ func saveLead(ctx context.Context, c *lofty.Client, in SaveLeadInput) (LeadChang
 		m := in.mergedInquiry()
 		inquiry = &m
 	}
+	var property *lofty.PropertyRequest
+	if in.Property != nil {
+		property = in.Property.request()
+	}
 	if in.LeadID == 0 {
 		id, err := c.CreateLead(ctx, lofty.NewLead{FirstName: in.FirstName, LastName: in.LastName, Emails: in.Emails,
 			Phones: in.Phones, AssignedUserID: in.AssignedUserID, Stage: in.Stage,
-			Source: in.Source, Tags: in.AddTags, Inquiry: inquiry})
+			Source: in.Source, Tags: in.AddTags, Inquiry: inquiry, Property: property})
 		return LeadChange{LeadID: id}, err
 	}
 	out := LeadChange{LeadID: in.LeadID, Changed: in.changes(false)}
 	// One request, so that a change is made whole or not at all: the
-	// lead's own operation when only what they want changes; else the
-	// lead's edit, which carries it too.
+	// lead's own operation when only what they want, or only their
+	// property, changes; else the lead's edit, which carries both.
 	var err error
-	if !in.fields() {
+	switch {
+	case !in.fields() && property == nil:
 		err = c.SetLeadInquiry(ctx, in.LeadID, *inquiry)
-	} else {
+	case !in.fields() && inquiry == nil:
+		err = c.SetLeadProperty(ctx, in.LeadID, *property)
+	default:
 		err = c.EditLead(ctx, in.LeadID, lofty.LeadEdit{FirstName: in.FirstName, LastName: in.LastName, Emails: in.Emails,
 			Phones: in.Phones, Stage: in.Stage, Source: in.Source, TagsAdd: in.AddTags,
-			TagsRemove: in.RemoveTags, Inquiry: inquiry})
+			TagsRemove: in.RemoveTags, Inquiry: inquiry, Property: property})
 	}
 	return out, err
 }

@@ -83,6 +83,39 @@ func TestSaveLeadChangesOnlyWhatIsGiven(t *testing.T) {
 		in.Locations[0].ZipCode != "78745" || in.Locations[1].City != "Austin" || in.BedroomsMin != 4 {
 		t.Errorf("inquiry after the areas: %+v", in)
 	}
+
+	// Only their own home: the property's own operation, and the question
+	// says what is added. With another change, the lead's edit carries it.
+	for args, want := range map[string]string{
+		`{"leadId": 563172647619608, "property": {"address": "12 Oak St #4, Austin, TX 78704", "beds": 3, "price": 450000}}`: "POST /v1.0/leads/563172647619608/property",
+		`{"leadId": 563172647619608, "stage": "Nurture", "property": {"address": "9 Elm Rd, Austin, TX"}}`:                   "PUT /v1.0/leads/563172647619608",
+	} {
+		n := h.fake.RequestCount()
+		_, c, err := call(t, h, nil, tools.SaveLead, args)
+		if err != nil {
+			t.Fatalf("%s: %s", args, c.ErrorText(err))
+		}
+		if got := writes(h, n); !slices.Equal(got, []string{want}) {
+			t.Errorf("%s: writes %v, want %s", args, got, want)
+		}
+		if q := question(h, c); !strings.Contains(q, `their property: "`) {
+			t.Errorf("%s: question %q", args, q)
+		}
+	}
+	l, _ = h.c.Lead(context.Background(), jane)
+	var got []string
+	for _, p := range l.LeadPropertyList {
+		got = append(got, p.StreetAddress+"|"+p.City+"|"+p.ZipCode)
+	}
+	if !slices.Contains(got, "12 Oak St #4|Austin|78704") || !slices.Contains(got, "9 Elm Rd|Austin|") {
+		t.Errorf("properties after the changes: %v", got)
+	}
+	for _, bad := range []string{`{"leadId": 563172647619608, "property": {"address": "12 Oak St"}}`,
+		`{"leadId": 563172647619608, "property": {"price": 1}}`} {
+		if _, _, err := call(t, h, nil, tools.SaveLead, bad); err == nil || !strings.Contains(err.Error(), "address") {
+			t.Errorf("%s: %v", bad, err)
+		}
+	}
 }
 
 // TestSaveLeadCreatesNoDuplicate: a new lead with the email or phone of a

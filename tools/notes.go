@@ -43,8 +43,8 @@ var AddLeadNote = Spec[AddLeadNoteInput, NoteResult]{
 	Toolset:  ToolsetLeadActions,
 	Upstream: []string{"POST " + lofty.NotesPath, "GET /v1.0/notes/{noteId}", "PUT /v1.0/notes/{noteId}"},
 	Example:  `{"leadId": 563172647619608, "content": "Called Jane: she wants 3 beds near Barton Hills."}`,
-	Description: "Add a note to a lead's timeline (e.g. \"called her, she wants 3 beds\"), optionally pinned, or edit one. " +
-		"Each call without noteId adds one: do not repeat it. Needs the leadId (find_leads finds it).",
+	Description: "Add a note to a lead's timeline (leadId: find_leads), optionally pinned, or edit one (noteId). " +
+		"Each add is a new note: do not repeat it.",
 	Call: func(ctx context.Context, c *lofty.Client, in AddLeadNoteInput) (NoteResult, error) {
 		if in.NoteID != 0 {
 			err := c.UpdateNote(ctx, in.NoteID, lofty.NoteRequest{Content: in.Content, LeadID: in.LeadID, IsPin: in.pinned()})

@@ -297,8 +297,8 @@ var MuteSalesAgentForLead = Spec[LeadInput, LeadWriteResult]{
 	Toolset:  ToolsetSalesAgentActions,
 	Upstream: []string{"PUT " + lofty.MuteWorkingLeadTemplate},
 	Example:  `{"leadId": 563172647619608}`,
-	Description: "Stop the AI sales agent's automated texts, emails and calls to a lead, e.g. when the person takes over. " +
-		"Lofty has no way to unmute. Needs the leadId (find_leads finds it).",
+	Description: "Stop the AI sales agent's texts, emails and calls to a lead (leadId: find_leads), e.g. when the person " +
+		"takes over. Lofty cannot unmute.",
 	Call: func(ctx context.Context, c *lofty.Client, in LeadInput) (LeadWriteResult, error) {
 		m, err := c.MuteSalesAgentForLead(ctx, in.LeadID)
 		return LeadWriteResult{LeadID: in.LeadID, Message: m.Message}, err
@@ -400,8 +400,8 @@ var CreateSalesAgentPlanTasks = Spec[LeadIDsInput, BatchWriteResult]{
 	Toolset:  ToolsetSalesAgentActions,
 	Upstream: []string{"POST " + lofty.CreatePlanTasksPath},
 	Example:  `{"leadIds": [563172647619608]}`,
-	Description: "Have the AI sales agent plan follow-up tasks for 1 to 100 leads already in its working pool. " +
-		"Each call adds tasks: do not repeat it. The result lists the leads that succeeded and failed.",
+	Description: "Have the AI sales agent plan follow-up tasks for 1 to 100 leads in its working pool. " +
+		"Each call adds tasks: do not repeat it.",
 	Call: func(ctx context.Context, c *lofty.Client, in LeadIDsInput) (BatchWriteResult, error) {
 		b, err := c.CreatePlanTasks(ctx, in.LeadIDs)
 		return batchResult(b), err
