@@ -35,7 +35,7 @@ const WRITE_TOOLS = {
   add_leads_to_sales_agent: [false, true],
   create_sales_agent_plan_tasks: [false, false],
   send_sms_to_me: [false, false],
-  add_lead_note: [false, false],
+  add_lead_note: [true, false], // an edit (noteId) replaces the text
   assign_lead: [true, true],
 };
 

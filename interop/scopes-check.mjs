@@ -111,7 +111,7 @@ const readOnly = await check("a read-only grant: the 401's scopes asked for, wri
   assert.equal(asked, "lofty:read lofty:write", "the SDK did not ask for the scopes the 401 named");
   assert.deepEqual(offered, ["read", "write"], "the sign-in page did not offer read and write, ticked");
   assert.equal(host.provider.tokens().scope, "lofty:read", "the token answer does not say read only");
-  assert.deepEqual(await names(client), ["find_leads", "get_lead"]);
+  assert.deepEqual(await names(client), ["find_leads", "get_lead", "get_lead_timeline"]);
   const res = await readLead(client);
   assert.ok(!res.isError, `get_lead: ${res.content?.[0]?.text}`);
 });
@@ -161,7 +161,7 @@ await check("a URL that narrows: /mcp/x/leads/readonly, its own metadata and cha
   assert.equal(u.searchParams.get("resource"), `${issuer}/mcp/x/leads/readonly`, "the SDK did not ask for the narrowed resource");
   assert.equal(u.searchParams.get("scope"), "lofty:read");
   assert.equal(narrow.provider.tokens().scope, "lofty:read");
-  assert.deepEqual(await names(c), ["find_leads", "get_lead"]);
+  assert.deepEqual(await names(c), ["find_leads", "get_lead", "get_lead_timeline"]);
   await c.close();
   const refused = await fetch(`${issuer}/mcp/x/leads,sales_agents`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
   assert.equal(refused.status, 404);
