@@ -116,7 +116,7 @@ func BenchmarkSchemaReflection(b *testing.B) {
 		if _, err := schema.Of[tools.GetSalesAgentByLeadInput](); err != nil {
 			b.Fatal(err)
 		}
-		if _, err := schema.Of[lofty.SalesAgent](); err != nil {
+		if _, err := schema.OutputOf[lofty.SalesAgent](); err != nil {
 			b.Fatal(err)
 		}
 	}
