@@ -21,7 +21,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
@@ -29,6 +28,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/lofty-mcp/lofty-mcp/bench/internal/binary"
 
 	"github.com/lofty-mcp/lofty-mcp/lofty/fakelofty"
 )
@@ -89,20 +90,11 @@ func counts() (coldStarts, seqCalls, tputCalls, rssCalls, httpSecs int) {
 }
 
 func run() error {
-	bin := *binPath
-	if bin == "" {
-		dir, err := os.MkdirTemp("", "lofty-mcp-bench")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(dir)
-		bin = filepath.Join(dir, "lofty-mcp")
-		build := exec.Command("go", "build", "-trimpath", "-o", bin, ".")
-		build.Stderr = os.Stderr
-		if err := build.Run(); err != nil {
-			return fmt.Errorf("go build: %w", err)
-		}
+	bin, done, err := binary.Build(*binPath)
+	if err != nil {
+		return err
 	}
+	defer done()
 	fmt.Printf("machine: %d CPUs, %s/%s, %s\n", runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version())
 
 	data := fakelofty.Demo()

@@ -33,12 +33,13 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/lofty-mcp/lofty-mcp/bench/internal/binary"
 )
 
 var (
@@ -59,18 +60,11 @@ func main() {
 }
 
 func run() error {
-	bin := *binPath
-	if bin == "" {
-		dir, err := os.MkdirTemp("", "lofty-mcp-hardening-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(dir)
-		bin = filepath.Join(dir, "lofty-mcp")
-		if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-			return fmt.Errorf("go build: %v\n%s", err, out)
-		}
+	bin, done, err := binary.Build(*binPath)
+	if err != nil {
+		return err
 	}
+	defer done()
 	if *only == "" || *only == "forged" {
 		if err := forgedSessions(bin); err != nil {
 			return err

@@ -34,7 +34,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"reflect"
 	"runtime"
 	"runtime/metrics"
@@ -44,6 +43,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"github.com/lofty-mcp/lofty-mcp/bench/internal/binary"
 
 	"github.com/lofty-mcp/lofty-mcp/lofty"
 )
@@ -112,20 +113,11 @@ func run() error {
 		}
 	}
 	if *only == "" || *only == "binary" {
-		bin := *binPath
-		if bin == "" {
-			dir, err := os.MkdirTemp("", "lofty-mcp-listmem-")
-			if err != nil {
-				return err
-			}
-			defer os.RemoveAll(dir)
-			bin = filepath.Join(dir, "lofty-mcp")
-			build := exec.Command("go", "build", "-trimpath", "-o", bin, ".")
-			build.Stderr = os.Stderr
-			if err := build.Run(); err != nil {
-				return fmt.Errorf("go build: %w", err)
-			}
+		bin, done, err := binary.Build(*binPath)
+		if err != nil {
+			return err
 		}
+		defer done()
 		for _, p := range payloads {
 			url, stop := serve(p.body)
 			for _, n := range []int{1, 16} {

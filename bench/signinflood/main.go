@@ -41,6 +41,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/lofty-mcp/lofty-mcp/bench/internal/binary"
 )
 
 var (
@@ -69,13 +71,11 @@ func run() error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	bin := *binPath
-	if bin == "" {
-		bin = filepath.Join(dir, "lofty-mcp")
-		if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-			return fmt.Errorf("go build: %v\n%s", err, out)
-		}
+	bin, done, err := binary.Build(*binPath)
+	if err != nil {
+		return err
 	}
+	defer done()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
