@@ -135,6 +135,12 @@ func callbackServer(t *testing.T) (string, func() url.Values) {
 	var mu sync.Mutex
 	var got url.Values
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Only the redirect itself counts: the browser also asks this
+		// origin for /favicon.ico, after the callback, with no query.
+		if r.URL.Path != "/callback" {
+			http.NotFound(w, r)
+			return
+		}
 		mu.Lock()
 		got = r.URL.Query()
 		mu.Unlock()
