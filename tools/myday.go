@@ -318,6 +318,11 @@ func (d *dayItems) planTasks(ctx context.Context, c *lofty.Client) error {
 	}
 	n := min(len(leads), maxPlanLeads)
 	budgetCut := false
+	// The working leads cost one request of this source's budget; what is
+	// left, and what the limiter has left now, bound the plans read.
+	if budget, known := SourceBudget(ctx); known && budget-1 < n {
+		n, budgetCut = max(budget-1, 0), true
+	}
 	if avail, known := c.Available(ctx); known && avail < n {
 		n, budgetCut = avail, true
 	}

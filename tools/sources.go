@@ -51,14 +51,15 @@ const (
 // (first first), within the credential's rate budget: when the budget
 // allows fewer requests than the sources need without waiting, the least
 // important are skipped before anything is sent, and no source waits for
-// the rate limit (lofty.NoWait) — one that meets it is cut short. It
-// returns one status per source, in the order given; about names the
-// answer in sentences ("Jane's timeline").
+// the rate limit (lofty.NoWait) — one that meets it is cut short. A source
+// that decides as it goes how much to read keeps within SourceBudget, so
+// that it never spends what the others were promised. It returns one
+// status per source, in the order given.
 func RunSources(ctx context.Context, c *lofty.Client, sources []Source) []SourceStatus {
 	out := make([]SourceStatus, len(sources))
 	available, known := c.Available(ctx)
 	ctx = lofty.NoWait(ctx)
-	var wg sync.WaitGroup
+	admitted := make([]bool, len(sources))
 	for i, s := range sources {
 		out[i] = SourceStatus{Name: s.Name}
 		cost := max(s.Requests, 1)
@@ -68,8 +69,20 @@ func RunSources(ctx context.Context, c *lofty.Client, sources []Source) []Source
 			continue
 		}
 		available -= cost
+		admitted[i] = true
+	}
+	var wg sync.WaitGroup
+	for i, s := range sources {
+		if !admitted[i] {
+			continue
+		}
+		sctx := ctx
+		if known {
+			// Its own share and what no source was promised.
+			sctx = context.WithValue(ctx, sourceBudgetKey{}, max(s.Requests, 1)+available)
+		}
 		wg.Go(func() {
-			err := s.Fetch(ctx)
+			err := s.Fetch(sctx)
 			var cut *CutShort
 			switch {
 			case err == nil:
@@ -87,6 +100,17 @@ func RunSources(ctx context.Context, c *lofty.Client, sources []Source) []Source
 	}
 	wg.Wait()
 	return out
+}
+
+type sourceBudgetKey struct{}
+
+// SourceBudget is how many requests the source RunSources is running may
+// send in all: its Requests and what the rate budget has left once every
+// admitted source has its share. known is false when the credential's
+// budget is not known (no local rate limit): then nothing bounds it.
+func SourceBudget(ctx context.Context) (n int, known bool) {
+	n, known = ctx.Value(sourceBudgetKey{}).(int)
+	return n, known
 }
 
 // CutShort is what a Fetch returns when it read part of its source: what

@@ -3,6 +3,7 @@ package tools_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -49,5 +50,36 @@ func TestRunSourcesStaysWithinTheBudget(t *testing.T) {
 	}
 	if tools.SourcesNote(statuses[:1], "kinds") != "" {
 		t.Error("a note for sources that are all done")
+	}
+}
+
+// TestSourceBudgetKeepsPromises: a source that decides as it goes how
+// much to read may spend its own share and what no source was promised,
+// never what a more important source, still running, was promised.
+func TestSourceBudgetKeepsPromises(t *testing.T) {
+	base := fakelofty.New(nil).Start(t)
+	c, err := lofty.New(lofty.Config{BaseURL: base, Credential: lofty.Credential{Kind: lofty.APIKey, Secret: "k"},
+		Resilience: lofty.Resilience{RateLimit: 6, MaxWait: time.Minute}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	budgets := make([]int, 3)
+	known := make([]bool, 3)
+	source := func(i int) func(context.Context) error {
+		return func(ctx context.Context) error { budgets[i], known[i] = tools.SourceBudget(ctx); return nil }
+	}
+	tools.RunSources(context.Background(), c, []tools.Source{
+		{Name: "first", Requests: 2, Fetch: source(0)},
+		{Name: "second", Fetch: source(1)},
+		{Name: "adaptive", Requests: 2, Fetch: source(2)},
+	})
+	// Six requests: 2 + 1 + 2 promised, 1 left for anyone.
+	if want := []int{3, 2, 3}; !slices.Equal(budgets, want) || slices.Contains(known, false) {
+		t.Errorf("budgets %v (known %v), want %v", budgets, known, want)
+	}
+	unlimited, _ := lofty.New(lofty.Config{BaseURL: base, Credential: lofty.Credential{Kind: lofty.APIKey, Secret: "k"}})
+	tools.RunSources(context.Background(), unlimited, []tools.Source{{Name: "only", Fetch: source(0)}})
+	if known[0] {
+		t.Errorf("a budget (%d) without a rate limit", budgets[0])
 	}
 }

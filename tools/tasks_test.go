@@ -309,6 +309,11 @@ func TestMyDayWithinAPersonalKeysBudget(t *testing.T) {
 	if kinds := kindsOf(day.Items); !slices.Contains(kinds, "task") || !slices.Contains(kinds, "new_lead") {
 		t.Errorf("kinds %v: the important sources should be done", kinds)
 	}
+	// Plan tasks, read as the budget allows, never take what the more
+	// important sources were promised, whichever runs first.
+	if !strings.Contains(day.Note, `with kinds ["plan_tasks"] once`) {
+		t.Errorf("note %q: a source besides plan_tasks is not done", day.Note)
+	}
 }
 
 func kindsOf(es []tools.Entry) []string {
