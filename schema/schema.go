@@ -1,6 +1,9 @@
 // Package schema turns Go structs into the JSON Schemas MCP tools declare
 // (inputSchema, outputSchema), with invopop/jsonschema. Reflection happens
-// once, at start-up.
+// when `go generate` runs: the schemas it makes are compiled into the
+// binary (see Precomputed), so that a server does not reflect forty-odd
+// structs each time it starts; a type that has none is reflected when
+// asked for.
 package schema
 
 import (
@@ -37,12 +40,14 @@ var (
 // without omitempty are required; unknown properties are not allowed. It
 // fails when T is not a struct or a property lacks a description, so a tool
 // cannot ship an undocumented argument.
-func Of[T any]() (json.RawMessage, error) {
-	s, err := reflectStruct(&inputReflector, reflect.TypeFor[T]())
+func Of[T any]() (json.RawMessage, error) { return inputOf(reflect.TypeFor[T]()) }
+
+func reflectInput(t reflect.Type) (json.RawMessage, error) {
+	s, err := reflectStruct(&inputReflector, t)
 	if err != nil {
 		return nil, err
 	}
-	if err := checkDescribed(reflect.TypeFor[T]().String(), s); err != nil {
+	if err := checkDescribed(t.String(), s); err != nil {
 		return nil, err
 	}
 	return json.Marshal(s)
@@ -69,24 +74,11 @@ func NewOutputs() *Outputs { return &Outputs{seen: map[string]bool{}} }
 // OutputFor is OutputOf for the next schema of o's list; nil o describes
 // everything its name does not say.
 func OutputFor[T any](o *Outputs) (json.RawMessage, error) {
-	s, err := reflectStruct(&outputReflector, reflect.TypeFor[T]())
+	t, err := outputOf(reflect.TypeFor[T]())
 	if err != nil {
 		return nil, err
 	}
-	walkProperties(s, func(name string, p *jsonschema.Schema) {
-		switch {
-		case p.Description == "":
-		case restatesName(name, p.Description):
-			p.Description = ""
-		case o != nil:
-			key := name + "\x00" + p.Description
-			if o.seen[key] {
-				p.Description = ""
-			}
-			o.seen[key] = true
-		}
-	})
-	return json.Marshal(s)
+	return t.For(o), nil
 }
 
 func reflectStruct(reflector *jsonschema.Reflector, t reflect.Type) (*jsonschema.Schema, error) {

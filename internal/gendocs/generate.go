@@ -11,6 +11,7 @@ import (
 
 	"github.com/lofty-mcp/lofty-mcp/internal/toolgen"
 	"github.com/lofty-mcp/lofty-mcp/mcpserver"
+	"github.com/lofty-mcp/lofty-mcp/schema"
 	"github.com/lofty-mcp/lofty-mcp/tools"
 )
 
@@ -18,6 +19,7 @@ import (
 const (
 	readmeFile   = "README.md"
 	manifestFile = "mcpb/manifest.json"
+	schemasPath  = "tools/zz_generated_schemas.go"
 	// documentFile is Lofty's OpenAPI document, as the repository keeps it.
 	documentFile = "lofty/testdata/lofty-openapi.json"
 )
@@ -26,11 +28,31 @@ const (
 // path relative to the repository root (slash-separated): README.md with
 // its tool and coverage sections, mcpb/manifest.json with its tools list
 // (the tools the bundle serves: the default toolsets'), and one tools/list
-// snapshot per tool in toolgen.SnapshotDir. root is the repository root, whose
+// snapshot per tool in toolgen.SnapshotDir, and tools/zz_generated_schemas.go
+// (the schemas the server uses instead of reflecting at start). root is the
+// repository root, whose
 // README, manifest and OpenAPI document are read. The registry
 // (tools/zz_generated_registry.go) is generated from source by
 // internal/genregistry instead.
 func generatedFiles(root string) (map[string][]byte, error) {
+	// Everything below sees the structs as they are now, not the schemas
+	// the last run generated: one run brings every file up to date.
+	stop := schema.Record()
+	files, err := generatedFromSpecs(root)
+	if err == nil {
+		err = recordSchemas()
+	}
+	rec := stop()
+	if err != nil {
+		return nil, err
+	}
+	if files[schemasPath], err = schemasFile(rec); err != nil {
+		return nil, err
+	}
+	return files, nil
+}
+
+func generatedFromSpecs(root string) (map[string][]byte, error) {
 	files := map[string][]byte{}
 
 	readme, err := os.ReadFile(filepath.Join(root, readmeFile))

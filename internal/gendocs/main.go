@@ -5,7 +5,9 @@
 // tools/testdata/snapshots (snapshots of tools that no longer exist are
 // removed), and README.md's Lofty API coverage table (between
 // <!-- coverage:start --> and <!-- coverage:end -->), from Lofty's OpenAPI
-// document. `go generate ./...` runs it after internal/genregistry.
+// document, and tools/zz_generated_schemas.go, every tool's and prompt's
+// schemas made by reflection, which the server uses instead of reflecting
+// at each start. `go generate ./...` runs it after internal/genregistry.
 //
 //	go run ./internal/gendocs [-root .] [-check]
 package main
