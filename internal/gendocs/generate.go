@@ -30,9 +30,8 @@ const (
 // (the tools the bundle serves: the default toolsets'), and one tools/list
 // snapshot per tool in toolgen.SnapshotDir, and tools/zz_generated_schemas.go
 // (the schemas the server uses instead of reflecting at start). root is the
-// repository root, whose
-// README, manifest and OpenAPI document are read. The registry
-// (tools/zz_generated_registry.go) is generated from source by
+// repository root, whose README, manifest and OpenAPI document are read.
+// The registry (tools/zz_generated_registry.go) is generated from source by
 // internal/genregistry instead.
 func generatedFiles(root string) (map[string][]byte, error) {
 	// Everything below sees the structs as they are now, not the schemas

@@ -5,14 +5,13 @@ import (
 	"fmt"
 	"go/format"
 	"strconv"
-	"strings"
 
 	"github.com/lofty-mcp/lofty-mcp/schema"
 	"github.com/lofty-mcp/lofty-mcp/tools"
 )
 
-// recordSchemas builds every tool and prompt while rec records (see
-// schema.Record), so that rec holds all their schemas.
+// recordSchemas builds every tool and prompt, so that the recording under
+// way (schema.Record) holds all their schemas.
 func recordSchemas() error {
 	for _, t := range tools.All() {
 		if _, err := t.Build(nil); err != nil {
@@ -79,7 +78,7 @@ var precomputed = schema.Precomputed{
 // goString is s as a Go literal: raw (JSON reads better unescaped) where it
 // can be.
 func goString(s string) string {
-	if strings.ContainsAny(s, "`\r") || !strconv.CanBackquote(s) {
+	if !strconv.CanBackquote(s) {
 		return strconv.Quote(s)
 	}
 	return "`" + s + "`"
