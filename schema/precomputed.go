@@ -115,10 +115,11 @@ func isRecording() bool {
 // and name, an unnamed type as Go writes it) and a hash of its shape: its
 // fields' names, tags and types, into unnamed types but not into other
 // named ones (which would cost a start more than reflecting saves). Two
-// types of one name (a function's local type) have different keys, and a
-// struct whose own fields were edited since `go generate` last ran has
-// another key: its schema is reflected rather than taken stale. An edit
-// further down is caught by the test that the generated files are current.
+// types of one name (a function's local type) have different keys unless
+// their fields are the same, and a struct whose own fields were edited
+// since `go generate` last ran has another key: its schema is reflected
+// rather than taken stale. An edit further down (in a named field type) is
+// caught by the test that the generated files are current.
 func TypeKey(t reflect.Type) string {
 	h := fnv.New64a()
 	h.Write(appendShape(nil, t, true))
